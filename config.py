@@ -1,0 +1,109 @@
+"""Configuration defaults. The environment is read once, by :func:`load_environment`, called from
+``create_app`` — never at import time."""
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE_DIR = ROOT / "instance"
+
+
+class Config:
+    """Defaults for every environment."""
+
+    ENV_NAME = "production"
+    SQLALCHEMY_DATABASE_URL = f"sqlite:///{INSTANCE_DIR / 'xinsheng.sqlite3'}"
+    SECRET_KEY: str | None = None
+    LANGUAGES = ("zh_CN", "en")
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
+    LANGUAGE_COOKIE = "xs_lang"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # tie the token to the session, not a wall clock (long surveys)
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    PREFERRED_URL_SCHEME = "https"
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    # A laptop serves plain http on 127.0.0.1; secure-only cookies would never come back.
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    PREFERRED_URL_SCHEME = "http"
+
+
+class TestConfig(DevelopmentConfig):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+
+
+CONFIGS: Mapping[str, type[Config]] = {
+    "production": Config,
+    "development": DevelopmentConfig,
+    "testing": TestConfig,
+}
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable configuration."""
+
+
+def load_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Read ``XINSHENG_ENV``, ``DATABASE_URL`` and ``SECRET_KEY`` once and return the settings.
+
+    Raises :class:`ConfigError` when ``SECRET_KEY`` is missing outside development and testing.
+    """
+    env = os.environ if environ is None else environ
+    name = env.get("XINSHENG_ENV", "production")
+    if name not in CONFIGS:
+        raise ConfigError(
+            f"XINSHENG_ENV={name!r} is not one of {', '.join(sorted(CONFIGS))}"
+        )
+    base = CONFIGS[name]
+    settings = {key: getattr(base, key) for key in dir(base) if key.isupper()}
+    if env.get("DATABASE_URL"):
+        settings["SQLALCHEMY_DATABASE_URL"] = normalise_database_url(env["DATABASE_URL"])
+    secret = env.get("SECRET_KEY") or settings.get("SECRET_KEY")
+    if not secret:
+        if name == "production":
+            raise ConfigError(
+                "SECRET_KEY must be set when XINSHENG_ENV=production "
+                "(set XINSHENG_ENV=development to get a random one for local use)"
+            )
+        secret = development_secret(Path(env.get("XINSHENG_INSTANCE", INSTANCE_DIR)))
+    settings["SECRET_KEY"] = secret
+    settings["ENV_NAME"] = name
+    return settings
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for ``postgres://`` / ``postgresql://`` URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def development_secret(instance_dir: Path) -> str:
+    """A random key kept in ``instance/secret_key`` so that every gunicorn worker (and the next
+    start) signs sessions with the same key; created on first use with mode 0600."""
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    path = instance_dir / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(secrets.token_hex(32))
+    return path.read_text(encoding="ascii").strip()

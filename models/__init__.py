@@ -1,0 +1,31 @@
+"""SQLAlchemy 2.0 declarative models. Imports sqlalchemy only (no Flask, no acsi)."""
+from models.analysis import AnalysisResult, AnalysisRun
+from models.base import Base
+from models.collection import Invitation, Response
+from models.complaints import ComplaintCase
+from models.questionnaire import (
+    Choice,
+    MatrixRow,
+    Page,
+    Question,
+    Questionnaire,
+    QuestionnaireVersion,
+)
+from models.user import ROLES, User
+
+__all__ = [
+    "AnalysisResult",
+    "AnalysisRun",
+    "Base",
+    "Choice",
+    "ComplaintCase",
+    "Invitation",
+    "MatrixRow",
+    "Page",
+    "Question",
+    "Questionnaire",
+    "QuestionnaireVersion",
+    "ROLES",
+    "Response",
+    "User",
+]

@@ -1,0 +1,82 @@
+"""The application factory."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_login import LoginManager
+from flask_wtf import CSRFProtect
+
+from config import ROOT, load_environment
+from models import User
+from survey import db, errors, i18n
+
+logger = logging.getLogger(__name__)
+csrf = CSRFProtect()
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: configuration (environment read once, here), database, languages, login,
+    CSRF, blueprints, commands and error pages. ``test_config`` overrides everything."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(Path(__file__).parent / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    environ = None
+    if test_config is not None and "ENVIRON" in test_config:
+        environ = test_config["ENVIRON"]
+    app.config.from_mapping(load_environment(environ))
+    if test_config is not None:
+        app.config.from_mapping({k: v for k, v in test_config.items() if k != "ENVIRON"})
+
+    db.init_app(app)
+    i18n.init_app(app)
+    csrf.init_app(app)
+    _init_login(app)
+    _register_blueprints(app)
+    errors.init_app(app)
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    manager = LoginManager()
+    manager.login_view = "auth.login"
+    manager.login_message = None  # the login page explains itself
+    manager.session_protection = "strong"
+
+    @manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        if not user_id.isdigit():
+            return None
+        user = db.get_session().get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+    manager.anonymous_user = _Anonymous
+    manager.init_app(app)
+
+
+class _Anonymous:
+    is_authenticated = False
+    is_active = False
+    is_anonymous = True
+
+    def get_id(self) -> None:
+        return None
+
+    def has_role(self, *roles: str) -> bool:
+        return False
+
+
+def _register_blueprints(app: Flask) -> None:
+    from survey.auth.cli import bp as users_cli
+    from survey.auth.views import bp as auth_bp
+    from survey.core.cli import bp as demo_cli
+    from survey.core.views import bp as core_bp
+
+    for blueprint in (core_bp, auth_bp, users_cli, demo_cli):
+        app.register_blueprint(blueprint)

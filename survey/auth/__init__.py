@@ -1,0 +1,1 @@
+"""Accounts: login/logout, role checks, the ``flask users`` commands."""

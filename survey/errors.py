@@ -1,0 +1,41 @@
+"""Error pages in both languages; no stack trace ever reaches a visitor."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+logger = logging.getLogger(__name__)
+
+HANDLED = (400, 403, 404, 405, 413, 422, 500)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def render_error(code: int, description: str | None = None):
+    if _wants_json():
+        return {"error": {"status": code, "message": description or ""}}, code
+    return render_template("errors/error.html", code=code, description=description), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return render_error(400, "csrf")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        code = error.code or 500
+        if code not in HANDLED:
+            return error
+        return render_error(code)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        # Logged with its traceback for the operators; the visitor sees a plain page.
+        logger.exception("unhandled error on %s %s", request.method, request.path)
+        return render_error(InternalServerError.code)

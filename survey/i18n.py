@@ -1,0 +1,42 @@
+"""Languages: Flask-Babel with zh_CN and en.
+
+The locale of a request comes from, in order: the link (``?lang=en``), the language cookie set by
+the switcher, then the browser's Accept-Language; zh_CN when nothing matches.
+"""
+from __future__ import annotations
+
+from flask import Flask, current_app, request
+from flask_babel import Babel, get_locale
+
+LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
+
+def normalise_locale(value: str | None) -> str | None:
+    """``'zh-CN'``, ``'zh'``, ``'zh-Hans'``, ``'en-US'`` → ``'zh_CN'`` or ``'en'``; None otherwise."""
+    if not value:
+        return None
+    base = value.strip().replace("-", "_").split("_")[0].lower()
+    return {"zh": "zh_CN", "en": "en"}.get(base)
+
+
+def select_locale() -> str:
+    supported = current_app.config["LANGUAGES"]
+    for candidate in (request.args.get("lang"), request.cookies.get(current_app.config["LANGUAGE_COOKIE"])):
+        locale = normalise_locale(candidate)
+        if locale in supported:
+            return locale
+    best = request.accept_languages.best_match(["zh_CN", "zh-CN", "zh", "en"])
+    return normalise_locale(best) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def html_lang(locale: str) -> str:
+    """The BCP 47 tag for ``lang`` attributes: zh_CN → zh-CN."""
+    return locale.replace("_", "-")
+
+
+def init_app(app: Flask) -> None:
+    Babel(app, locale_selector=select_locale)
+
+    @app.context_processor
+    def locale_context() -> dict[str, object]:
+        locale = str(get_locale())
+        return {"locale": locale, "html_lang": html_lang(locale), "LANGUAGE_NAMES": LANGUAGE_NAMES}

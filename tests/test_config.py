@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from config import ConfigError, load_environment, normalise_database_url
+
+
+def test_production_requires_a_secret_key() -> None:
+    with pytest.raises(ConfigError, match="SECRET_KEY must be set"):
+        load_environment({"XINSHENG_ENV": "production"})
+
+
+def test_production_takes_the_secret_and_database_from_the_environment() -> None:
+    settings = load_environment(
+        {"XINSHENG_ENV": "production", "SECRET_KEY": "s3cret", "DATABASE_URL": "postgres://u@h/db"}
+    )
+    assert settings["SECRET_KEY"] == "s3cret"
+    assert settings["SQLALCHEMY_DATABASE_URL"] == "postgresql+psycopg://u@h/db"
+    assert settings["SESSION_COOKIE_SECURE"] is True
+    assert settings["SESSION_COOKIE_HTTPONLY"] is True
+    assert settings["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_development_key_is_random_once_then_shared_by_every_worker(tmp_path: Path) -> None:
+    first = load_environment({"XINSHENG_ENV": "development", "XINSHENG_INSTANCE": str(tmp_path)})
+    second = load_environment({"XINSHENG_ENV": "development", "XINSHENG_INSTANCE": str(tmp_path)})
+    other = load_environment({"XINSHENG_ENV": "development", "XINSHENG_INSTANCE": str(tmp_path / "x")})
+    assert len(first["SECRET_KEY"]) == 64
+    assert first["SECRET_KEY"] == second["SECRET_KEY"] != other["SECRET_KEY"]
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_unknown_environment_name_is_named() -> None:
+    with pytest.raises(ConfigError, match="'staging'"):
+        load_environment({"XINSHENG_ENV": "staging"})
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgresql://a@b/c", "postgresql+psycopg://a@b/c"),
+        ("postgresql+psycopg://a@b/c", "postgresql+psycopg://a@b/c"),
+        ("sqlite:///x.db", "sqlite:///x.db"),
+    ],
+)
+def test_database_url_uses_psycopg3(given: str, expected: str) -> None:
+    assert normalise_database_url(given) == expected

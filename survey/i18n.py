@@ -1,5 +1,8 @@
 """Languages: Flask-Babel with zh_CN and en.
 
+The simplified-Chinese catalog lives in ``translations/zh/``: Babel (≥ 2.17) expands ``zh_CN`` to
+``zh_Hans_CN`` and gettext then looks for ``zh_Hans_CN`` and ``zh``, never ``zh_CN``.
+
 The locale of a request comes from, in order: the link (``?lang=en``), the language cookie set by
 the switcher, then the browser's Accept-Language; zh_CN when nothing matches.
 """
@@ -38,5 +41,5 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def locale_context() -> dict[str, object]:
-        locale = str(get_locale())
+        locale = normalise_locale(str(get_locale())) or current_app.config["BABEL_DEFAULT_LOCALE"]
         return {"locale": locale, "html_lang": html_lang(locale), "LANGUAGE_NAMES": LANGUAGE_NAMES}

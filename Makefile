@@ -1,0 +1,62 @@
+# Xinsheng — two commands: `make run` (install, migrate, seed the demo, serve) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+WORKERS ?= 2
+# Without SECRET_KEY the app runs as a local development install (random key kept in instance/).
+export XINSHENG_ENV ?= development
+DEBIAN_PACKAGES := chromium fonts-noto-cjk
+
+.PHONY: run test install install-test translations db seed system-packages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.runtime: requirements.lock | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.lock
+	touch $@
+
+$(VENV)/.test: requirements-test.lock $(VENV)/.runtime
+	$(BIN)/pip install -q -r requirements-test.lock
+	touch $@
+
+install: $(VENV)/.runtime translations
+install-test: $(VENV)/.test translations
+
+# Compiled catalogs are build products (not committed).
+translations: $(VENV)/.runtime
+	$(BIN)/pybabel compile --statistics -d translations
+
+db: install
+	mkdir -p instance
+	$(BIN)/alembic upgrade head
+
+seed: db
+	$(BIN)/flask --app run demo seed
+
+run: seed
+	@echo "Serving Xinsheng on http://$(HOST):$(PORT)"
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - run:app
+
+# Debian packages the browser tests need (Chromium driven by Playwright, CJK fonts).
+system-packages:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+# TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/xinsheng_test runs the suite on PostgreSQL.
+test: install-test system-packages
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install-test
+	$(BIN)/python bench/answer_storage.py
+
+clean:
+	rm -rf $(VENV) instance translations/*/LC_MESSAGES/*.mo

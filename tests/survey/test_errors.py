@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import logging
+
+import pytest
+from flask import abort
+
+
+@pytest.mark.parametrize(("lang", "text"), [("en", "Page not found"), ("zh_CN", "找不到页面")])
+def test_404_page_in_both_languages(client, lang, text) -> None:
+    response = client.get(f"/no/such/page?lang={lang}")
+    assert response.status_code == 404
+    assert text in response.get_data(as_text=True)
+
+
+def test_unexpected_error_shows_a_plain_page_and_logs_the_traceback(app, caplog) -> None:
+    @app.route("/boom")
+    def boom():
+        raise RuntimeError("secret internal detail")
+
+    app.view_functions["boom"].public_view = True
+    client = app.test_client()
+    with caplog.at_level(logging.ERROR, logger="survey.errors"):
+        response = client.get("/boom?lang=en")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in body
+    assert "secret internal detail" not in body and "Traceback" not in body
+    assert "secret internal detail" in caplog.text
+
+
+@pytest.mark.parametrize(("code", "en"), [(403, "You do not have access"), (422, "could not be processed")])
+def test_other_error_pages(app, code, en) -> None:
+    @app.route(f"/fail{code}")
+    def fail():
+        abort(code)
+
+    app.view_functions["fail"].public_view = True
+    response = app.test_client().get(f"/fail{code}?lang=en")
+    assert response.status_code == code and en in response.get_data(as_text=True)
+    zh = app.test_client().get(f"/fail{code}?lang=zh_CN").get_data(as_text=True)
+    assert '<html lang="zh-CN">' in zh and en not in zh
+
+
+def test_api_errors_are_json(app) -> None:
+    response = app.test_client().get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.get_json() == {"error": {"status": 404, "message": ""}}

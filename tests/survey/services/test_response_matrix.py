@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from models import Questionnaire, QuestionnaireVersion, Response
+from survey.db import engine
+from survey.services.response_matrix import ResponseLoadError, load_numeric_answers
+
+
+@pytest.fixture
+def versions(session):
+    questionnaire = Questionnaire(title_en="Q", kind="acsi")
+    v1 = QuestionnaireVersion(questionnaire=questionnaire, number=1, state="published")
+    v2 = QuestionnaireVersion(questionnaire=questionnaire, number=2, state="published")
+    session.add_all([questionnaire, v1, v2])
+    session.flush()
+    rows = [
+        (v1, "complete", {"SATIS": 8, "IDEAL": 7.5, "name": "x"}),
+        (v1, "complete", {"SATIS": 3, "IDEAL": "n/a"}),  # a text where a number is expected
+        (v1, "partial", {"SATIS": 10}),  # not complete: never analysed
+        (v2, "complete", {"IDEAL": 2}),
+    ]
+    for i, (version, status, answers) in enumerate(rows):
+        session.add(Response(version_id=version.id, resume_token=f"t{i}", status=status, answers=answers))
+    session.commit()
+    return v1.id, v2.id
+
+
+def test_loads_complete_responses_as_floats(app, versions) -> None:
+    v1, v2 = versions
+    with app.app_context():
+        frame = load_numeric_answers(engine(), version_ids=[v1, v2], variables=["SATIS", "IDEAL"])
+    assert list(frame.columns) == ["SATIS", "IDEAL"]
+    assert len(frame) == 3
+    values = frame.to_numpy().tolist()
+    assert values[0] == [8.0, 7.5]
+    assert values[1][0] == 3.0 and math.isnan(values[1][1])
+    assert math.isnan(values[2][0]) and values[2][1] == 2.0
+    assert frame.index.is_monotonic_increasing
+
+
+def test_only_the_requested_versions(app, versions) -> None:
+    v1, v2 = versions
+    with app.app_context():
+        frame = load_numeric_answers(engine(), version_ids=[v2], variables=["IDEAL"])
+        empty = load_numeric_answers(engine(), version_ids=[v2 + 100], variables=["IDEAL"])
+    assert frame["IDEAL"].tolist() == [2.0]
+    assert len(empty) == 0 and list(empty.columns) == ["IDEAL"]
+
+
+@pytest.mark.parametrize("bad", ["SATIS'; DROP TABLE responses; --", "1abc", ""])
+def test_rejects_codes_that_are_not_identifiers(app, bad) -> None:
+    with app.app_context(), pytest.raises(ResponseLoadError, match="not a valid answer-variable code"):
+        load_numeric_answers(engine(), version_ids=[1], variables=[bad])
+
+
+def test_rejects_empty_requests(app) -> None:
+    with app.app_context():
+        with pytest.raises(ResponseLoadError, match="no answer variables"):
+            load_numeric_answers(engine(), version_ids=[1], variables=[])
+        with pytest.raises(ResponseLoadError, match="version ids"):
+            load_numeric_answers(engine(), version_ids=[], variables=["A"])

@@ -134,6 +134,7 @@ class Question(Base):
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     page: Mapped[Page] = relationship(back_populates="questions")
+    version: Mapped[QuestionnaireVersion] = relationship()
     choices: Mapped[list[Choice]] = relationship(
         back_populates="question", order_by="Choice.position", cascade="all, delete-orphan"
     )

@@ -77,6 +77,7 @@ def _register_blueprints(app: Flask) -> None:
     from survey.auth.views import bp as auth_bp
     from survey.core.cli import bp as demo_cli
     from survey.core.views import bp as core_bp
+    from survey.design.cli import bp as questionnaire_cli
 
-    for blueprint in (core_bp, auth_bp, users_cli, demo_cli):
+    for blueprint in (core_bp, auth_bp, users_cli, demo_cli, questionnaire_cli):
         app.register_blueprint(blueprint)

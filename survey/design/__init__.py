@@ -1,0 +1,1 @@
+"""Questionnaire design for CX teams: pages, commands."""

@@ -1,0 +1,44 @@
+"""``flask questionnaire import PATH`` and ``flask questionnaire export ID --format ... -o PATH``."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Blueprint
+
+from models import Questionnaire
+from survey.db import get_session
+from survey.services.interchange import InterchangeError, export_questionnaire, import_questionnaire
+from survey.services.questionnaires import create_questionnaire, latest_version, version_document
+
+bp = Blueprint("questionnaire_cli", __name__, cli_group="questionnaire")
+
+
+@bp.cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_command(path: Path) -> None:
+    """Import an XLSForm (.xlsx/.xls/.csv) or questionnaire JSON; prints the new id."""
+    try:
+        imported = import_questionnaire(path.read_bytes(), filename=path.name)
+    except InterchangeError as error:
+        raise click.ClickException(str(error)) from error
+    session = get_session()
+    version = create_questionnaire(session, imported.questionnaire)
+    session.commit()
+    for warning in imported.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(version.questionnaire_id)
+
+
+@bp.cli.command("export")
+@click.argument("questionnaire_id", type=int)
+@click.option("--format", "export_format", type=click.Choice(["xlsform", "json"]), required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True)
+def export_command(questionnaire_id: int, export_format: str, output: Path) -> None:
+    """Export the latest version of a questionnaire."""
+    session = get_session()
+    if session.get(Questionnaire, questionnaire_id) is None:
+        raise click.ClickException(f"there is no questionnaire with id {questionnaire_id}")
+    version = latest_version(session, questionnaire_id)
+    output.write_bytes(export_questionnaire(version_document(version), export_format))
+    click.echo(f"wrote {output} (version {version.number}, {version.state})")

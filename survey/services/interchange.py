@@ -1,0 +1,66 @@
+"""Import and export of whole questionnaires, by file format (XLSForm or versioned JSON).
+Shared by the designer's upload page and ``flask questionnaire import/export``."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Literal
+
+from survey.questionnaire.document import DocumentError, Questionnaire
+from survey.questionnaire.jsonio import from_json, to_json
+from survey.questionnaire.sanitize import sanitize_questionnaire
+from survey.questionnaire.xlsform import MAX_UPLOAD_BYTES, export_xlsform, import_xlsform
+
+ExportFormat = Literal["xlsform", "json"]
+XLSFORM_SUFFIXES = (".xlsx", ".xls", ".csv")
+
+
+class InterchangeError(ValueError):
+    """An upload cannot be imported; the message tells the designer what to fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedQuestionnaire:
+    questionnaire: Questionnaire
+    warnings: tuple[str, ...]
+
+
+def import_questionnaire(data: bytes, *, filename: str) -> ImportedQuestionnaire:
+    """Read an XLSForm (.xlsx/.xls/.csv) or questionnaire JSON (.json) upload.
+
+    Raises :class:`InterchangeError` naming the file and the problem; nothing is stored here, so
+    a failed import leaves nothing behind.
+    """
+    suffix = PurePath(filename).suffix.lower()
+    if suffix == ".json":
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise InterchangeError(
+                f"{filename}: the file has {len(data):,} bytes; the limit is {MAX_UPLOAD_BYTES:,}")
+        try:
+            payload = json.loads(data.decode("utf-8"))
+        except UnicodeDecodeError as error:
+            raise InterchangeError(f"{filename}: the file is not UTF-8 text ({error.reason} at byte {error.start})") from None
+        except json.JSONDecodeError as error:
+            raise InterchangeError(f"{filename}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
+        try:
+            return ImportedQuestionnaire(sanitize_questionnaire(from_json(payload)), ())
+        except DocumentError as error:
+            raise InterchangeError(f"{filename}: {error}") from None
+    if suffix in XLSFORM_SUFFIXES:
+        try:
+            result = import_xlsform(data, filename=filename)
+        except DocumentError as error:
+            raise InterchangeError(str(error)) from None
+        return ImportedQuestionnaire(result.questionnaire, result.warnings)
+    raise InterchangeError(
+        f"{filename}: unknown file type {suffix or '(none)'!r}; use an XLSForm (.xlsx, .xls, .csv) or a questionnaire .json")
+
+
+def export_questionnaire(questionnaire: Questionnaire, export_format: ExportFormat) -> bytes:
+    """The questionnaire as an XLSForm workbook (.xlsx bytes) or as UTF-8 JSON."""
+    if export_format == "xlsform":
+        return export_xlsform(questionnaire)
+    if export_format == "json":
+        return json.dumps(to_json(questionnaire), ensure_ascii=False, indent=2).encode("utf-8")
+    raise InterchangeError(f"unknown export format {export_format!r}; use 'xlsform' or 'json'")

@@ -1,0 +1,182 @@
+"""Questionnaires in the database ↔ the pure document (``survey.questionnaire.document``).
+
+A version's pages, questions, choices and matrix rows are stored as rows; the document is the
+in-memory form every other part works with (forms, logic check, XLSForm/JSON interchange,
+analysis). A published version is immutable: edits go to a new draft version.
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models import Choice, MatrixRow, Page, Question, Questionnaire, QuestionnaireVersion
+from survey.questionnaire import document as doc
+from survey.questionnaire.jsonio import settings_from_json, settings_to_json
+
+
+class QuestionnaireStateError(ValueError):
+    """The questionnaire or version is not in a state that allows the action."""
+
+
+# --- document → rows --------------------------------------------------------------------------
+
+def _binding_columns(binding: doc.Binding | None) -> dict[str, str | None]:
+    if binding is None:
+        return {"binding_model": None, "binding_construct": None, "binding_indicator": None}
+    return {"binding_model": binding.model, "binding_construct": binding.construct,
+            "binding_indicator": binding.indicator}
+
+
+def _page_rows(version: QuestionnaireVersion, document: doc.Questionnaire) -> list[Page]:
+    pages = []
+    for page_position, page in enumerate(document.pages):
+        page_row = Page(position=page_position, code=page.code, title_zh=page.title.zh,
+                        title_en=page.title.en, show_if=page.show_if)
+        for position, question in enumerate(page.questions):
+            page_row.questions.append(Question(
+                version=version, position=position, code=question.code, type=question.type,
+                text_zh=question.text.zh, text_en=question.text.en,
+                help_zh=question.help.zh, help_en=question.help.en,
+                required=question.required, show_if=question.show_if,
+                validation=question.validation,
+                validation_message_zh=question.validation_message.zh,
+                validation_message_en=question.validation_message.en,
+                settings=settings_to_json(question.settings),
+                choices=[Choice(position=i, code=c.code, label_zh=c.label.zh, label_en=c.label.en)
+                         for i, c in enumerate(question.choices)],
+                rows=[MatrixRow(position=i, code=r.code, text_zh=r.text.zh, text_en=r.text.en,
+                                **_binding_columns(r.binding)) for i, r in enumerate(question.rows)],
+                **_binding_columns(question.binding),
+            ))
+        pages.append(page_row)
+    return pages
+
+
+def _fill_version(version: QuestionnaireVersion, document: doc.Questionnaire) -> None:
+    version.title_zh, version.title_en = document.title.zh, document.title.en
+    version.description_zh, version.description_en = document.description.zh, document.description.en
+    version.default_language = document.default_language
+    version.pages = _page_rows(version, document)
+
+
+def create_questionnaire(
+    session: Session, document: doc.Questionnaire, *, created_by_id: int | None = None
+) -> QuestionnaireVersion:
+    """A new questionnaire whose first (draft) version holds ``document``. Flushed, not committed."""
+    questionnaire = Questionnaire(title_zh=document.title.zh, title_en=document.title.en,
+                                  kind=document.kind, created_by_id=created_by_id)
+    version = QuestionnaireVersion(questionnaire=questionnaire, number=1, state="draft")
+    _fill_version(version, document)
+    session.add(questionnaire)
+    session.flush()
+    return version
+
+
+def replace_draft(session: Session, version: QuestionnaireVersion, document: doc.Questionnaire) -> None:
+    """Replace the content of a draft version. Raises QuestionnaireStateError if published."""
+    if version.state != "draft":
+        raise QuestionnaireStateError(
+            f"version {version.number} of questionnaire {version.questionnaire_id} is published "
+            "and cannot change; edit a new draft version instead")
+    version.pages.clear()
+    session.flush()  # the old rows go before new ones reuse their codes
+    _fill_version(version, document)
+    questionnaire = version.questionnaire
+    questionnaire.title_zh, questionnaire.title_en = document.title.zh, document.title.en
+    questionnaire.kind = document.kind
+    session.flush()
+
+
+# --- rows → document --------------------------------------------------------------------------
+
+def _binding(row: Question | MatrixRow) -> doc.Binding | None:
+    if row.binding_model is None:
+        return None
+    return doc.Binding(row.binding_model, row.binding_construct, row.binding_indicator)
+
+
+def version_document(version: QuestionnaireVersion) -> doc.Questionnaire:
+    """The document a version holds."""
+    pages = []
+    for page in version.pages:
+        questions = tuple(
+            doc.Question(
+                code=q.code, type=q.type, text=doc.Texts(q.text_zh, q.text_en),
+                help=doc.Texts(q.help_zh, q.help_en), required=q.required, show_if=q.show_if,
+                validation=q.validation,
+                validation_message=doc.Texts(q.validation_message_zh, q.validation_message_en),
+                binding=_binding(q),
+                settings=settings_from_json(q.type, q.settings, f"/questions/{q.code}/settings"),
+                choices=tuple(doc.Choice(c.code, doc.Texts(c.label_zh, c.label_en)) for c in q.choices),
+                rows=tuple(doc.MatrixRow(r.code, doc.Texts(r.text_zh, r.text_en), _binding(r)) for r in q.rows),
+            )
+            for q in page.questions
+        )
+        pages.append(doc.Page(page.code, doc.Texts(page.title_zh, page.title_en), questions, page.show_if))
+    return doc.Questionnaire(
+        title=doc.Texts(version.title_zh, version.title_en), pages=tuple(pages),
+        description=doc.Texts(version.description_zh, version.description_en),
+        default_language=version.default_language, kind=version.questionnaire.kind,
+    )
+
+
+# --- lifecycle --------------------------------------------------------------------------------
+
+def latest_version(session: Session, questionnaire_id: int) -> QuestionnaireVersion | None:
+    return session.scalars(
+        select(QuestionnaireVersion)
+        .where(QuestionnaireVersion.questionnaire_id == questionnaire_id)
+        .order_by(QuestionnaireVersion.number.desc())
+    ).first()
+
+
+def publish(session: Session, version: QuestionnaireVersion) -> QuestionnaireVersion:
+    """Freeze a draft version and give it a public link token. The caller checks the logic and
+    the construct bindings first (``survey.services.publishing``)."""
+    if version.state != "draft":
+        raise QuestionnaireStateError(f"version {version.number} is already published")
+    if version.questionnaire.status == "archived":
+        raise QuestionnaireStateError("an archived questionnaire cannot be published")
+    version.state = "published"
+    version.published_at = datetime.now(UTC)
+    version.public_token = secrets.token_urlsafe(16)
+    session.flush()
+    return version
+
+
+def editable_draft(session: Session, questionnaire_id: int) -> QuestionnaireVersion:
+    """The draft to edit: the latest version if it is a draft, else a new draft copied from the
+    latest published version (responses stay tied to the version they answered)."""
+    latest = latest_version(session, questionnaire_id)
+    if latest is None:
+        raise QuestionnaireStateError(f"questionnaire {questionnaire_id} has no version")
+    if latest.state == "draft":
+        return latest
+    draft = QuestionnaireVersion(questionnaire_id=questionnaire_id, number=latest.number + 1, state="draft")
+    session.add(draft)
+    _fill_version(draft, version_document(latest))
+    session.flush()
+    return draft
+
+
+def clone_questionnaire(session: Session, questionnaire_id: int, *, created_by_id: int | None = None) -> QuestionnaireVersion:
+    """A new questionnaire whose draft copies the latest version of another."""
+    latest = latest_version(session, questionnaire_id)
+    if latest is None:
+        raise QuestionnaireStateError(f"questionnaire {questionnaire_id} has no version")
+    document = version_document(latest)
+    copy_title = doc.Texts(f"{document.title.zh}（副本）" if document.title.zh else "",
+                           f"{document.title.en} (copy)" if document.title.en else "")
+    return create_questionnaire(session, doc.replace(document, title=copy_title), created_by_id=created_by_id)
+
+
+def archive(session: Session, questionnaire: Questionnaire) -> None:
+    questionnaire.status = "archived"
+    session.flush()
+
+
+def count_questionnaires(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Questionnaire)) or 0

@@ -77,7 +77,11 @@ def _register_blueprints(app: Flask) -> None:
     from survey.auth.views import bp as auth_bp
     from survey.core.cli import bp as demo_cli
     from survey.core.views import bp as core_bp
+    from survey.collect.views import bp as collect_bp
     from survey.design.cli import bp as questionnaire_cli
+    from survey.design.views import bp as design_bp
+    from survey.distribution.views import bp as distribution_bp
 
-    for blueprint in (core_bp, auth_bp, users_cli, demo_cli, questionnaire_cli):
+    for blueprint in (core_bp, auth_bp, users_cli, demo_cli, questionnaire_cli, design_bp,
+                      collect_bp, distribution_bp):
         app.register_blueprint(blueprint)

@@ -1,0 +1,1 @@
+"""Distribution and data out: invitations, complaint cases, exports."""

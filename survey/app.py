@@ -77,11 +77,15 @@ def _register_blueprints(app: Flask) -> None:
     from survey.auth.views import bp as auth_bp
     from survey.core.cli import bp as demo_cli
     from survey.core.views import bp as core_bp
+    from survey.api.views import bp as api_bp
     from survey.collect.views import bp as collect_bp
+    from survey.complaints.views import bp as complaints_bp
     from survey.design.cli import bp as questionnaire_cli
     from survey.design.views import bp as design_bp
     from survey.distribution.views import bp as distribution_bp
+    from survey.invitations.views import bp as invitations_bp
 
+    csrf.exempt(api_bp)  # API clients authenticate with a bearer token, not a session cookie
     for blueprint in (core_bp, auth_bp, users_cli, demo_cli, questionnaire_cli, design_bp,
-                      collect_bp, distribution_bp):
+                      collect_bp, distribution_bp, invitations_bp, complaints_bp, api_bp):
         app.register_blueprint(blueprint)

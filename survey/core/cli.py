@@ -7,6 +7,7 @@ import click
 from flask import Blueprint
 
 from survey.db import get_session
+from survey.services.demo import seed_demo
 from survey.services.accounts import create_user, find_user
 
 bp = Blueprint("demo_cli", __name__, cli_group="demo")
@@ -28,4 +29,10 @@ def seed() -> None:
         click.echo(f"  password: {password}")
         click.echo("=" * 60)
     else:
-        click.echo(f"Demo administrator {DEMO_ADMIN_EMAIL} already exists; nothing to do.")
+        click.echo(f"Demo administrator {DEMO_ADMIN_EMAIL} already exists.")
+    summary = seed_demo(session)
+    session.commit()
+    if summary is None:
+        click.echo("Demo questionnaires already exist; nothing to do.")
+    else:
+        click.echo(f"Seeded {summary.questionnaires} demo questionnaires with {summary.responses:,} responses.")

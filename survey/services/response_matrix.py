@@ -1,15 +1,16 @@
 """Bulk loading of answers into a DataFrame for analysis — never one ORM object per row.
 
-Answers live in ``responses.answers`` (one JSON document per response). The item columns are
-extracted inside the database (``answers->>'X'`` on PostgreSQL, ``json_extract`` on SQLite) and
-streamed out in one pass: PostgreSQL sends them with ``COPY ... TO STDOUT`` as CSV, which pandas'
-C parser reads; SQLite hands rows to numpy in chunks.
+Answers live in ``responses.answers`` (one JSON document per response) and the segment snapshot in
+``responses.segment``. The requested columns are extracted inside the database (``->>`` on
+PostgreSQL, ``json_extract`` on SQLite) and streamed out in one pass: PostgreSQL sends them with
+``COPY ... TO STDOUT`` as CSV, which pandas' C parser reads; SQLite hands rows over in chunks.
 """
 from __future__ import annotations
 
 import io
 import re
 from collections.abc import Sequence
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
@@ -23,81 +24,118 @@ class ResponseLoadError(ValueError):
     """The requested variables or versions cannot be loaded as asked."""
 
 
-def _check(variables: Sequence[str], version_ids: Sequence[int]) -> None:
-    if not variables:
-        raise ResponseLoadError("no answer variables were requested")
-    for code in variables:
-        if not _CODE.match(code):
+def _check(codes: Sequence[str], version_ids: Sequence[int]) -> None:
+    for code in codes:
+        if not isinstance(code, str) or not _CODE.match(code):
             raise ResponseLoadError(f"{code!r} is not a valid answer-variable code (letters, digits, _)")
-    if not version_ids or not all(isinstance(v, int) for v in version_ids):
+    if not version_ids or not all(isinstance(v, int) and not isinstance(v, bool) for v in version_ids):
         raise ResponseLoadError(f"version ids must be a non-empty list of integers, got {version_ids!r}")
 
 
-def load_numeric_answers(
-    engine: Engine, *, version_ids: Sequence[int], variables: Sequence[str]
+def _column_sql(dialect: str, document: str, code: str, kind: str) -> str:
+    if dialect == "postgresql":
+        if kind == "numeric":
+            return (f"CASE WHEN jsonb_typeof({document}->'{code}') = 'number' "
+                    f"THEN ({document}->>'{code}')::float8 END")
+        return (f"CASE WHEN jsonb_typeof({document}->'{code}') IN ('array', 'object') THEN NULL "
+                f"ELSE {document}->>'{code}' END")
+    if kind == "numeric":
+        return (f"CASE WHEN json_type({document}, '$.{code}') IN ('integer', 'real') "
+                f"THEN json_extract({document}, '$.{code}') END")
+    return (f"CASE WHEN json_type({document}, '$.{code}') IN ('array', 'object') THEN NULL "
+            f"ELSE CAST(json_extract({document}, '$.{code}') AS TEXT) END")
+
+
+def load_responses(
+    engine: Engine,
+    *,
+    version_ids: Sequence[int],
+    numeric: Sequence[str] = (),
+    text: Sequence[str] = (),
+    segment_keys: Sequence[str] = (),
+    submitted_from: datetime | None = None,
+    submitted_to: datetime | None = None,
 ) -> pd.DataFrame:
-    """Complete responses of ``version_ids`` as a float DataFrame indexed by response id, one
-    column per variable (NaN where unanswered or not numeric).
+    """Complete responses of ``version_ids`` (optionally submitted in [from, to)), one row each,
+    indexed by response id: ``numeric`` answer variables as float (NaN where unanswered or not a
+    number), ``text`` answer variables as strings, ``segment_keys`` as ``segment_<key>`` strings.
 
-    Raises :class:`ResponseLoadError` for an invalid variable code or empty version list.
+    Raises :class:`ResponseLoadError` for an invalid code or an empty version list.
     """
-    _check(variables, version_ids)
-    if engine.dialect.name == "postgresql":
-        return _load_postgresql(engine, list(version_ids), list(variables))
-    return _load_sqlite(engine, list(version_ids), list(variables))
+    numeric, text, segment_keys = list(numeric), list(text), list(segment_keys)
+    _check([*numeric, *text, *segment_keys], version_ids)
+    if not (numeric or text or segment_keys):
+        raise ResponseLoadError("no answer variables or segment keys were requested")
+    dialect = engine.dialect.name
+    names = [*numeric, *text, *(f"segment_{key}" for key in segment_keys)]
+    if len(set(names)) != len(names):
+        raise ResponseLoadError(f"a column is requested twice: {sorted(n for n in names if names.count(n) > 1)}")
+    columns = ([_column_sql(dialect, "answers", c, "numeric") for c in numeric]
+               + [_column_sql(dialect, "answers", c, "text") for c in text]
+               + [_column_sql(dialect, "segment", k, "text") for k in segment_keys])
+    conditions = ["status = 'complete'", f"version_id IN ({', '.join(str(int(v)) for v in version_ids)})"]
+    params: list[object] = []
+    for bound, operator in ((submitted_from, ">="), (submitted_to, "<")):
+        if bound is None:
+            continue
+        if not isinstance(bound, datetime):
+            raise ResponseLoadError(f"period bounds must be datetimes, got {bound!r}")
+        if dialect == "postgresql":  # COPY takes no bind parameters; an ISO datetime is inert
+            conditions.append(f"submitted_at {operator} '{bound.isoformat()}'::timestamptz")
+        else:
+            conditions.append(f"submitted_at {operator} ?")
+            params.append(bound.isoformat(sep=" "))
+    query = f"SELECT id, {', '.join(columns)} FROM responses WHERE {' AND '.join(conditions)} ORDER BY id"
+    dtypes = {**{c: "float64" for c in numeric}, **{c: "string" for c in names[len(numeric):]}}
+    if dialect == "postgresql":
+        frame = _read_postgresql(engine, query, names, dtypes)
+    else:
+        frame = _read_sqlite(engine, query, params, names, dtypes)
+    frame.index.name = "response_id"
+    return frame
 
 
-def _load_postgresql(engine: Engine, version_ids: list[int], variables: list[str]) -> pd.DataFrame:
-    # Codes are validated identifiers, versions are integers: safe to inline into COPY.
-    columns = ", ".join(
-        f"CASE WHEN jsonb_typeof(answers->'{code}') = 'number' THEN (answers->>'{code}')::float8 END"
-        for code in variables
-    )
-    versions = ", ".join(str(v) for v in version_ids)
-    query = (
-        f"COPY (SELECT id, {columns} FROM responses WHERE status = 'complete' "
-        f"AND version_id IN ({versions}) ORDER BY id) TO STDOUT WITH (FORMAT csv)"
-    )
+def load_numeric_answers(engine: Engine, *, version_ids: Sequence[int], variables: Sequence[str]) -> pd.DataFrame:
+    """Only numeric answer variables as a float DataFrame (see :func:`load_responses`)."""
+    if not variables:
+        raise ResponseLoadError("no answer variables were requested")
+    return load_responses(engine, version_ids=version_ids, numeric=variables)
+
+
+def _read_postgresql(engine: Engine, query: str, names: list[str], dtypes: dict[str, str]) -> pd.DataFrame:
     buffer = io.BytesIO()
     raw = engine.raw_connection()
     try:
-        with raw.cursor() as cursor, cursor.copy(query) as copy:
+        with raw.cursor() as cursor, cursor.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)") as copy:
             for block in copy:
                 buffer.write(block)
     finally:
         raw.close()
-    buffer.seek(0)
     if buffer.getbuffer().nbytes == 0:
-        return pd.DataFrame(columns=variables, dtype="float64").rename_axis("response_id")
-    frame = pd.read_csv(
-        buffer, header=None, names=["response_id", *variables], index_col=0,
-        dtype={code: "float64" for code in variables}, engine="c",
-    )
-    return frame
+        return pd.DataFrame({n: pd.Series(dtype=dtypes[n]) for n in names},
+                            index=pd.Index([], dtype="int64"))
+    buffer.seek(0)
+    return pd.read_csv(buffer, header=None, names=["response_id", *names], index_col=0,
+                       dtype=dtypes, keep_default_na=False, na_values={n: [""] for n in names})
 
 
-def _load_sqlite(engine: Engine, version_ids: list[int], variables: list[str]) -> pd.DataFrame:
-    columns = ", ".join(
-        f"CASE WHEN json_type(answers, '$.{code}') IN ('integer', 'real') "
-        f"THEN json_extract(answers, '$.{code}') END"
-        for code in variables
-    )
-    placeholders = ", ".join("?" for _ in version_ids)
-    query = (
-        f"SELECT id, {columns} FROM responses WHERE status = 'complete' "
-        f"AND version_id IN ({placeholders}) ORDER BY id"
-    )
-    blocks: list[np.ndarray] = []
+def _read_sqlite(engine: Engine, query: str, params: list[object], names: list[str],
+                 dtypes: dict[str, str]) -> pd.DataFrame:
     raw = engine.raw_connection()
+    blocks: list[list[tuple]] = []
     try:
         cursor = raw.cursor()
-        cursor.execute(query, version_ids)
+        cursor.execute(query, params)
         while rows := cursor.fetchmany(CHUNK_ROWS):
-            blocks.append(np.array(rows, dtype="float64"))
+            blocks.append(rows)
         cursor.close()
     finally:
         raw.close()
-    data = np.concatenate(blocks) if blocks else np.empty((0, len(variables) + 1))
-    frame = pd.DataFrame(data[:, 1:], index=pd.Index(data[:, 0].astype("int64"), name="response_id"),
-                         columns=variables)
-    return frame
+    numeric = [n for n in names if dtypes[n] == "float64"]
+    if numeric and len(numeric) == len(names):  # the analysis hot path: one float matrix
+        data = np.concatenate([np.array(b, dtype="float64") for b in blocks]) if blocks else np.empty((0, len(names) + 1))
+        return pd.DataFrame(data[:, 1:], index=pd.Index(data[:, 0].astype("int64")), columns=names)
+    rows = [row for block in blocks for row in block]
+    frame = pd.DataFrame.from_records(rows, columns=["response_id", *names]).set_index("response_id")
+    frame.index = frame.index.astype("int64")
+    return frame.astype(dtypes)

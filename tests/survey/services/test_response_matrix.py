@@ -62,3 +62,36 @@ def test_rejects_empty_requests(app) -> None:
             load_numeric_answers(engine(), version_ids=[1], variables=[])
         with pytest.raises(ResponseLoadError, match="version ids"):
             load_numeric_answers(engine(), version_ids=[], variables=["A"])
+
+
+def test_text_answers_segments_and_period(app, session) -> None:
+    from datetime import UTC, datetime
+
+    from survey.services.response_matrix import load_responses
+
+    questionnaire = Questionnaire(title_en="K", kind="kano")
+    version = QuestionnaireVersion(questionnaire=questionnaire, number=1, state="published")
+    session.add_all([questionnaire, version])
+    session.flush()
+    rows = [
+        ({"k_f": "like", "nps": 9, "multi": ["a", "b"]}, {"region": "北方", "tier": "gold"}, datetime(2026, 1, 5, tzinfo=UTC)),
+        ({"k_f": "dislike", "nps": 3}, {"region": "south"}, datetime(2026, 3, 5, tzinfo=UTC)),
+    ]
+    for i, (answers, segment, submitted) in enumerate(rows):
+        session.add(Response(version_id=version.id, resume_token=f"p{i}", status="complete",
+                             answers=answers, segment=segment, submitted_at=submitted))
+    session.commit()
+    with app.app_context():
+        frame = load_responses(engine(), version_ids=[version.id], numeric=["nps"], text=["k_f", "multi"],
+                               segment_keys=["region", "tier"])
+        january = load_responses(engine(), version_ids=[version.id], numeric=["nps"],
+                                 submitted_from=datetime(2026, 1, 1, tzinfo=UTC),
+                                 submitted_to=datetime(2026, 2, 1, tzinfo=UTC))
+        with pytest.raises(ResponseLoadError, match="requested twice"):
+            load_responses(engine(), version_ids=[version.id], numeric=["nps"], text=["nps"])
+    assert frame["k_f"].tolist() == ["like", "dislike"]
+    assert frame["nps"].tolist() == [9.0, 3.0]
+    assert frame["segment_region"].tolist() == ["北方", "south"]
+    assert frame["segment_tier"].isna().tolist() == [False, True]
+    assert frame["multi"].isna().all()  # lists are not scalar text answers
+    assert january["nps"].tolist() == [9.0]

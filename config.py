@@ -32,6 +32,9 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # tie the token to the session, not a wall clock (long surveys)
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     PREFERRED_URL_SCHEME = "https"
+    # Job queue for analysis runs: huey on a SQLite file (embedded) or Redis (production).
+    JOB_QUEUE_URL = f"sqlite:///{INSTANCE_DIR / 'jobs.sqlite3'}"
+    JOB_QUEUE_IMMEDIATE = False
 
 
 class DevelopmentConfig(Config):
@@ -72,6 +75,8 @@ def load_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         )
     base = CONFIGS[name]
     settings = {key: getattr(base, key) for key in dir(base) if key.isupper()}
+    if env.get("JOB_QUEUE_URL"):
+        settings["JOB_QUEUE_URL"] = env["JOB_QUEUE_URL"]
     if env.get("DATABASE_URL"):
         settings["SQLALCHEMY_DATABASE_URL"] = normalise_database_url(env["DATABASE_URL"])
     secret = env.get("SECRET_KEY") or settings.get("SECRET_KEY")

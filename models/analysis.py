@@ -24,6 +24,10 @@ class AnalysisRun(Base):
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(16), default="queued")
     progress: Mapped[float] = mapped_column(default=0.0)
+    # What the run is doing now, for the progress bar ("loading responses", "segment north"...).
+    stage: Mapped[str] = mapped_column(String(200), default="")
+    # Set by "cancel" while the run is executing; the worker stops at its next checkpoint.
+    cancel_requested: Mapped[bool] = mapped_column(default=False)
     # Questionnaire versions, period, segment dimensions, model, method, bootstrap size...
     parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)
     error: Mapped[Optional[str]] = mapped_column(Text)

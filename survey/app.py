@@ -12,7 +12,7 @@ from flask_wtf import CSRFProtect
 
 from config import ROOT, load_environment
 from models import User
-from survey import db, errors, i18n
+from survey import db, errors, i18n, jobs
 
 logger = logging.getLogger(__name__)
 csrf = CSRFProtect()
@@ -40,6 +40,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     _init_login(app)
     _register_blueprints(app)
     errors.init_app(app)
+    jobs.init_app(app)
     return app
 
 
@@ -77,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     from survey.auth.views import bp as auth_bp
     from survey.core.cli import bp as demo_cli
     from survey.core.views import bp as core_bp
+    from survey.analysis.cli import bp as analysis_cli
     from survey.api.views import bp as api_bp
     from survey.collect.views import bp as collect_bp
     from survey.complaints.views import bp as complaints_bp
@@ -87,5 +89,6 @@ def _register_blueprints(app: Flask) -> None:
 
     csrf.exempt(api_bp)  # API clients authenticate with a bearer token, not a session cookie
     for blueprint in (core_bp, auth_bp, users_cli, demo_cli, questionnaire_cli, design_bp,
-                      collect_bp, distribution_bp, invitations_bp, complaints_bp, api_bp):
+                      collect_bp, distribution_bp, invitations_bp, complaints_bp, api_bp,
+                      analysis_cli, jobs.cli):
         app.register_blueprint(blueprint)

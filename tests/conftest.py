@@ -59,6 +59,7 @@ def schema_engine(database_url: str) -> Iterator[Engine]:
 
 
 def empty_tables(engine: Engine) -> None:
+    Base.metadata.create_all(engine)  # models imported since the last test get their tables
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
@@ -75,6 +76,9 @@ def app(schema_engine: Engine, database_url: str, tmp_path: Path) -> Iterator[Fl
         {
             "ENVIRON": {"XINSHENG_ENV": "testing", "XINSHENG_INSTANCE": str(tmp_path)},
             "SQLALCHEMY_DATABASE_URL": database_url,
+            # Jobs run inline in tests; a real worker is exercised in tests/survey/test_jobs.py.
+            "JOB_QUEUE_URL": "memory://",
+            "JOB_QUEUE_IMMEDIATE": True,
         }
     )
     yield app

@@ -1,0 +1,1 @@
+"""Analysis runs: commands and pages."""

@@ -1,0 +1,67 @@
+"""The job queue: huey, on a SQLite file by default (nothing else to install) and on Redis in
+production (``JOB_QUEUE_URL=redis://...``), so several web hosts and workers share one queue.
+
+Why huey: it has a first-class SQLite storage — the embedded default needs no broker — and the
+same task code runs on Redis; RQ needs Redis even on a laptop and Celery is far heavier than one
+kind of job warrants. Run state (status, progress, cancel) lives in ``analysis_runs`` in the
+application database, not in the queue, so the web pages never depend on the queue's storage.
+
+The worker is ``flask jobs worker`` (``make run`` starts one beside gunicorn).
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import click
+from flask import Blueprint, Flask, current_app
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+
+logger = logging.getLogger(__name__)
+cli = Blueprint("jobs_cli", __name__, cli_group="jobs")
+
+
+class JobQueueError(ValueError):
+    """The job-queue URL cannot be used."""
+
+
+def make_queue(url: str, *, immediate: bool = False) -> Huey:
+    """A huey instance for ``sqlite:///PATH``, ``redis://...`` or ``memory://``."""
+    if url.startswith("sqlite:///"):
+        path = Path(url[len("sqlite:///"):])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SqliteHuey("xinsheng", filename=str(path), immediate=immediate)
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisHuey("xinsheng", url=url, immediate=immediate)
+    if url == "memory://":
+        return MemoryHuey("xinsheng", immediate=immediate)
+    raise JobQueueError(f"JOB_QUEUE_URL={url!r} must start with sqlite:///, redis:// or be memory://")
+
+
+def init_app(app: Flask) -> None:
+    queue = make_queue(app.config["JOB_QUEUE_URL"], immediate=app.config["JOB_QUEUE_IMMEDIATE"])
+
+    @queue.task(name="run_analysis")
+    def run_analysis(run_id: int) -> None:
+        from survey.services.analysis_runs import execute_run
+        from survey.db import get_session
+
+        with app.app_context():
+            execute_run(get_session(), run_id)
+
+    app.extensions["job_queue"] = queue
+    app.extensions["job_tasks"] = {"run_analysis": run_analysis}
+
+
+def enqueue(name: str, *args: object) -> None:
+    """Put a job on the queue (runs inline when JOB_QUEUE_IMMEDIATE is set, as in tests)."""
+    current_app.extensions["job_tasks"][name](*args)
+
+
+@cli.cli.command("worker")
+@click.option("--workers", default=1, show_default=True, help="Worker threads.")
+def worker(workers: int) -> None:
+    """Run queued jobs (analysis runs) until interrupted."""
+    queue: Huey = current_app.extensions["job_queue"]
+    click.echo(f"job worker on {current_app.config['JOB_QUEUE_URL']} with {workers} thread(s)")
+    queue.create_consumer(workers=workers, worker_type="thread").run()

@@ -1,0 +1,228 @@
+"""The bridge from collected responses to stored analysis results.
+
+Reads a questionnaire version's responses in bulk (:mod:`survey.services.response_matrix`),
+works out from the document which analyses apply (construct-bound items → the ACSI/ECSI/CCSI
+model; NPS questions; Kano pairs; the complaint follow-up codes), calls :mod:`acsi` per segment
+and returns JSON payloads. Nothing here writes to the database.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from acsi.bootstrap import bootstrap
+from acsi.complaints import summarise_complaints
+from acsi.errors import AcsiError, InsufficientDataError
+from acsi.indices import construct_indices
+from acsi.kano import analyse_kano
+from acsi.nps import net_promoter_score
+from acsi.pls import PLS
+from acsi.segments import ALL_SEGMENT, split_by_segment
+from acsi.spec import BUILTIN_MODELS, ModelSpec
+from acsi.validity import assess_validity
+from acsi.word_of_mouth import calibrated_word_of_mouth, measured_word_of_mouth
+from survey.questionnaire.document import Questionnaire, Variable
+from survey.services.response_matrix import load_responses
+
+COMPLAINT_CODES = ("handle", "resolution_satisfaction", "resolution_status", "first_contact",
+                   "repurchase", "purchase_change", "people_told", "told_valence")
+Checkpoint = Callable[[float, str], None]
+
+
+class AnalysisSetupError(ValueError):
+    """The requested analysis does not fit the questionnaire; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisParameters:
+    version_ids: tuple[int, ...]
+    model: Literal["acsi", "ecsi", "ccsi"] = "acsi"
+    method: Literal["pls", "plsc"] = "pls"
+    segment_dimensions: tuple[str, ...] = ()
+    bootstrap: int = 0
+    seed: int = 1
+    submitted_from: datetime | None = None
+    submitted_to: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if not self.version_ids:
+            raise AnalysisSetupError("choose at least one questionnaire version")
+        if self.model not in BUILTIN_MODELS:
+            raise AnalysisSetupError(f"model {self.model!r} is not one of {', '.join(BUILTIN_MODELS)}")
+        if self.method not in ("pls", "plsc"):
+            raise AnalysisSetupError(f"method {self.method!r} is not 'pls' or 'plsc'")
+        if not 0 <= self.bootstrap <= 5000:
+            raise AnalysisSetupError(f"bootstrap {self.bootstrap} must be between 0 and 5000 resamples")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"version_ids": list(self.version_ids), "model": self.model, "method": self.method,
+                "segment_dimensions": list(self.segment_dimensions), "bootstrap": self.bootstrap,
+                "seed": self.seed,
+                "submitted_from": self.submitted_from.isoformat() if self.submitted_from else None,
+                "submitted_to": self.submitted_to.isoformat() if self.submitted_to else None}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> AnalysisParameters:
+        return cls(
+            version_ids=tuple(int(v) for v in data["version_ids"]), model=data.get("model", "acsi"),
+            method=data.get("method", "pls"), segment_dimensions=tuple(data.get("segment_dimensions", ())),
+            bootstrap=int(data.get("bootstrap", 0)), seed=int(data.get("seed", 1)),
+            submitted_from=datetime.fromisoformat(data["submitted_from"]) if data.get("submitted_from") else None,
+            submitted_to=datetime.fromisoformat(data["submitted_to"]) if data.get("submitted_to") else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class StoredResult:
+    kind: str
+    segment: str
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """Which columns to load and which analyses apply."""
+
+    model_items: Mapping[str, Variable]  # model indicator → answer variable
+    spec: ModelSpec | None
+    nps: tuple[str, ...]
+    kano: tuple[tuple[str, str], ...]  # (question code, attribute label)
+    complaints: tuple[str, ...]
+    numeric: tuple[str, ...]
+    text: tuple[str, ...]
+
+
+def plan_analysis(document: Questionnaire, parameters: AnalysisParameters) -> _Plan:
+    variables = document.variables()
+    bound = {v.binding.indicator: v for v in variables
+             if v.binding is not None and v.binding.model == parameters.model}
+    spec = BUILTIN_MODELS[parameters.model]
+    missing = [item for item in spec.items if item not in bound]
+    if bound and missing:
+        raise AnalysisSetupError(
+            f"the {parameters.model.upper()} model needs the items {', '.join(missing)}, which no "
+            "question of this questionnaire is bound to")
+    questions = list(document.questions())
+    nps = tuple(q.code for q in questions if q.type == "nps")
+    kano = tuple((q.code, q.settings.attribute.en or q.settings.attribute.zh or q.code)
+                 for q in questions if q.type == "kano")
+    codes = {v.code for v in variables}
+    complaints = tuple(c for c in COMPLAINT_CODES if c in codes) if "resolution_satisfaction" in codes else ()
+    numeric, text = set(nps), set()
+    for variable in bound.values():
+        (numeric if variable.kind == "number" else text).add(variable.code)
+    for code, _label in kano:
+        text.update({f"{code}_f", f"{code}_d"})
+        if f"{code}_imp" in codes:
+            numeric.add(f"{code}_imp")
+    for code in complaints:
+        kind = next(v.kind for v in variables if v.code == code)
+        (numeric if kind == "number" else text).add(code)
+    return _Plan(bound, spec if bound else None, nps, kano, complaints, tuple(sorted(numeric)),
+                 tuple(sorted(text - numeric)))
+
+
+def _model_frame(plan: _Plan, frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, tuple[float, float]]]:
+    columns, bounds = {}, {}
+    for indicator, variable in plan.model_items.items():
+        values = frame[variable.code]
+        if variable.kind != "number":  # yes/no → 1/0 (the complaint indicator)
+            values = values.map({"yes": 1.0, "no": 0.0}).astype("float64")
+        columns[indicator] = values
+        low = variable.minimum if variable.minimum is not None else float(values.min())
+        high = variable.maximum if variable.maximum is not None else float(values.max())
+        bounds[indicator] = (0.0, 1.0) if variable.kind != "number" else (float(low), float(high))
+    return pd.DataFrame(columns), bounds
+
+
+def _segments(frame: pd.DataFrame, dimensions: tuple[str, ...]) -> Iterator[tuple[str, pd.DataFrame]]:
+    yield ALL_SEGMENT, frame
+    for dimension in dimensions:
+        for label, rows in split_by_segment(frame, f"segment_{dimension}"):
+            if label != ALL_SEGMENT:
+                yield f"{dimension}={label}", rows
+
+
+def _acsi_results(plan: _Plan, parameters: AnalysisParameters, rows: pd.DataFrame) -> dict[str, Any]:
+    items, bounds = _model_frame(plan, rows)
+    estimator = PLS(plan.spec, consistent=parameters.method == "plsc", missing="mean")
+    try:
+        results = estimator.fit(items)
+    except InsufficientDataError as error:
+        return {"skipped": str(error), "n": int(len(items))}
+    payload = {"fit": results.to_dict(), "indices": construct_indices(results, scale_bounds=bounds).to_dict(),
+               "validity": assess_validity(results).to_dict()}
+    if parameters.bootstrap:
+        payload["bootstrap"] = bootstrap(estimator, items, resamples=parameters.bootstrap,
+                                         seed=parameters.seed, scale_bounds=bounds).to_dict()
+    return payload
+
+
+def _kano_frame(plan: _Plan, rows: pd.DataFrame) -> pd.DataFrame:
+    parts = []
+    for code, label in plan.kano:
+        part = pd.DataFrame({"attribute": label, "functional": rows[f"{code}_f"],
+                             "dysfunctional": rows[f"{code}_d"], "respondent": rows.index})
+        if f"{code}_imp" in rows:
+            part["importance"] = rows[f"{code}_imp"]
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _complaint_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    frame = rows.copy()
+    for column in ("resolution_satisfaction", "handle", "repurchase"):
+        if column in frame:
+            frame[column] = pd.to_numeric(frame[column])
+    return frame
+
+
+def run_analysis(engine: Engine, document: Questionnaire, parameters: AnalysisParameters,
+                 checkpoint: Checkpoint) -> list[StoredResult]:
+    """Every applicable analysis for every segment. ``checkpoint(fraction, stage)`` is called
+    between steps (it may raise to cancel). Raises AnalysisSetupError / AcsiError with messages a
+    person can act on."""
+    plan = plan_analysis(document, parameters)
+    if not (plan.spec or plan.nps or plan.kano or plan.complaints):
+        raise AnalysisSetupError("this questionnaire has no construct-bound items, NPS, Kano or "
+                                 "complaint follow-up questions to analyse")
+    checkpoint(0.02, "loading responses")
+    frame = load_responses(engine, version_ids=list(parameters.version_ids), numeric=plan.numeric,
+                           text=plan.text, segment_keys=parameters.segment_dimensions,
+                           submitted_from=parameters.submitted_from, submitted_to=parameters.submitted_to)
+    if frame.empty:
+        raise AnalysisSetupError("no complete responses match the chosen versions and period")
+    segments = list(_segments(frame, parameters.segment_dimensions))
+    stored: list[StoredResult] = [StoredResult("meta", ALL_SEGMENT, {
+        "n": int(len(frame)), "segments": [label for label, _ in segments],
+        "parameters": parameters.to_dict()})]
+    for position, (label, rows) in enumerate(segments):
+        checkpoint(0.05 + 0.9 * position / len(segments), f"segment {label}")
+        if plan.spec is not None:
+            stored.append(StoredResult(parameters.model, label, _acsi_results(plan, parameters, rows)))
+        for code in plan.nps:
+            scores = rows[code].dropna()
+            stored.append(StoredResult(f"nps:{code}", label, net_promoter_score(scores).to_dict()))
+        if plan.kano:
+            attributes = analyse_kano(_kano_frame(plan, rows))
+            stored.append(StoredResult("kano", label, {"attributes": [a.to_dict() for a in attributes]}))
+        if plan.complaints:
+            complaint_rows = _complaint_frame(rows)
+            payload: dict[str, Any] = {"summary": summarise_complaints(complaint_rows).to_dict()}
+            satisfaction = complaint_rows["resolution_satisfaction"].dropna()
+            payload["word_of_mouth_calibrated"] = calibrated_word_of_mouth(satisfaction).to_dict()
+            if "people_told" in complaint_rows and "told_valence" in complaint_rows:
+                told = complaint_rows[["people_told", "told_valence"]].dropna()
+                payload["word_of_mouth_measured"] = measured_word_of_mouth(
+                    pd.to_numeric(told["people_told"]), told["told_valence"]).to_dict()
+            stored.append(StoredResult("complaints", label, payload))
+    checkpoint(0.97, "storing results")
+    return stored
+
+
+__all__ = ["AcsiError", "AnalysisParameters", "AnalysisSetupError", "StoredResult", "plan_analysis", "run_analysis"]

@@ -1,0 +1,1 @@
+"""Xinsheng web layer and questionnaire domain."""

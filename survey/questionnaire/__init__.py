@@ -1,0 +1,1 @@
+"""Questionnaire documents: the model, its logic language, templates and interchange."""

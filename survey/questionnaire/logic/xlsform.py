@@ -1,0 +1,134 @@
+"""Convert logic expressions to and from XLSForm ``relevant``/``constraint`` syntax.
+
+Mapping (Xinsheng ↔ XLSForm): ``q`` ↔ ``${q}``; ``.`` ↔ ``.``; ``true``/``false`` ↔
+``true()``/``false()``; ``not x`` ↔ ``not(x)``; ``/`` ↔ ``div``; ``count(q)`` ↔
+``count-selected(${q})``; ``length(x)`` ↔ ``string-length(x)``; ``answered(x)`` ↔ ``x != ''``;
+``empty(x)`` ↔ ``x = ''``; ``selected``, ``mod``, comparisons and ``and``/``or`` are spelt the same.
+
+One difference in meaning remains: in XLSForm an unanswered question is ``''``, so
+``${q} != 'x'`` is true when q is unanswered, while in Xinsheng every comparison with an
+unanswered value is false. Write ``not (q = 'x')`` to include unanswered questions.
+"""
+
+from __future__ import annotations
+
+import re
+
+from survey.questionnaire.logic import ast
+from survey.questionnaire.logic.errors import LogicSyntaxError, XLSFormConversionError
+from survey.questionnaire.logic.grammar import BRACED_NAME_PATTERN
+from survey.questionnaire.logic.parser import parse
+from survey.questionnaire.logic.serialize import (
+    AND_LEVEL,
+    ATOM_LEVEL,
+    COMPARISON_LEVEL,
+    NOT_LEVEL,
+    SUM_LEVEL,
+    UNARY_LEVEL,
+    format_number,
+    level,
+    parenthesize,
+)
+
+_XLSFORM_FUNCTIONS = {"count": "count-selected", "length": "string-length", "selected": "selected"}
+_EMPTY = ast.String("")
+
+
+def to_xlsform(expr: ast.Expr) -> str:
+    """Return XLSForm syntax for ``expr``.
+
+    Raises ``XLSFormConversionError`` when a text literal holds both quote characters (XPath 1.0
+    has no escapes) or a question code is not a valid XLSForm name.
+    """
+
+    def sub(child: ast.Expr, needed: int) -> str:
+        return parenthesize(to_xlsform(child), _xlsform_level(child), needed)
+
+    match expr:
+        case ast.Number(value):
+            return format_number(value)
+        case ast.String(value):
+            if "'" not in value:
+                return f"'{value}'"
+            if '"' not in value:
+                return f'"{value}"'
+            raise XLSFormConversionError(
+                f"text {value!r} holds both ' and \"; XLSForm (XPath 1.0) cannot quote it"
+            )
+        case ast.Boolean(value):
+            return "true()" if value else "false()"
+        case ast.Reference(name):
+            if not re.fullmatch(BRACED_NAME_PATTERN, name):
+                raise XLSFormConversionError(f"question code {name!r} is not a valid XLSForm name")
+            return "${" + name + "}"
+        case ast.Current():
+            return "."
+        case ast.Or(operands):
+            return " or ".join(sub(operand, AND_LEVEL) for operand in operands)
+        case ast.And(operands):
+            return " and ".join(sub(operand, NOT_LEVEL) for operand in operands)
+        case ast.Not(operand):
+            return f"not({to_xlsform(operand)})"
+        case ast.Comparison(operator, left, right):
+            return f"{sub(left, SUM_LEVEL)} {operator} {sub(right, SUM_LEVEL)}"
+        case ast.Arithmetic(operator, left, right):
+            own = level(expr)
+            spelling = "div" if operator == "/" else operator
+            return f"{sub(left, own)} {spelling} {sub(right, own + 1)}"
+        case ast.Negate(operand):
+            inner = sub(operand, UNARY_LEVEL)
+            return "- " + inner if inner.startswith("-") else "-" + inner
+        case ast.Call("answered" | "empty" as function, (argument,)):
+            operator = "!=" if function == "answered" else "="
+            return f"{sub(argument, SUM_LEVEL)} {operator} ''"
+        case ast.Call(function, arguments):
+            rendered = ", ".join(to_xlsform(argument) for argument in arguments)
+            return f"{_XLSFORM_FUNCTIONS[function]}({rendered})"
+    raise TypeError(f"not a logic syntax tree node: {expr!r}")
+
+
+def _xlsform_level(expr: ast.Expr) -> int:
+    """Like ``serialize.level``, but ``not(...)`` is a call and answered/empty are comparisons."""
+    match expr:
+        case ast.Not():
+            return ATOM_LEVEL
+        case ast.Call("answered" | "empty"):
+            return COMPARISON_LEVEL
+    return level(expr)
+
+
+def from_xlsform(text: str) -> ast.Expr:
+    """Parse an XLSForm ``relevant``/``constraint`` expression into a syntax tree.
+
+    ``x != ''`` becomes ``answered(x)`` and ``x = ''`` becomes ``empty(x)``. Raises
+    ``XLSFormConversionError`` (with the parser's position and expectation in the message) for
+    syntax errors and for XLSForm functions the logic language does not have.
+    """
+    try:
+        expr = parse(text, dialect="xlsform")
+    except LogicSyntaxError as error:
+        raise XLSFormConversionError(f"cannot read XLSForm expression {text!r}: {error}") from error
+    return _answered_and_empty(expr)
+
+
+def _answered_and_empty(expr: ast.Expr) -> ast.Expr:
+    """Rewrite comparisons with '' into answered()/empty() throughout ``expr``."""
+    match expr:
+        case ast.Comparison("=" | "!=" as operator, left, right) if _EMPTY in (left, right):
+            subject = _answered_and_empty(right if left == _EMPTY else left)
+            return ast.Call("answered" if operator == "!=" else "empty", (subject,))
+        case ast.Comparison(operator, left, right):
+            return ast.Comparison(operator, _answered_and_empty(left), _answered_and_empty(right))
+        case ast.Arithmetic(operator, left, right):
+            return ast.Arithmetic(operator, _answered_and_empty(left), _answered_and_empty(right))
+        case ast.Not(operand):
+            return ast.Not(_answered_and_empty(operand))
+        case ast.Negate(operand):
+            return ast.Negate(_answered_and_empty(operand))
+        case ast.And(operands):
+            return ast.And(tuple(map(_answered_and_empty, operands)))
+        case ast.Or(operands):
+            return ast.Or(tuple(map(_answered_and_empty, operands)))
+        case ast.Call(function, arguments):
+            return ast.Call(function, tuple(map(_answered_and_empty, arguments)))
+    return expr

@@ -38,8 +38,11 @@ db: install
 seed: db
 	$(BIN)/flask --app run demo seed
 
+# The job worker (analysis runs) runs beside gunicorn and stops with it.
 run: seed
 	@echo "Serving Xinsheng on http://$(HOST):$(PORT)"
+	$(BIN)/flask --app run jobs worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - run:app
 
 # Debian packages the browser tests need (Chromium driven by Playwright, CJK fonts).

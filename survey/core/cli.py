@@ -7,7 +7,7 @@ import click
 from flask import Blueprint
 
 from survey.db import get_session
-from survey.services.demo import seed_demo
+from survey.services.demo import seed_demo, seed_demo_analysis
 from survey.services.accounts import create_user, find_user
 
 bp = Blueprint("demo_cli", __name__, cli_group="demo")
@@ -34,5 +34,7 @@ def seed() -> None:
     session.commit()
     if summary is None:
         click.echo("Demo questionnaires already exist; nothing to do.")
-    else:
-        click.echo(f"Seeded {summary.questionnaires} demo questionnaires with {summary.responses:,} responses.")
+        return
+    click.echo(f"Seeded {summary.questionnaires} demo questionnaires with {summary.responses:,} responses.")
+    for run_id in seed_demo_analysis(session):
+        click.echo(f"Demo analysis run {run_id} finished.")

@@ -154,3 +154,21 @@ def seed_demo(session: Session, *, seed: int = 2026) -> DemoSummary | None:
     total += _insert(session, kano.id, [(s, _kano_answers(rng)) for s in kano_segments], rng)
     session.flush()
     return DemoSummary(questionnaires=3, responses=total)
+
+
+def seed_demo_analysis(session: Session) -> list[int]:
+    """Run the analysis of each demo questionnaire once (segments: region and tier), here and
+    now, so the first visit finds completed runs. Returns the run ids."""
+    from survey.services.analysis_pipeline import AnalysisParameters
+    from survey.services.analysis_runs import create_run, execute_run
+
+    run_ids = []
+    demo = session.scalars(select(Questionnaire).where(Questionnaire.title_en.startswith(DEMO_TITLE_EN))
+                           .order_by(Questionnaire.id)).all()
+    for questionnaire in demo:
+        version_ids = tuple(v.id for v in questionnaire.versions if v.state == "published")
+        run = create_run(session, AnalysisParameters(version_ids=version_ids, segment_dimensions=("region", "tier")))
+        session.commit()
+        execute_run(session, run.id)
+        run_ids.append(run.id)
+    return run_ids

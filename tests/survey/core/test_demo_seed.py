@@ -4,7 +4,7 @@ import re
 
 from sqlalchemy import func, select
 
-from models import User
+from models import AnalysisRun, User
 from support import login
 
 
@@ -16,4 +16,6 @@ def test_seed_prints_the_admin_once_and_is_idempotent(runner, session, client) -
     assert second.exit_code == 0 and "password" not in second.output and "already exists" in second.output
     assert "Seeded 3 demo questionnaires" in first.output and "nothing to do" in second.output
     assert session.scalar(select(func.count()).select_from(User)) == 1
+    runs = session.scalars(select(AnalysisRun)).all()
+    assert len(runs) == 3 and {r.status for r in runs} == {"succeeded"}
     assert login(client, "admin@example.com", password).status_code == 302

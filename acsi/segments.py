@@ -1,0 +1,569 @@
+"""Segment machinery shared by every per-segment metric (Kano, NPS, word of mouth, complaints, ACSI).
+
+What goes in: pandas frames / numpy arrays already loaded by the caller. What comes out: plain
+numbers, small frozen dataclasses and flags. Nothing here reads files or knows about Flask / SQL.
+
+* **Suppression** (:class:`SuppressionRule`, :func:`reliability`): the NCHS rule is the default —
+  n < 30 "suppressed" (not shown), 30 ≤ n < 60 or relative SE ≥ 30 % "unreliable" (shown with a
+  flag), otherwise "reliable". The relative-SE part applies only to ratio-scale estimates
+  (proportions, rates, means of positive quantities); for net scores such as NPS or WOMI, whose
+  value can be 0, callers pass ``relative_se=None``.
+* **Margins of error** of a proportion (z·√(p(1−p)/n)·√deff·FPC) and of a mean
+  (t·s/√n·√deff·FPC).
+* **Comparisons with the rest of the sample** (never with a total that contains the segment):
+  Welch t (``statsmodels`` ``ttest_ind(usevar="unequal")``), two-proportion z
+  (``proportions_ztest``), Welch ANOVA (``anova_oneway(use_var="unequal")``) and Holm correction
+  (``multipletests(method="holm")``); for model-based indices a permutation test whose p does
+  not depend on group order (:func:`permutation_difference`).
+* **Weights**: post-stratification weights w_h = (N_h/N)/(n_h/n) and Kish's effective n
+  (Σw)²/Σw². Weighted estimates use n_eff in their standard errors.
+* **Splitting** a frame by a segment column (:func:`split_by_segment`): "all" first, then the
+  segment values in sorted order, so every report lists segments identically.
+* **Cells** (:func:`estimate_proportion`, :func:`estimate_mean`): one estimate with n, effective
+  n, SE, confidence interval and its reliability flag — what every metric module reports.
+* **Derived segments** from invitation attributes: :func:`lifecycle_stage` (normalises a stage
+  attribute, zh or en), :func:`relationship_stage` (derives 考察期/形成期/稳定期/退化期 from tenure
+  and value trend) and :func:`customer_value_quadrant` (current value × growth potential). Each
+  returns a Series to add as a column and split on.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.oneway import anova_oneway
+from statsmodels.stats.proportion import proportions_ztest
+from statsmodels.stats.weightstats import ttest_ind
+
+from acsi.errors import InputDataError, InsufficientDataError
+
+__all__ = [
+    "ALL_SEGMENT", "NCHS_RULE", "Reliability", "SuppressionRule", "reliability",
+    "margin_of_error_proportion", "margin_of_error_mean", "z_critical",
+    "Comparison", "compare_means_with_rest", "compare_proportions_with_rest", "welch_anova",
+    "compare_segments_pairwise", "permutation_difference", "holm_adjust", "post_stratification_weights",
+    "kish_effective_n", "check_weights",
+    "split_by_segment", "lifecycle_stage", "LIFECYCLE_STAGES", "RelationshipStageSettings",
+    "relationship_stage", "ValueQuadrantSettings",
+    "customer_value_quadrant", "CellEstimate", "estimate_proportion", "estimate_mean",
+]
+
+ALL_SEGMENT = "all"
+Reliability = Literal["suppressed", "unreliable", "reliable"]
+
+
+@dataclass(frozen=True, slots=True)
+class SuppressionRule:
+    """When a cell may be shown. Defaults are the NCHS presentation rule.
+
+    ``min_shown``: below this n the cell is "suppressed"; ``min_reliable``: below this n (and at
+    least ``min_shown``) it is "unreliable"; ``max_relative_se``: a relative SE at or above this
+    share also makes it "unreliable".
+    """
+
+    min_shown: int = 30
+    min_reliable: int = 60
+    max_relative_se: float = 0.30
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.min_shown <= self.min_reliable:
+            raise InputDataError(
+                f"suppression rule needs 0 <= min_shown <= min_reliable, got "
+                f"min_shown={self.min_shown}, min_reliable={self.min_reliable}")
+        if not self.max_relative_se > 0:
+            raise InputDataError(f"max_relative_se must be > 0, got {self.max_relative_se}")
+
+
+NCHS_RULE = SuppressionRule()
+
+
+def reliability(n: float, *, relative_se: float | None = None,
+                rule: SuppressionRule = NCHS_RULE) -> Reliability:
+    """Flag a cell of size ``n`` (use the effective n for weighted cells).
+
+    Returns "suppressed" when n < rule.min_shown; "unreliable" when n < rule.min_reliable or
+    ``relative_se`` ≥ rule.max_relative_se (an undefined relative SE, ``math.inf``, counts as
+    too large); otherwise "reliable". ``relative_se=None`` skips the relative-SE check.
+    """
+    if n < rule.min_shown:
+        return "suppressed"
+    if n < rule.min_reliable:
+        return "unreliable"
+    if relative_se is not None and not relative_se < rule.max_relative_se:
+        return "unreliable"
+    return "reliable"
+
+
+def z_critical(confidence: float = 0.95) -> float:
+    """Two-sided normal critical value for ``confidence`` in (0, 1)."""
+    if not 0 < confidence < 1:
+        raise InputDataError(f"confidence must be in (0, 1), got {confidence}")
+    return float(stats.norm.ppf(0.5 + confidence / 2))
+
+
+def _finite_population_correction(n: float, population_size: float | None) -> float:
+    if population_size is None:
+        return 1.0
+    if population_size < n or population_size <= 1:
+        raise InputDataError(
+            f"population size {population_size} must exceed the sample size {n} and 1")
+    return math.sqrt((population_size - n) / (population_size - 1))
+
+
+def margin_of_error_proportion(p: float, n: float, *, confidence: float = 0.95,
+                               design_effect: float = 1.0,
+                               population_size: float | None = None) -> float | None:
+    """Margin of error z·√(p(1−p)/n)·√deff·FPC of a proportion ``p`` in [0, 1].
+
+    Returns None when n = 0. Example: p = 0.5, n = 100 → 0.0980.
+    """
+    if not 0 <= p <= 1:
+        raise InputDataError(f"proportion must be in [0, 1], got {p}")
+    if n <= 0:
+        return None
+    fpc = _finite_population_correction(n, population_size)
+    return z_critical(confidence) * math.sqrt(p * (1 - p) / n * design_effect) * fpc
+
+
+def margin_of_error_mean(sd: float, n: float, *, confidence: float = 0.95,
+                         design_effect: float = 1.0,
+                         population_size: float | None = None) -> float | None:
+    """Margin of error t(n−1)·s/√n·√deff·FPC of a mean; None when n < 2."""
+    if n < 2:
+        return None
+    if not 0 < confidence < 1:
+        raise InputDataError(f"confidence must be in (0, 1), got {confidence}")
+    t = float(stats.t.ppf(0.5 + confidence / 2, n - 1))
+    fpc = _finite_population_correction(n, population_size)
+    return t * sd / math.sqrt(n) * math.sqrt(design_effect) * fpc
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """A test of one segment against the rest. ``difference`` is segment minus rest."""
+
+    test: Literal["welch_t", "two_proportion_z", "nps_z", "welch_anova", "permutation"]
+    difference: float | None
+    statistic: float | None
+    p_value: float | None
+    p_value_holm: float | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"test": self.test, "difference": self.difference, "statistic": self.statistic,
+                "p_value": self.p_value, "p_value_holm": self.p_value_holm}
+
+
+def _float_or_none(value: float) -> float | None:
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def check_weights(weights: object, n: int) -> np.ndarray | None:
+    """Validate optional weights of length ``n``: finite and ≥ 0 with a positive sum."""
+    if weights is None:
+        return None
+    array = np.asarray(weights, dtype=float)
+    if array.shape != (n,):
+        raise InputDataError(f"weights have shape {array.shape}, expected ({n},)")
+    bad = np.flatnonzero(~np.isfinite(array) | (array < 0))
+    if bad.size:
+        raise InputDataError(
+            f"weight at position {int(bad[0])} is {array[bad[0]]}; weights must be finite and >= 0")
+    if n and array.sum() <= 0:
+        raise InputDataError("weights sum to 0; at least one weight must be positive")
+    return array
+
+
+def _effective_weights(weights: np.ndarray | None) -> np.ndarray | None:
+    """Rescale weights to sum to Kish's n_eff (statsmodels treats weights as frequencies)."""
+    if weights is None:
+        return None
+    return weights * kish_effective_n(weights) / weights.sum()
+
+
+def compare_means_with_rest(segment: Sequence[float], rest: Sequence[float], *,
+                            segment_weights: Sequence[float] | None = None,
+                            rest_weights: Sequence[float] | None = None) -> Comparison:
+    """Welch t test of a segment's mean against the rest of the sample.
+
+    Needs at least 2 values on each side, otherwise statistic and p are None. Weights are
+    rescaled to sum to each side's Kish effective n before statsmodels sees them.
+    """
+    a, b = np.asarray(segment, dtype=float), np.asarray(rest, dtype=float)
+    wa = _effective_weights(check_weights(segment_weights, a.size))
+    wb = _effective_weights(check_weights(rest_weights, b.size))
+    if a.size == 0 or b.size == 0:
+        return Comparison("welch_t", None, None, None)
+    difference = float(np.average(a, weights=wa) - np.average(b, weights=wb))
+    if a.size < 2 or b.size < 2 or (np.ptp(a) == 0 and np.ptp(b) == 0):
+        return Comparison("welch_t", difference, None, None)  # no variance: no test
+    statistic, p_value, _ = ttest_ind(a, b, usevar="unequal", weights=(wa, wb))
+    return Comparison("welch_t", difference, _float_or_none(statistic), _float_or_none(p_value))
+
+
+def compare_proportions_with_rest(successes: float, n: float, rest_successes: float,
+                                  rest_n: float) -> Comparison:
+    """Two-proportion z test (pooled variance) of a segment against the rest.
+
+    Example: 60/100 vs 45/100 → z = 2.124, p = 0.0337. None when either side is empty or the
+    pooled proportion is 0 or 1 (no variance to test against).
+    """
+    if n <= 0 or rest_n <= 0:
+        return Comparison("two_proportion_z", None, None, None)
+    difference = successes / n - rest_successes / rest_n
+    pooled = (successes + rest_successes) / (n + rest_n)
+    if pooled in (0.0, 1.0):
+        return Comparison("two_proportion_z", difference, None, None)
+    statistic, p_value = proportions_ztest([successes, rest_successes], [n, rest_n])
+    return Comparison("two_proportion_z", difference, _float_or_none(statistic),
+                      _float_or_none(p_value))
+
+
+def welch_anova(groups: Sequence[Sequence[float]]) -> Comparison:
+    """Welch's one-way ANOVA across several segments (difference is max mean − min mean).
+
+    Statistic and p are None when a segment has no variance. Raises InsufficientDataError with
+    fewer than 2 segments or a segment of fewer than 2 values.
+    """
+    arrays = [np.asarray(g, dtype=float) for g in groups]
+    if len(arrays) < 2 or any(a.size < 2 for a in arrays):
+        raise InsufficientDataError(
+            "Welch ANOVA needs at least 2 segments with at least 2 values each; sizes were "
+            f"{[a.size for a in arrays]}")
+    means = [a.mean() for a in arrays]
+    if any(np.ptp(a) == 0 for a in arrays):  # Welch weights n/s² are infinite
+        return Comparison("welch_anova", float(max(means) - min(means)), None, None)
+    result = anova_oneway(arrays, use_var="unequal")
+    return Comparison("welch_anova", float(max(means) - min(means)),
+                      _float_or_none(result.statistic), _float_or_none(result.pvalue))
+
+
+def compare_segments_pairwise(groups: Mapping[str, Sequence[float]]
+                              ) -> list[tuple[str, str, Comparison]]:
+    """Welch t for every pair of segments (in the mapping's order), Holm-adjusted together.
+
+    Returns (first, second, comparison) with ``difference`` = first − second. Used after
+    :func:`welch_anova` finds that several segments differ.
+    """
+    labels = list(groups)
+    pairs = [(a, b, compare_means_with_rest(groups[a], groups[b]))
+             for i, a in enumerate(labels) for b in labels[i + 1:]]
+    adjusted = holm_adjust([c.p_value for _, _, c in pairs])
+    return [(a, b, Comparison(c.test, c.difference, c.statistic, c.p_value, h))
+            for (a, b, c), h in zip(pairs, adjusted)]
+
+
+def permutation_difference(first: pd.DataFrame, second: pd.DataFrame,
+                           statistic: Callable[[pd.DataFrame], float], *,
+                           resamples: int = 999, seed: int = 0) -> Comparison:
+    """Permutation test of statistic(first) − statistic(second) for any per-segment statistic
+    (e.g. an ACSI index refitted per group): two-sided p = (1 + #{|T*| ≥ |T|}) / (1 + resamples).
+
+    The pooled rows are put in a canonical order (by size, then content hash) before
+    resampling, so swapping the groups flips the sign of ``difference`` and leaves p unchanged.
+    Raises InsufficientDataError when a group is empty.
+    """
+    if len(first) == 0 or len(second) == 0:
+        raise InsufficientDataError(f"a permutation test needs two non-empty groups; sizes were "
+                                    f"{len(first)} and {len(second)}")
+    if resamples < 1:
+        raise InputDataError(f"resamples must be >= 1, got {resamples}")
+    observed = float(statistic(first)) - float(statistic(second))
+
+    def key(frame: pd.DataFrame) -> tuple[int, int]:
+        return len(frame), int(pd.util.hash_pandas_object(frame, index=False).sum())
+    x, y = (first, second) if key(first) <= key(second) else (second, first)
+    pooled = pd.concat([x, y], ignore_index=True)
+    rng = np.random.default_rng(seed)
+    extreme = 0
+    for _ in range(resamples):
+        order = rng.permutation(len(pooled))
+        value = (float(statistic(pooled.iloc[order[:len(x)]]))
+                 - float(statistic(pooled.iloc[order[len(x):]])))
+        extreme += abs(value) >= abs(observed) - 1e-12
+    return Comparison("permutation", observed, None, (extreme + 1) / (resamples + 1))
+
+
+def holm_adjust(p_values: Sequence[float | None]) -> list[float | None]:
+    """Holm step-down adjusted p-values; None entries stay None and are not counted."""
+    present = [i for i, p in enumerate(p_values) if p is not None]
+    adjusted: list[float | None] = [None] * len(p_values)
+    if present:
+        _, corrected, _, _ = multipletests([p_values[i] for i in present], method="holm")
+        for i, value in zip(present, corrected):
+            adjusted[i] = float(value)
+    return adjusted
+
+
+def kish_effective_n(weights: Sequence[float]) -> float:
+    """Kish's effective sample size (Σw)²/Σw²; weights 1, 1, 2, 2 → 3.6. Empty → 0."""
+    array = np.asarray(weights, dtype=float)
+    if array.size == 0:
+        return 0.0
+    squares = float(np.sum(array ** 2))
+    return float(np.sum(array)) ** 2 / squares if squares > 0 else 0.0
+
+
+def post_stratification_weights(strata: pd.Series,
+                                population_shares: Mapping[object, float]) -> pd.Series:
+    """Weights w_h = (N_h/N)/(n_h/n) for each row of ``strata``.
+
+    ``population_shares`` maps stratum → N_h (counts or shares; they are normalised). Raises
+    :class:`InputDataError` naming a stratum present in the sample but missing from the
+    population, or a population stratum with no respondents (its weight cannot be formed).
+    """
+    total = float(sum(population_shares.values()))
+    if total <= 0 or any(v < 0 for v in population_shares.values()):
+        raise InputDataError("population shares must be >= 0 with a positive sum")
+    sample_shares = strata.value_counts(normalize=True, dropna=False)
+    missing = [s for s in sample_shares.index if s not in population_shares]
+    if missing:
+        raise InputDataError(f"stratum {missing[0]!r} is in the sample but has no population share")
+    empty = [s for s, v in population_shares.items() if v > 0 and s not in sample_shares.index]
+    if empty:
+        raise InputDataError(
+            f"stratum {empty[0]!r} has a population share but no respondents; merge it first")
+    factor = {s: (population_shares[s] / total) / sample_shares[s] for s in sample_shares.index}
+    return strata.map(factor).astype(float).rename("weight")
+
+
+def split_by_segment(frame: pd.DataFrame, column: str | None, *,
+                     all_label: str = ALL_SEGMENT) -> Iterator[tuple[str, pd.DataFrame]]:
+    """Yield (label, rows): first ``all_label`` with every row, then each segment value.
+
+    Segment values are labelled ``str(value)`` and ordered by that label; rows with a missing
+    segment value belong to "all" only. ``column=None`` yields only "all". Raises
+    :class:`InputDataError` when the column is absent or a value collides with ``all_label``.
+    """
+    yield all_label, frame
+    if column is None:
+        return
+    if column not in frame.columns:
+        raise InputDataError(f"segment column {column!r} is not in the data; columns are "
+                             f"{list(frame.columns)}")
+    present = frame[frame[column].notna()]
+    labels = present[column].map(str)
+    if (labels == all_label).any():
+        raise InputDataError(f"segment column {column!r} contains the reserved value {all_label!r}")
+    for label in sorted(labels.unique()):
+        yield label, present[labels == label]
+
+
+# Derived segments ------------------------------------------------------------------------------
+
+LIFECYCLE_STAGES: Mapping[str, tuple[str, ...]] = {
+    # The seed's sales pipeline: 储备 → 目标 → 潜在 → 商机 → 成交 → 售后.
+    "pipeline": ("reserve", "target", "prospect", "opportunity", "deal", "after_sales"),
+    # The relationship life cycle: 考察期 / 形成期 / 稳定期 / 退化期.
+    "relationship": ("exploration", "formation", "stability", "decline"),
+}
+_STAGE_ALIASES = {
+    "储备": "reserve", "目标": "target", "潜在": "prospect", "商机": "opportunity", "成交": "deal",
+    "售后": "after_sales", "after-sales": "after_sales", "after sales": "after_sales",
+    "考察期": "exploration", "形成期": "formation", "稳定期": "stability", "退化期": "decline",
+}
+
+
+def lifecycle_stage(values: pd.Series, *,
+                    scheme: Literal["pipeline", "relationship"] = "pipeline") -> pd.Series:
+    """Normalise a lifecycle-stage invitation attribute (zh or en labels) to an ordered category.
+
+    Accepts the English keys of ``LIFECYCLE_STAGES[scheme]`` (any case) and the Chinese stage
+    names; missing values stay missing. Raises :class:`InputDataError` naming the first row whose
+    value is not a stage of the scheme.
+    """
+    order = LIFECYCLE_STAGES[scheme]
+    result = []
+    for index, value in values.items():
+        if pd.isna(value):
+            result.append(None)
+            continue
+        key = str(value).strip()
+        key = _STAGE_ALIASES.get(key, _STAGE_ALIASES.get(key.lower(), key.lower()))
+        if key not in order:
+            raise InputDataError(
+                f"row {index}: lifecycle stage '{value}' is not one of {', '.join(order)} "
+                f"(scheme {scheme!r})")
+        result.append(key)
+    return pd.Series(pd.Categorical(result, categories=order, ordered=True), index=values.index,
+                     name=values.name)
+
+
+@dataclass(frozen=True, slots=True)
+class RelationshipStageSettings:
+    """Cut-offs of the relationship life cycle (考察期/形成期/稳定期/退化期).
+
+    Tenure below ``exploration_months`` is exploration; past it, a value trend (relative change
+    of the customer's value, e.g. −0.25 for a quarter less spend) at or below ``decline_trend``
+    is decline; otherwise tenure below ``stability_months`` is formation, the rest stability.
+    """
+
+    exploration_months: float = 6
+    stability_months: float = 24
+    decline_trend: float = -0.2
+
+
+def relationship_stage(tenure_months: pd.Series, value_trend: pd.Series | None = None, *,
+                       settings: RelationshipStageSettings = RelationshipStageSettings()
+                       ) -> pd.Series:
+    """Derive the relationship stage from tenure (months) and an optional value trend.
+
+    Missing tenure gives a missing stage; a missing trend never means decline. Raises
+    :class:`InputDataError` naming the row of a negative or non-numeric tenure.
+    """
+    tenure = pd.to_numeric(tenure_months, errors="coerce")
+    bad = (tenure_months.notna() & tenure.isna()) | (tenure < 0)
+    if bad.any():
+        index = tenure_months.index[bad.to_numpy()][0]
+        raise InputDataError(f"row {index}: tenure '{tenure_months[index]}' must be a number "
+                             "of months >= 0")
+    trend = (pd.Series(np.nan, index=tenure.index) if value_trend is None
+             else pd.to_numeric(value_trend, errors="coerce"))
+    stages = []
+    for months, change in zip(tenure, trend):
+        if math.isnan(months):
+            stages.append(None)
+        elif months < settings.exploration_months:
+            stages.append("exploration")
+        elif not math.isnan(change) and change <= settings.decline_trend:
+            stages.append("decline")
+        else:
+            stages.append("formation" if months < settings.stability_months else "stability")
+    return pd.Series(pd.Categorical(stages, categories=LIFECYCLE_STAGES["relationship"],
+                                    ordered=True), index=tenure_months.index, name="lifecycle")
+
+
+@dataclass(frozen=True, slots=True)
+class ValueQuadrantSettings:
+    """Cut-offs of the customer value quadrant; None means the sample median. A value at or
+    above its cut-off is "high"."""
+
+    current_value_threshold: float | None = None
+    growth_potential_threshold: float | None = None
+
+
+def customer_value_quadrant(current_value: pd.Series, growth_potential: pd.Series, *,
+                            settings: ValueQuadrantSettings = ValueQuadrantSettings()) -> pd.Series:
+    """Label each customer "high_value_high_growth", "high_value_low_growth",
+    "low_value_high_growth" or "low_value_low_growth" (missing input → missing label).
+    """
+    if len(current_value) != len(growth_potential):
+        raise InputDataError("current value and growth potential must have the same length")
+    current = pd.to_numeric(current_value, errors="coerce").to_numpy(dtype=float)
+    growth = pd.to_numeric(growth_potential, errors="coerce").to_numpy(dtype=float)
+    if np.isnan(current).all() or np.isnan(growth).all():
+        raise InsufficientDataError("customer value quadrant needs at least one numeric value "
+                                    "of current value and of growth potential")
+    cut_current = (settings.current_value_threshold if settings.current_value_threshold is not None
+                   else float(np.nanmedian(current)))
+    cut_growth = (settings.growth_potential_threshold
+                  if settings.growth_potential_threshold is not None
+                  else float(np.nanmedian(growth)))
+    labels = [
+        None if math.isnan(c) or math.isnan(g) else
+        f"{'high' if c >= cut_current else 'low'}_value_{'high' if g >= cut_growth else 'low'}_growth"
+        for c, g in zip(current, growth)]
+    return pd.Series(labels, index=current_value.index, name="value_quadrant", dtype=object)
+
+
+# Cells -----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class CellEstimate:
+    """One reported cell: a proportion or a mean with n, effective n, SE, CI and its flag.
+
+    Undefined quantities are None (never NaN). ``to_dict()`` hides the numbers of a suppressed
+    cell unless ``redact_suppressed=False``.
+    """
+
+    kind: Literal["proportion", "mean"]
+    n: int
+    n_effective: float
+    estimate: float | None
+    se: float | None
+    ci_low: float | None
+    ci_high: float | None
+    reliability: Reliability
+
+    def summary(self) -> str:
+        if self.reliability == "suppressed" or self.estimate is None:
+            return f"suppressed (n={self.n})"
+        interval = ("" if self.ci_low is None
+                    else f", CI {self.ci_low:.4g} to {self.ci_high:.4g}")
+        return f"{self.estimate:.4g}{interval} (n={self.n}, {self.reliability})"
+
+    def to_dict(self, *, redact_suppressed: bool = True) -> dict[str, object]:
+        hide = redact_suppressed and self.reliability == "suppressed"
+        return {"n": self.n, "n_effective": self.n_effective,
+                "estimate": None if hide else self.estimate, "se": None if hide else self.se,
+                "ci_low": None if hide else self.ci_low, "ci_high": None if hide else self.ci_high,
+                "reliability": self.reliability}
+
+
+def _prepare(values: object, weights: object, what: str) -> tuple[np.ndarray, np.ndarray | None]:
+    array = np.asarray(values, dtype=float)
+    if array.ndim != 1:
+        raise InputDataError(f"{what} must be one-dimensional, got shape {array.shape}")
+    bad = np.flatnonzero(~np.isfinite(array))
+    if bad.size:
+        raise InputDataError(f"{what} at position {int(bad[0])} is {array[bad[0]]}; drop "
+                             "missing values before estimating")
+    return array, check_weights(weights, array.size)
+
+
+def estimate_proportion(flags: Sequence[bool] | np.ndarray, *,
+                        weights: Sequence[float] | np.ndarray | None = None,
+                        confidence: float = 0.95,
+                        rule: SuppressionRule = NCHS_RULE) -> CellEstimate:
+    """Share of true ``flags`` (weighted if ``weights``) with Wald SE √(p(1−p)/n_eff).
+
+    The CI is p ± z·SE clipped to [0, 1]; the relative SE SE/p feeds the suppression rule (p = 0
+    makes it undefined, hence "unreliable" once n passes the size thresholds).
+    """
+    array, w = _prepare(flags, weights, "flags")
+    n = int(array.size)
+    n_eff = kish_effective_n(w) if w is not None else float(n)
+    if n == 0:
+        return CellEstimate("proportion", 0, 0.0, None, None, None, None, "suppressed")
+    p = float(np.average(array != 0, weights=w))
+    se = math.sqrt(p * (1 - p) / n_eff)
+    z = z_critical(confidence)
+    relative_se = se / p if p > 0 else math.inf
+    return CellEstimate("proportion", n, n_eff, p, se, max(0.0, p - z * se), min(1.0, p + z * se),
+                        reliability(n_eff, relative_se=relative_se, rule=rule))
+
+
+def estimate_mean(values: Sequence[float] | np.ndarray, *,
+                  weights: Sequence[float] | np.ndarray | None = None,
+                  confidence: float = 0.95, rule: SuppressionRule = NCHS_RULE,
+                  check_relative_se: bool = True) -> CellEstimate:
+    """Mean (weighted if ``weights``) with SE s/√n_eff and a t(n_eff − 1) interval.
+
+    The weighted variance is Σw(x − m)²/Σw · n_eff/(n_eff − 1). SE and CI are None when
+    n_eff < 2. ``check_relative_se=False`` for interval-scale means that can be 0 or negative
+    (net word of mouth); otherwise SE/|mean| feeds the suppression rule.
+    """
+    array, w = _prepare(values, weights, "values")
+    n = int(array.size)
+    n_eff = kish_effective_n(w) if w is not None else float(n)
+    if n == 0:
+        return CellEstimate("mean", 0, 0.0, None, None, None, None, "suppressed")
+    mean = float(np.average(array, weights=w))
+    if n_eff < 2 or n < 2:
+        return CellEstimate("mean", n, n_eff, mean, None, None, None,
+                            reliability(n_eff, rule=rule))
+    variance = float(np.average((array - mean) ** 2, weights=w)) * n_eff / (n_eff - 1)
+    se = math.sqrt(variance / n_eff)
+    t = float(stats.t.ppf(0.5 + confidence / 2, n_eff - 1)) if 0 < confidence < 1 else z_critical(
+        confidence)
+    relative_se = None
+    if check_relative_se:
+        relative_se = se / abs(mean) if mean != 0 else math.inf
+    return CellEstimate("mean", n, n_eff, mean, se, mean - t * se, mean + t * se,
+                        reliability(n_eff, relative_se=relative_se, rule=rule))

@@ -1,8 +1,10 @@
 """SQLAlchemy 2.0 declarative models. Imports sqlalchemy only (no Flask, no acsi)."""
 from models.analysis import AnalysisResult, AnalysisRun
+from models.api_tokens import ApiToken
 from models.base import Base
 from models.collection import Invitation, Response
 from models.complaints import ComplaintCase
+from models.followup import FollowUpTask
 from models.questionnaire import (
     Choice,
     MatrixRow,
@@ -16,9 +18,11 @@ from models.user import ROLES, User
 __all__ = [
     "AnalysisResult",
     "AnalysisRun",
+    "ApiToken",
     "Base",
     "Choice",
     "ComplaintCase",
+    "FollowUpTask",
     "Invitation",
     "MatrixRow",
     "Page",

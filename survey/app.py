@@ -79,6 +79,8 @@ def _register_blueprints(app: Flask) -> None:
     from survey.core.cli import bp as demo_cli
     from survey.core.views import bp as core_bp
     from survey.analysis.cli import bp as analysis_cli
+    from survey.api.cli import bp as api_tokens_cli
+    from survey.api.cli import complaints_bp as complaints_cli
     from survey.api.views import bp as api_bp
     from survey.collect.views import bp as collect_bp
     from survey.complaints.views import bp as complaints_bp
@@ -90,5 +92,5 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(api_bp)  # API clients authenticate with a bearer token, not a session cookie
     for blueprint in (core_bp, auth_bp, users_cli, demo_cli, questionnaire_cli, design_bp,
                       collect_bp, distribution_bp, invitations_bp, complaints_bp, api_bp,
-                      analysis_cli, jobs.cli):
+                      analysis_cli, jobs.cli, api_tokens_cli, complaints_cli):
         app.register_blueprint(blueprint)

@@ -16,11 +16,22 @@ def make_engine(url: str, **options: Any) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            # pysqlite opens transactions lazily (only before a write), so a SAVEPOINT issued
+            # first would be released as a commit; SQLAlchemy emits BEGIN itself instead.
+            dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection: Any) -> None:
+            # IMMEDIATE takes the write lock up front: a deferred transaction that read first
+            # cannot wait for the lock later (SQLite answers "database is locked" at once),
+            # while an immediate one queues behind the busy timeout. Bulk reads for analysis
+            # go through raw autocommit connections and never hold it.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     options.setdefault("pool_pre_ping", True)

@@ -1,6 +1,153 @@
-"""JSON API v1."""
+"""JSON API v1: bearer-token auth, OpenAPI document, responses, complaint cases, counts.
+
+Every route is marked ``@public`` for the route walker because it does its own authentication:
+:func:`token_required` answers 401 (JSON, ``WWW-Authenticate: Bearer``) without a valid token
+and 403 when the token's role lacks the scope. Error bodies are English JSON:
+``{"error": {"status": ..., "message": ..., "fields"?: {...}, "report"?: {...}}}``.
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, current_app, g, request
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from models import Questionnaire, QuestionnaireVersion, Response
+from survey.api.openapi import openapi_document
+from survey.api.submissions import submit_response
+from survey.auth.roles import public
+from survey.db import get_session
+from survey.services.api_tokens import allows, verify_token
+from survey.services.complaint_cases import ComplaintError, FollowUpRules, import_case_records
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def error(status: int, message: str, **extra: Any):
+    return {"error": {"status": status, "message": message, **extra}}, status
+
+
+def token_required(scope: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Let through only requests with a live bearer token whose role has ``scope``."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            header = request.headers.get("Authorization", "")
+            scheme, _, secret = header.partition(" ")
+            session = get_session()
+            token = verify_token(session, secret.strip()) if scheme.lower() == "bearer" else None
+            if token is None:
+                body, status = error(401, "a valid API token is required: Authorization: Bearer <token>")
+                return body, status, {"WWW-Authenticate": 'Bearer realm="xinsheng"'}
+            if token in session.dirty:
+                session.commit()  # last_used_at moved on
+            if not allows(token, scope):
+                return error(403, f"the token's role {token.role!r} does not allow {scope}")
+            g.api_token = token
+            return view(*args, **kwargs)
+
+        wrapped.api_scope = scope  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorate
+
+
+def _json_body() -> Any:
+    """The JSON body, or None when it is missing or not JSON."""
+    return request.get_json(silent=True)
+
+
+@bp.route("/openapi.json")
+@public
+def openapi():
+    return openapi_document(request.script_root + bp.url_prefix)
+
+
+@bp.route("/questionnaires/<int:questionnaire_id>/responses", methods=["POST"])
+@public
+@token_required("responses:write")
+def submit(questionnaire_id: int):
+    body = _json_body()
+    if body is None:
+        return error(400, "the body must be JSON (Content-Type: application/json)")
+    result = submit_response(get_session(), questionnaire_id, body,
+                             rules=FollowUpRules.from_config(current_app.config))
+    if result.outcome == "not_found":
+        return error(404, result.message)
+    if result.outcome == "invalid":
+        return error(422, result.message, fields=result.errors)
+    if result.outcome == "conflict":
+        extra = {"response_id": result.response.id} if result.response is not None else {}
+        return error(409, result.message, **extra)
+    response = result.response
+    assert response is not None
+    version = get_session().get(QuestionnaireVersion, response.version_id)
+    return {"id": response.id, "client_id": body["client_id"].strip(), "status": response.status,
+            "version": version.number if version else None,
+            "complaint_case_id": response.complaint_case_id,
+            "followup_task_id": result.followup_task_id}, 201 if result.outcome == "created" else 200
+
+
+@bp.route("/complaint-cases", methods=["POST"])
+@public
+@token_required("cases:write")
+def complaint_cases():
+    body = _json_body()
+    if body is None:
+        return error(400, "the body must be JSON (Content-Type: application/json)")
+    records = body.get("cases") if isinstance(body, dict) else body
+    questionnaire_id = body.get("followup_questionnaire_id") if isinstance(body, dict) else None
+    if questionnaire_id is not None and (not isinstance(questionnaire_id, int) or isinstance(questionnaire_id, bool)):
+        return error(422, "the request body is not valid",
+                     fields={"followup_questionnaire_id": ["must be an integer"]})
+    session = get_session()
+    config = current_app.config
+    try:
+        result = import_case_records(
+            session, records, followup_questionnaire_id=questionnaire_id,
+            delay_hours=float(config.get("COMPLAINT_FOLLOWUP_DELAY_HOURS", 24)),
+            expiry_days=int(config.get("COMPLAINT_FOLLOWUP_EXPIRY_DAYS", 30)))
+        report = {**result.report.as_dict(), "invited": result.invited}
+        if not result.report.ok:
+            session.rollback()
+            return error(422, "nothing was imported: some cases are not valid", report=report)
+        session.commit()
+    except ComplaintError as exc:
+        session.rollback()
+        return error(404, str(exc))
+    except IntegrityError:
+        session.rollback()
+        return error(409, "a concurrent import added the same cases; send the request again")
+    return report
+
+
+@bp.route("/questionnaires/<int:questionnaire_id>/counts")
+@public
+@token_required("counts:read")
+def counts(questionnaire_id: int):
+    session = get_session()
+    if session.get(Questionnaire, questionnaire_id) is None:
+        return error(404, f"questionnaire {questionnaire_id} does not exist")
+    rows = session.execute(
+        select(QuestionnaireVersion.id, QuestionnaireVersion.number, Response.channel,
+               Response.status, func.count(Response.id))
+        .join(Response, Response.version_id == QuestionnaireVersion.id, isouter=True)
+        .where(QuestionnaireVersion.questionnaire_id == questionnaire_id)
+        .group_by(QuestionnaireVersion.id, QuestionnaireVersion.number, Response.channel, Response.status)
+        .order_by(QuestionnaireVersion.number))
+    versions: dict[int, dict[str, Any]] = {}
+    total = {"complete": 0, "partial": 0}
+    for version_id, number, channel, status, count in rows:
+        entry = versions.setdefault(version_id, {"version": number, "version_id": version_id,
+                                                 "total": {"complete": 0, "partial": 0}, "channels": {}})
+        if channel is None:
+            continue  # a version without responses
+        bucket = entry["channels"].setdefault(channel, {"complete": 0, "partial": 0})
+        bucket[status] += count
+        entry["total"][status] += count
+        total[status] += count
+    return {"questionnaire_id": questionnaire_id, "total": total, "versions": list(versions.values())}

@@ -1,6 +1,183 @@
-"""Complaint cases and the follow-up task queue."""
+"""Complaint cases and the follow-up task queue (designer and analyst roles)."""
 from __future__ import annotations
 
-from flask import Blueprint
+from datetime import UTC, datetime, timedelta
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from sqlalchemy.exc import IntegrityError
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length
+from wtforms.validators import Optional as OptionalValue
+
+from models.followup import FollowUpTask
+from survey.auth.roles import role_required
+from survey.db import get_session
+from survey.services import complaint_cases as service
+from survey.services.invitations import MAX_UPLOAD_BYTES, published_questionnaires
 
 bp = Blueprint("complaints", __name__, url_prefix="/complaints")
+
+CASE_STATUS_LABELS = {"open": _l("Open"), "resolved": _l("Resolved"),
+                      "partly_resolved": _l("Partly resolved"), "unresolved": _l("Unresolved")}
+TASK_STATUS_LABELS = {"open": _l("Open"), "in_progress": _l("In progress"), "done": _l("Done")}
+REASON_LABELS = {"unresolved": _l("Complaint not resolved"),
+                 "low_resolution_satisfaction": _l("Low satisfaction with the resolution"),
+                 "detractor": _l("Detractor (NPS 0–6)")}
+DUE_FILTERS = {"overdue": _l("Overdue"), "week": _l("Due within 7 days")}
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV or XLSX file"), validators=[FileRequired(_l("Choose a file."))])
+    questionnaire = SelectField(_l("Follow-up questionnaire"), coerce=int, choices=[])
+
+
+class InviteForm(FlaskForm):
+    """The "invite due customers now" button (CSRF only)."""
+
+
+class TaskFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    owner = SelectField(_l("Owner"), choices=[], validate_choice=False)
+    status = SelectField(_l("Status"), choices=[], validate_choice=False)
+    due = SelectField(_l("Due"), choices=[], validate_choice=False)
+
+
+class TaskForm(FlaskForm):
+    status = SelectField(_l("Status"), choices=[SelectChoice(k, v) for k, v in TASK_STATUS_LABELS.items()])
+    owner = StringField(_l("Owner"), validators=[OptionalValue(), Length(max=128)])
+    notes = TextAreaField(_l("Notes"), validators=[OptionalValue(), Length(max=4000)])
+
+
+def _settings() -> dict[str, float]:
+    config = current_app.config
+    return {"delay_hours": float(config.get("COMPLAINT_FOLLOWUP_DELAY_HOURS", 24)),
+            "expiry_days": int(config.get("COMPLAINT_FOLLOWUP_EXPIRY_DAYS", 30))}
+
+
+def _title(questionnaire) -> str:
+    zh, en = questionnaire.title_zh, questionnaire.title_en
+    return (en if str(get_locale() or "").startswith("en") else zh) or zh or en
+
+
+@bp.route("/")
+@role_required("designer", "analyst")
+def cases():
+    session = get_session()
+    status = request.args.get("status")
+    status = status if status in CASE_STATUS_LABELS else None
+    rows = service.list_cases(session, status=status)
+    return render_template(
+        "complaints/cases.html", cases=rows, status=status, status_labels=CASE_STATUS_LABELS,
+        invitations=service.case_invitations(session, [c.id for c in rows]),
+        invite_form=InviteForm(), settings=_settings())
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@role_required("designer", "analyst")
+def import_cases():
+    session = get_session()
+    form = ImportForm()
+    followups = published_questionnaires(session, kind="complaint_followup")
+    form.questionnaire.choices = [SelectChoice(0, _("None yet (invite later)"))] + [
+        SelectChoice(q.id, _title(q)) for q in followups]
+    if request.method == "GET" and followups:
+        form.questionnaire.data = followups[0].id
+    result = None
+    status_code = 200
+    if form.validate_on_submit():
+        limit = int(current_app.config.get("COMPLAINT_UPLOAD_MAX_BYTES", MAX_UPLOAD_BYTES))
+        settings = _settings()
+        try:
+            result = service.import_case_file(
+                session, form.file.data.filename or "", form.file.data.read(limit + 1),
+                max_bytes=limit, followup_questionnaire_id=form.questionnaire.data or None,
+                delay_hours=settings["delay_hours"], expiry_days=int(settings["expiry_days"]))
+            if result.report.ok:
+                session.commit()
+        except IntegrityError:
+            session.rollback()
+            flash(_("Another import added the same cases at the same time; upload the file again."))
+            return redirect(url_for("complaints.import_cases"))
+        if result.report.ok:
+            flash(_("%(created)s cases added, %(updated)s updated, %(invited)s customers invited.",
+                    created=result.report.created, updated=result.report.updated, invited=result.invited))
+            return redirect(url_for("complaints.cases"))
+        session.rollback()
+        status_code = 422
+    elif form.errors:
+        status_code = 422
+    return render_template("complaints/import.html", form=form,
+                           report=result.report if result else None, settings=_settings()), status_code
+
+
+@bp.route("/invite-due", methods=["POST"])
+@role_required("designer", "analyst")
+def invite_due():
+    form = InviteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    session = get_session()
+    questionnaire_id = service.default_followup_questionnaire_id(session)
+    if questionnaire_id is None:
+        flash(_("No complaint follow-up questionnaire is published yet."))
+        return redirect(url_for("complaints.cases"))
+    try:
+        invited = service.invite_due_cases(session, questionnaire_id, **_settings())  # type: ignore[arg-type]
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        flash(_("Another import added the same cases at the same time; upload the file again."))
+        return redirect(url_for("complaints.cases"))
+    flash(_("%(count)s customers invited.", count=len(invited)))
+    return redirect(url_for("complaints.cases"))
+
+
+@bp.route("/tasks")
+@role_required("designer", "analyst")
+def tasks():
+    session = get_session()
+    owners = service.task_owners(session)
+    filters = TaskFilterForm(formdata=request.args)
+    filters.owner.choices = [SelectChoice("", _("Any owner"))] + [SelectChoice(o, o) for o in owners]
+    filters.status.choices = [SelectChoice("", _("Any status"))] + [
+        SelectChoice(k, v) for k, v in TASK_STATUS_LABELS.items()]
+    filters.due.choices = [SelectChoice("", _("Any due date"))] + [
+        SelectChoice(k, v) for k, v in DUE_FILTERS.items()]
+    now = datetime.now(UTC)
+    status = filters.status.data if filters.status.data in TASK_STATUS_LABELS else None
+    due_before = {"overdue": now, "week": now + timedelta(days=7)}.get(filters.due.data or "")
+    found = service.list_tasks(session, owner=filters.owner.data or None, status=status,
+                               due_before=due_before)
+    if due_before is not None and status is None:
+        found = [t for t in found if t.status != "done"]
+    forms = {t.id: TaskForm(prefix=f"t{t.id}", obj=t, formdata=None) for t in found}
+    return render_template("complaints/tasks.html", tasks=found, forms=forms, filters=filters,
+                           status_labels=TASK_STATUS_LABELS, reason_labels=REASON_LABELS,
+                           overdue={t.id for t in found if service.is_overdue(t, now)})
+
+
+@bp.route("/tasks/<int:task_id>", methods=["POST"])
+@role_required("designer", "analyst")
+def update_task(task_id: int):
+    session = get_session()
+    task = session.get(FollowUpTask, task_id)
+    if task is None:
+        abort(404)
+    form = TaskForm(prefix=f"t{task_id}")
+    if not form.validate_on_submit():
+        flash(_("The task was not changed: %(errors)s",
+                errors="; ".join(m for messages in form.errors.values() for m in messages)))
+        return redirect(url_for("complaints.tasks"))
+    service.update_task(session, task, status=form.status.data, owner=form.owner.data or "",
+                        notes=form.notes.data or "")
+    session.commit()
+    flash(_("Task %(id)s updated.", id=task_id))
+    return redirect(url_for("complaints.tasks", **{k: v for k, v in request.args.items() if k in ("owner", "status", "due")}))

@@ -1,6 +1,117 @@
 """Personal invitations: upload with a row-level validation report (designer role)."""
 from __future__ import annotations
 
-from flask import Blueprint
+import csv
+import io
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import IntegerField
+from wtforms.validators import NumberRange, Optional
+
+from models import Questionnaire
+from survey.auth.roles import role_required
+from survey.db import get_session
+from survey.services import invitations as service
 
 bp = Blueprint("invitations", __name__, url_prefix="/invitations")
+
+STATUS_LABELS = {"pending": _l("Pending"), "started": _l("Started"), "completed": _l("Completed"),
+                 "closed": _l("Closed")}
+
+
+class UploadForm(FlaskForm):
+    file = FileField(_l("CSV or XLSX file"), validators=[FileRequired(_l("Choose a file."))])
+    expiry_days = IntegerField(_l("Links expire after (days, optional)"),
+                               validators=[Optional(), NumberRange(min=1, max=3650)])
+
+
+def _upload_limit() -> int:
+    return int(current_app.config.get("INVITATION_UPLOAD_MAX_BYTES", service.MAX_UPLOAD_BYTES))
+
+
+def _questionnaire_or_404(questionnaire_id: int) -> Questionnaire:
+    questionnaire = get_session().get(Questionnaire, questionnaire_id)
+    if questionnaire is None:
+        abort(404)
+    return questionnaire
+
+
+def _link_base() -> str:
+    return request.host_url + "s/i/"
+
+
+@bp.route("/")
+@role_required("designer")
+def index():
+    session = get_session()
+    questionnaires = service.published_questionnaires(session)
+    counts = {q.id: service.invitation_status_counts(session, q.id) for q in questionnaires}
+    return render_template("invitations/index.html", questionnaires=questionnaires, counts=counts)
+
+
+@bp.route("/<int:questionnaire_id>", methods=["GET", "POST"])
+@role_required("designer")
+def upload(questionnaire_id: int):
+    session = get_session()
+    questionnaire = _questionnaire_or_404(questionnaire_id)
+    version = service.published_version(session, questionnaire_id)
+    form = UploadForm()
+    report = None
+    status_code = 200
+    if version is not None and form.validate_on_submit():
+        limit = _upload_limit()
+        data = form.file.data.read(limit + 1)
+        report = service.import_invitations(
+            session, questionnaire_id, form.file.data.filename or "", data,
+            max_bytes=limit, default_expiry_days=form.expiry_days.data)
+        if report.ok:
+            session.commit()
+            flash(_("%(count)s invitations created.", count=report.created))
+            return redirect(url_for("invitations.upload", questionnaire_id=questionnaire_id))
+        session.rollback()
+        status_code = 422
+    elif form.errors:
+        status_code = 422
+    status = request.args.get("status") or None
+    if status not in STATUS_LABELS:
+        status = None
+    return render_template(
+        "invitations/upload.html", questionnaire=questionnaire, version=version, form=form,
+        report=report, status=status, status_labels=STATUS_LABELS,
+        counts=service.invitation_status_counts(session, questionnaire_id),
+        invitations=service.list_invitations(session, questionnaire_id, status=status),
+        link_base=_link_base(), limit=_upload_limit(),
+    ), status_code
+
+
+def _spreadsheet_safe(value: str) -> str:
+    """Keep a spreadsheet from reading a cell as a formula (CSV injection)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@bp.route("/<int:questionnaire_id>/links.csv")
+@role_required("designer")
+def links_csv(questionnaire_id: int):
+    """Every invitation with its personal link, for the mailing tool (UTF-8 with BOM)."""
+    _questionnaire_or_404(questionnaire_id)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["customer_ref", "language", "email", "status", "expires_at", "link"])
+    for invitation in service.list_invitations(get_session(), questionnaire_id, limit=1_000_000):
+        writer.writerow([_spreadsheet_safe(invitation.customer_ref), invitation.language,
+                         _spreadsheet_safe(invitation.email or ""), invitation.status,
+                         invitation.expires_at.isoformat() if invitation.expires_at else "",
+                         _link_base() + invitation.token])
+    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename=invitations-{questionnaire_id}.csv"})
+
+
+@bp.route("/template.csv")
+@role_required("designer")
+def template_csv():
+    return Response(service.template_csv(), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=invitations-template.csv"})

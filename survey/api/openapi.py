@@ -1,0 +1,161 @@
+"""The OpenAPI 3.1 document of ``/api/v1`` (served at ``/api/v1/openapi.json``)."""
+from __future__ import annotations
+
+from typing import Any
+
+_ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    text = {400: "The body is not JSON", 401: "Missing, unknown or revoked token",
+            403: "The token's role does not allow this", 404: "Not found",
+            409: "Conflict", 413: "The body is too large", 422: "Validation failed"}
+    return {str(code): _json(_ERROR, text[code]) for code in codes}
+
+
+def _questionnaire_id() -> dict[str, Any]:
+    return {"name": "questionnaire_id", "in": "path", "required": True,
+            "schema": {"type": "integer", "minimum": 1}}
+
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object", "required": ["error"],
+        "properties": {"error": {
+            "type": "object", "required": ["status", "message"],
+            "properties": {
+                "status": {"type": "integer"}, "message": {"type": "string"},
+                "fields": {"type": "object", "description": "Messages per field; answer errors "
+                           "are keyed `answers.<variable code>`.",
+                           "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+                "report": {"$ref": "#/components/schemas/ImportReport"},
+            }}},
+    },
+    "ResponseSubmission": {
+        "type": "object", "required": ["client_id", "answers"], "additionalProperties": False,
+        "properties": {
+            "client_id": {"type": "string", "minLength": 1, "maxLength": 120,
+                          "description": "Idempotency key chosen by the client: an identical repeat "
+                                         "returns the first response (200); different content → 409."},
+            "answers": {"type": "object", "description": "Answer-variable code → value (number, "
+                        "choice code, list of choice codes, text, YYYY-MM-DD, true/false for yes/no). "
+                        "Checked with the same rules as the web form.",
+                        "additionalProperties": True},
+            "language": {"enum": ["zh_CN", "en"]},
+            "channel": {"enum": ["api", "import"], "default": "api"},
+            "segment": {"type": "object", "description": "Segment attributes of the customer.",
+                        "additionalProperties": {"type": ["string", "number", "boolean", "null"]}},
+            "case_ref": {"type": "string", "description": "Links the response to a complaint case."},
+            "invitation_token": {"type": "string", "description": "Answers this personal invitation "
+                                 "(one response per invitation)."},
+        },
+    },
+    "ResponseCreated": {
+        "type": "object", "required": ["id", "client_id", "status", "version"],
+        "properties": {"id": {"type": "integer"}, "client_id": {"type": "string"},
+                       "status": {"const": "complete"}, "version": {"type": "integer"},
+                       "complaint_case_id": {"type": ["integer", "null"]},
+                       "followup_task_id": {"type": ["integer", "null"]}},
+    },
+    "ComplaintCase": {
+        "type": "object", "required": ["case_id", "customer_ref", "resolution_status", "opened_at"],
+        "properties": {
+            "case_id": {"type": "string", "maxLength": 128},
+            "customer_ref": {"type": "string", "maxLength": 128},
+            "category": {"type": "string"}, "channel": {"type": "string"}, "handler": {"type": "string"},
+            "resolution_status": {"enum": ["open", "resolved", "partly_resolved", "unresolved"]},
+            "opened_at": {"type": "string", "description": "ISO 8601 date or date-time (UTC if no offset)"},
+            "resolved_at": {"type": ["string", "null"], "description": "Required unless the case is open"},
+            "language": {"enum": ["zh_CN", "en"]},
+            "segment": {"type": "object", "additionalProperties": {"type": ["string", "number", "null"]}},
+        },
+        "additionalProperties": {"type": ["string", "number", "null"],
+                                 "description": "Other fields are segment attributes."},
+    },
+    "ComplaintCaseImport": {
+        "type": "object", "required": ["cases"],
+        "properties": {"cases": {"type": "array", "minItems": 1, "maxItems": 10000,
+                                 "items": {"$ref": "#/components/schemas/ComplaintCase"}},
+                       "followup_questionnaire_id": {"type": "integer"}},
+    },
+    "ImportReport": {
+        "type": "object",
+        "properties": {
+            "ok": {"type": "boolean"}, "rows": {"type": "integer"}, "created": {"type": "integer"},
+            "updated": {"type": "integer"}, "invited": {"type": "integer"}, "truncated": {"type": "boolean"},
+            "problems": {"type": "array", "items": {
+                "type": "object",
+                "properties": {"row": {"type": "integer", "description": "Record number, from 1"},
+                               "column": {"type": "string"}, "value": {"type": "string"},
+                               "rule": {"type": "string"}, "message_en": {"type": "string"},
+                               "message_zh": {"type": "string"}}}},
+        },
+    },
+    "Counts": {
+        "type": "object",
+        "properties": {
+            "questionnaire_id": {"type": "integer"},
+            "total": {"$ref": "#/components/schemas/StatusCounts"},
+            "versions": {"type": "array", "items": {
+                "type": "object",
+                "properties": {"version": {"type": "integer"}, "version_id": {"type": "integer"},
+                               "total": {"$ref": "#/components/schemas/StatusCounts"},
+                               "channels": {"type": "object", "additionalProperties":
+                                            {"$ref": "#/components/schemas/StatusCounts"}}}}},
+        },
+    },
+    "StatusCounts": {"type": "object", "properties": {"complete": {"type": "integer"},
+                                                       "partial": {"type": "integer"}}},
+}
+
+
+def openapi_document(server_url: str = "/api/v1") -> dict[str, Any]:
+    """The document; ``server_url`` is where the API is served."""
+    secured = [{"bearerAuth": []}]
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Xinsheng API", "version": "1.0.0",
+                 "description": "Submit complete responses from other channels, import complaint "
+                                "cases and read response counts. Authenticate with "
+                                "`Authorization: Bearer <token>` (`flask api-tokens create`)."},
+        "servers": [{"url": server_url}],
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+            "schemas": SCHEMAS,
+        },
+        "paths": {
+            "/openapi.json": {"get": {
+                "operationId": "getOpenApi", "summary": "This document", "security": [],
+                "responses": {"200": {"description": "OpenAPI 3.1 document",
+                                      "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+            "/questionnaires/{questionnaire_id}/responses": {"post": {
+                "operationId": "submitResponse", "summary": "Submit one complete response",
+                "description": "Role designer or admin. Validated like the web form.",
+                "security": secured, "parameters": [_questionnaire_id()],
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/ResponseSubmission"}}}},
+                "responses": {
+                    "201": _json({"$ref": "#/components/schemas/ResponseCreated"}, "Stored"),
+                    "200": _json({"$ref": "#/components/schemas/ResponseCreated"},
+                                 "Identical repeat of an earlier submission (same client_id)"),
+                    **_errors(400, 401, 403, 404, 409, 413, 422)}}},
+            "/complaint-cases": {"post": {
+                "operationId": "importComplaintCases", "summary": "Import (upsert) complaint cases",
+                "description": "Role designer, analyst or admin. All or nothing; upsert by case_id; "
+                               "closed cases past the follow-up delay are invited once.",
+                "security": secured,
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/ComplaintCaseImport"}}}},
+                "responses": {"200": _json({"$ref": "#/components/schemas/ImportReport"}, "Imported"),
+                              **_errors(400, 401, 403, 404, 413, 422)}}},
+            "/questionnaires/{questionnaire_id}/counts": {"get": {
+                "operationId": "getCounts", "summary": "Complete and partial responses per version and channel",
+                "security": secured, "parameters": [_questionnaire_id()],
+                "responses": {"200": _json({"$ref": "#/components/schemas/Counts"}, "Counts"),
+                              **_errors(401, 403, 404)}}},
+        },
+    }

@@ -1,0 +1,198 @@
+"""Complete responses submitted through the API (call centre, CRM), checked like the web form.
+
+The answers are fed page by page, as form data, through the same page forms the respondent pages
+use (``survey.collect.forms.build_page_form``), so the rules are the same: required answers,
+choice codes, number bounds, text length, dates, ``validation`` rules, and ``show_if`` — answers
+to questions the respondent would not have been shown are dropped, as on the web.
+
+Idempotency: the client's ``client_id`` is stored as the response's idempotency key
+(``api:<client_id>``, unique in the database). A repeat with the same content returns the first
+response; a repeat with different content is a conflict.
+"""
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from flask_babel import force_locale
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
+
+from models import ComplaintCase, Questionnaire, QuestionnaireVersion, Response
+from models.followup import FollowUpTask
+from survey.collect.fields import display_value
+from survey.collect.forms import build_page_form, merge_page_answers
+from survey.questionnaire.document import Questionnaire as Document
+from survey.services import collection
+from survey.services.complaint_cases import FollowUpRules, open_followup_tasks
+from survey.services.questionnaires import version_document
+
+KEY_PREFIX = "api:"
+Outcome = Literal["created", "repeat", "conflict", "invalid", "not_found"]
+_FIELDS = {"client_id", "answers", "language", "channel", "segment", "case_ref", "invitation_token"}
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """What happened to a submission; ``errors`` maps a field (``answers.<code>``) to messages."""
+
+    outcome: Outcome
+    response: Response | None = None
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    message: str = ""
+    followup_task_id: int | None = None
+
+
+def check_answers(document: Document, answers: Mapping[str, Any], *, seed: str
+                  ) -> tuple[dict[str, object], dict[str, list[str]], int]:
+    """Validate ``answers`` page by page with the web page forms (messages in English).
+
+    Returns the answers as stored (typed; hidden questions dropped), errors per question code,
+    and the index of the last page shown.
+    """
+    known = {variable.code for variable in document.variables()}
+    errors: dict[str, list[str]] = {
+        code: ["is not an answer variable of this questionnaire"] for code in answers if code not in known}
+    merged: dict[str, object] = {}
+    index = collection.first_page(document, merged)
+    last = 0
+    with force_locale("en"):
+        while index is not None:
+            form_class = build_page_form(document, index, locale="en", seed=seed)
+            formdata: MultiDict[str, str] = MultiDict()
+            for question in document.pages[index].questions:
+                for variable in question.variables():
+                    value = display_value(answers.get(variable.code))
+                    if isinstance(value, list):
+                        for item in value:
+                            formdata.add(variable.code, item)
+                    elif value is not None:
+                        formdata.add(variable.code, value)
+            form = form_class(formdata=formdata, meta={"csrf": False}, prior_answers=merged)
+            form.validate()
+            for code, messages in form.question_errors.items():
+                errors[code] = [str(m) for m in messages]
+            merged = merge_page_answers(merged, form.page_variables, form.answers)
+            last = index
+            index = collection.next_page(document, merged, index)
+    return merged, errors, last
+
+
+def check_payload(payload: object) -> dict[str, list[str]]:
+    """Shape errors of a submission body (before its answers are looked at)."""
+    if not isinstance(payload, dict):
+        return {"body": ["must be a JSON object"]}
+    errors: dict[str, list[str]] = {}
+    for name in sorted(set(payload) - _FIELDS):
+        errors[name] = ["is not a known field"]
+    client_id = payload.get("client_id")
+    if not isinstance(client_id, str) or not 1 <= len(client_id.strip()) <= 120:
+        errors["client_id"] = ["is required: a string of 1 to 120 characters"]
+    if not isinstance(payload.get("answers"), dict):
+        errors["answers"] = ["is required: an object of answer-variable code to value"]
+    if payload.get("language", "zh_CN") not in ("zh_CN", "en"):
+        errors["language"] = ["must be 'zh_CN' or 'en'"]
+    if payload.get("channel", "api") not in ("api", "import"):
+        errors["channel"] = ["must be 'api' or 'import'"]
+    segment = payload.get("segment", {})
+    if not isinstance(segment, dict) or not all(
+            isinstance(v, (str, int, float, bool)) or v is None for v in segment.values()):
+        errors["segment"] = ["must be an object of attribute to text or number"]
+    for name in ("case_ref", "invitation_token"):
+        if name in payload and not isinstance(payload[name], str):
+            errors[name] = ["must be a string"]
+    return errors
+
+
+def _same(response: Response, answers: Mapping[str, object], payload: Mapping[str, Any],
+          case_id: int | None, version_ids: set[int]) -> bool:
+    segment = {k: v for k, v in (payload.get("segment") or {}).items() if v is not None}
+    return (response.version_id in version_ids and response.answers == dict(answers)
+            and response.language == payload.get("language", response.language)
+            and response.channel == payload.get("channel", "api")
+            and response.complaint_case_id == case_id
+            and all(response.segment.get(k) == v for k, v in segment.items()))
+
+
+def submit_response(session: Session, questionnaire_id: int, payload: object, *,
+                    rules: FollowUpRules) -> Submission:
+    """Check and store one complete response (committed on success); see the module docstring."""
+    shape_errors = check_payload(payload)
+    if shape_errors:
+        return Submission("invalid", errors=shape_errors, message="the request body is not valid")
+    assert isinstance(payload, dict)
+    questionnaire = session.get(Questionnaire, questionnaire_id)
+    version = collection.current_version(session, questionnaire_id) if questionnaire else None
+    if version is None or questionnaire.status != "active":  # type: ignore[union-attr]
+        return Submission("not_found", message=f"questionnaire {questionnaire_id} has no published version")
+    key = KEY_PREFIX + payload["client_id"].strip()
+    document = version_document(version)
+    answers, answer_errors, last_page = check_answers(document, payload["answers"], seed=key)
+    errors = {f"answers.{code}": messages for code, messages in answer_errors.items()}
+
+    case_id = None
+    if payload.get("case_ref"):
+        case_id = session.scalars(select(ComplaintCase.id).where(
+            ComplaintCase.case_ref == payload["case_ref"])).first()
+        if case_id is None:
+            errors["case_ref"] = ["no complaint case has this reference"]
+    invitation = None
+    if payload.get("invitation_token"):
+        invitation = collection.invitation_by_token(session, payload["invitation_token"])
+        if invitation is None or invitation.questionnaire_id != questionnaire_id:
+            errors["invitation_token"] = ["no invitation to this questionnaire has this token"]
+        elif case_id is None:
+            case_id = invitation.complaint_case_id
+
+    existing = session.scalars(select(Response).where(Response.idempotency_key == key)).first()
+    if existing is not None:
+        return _repeat(session, existing, answers, errors, payload, case_id, questionnaire_id)
+    if errors:
+        return Submission("invalid", errors=errors, message="the response is not valid")
+    if invitation is not None and collection.invitation_state(session, invitation) != "open":
+        return Submission("conflict", message="the invitation has been used, closed or has expired")
+
+    language = payload.get("language") or (invitation.language if invitation else version.default_language)
+    now = datetime.now(UTC)
+    segment = {**dict(invitation.segment if invitation else {}),
+               **{k: v for k, v in (payload.get("segment") or {}).items() if v is not None}}
+    # One INSERT of a complete response: the unique idempotency key (and invitation) decide
+    # concurrent repeats; no partial row is ever left behind.
+    response = Response(
+        version_id=version.id, invitation_id=invitation.id if invitation else None,
+        resume_token=secrets.token_urlsafe(24), idempotency_key=key, status="complete",
+        channel=payload.get("channel", "api"), language=language,
+        segment={**collection.profile_answers(document, answers), **segment},
+        answers=answers, last_page=last_page, complaint_case_id=case_id,
+        started_at=now, submitted_at=now)
+    try:
+        session.add(response)
+        session.flush()
+        if invitation is not None:
+            invitation.status = "completed"
+        task = open_followup_tasks(session, response, rules, now=now)
+        session.commit()
+    except IntegrityError:
+        session.rollback()  # a concurrent request with the same client_id (or invitation) won
+        existing = session.scalars(select(Response).where(Response.idempotency_key == key)).first()
+        if existing is None:
+            return Submission("conflict", message="the invitation already has a response")
+        return _repeat(session, existing, answers, errors, payload, case_id, questionnaire_id)
+    return Submission("created", response, followup_task_id=task.id if task else None)
+
+
+def _repeat(session: Session, existing: Response, answers: Mapping[str, object],
+            errors: Mapping[str, list[str]], payload: Mapping[str, Any], case_id: int | None,
+            questionnaire_id: int) -> Submission:
+    version_ids = set(session.scalars(select(QuestionnaireVersion.id).where(
+        QuestionnaireVersion.questionnaire_id == questionnaire_id)))
+    if not errors and _same(existing, answers, payload, case_id, version_ids):
+        task_id = session.scalars(select(FollowUpTask.id).where(FollowUpTask.response_id == existing.id)).first()
+        return Submission("repeat", existing, followup_task_id=task_id)
+    return Submission("conflict", existing, message=(
+        f"client_id {payload['client_id']!r} was already used for a different response"))

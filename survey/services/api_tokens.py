@@ -1,0 +1,90 @@
+"""API tokens: create (the secret is shown once), verify, revoke.
+
+Only a SHA-256 of the secret is stored; a token is found by its hash (an indexed, unique column)
+and the hashes are compared again with :func:`hmac.compare_digest`. Secrets carry 256 bits of
+randomness, so a plain (unsalted) hash is enough: there is nothing to brute-force.
+
+What a token may do follows its role (:data:`ROLE_SCOPES`).
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.api_tokens import API_TOKEN_ROLES, ApiToken
+
+TOKEN_PREFIX = "xs_"
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+#: What each role may do through the API.
+ROLE_SCOPES: dict[str, frozenset[str]] = {
+    "admin": frozenset({"responses:write", "cases:write", "counts:read"}),
+    "designer": frozenset({"responses:write", "cases:write", "counts:read"}),
+    "analyst": frozenset({"cases:write", "counts:read"}),
+    "viewer": frozenset({"counts:read"}),
+}
+
+
+class ApiTokenError(ValueError):
+    """A token cannot be created or changed as asked."""
+
+
+def hash_token(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def create_token(session: Session, name: str, *, role: str,
+                 created_by_id: int | None = None) -> tuple[ApiToken, str]:
+    """A new token and its secret (show the secret once; it is not stored). Flushed, not
+    committed. Raises :class:`ApiTokenError` for an empty name or an unknown role."""
+    name = name.strip()
+    if not name or len(name) > 120:
+        raise ApiTokenError("a token needs a name of 1 to 120 characters")
+    if role not in API_TOKEN_ROLES:
+        raise ApiTokenError(f"role {role!r} is not one of {', '.join(API_TOKEN_ROLES)}")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(name=name, token_hash=hash_token(secret), prefix=secret[:10], role=role,
+                     created_by_id=created_by_id)
+    session.add(token)
+    session.flush()
+    return token, secret
+
+
+def verify_token(session: Session, secret: str | None, *, now: datetime | None = None) -> ApiToken | None:
+    """The live (not revoked) token with this secret, or None. Sets ``last_used_at`` (not
+    flushed; the caller commits) when it is more than a minute old."""
+    if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+        return None
+    digest = hash_token(secret)
+    token = session.scalars(select(ApiToken).where(ApiToken.token_hash == digest)).first()
+    if token is None or not hmac.compare_digest(token.token_hash, digest) or token.revoked_at is not None:
+        return None
+    now = now or datetime.now(UTC)
+    last = token.last_used_at
+    if last is None or (last if last.tzinfo else last.replace(tzinfo=UTC)) < now - LAST_USED_RESOLUTION:
+        token.last_used_at = now  # at most once a minute: no extra write per API call
+    return token
+
+
+def allows(token: ApiToken, scope: str) -> bool:
+    return scope in ROLE_SCOPES.get(token.role, frozenset())
+
+
+def revoke_token(session: Session, token_id: int, *, now: datetime | None = None) -> ApiToken:
+    """Revoke a token (idempotent). Raises :class:`ApiTokenError` when there is no such token."""
+    token = session.get(ApiToken, token_id)
+    if token is None:
+        raise ApiTokenError(f"there is no API token {token_id}")
+    if token.revoked_at is None:
+        token.revoked_at = now or datetime.now(UTC)
+        session.flush()
+    return token
+
+
+def list_tokens(session: Session) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).order_by(ApiToken.id)))

@@ -34,6 +34,7 @@ from acsi.indices import ScaleBounds, construct_indices, index_values, resolve_s
 from acsi.pls import PLS, Layout
 from acsi.results import BootstrapResults, PLSResults
 from acsi.validity import htmt, htmt_array
+from acsi.threads import single_threaded_blas
 
 __all__ = ["BootstrapResults", "bootstrap"]
 
@@ -73,7 +74,8 @@ def bootstrap(
     seeds = np.random.SeedSequence(seed).spawn(int(resamples))
     chunks = [seeds[start:start + CHUNK_RESAMPLES] for start in range(0, len(seeds), CHUNK_RESAMPLES)]
     if n_jobs == 1:
-        parts = [_run_chunk(estimator, data, bounds, chunk) for chunk in chunks]
+        with single_threaded_blas():
+            parts = [_run_chunk(estimator, data, bounds, chunk) for chunk in chunks]
     else:
         with ProcessPoolExecutor(max_workers=n_jobs) as pool:
             parts = list(pool.map(_run_chunk, *zip(*[(estimator, data, bounds, c) for c in chunks])))

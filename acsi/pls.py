@@ -37,6 +37,7 @@ from acsi.pls_consistent import consistent_correction, rho_a_values
 from acsi.results import PLSResults
 from acsi.spec import ModelSpec
 from acsi.validity import admissibility_problems
+from acsi.threads import single_threaded_blas
 
 __all__ = ["PLS", "InnerScheme", "Layout", "CoreEstimate", "build_layout", "estimate_from_correlation"]
 
@@ -275,8 +276,10 @@ class PLS:
         algorithm cannot produce estimates; non-convergence and inadmissible solutions are
         reported in ``results.warnings``.
         """
-        data = prepare_items(frame, self.spec.items, missing=self.missing, weights=weights, min_rows=self.min_rows)
-        return self.fit_prepared(data)
+        with single_threaded_blas():
+            data = prepare_items(frame, self.spec.items, missing=self.missing, weights=weights,
+                                 min_rows=self.min_rows)
+            return self.fit_prepared(data)
 
     def estimate(self, correlation: np.ndarray) -> CoreEstimate:
         """Raw estimates from an item correlation matrix in ``spec.items`` order (used by the bootstrap)."""

@@ -9,9 +9,16 @@ the switcher, then the browser's Accept-Language; zh_CN when nothing matches.
 from __future__ import annotations
 
 from flask import Flask, current_app, request
+
+from survey.navigation import navigation_links
 from flask_babel import Babel, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
+NAVIGATION_LABELS = {"Questionnaires": _l("Questionnaires"), "Invitations": _l("Invitations"),
+                     "Complaints": _l("Complaints"), "Exports": _l("Exports"),
+                     "Analysis": _l("Analysis"), "Reports": _l("Reports")}
 
 def normalise_locale(value: str | None) -> str | None:
     """``'zh-CN'``, ``'zh'``, ``'zh-Hans'``, ``'en-US'`` → ``'zh_CN'`` or ``'en'``; None otherwise."""
@@ -42,4 +49,6 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def locale_context() -> dict[str, object]:
         locale = normalise_locale(str(get_locale())) or current_app.config["BABEL_DEFAULT_LOCALE"]
-        return {"locale": locale, "html_lang": html_lang(locale), "LANGUAGE_NAMES": LANGUAGE_NAMES}
+        return {"locale": locale, "html_lang": html_lang(locale), "LANGUAGE_NAMES": LANGUAGE_NAMES,
+                "main_navigation": [(url, NAVIGATION_LABELS[label])
+                                    for url, label in navigation_links(app.view_functions, current_user)]}

@@ -17,3 +17,23 @@ def safe_next(target: str | None) -> str:
     ):
         return target
     return url_for("core.home")
+
+
+# Main navigation: (endpoint, label, roles that see it). An entry whose endpoint is not
+# registered is left out, so a feature's link appears with its blueprint.
+MAIN_NAVIGATION = (
+    ("design.index", "Questionnaires", ("designer",)),
+    ("invitations.index", "Invitations", ("designer",)),
+    ("complaints.cases", "Complaints", ("designer", "analyst")),
+    ("distribution.exports_index", "Exports", ("designer", "analyst")),
+    ("reports.runs", "Analysis", ("analyst",)),
+    ("reports.index", "Reports", ("viewer", "analyst")),
+)
+
+
+def navigation_links(app_view_functions, user) -> list[tuple[str, str]]:
+    """``(url, label key)`` pairs the user may follow, in menu order."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [(url_for(endpoint), label) for endpoint, label, roles in MAIN_NAVIGATION
+            if endpoint in app_view_functions and user.has_role(*roles)]

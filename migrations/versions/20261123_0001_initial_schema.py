@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 20:19:10.925334
+Create Date: 2026-11-23 21:10:06.015086
 """
 from __future__ import annotations
 
@@ -52,6 +52,8 @@ def upgrade() -> None:
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('progress', sa.Double(), nullable=False),
+    sa.Column('stage', sa.String(length=200), nullable=False),
+    sa.Column('cancel_requested', sa.Boolean(), nullable=False),
     sa.Column('parameters', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('error', sa.Text(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
@@ -61,6 +63,21 @@ def upgrade() -> None:
     sa.CheckConstraint('progress >= 0 AND progress <= 1', name=op.f('ck_analysis_runs_progress_fraction')),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_analysis_runs_created_by_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_analysis_runs'))
+    )
+    op.create_table('api_tokens',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('prefix', sa.String(length=12), nullable=False),
+    sa.Column('role', sa.String(length=16), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('last_used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("role IN ('admin', 'designer', 'analyst', 'viewer')", name=op.f('ck_api_tokens_role_known')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_api_tokens_created_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_api_tokens_token_hash'))
     )
     op.create_table('questionnaires',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -178,6 +195,27 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_responses_complaint_case_id'), ['complaint_case_id'], unique=False)
         batch_op.create_index('ix_responses_version_status_submitted', ['version_id', 'status', 'submitted_at'], unique=False)
 
+    op.create_table('followup_tasks',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('response_id', sa.Integer(), nullable=False),
+    sa.Column('complaint_case_id', sa.Integer(), nullable=True),
+    sa.Column('reasons', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('owner', sa.String(length=128), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('due_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('notes', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("status IN ('open', 'in_progress', 'done')", name=op.f('ck_followup_tasks_status_known')),
+    sa.ForeignKeyConstraint(['complaint_case_id'], ['complaint_cases.id'], name=op.f('fk_followup_tasks_complaint_case_id_complaint_cases'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['response_id'], ['responses.id'], name=op.f('fk_followup_tasks_response_id_responses'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_followup_tasks')),
+    sa.UniqueConstraint('response_id', name=op.f('uq_followup_tasks_response_id'))
+    )
+    with op.batch_alter_table('followup_tasks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_followup_tasks_complaint_case_id'), ['complaint_case_id'], unique=False)
+        batch_op.create_index('ix_followup_tasks_status_due', ['status', 'due_at'], unique=False)
+
     op.create_table('questions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('version_id', sa.Integer(), nullable=False),
@@ -257,6 +295,11 @@ def downgrade() -> None:
         batch_op.drop_index('ix_questions_page_position')
 
     op.drop_table('questions')
+    with op.batch_alter_table('followup_tasks', schema=None) as batch_op:
+        batch_op.drop_index('ix_followup_tasks_status_due')
+        batch_op.drop_index(batch_op.f('ix_followup_tasks_complaint_case_id'))
+
+    op.drop_table('followup_tasks')
     with op.batch_alter_table('responses', schema=None) as batch_op:
         batch_op.drop_index('ix_responses_version_status_submitted')
         batch_op.drop_index(batch_op.f('ix_responses_complaint_case_id'))
@@ -279,6 +322,7 @@ def downgrade() -> None:
 
     op.drop_table('analysis_results')
     op.drop_table('questionnaires')
+    op.drop_table('api_tokens')
     op.drop_table('analysis_runs')
     op.drop_table('users')
     op.drop_table('complaint_cases')

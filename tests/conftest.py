@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from hypothesis import settings as hypothesis_settings
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
@@ -24,6 +25,12 @@ from survey.db import get_session, make_engine
 from survey.services.accounts import create_user
 from support import TEST_PASSWORD, login
 
+
+
+# Property tests draw the same examples on every run (reproducible CI, no example database in
+# the work tree); explore more locally with --hypothesis-seed=random.
+hypothesis_settings.register_profile("reproducible", derandomize=True, database=None, deadline=None)
+hypothesis_settings.load_profile("reproducible")
 
 
 def _worker_suffix() -> str:

@@ -1,6 +1,249 @@
-"""Respondent pages (public)."""
+"""Respondent pages (public): public links, personal invitations, page by page, save and resume.
+
+URLs: ``/s/<public_token>`` (public link: start or continue via a cookie), ``/s/i/<token>``
+(personal invitation), ``/s/r/<resume_token>`` (resume where left), ``/s/r/<resume_token>/<n>``
+(page n), ``/s/r/<resume_token>/done`` (thank you).
+
+Language: ``?lang=`` first, then the language switcher's cookie, then the invitation's (or the
+response's) language, then the browser's. Designers preview a draft with
+:func:`survey.collect.rendering.render_survey_page` (no database involved).
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+import secrets
+
+from flask import Blueprint, abort, current_app, make_response, redirect, request, url_for
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from models import QuestionnaireVersion, Response
+from survey.auth.roles import public
+from survey.collect.forms import build_page_form, form_data, merge_page_answers
+from survey.collect.rendering import (
+    choose_locale, document_of, render_message, render_survey_page, render_welcome,
+)
+
+__all__ = ["bp", "render_survey_page"]
+from survey.db import get_session
+from survey.services import collection as service
+from survey.services.complaint_cases import FollowUpRules, open_followup_tasks
 
 bp = Blueprint("collect", __name__, url_prefix="/s")
+COOKIE_PREFIX = "xs_resp_"
+COOKIE_AGE = 60 * 24 * 3600
+
+
+def _cookie_name(version: QuestionnaireVersion) -> str:
+    return f"{COOKIE_PREFIX}{version.id}"
+
+
+def _page_url(response: Response, page_index: int) -> str:
+    return url_for("collect.page", resume_token=response.resume_token, page_index=page_index)
+
+
+def _resume_target(document, response: Response) -> int:
+    """The page a resume link continues at: the furthest page reached, if still shown."""
+    index = min(response.last_page, len(document.pages) - 1)
+    if service.page_is_shown(document.pages[index], response.answers):
+        return index
+    earlier = service.previous_page(document, response.answers, index)
+    if earlier is not None:
+        return earlier
+    first = service.first_page(document, response.answers)
+    return first if first is not None else 0
+
+
+# --- public link -------------------------------------------------------------------------------
+
+@bp.route("/<public_token>", methods=["GET", "POST"])
+@public
+def public_start(public_token: str):
+    db = get_session()
+    version = service.version_by_public_token(db, public_token)
+    if version is None:
+        return render_message("unknown", choose_locale(None), 404)
+    locale = choose_locale(None)  # a public link: the respondent's browser language
+    if not service.is_open(version):
+        return render_message("closed", locale, 410, version=version)
+    token = request.cookies.get(_cookie_name(version))
+    existing = service.response_by_resume_token(db, token) if token else None
+    if existing is not None and existing.version_id != version.id:
+        existing = None
+    if existing is not None and existing.status == "complete":
+        return render_message("already_submitted", locale, 200, version=version)
+    if request.method == "GET":
+        return render_welcome(version, locale, continuing=existing is not None)
+    if existing is not None:
+        return redirect(url_for("collect.resume", resume_token=existing.resume_token))
+    try:
+        response = service.write_once(db, lambda: service.start_response(db, version, language=locale))
+    except OperationalError:
+        db.rollback()
+        return render_welcome(version, locale, continuing=False, retry=True, status=503)
+    reply = redirect(url_for("collect.resume", resume_token=response.resume_token))
+    reply.set_cookie(_cookie_name(version), response.resume_token, max_age=COOKIE_AGE,
+                     httponly=True, samesite="Lax", path="/s",
+                     secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    return reply
+
+
+# --- personal invitation -----------------------------------------------------------------------
+
+@bp.route("/i/<token>", methods=["GET", "POST"])
+@public
+def invitation_start(token: str):
+    db = get_session()
+    invitation = service.invitation_by_token(db, token)
+    if invitation is None:
+        return render_message("unknown", choose_locale(None), 404)
+    locale = choose_locale(invitation.language)
+    state = service.invitation_state(db, invitation)
+    if state == "completed":
+        return render_message("already_submitted", locale, 200)
+    if state != "open":
+        return render_message(state, locale, 410)
+    version = service.current_version(db, invitation.questionnaire_id)
+    existing = service.invitation_response(db, invitation)
+    if existing is not None and existing.status == "complete":
+        return render_message("already_submitted", locale, 200, version=version)
+    if request.method == "GET":
+        return render_welcome(version, locale, continuing=existing is not None)
+    try:
+        response = service.write_once(db, lambda: service.start_response(
+            db, version, invitation=invitation, language=locale))
+    except service.AlreadySubmitted:
+        db.rollback()
+        return render_message("already_submitted", locale, 409, version=version)
+    except OperationalError:
+        db.rollback()
+        return render_welcome(version, locale, continuing=False, retry=True, status=503)
+    return redirect(url_for("collect.resume", resume_token=response.resume_token))
+
+
+# --- resume, pages, done -----------------------------------------------------------------------
+
+def _response_or_404(resume_token: str) -> Response:
+    response = service.response_by_resume_token(get_session(), resume_token)
+    if response is None:
+        abort(404)
+    return response
+
+
+@bp.route("/r/<resume_token>")
+@public
+def resume(resume_token: str):
+    db = get_session()
+    response = service.response_by_resume_token(db, resume_token)
+    if response is None:
+        return render_message("unknown", choose_locale(None), 404)
+    version = db.get(QuestionnaireVersion, response.version_id)
+    locale = choose_locale(response.language)
+    if response.status == "complete":
+        return render_message("already_submitted", locale, 200, version=version)
+    if not service.is_open(version):
+        return render_message("closed", locale, 410, version=version)
+    return redirect(_page_url(response, _resume_target(document_of(version), response)))
+
+
+@bp.route("/r/<resume_token>/done")
+@public
+def done(resume_token: str):
+    db = get_session()
+    response = _response_or_404(resume_token)
+    if response.status != "complete":
+        return redirect(url_for("collect.resume", resume_token=resume_token))
+    version = db.get(QuestionnaireVersion, response.version_id)
+    return render_message("thanks", choose_locale(response.language), 200, version=version)
+
+
+@bp.route("/r/<resume_token>/<int:page_index>", methods=["GET", "POST"])
+@public
+def page(resume_token: str, page_index: int):
+    db = get_session()
+    response = service.response_by_resume_token(db, resume_token)
+    if response is None:
+        return render_message("unknown", choose_locale(None), 404)
+    version = db.get(QuestionnaireVersion, response.version_id)
+    locale = choose_locale(response.language)
+    if response.status == "complete":
+        return render_message("already_submitted", locale,
+                              409 if request.method == "POST" else 200, version=version)
+    if not service.is_open(version):
+        return render_message("closed", locale, 410, version=version)
+    if response.invitation is not None:
+        state = service.invitation_state(db, response.invitation)
+        if state in ("closed", "expired"):
+            return render_message(state, locale, 410, version=version)
+    document = document_of(version)
+    if page_index >= len(document.pages) or page_index > response.last_page or \
+            not service.page_is_shown(document.pages[page_index], response.answers):
+        return redirect(_page_url(response, _resume_target(document, response)))
+
+    page_form = build_page_form(document, page_index, locale=locale, seed=response.resume_token)
+    page_variables = tuple(v.code for q in document.pages[page_index].questions
+                           for v in q.variables())
+    prior = {k: v for k, v in response.answers.items() if k not in page_variables}
+    resume_url = url_for("collect.resume", resume_token=resume_token, _external=True)
+
+    # Still at hand if the database goes away mid-request (a rollback expires the objects).
+    stored, response_id = dict(response.answers), response.id
+
+    def show(form, *, status: int = 200, **extra):
+        return render_survey_page(
+            document, page_index, form, locale=locale, preview=False, answers=stored,
+            resume_url=resume_url, **extra), status
+
+    if request.method == "GET":
+        form = page_form(prior_answers=prior,
+                         data=form_data(document, page_index, response.answers))
+        form.xs_submission.data = secrets.token_urlsafe(16)
+        return show(form)
+
+    form = page_form(prior_answers=prior)
+    valid = form.validate()
+    going_back = request.form.get("nav") == "back"
+    if going_back:
+        target = service.previous_page(document, response.answers, page_index)
+        if target is None:
+            return redirect(_page_url(response, page_index))
+        # Back keeps every answer that is valid (required or not) and the rest as stored.
+        merged = merge_page_answers(stored, form.settled_variables, form.answers)
+    else:
+        revealed = form.revealed()
+        if revealed:
+            form.forget_errors(revealed)
+            return show(form, status=422 if form.question_errors else 200, revealed=True)
+        if not valid:
+            return show(form, status=422)
+        merged = merge_page_answers(stored, page_variables, form.answers)
+    following = service.next_page(document, merged, page_index)
+    if going_back:
+        target_url = _page_url(response, target)
+    elif following is None:
+        target_url = url_for("collect.done", resume_token=resume_token)
+    else:
+        target_url = _page_url(response, following)
+
+    def write() -> None:
+        if going_back:
+            service.save_page(db, response, page_index, merged, next_index=page_index)
+        elif following is None:
+            service.complete_response(
+                db, response_id, answers=merged, page_index=page_index,
+                submission_id=form.xs_submission.data or None,
+                profile=service.profile_answers(document, merged))
+            # Closed loop: an unresolved complaint, low resolution satisfaction or a detractor
+            # opens a follow-up task in the same transaction as the completion.
+            open_followup_tasks(db, db.get(Response, response_id), FollowUpRules.from_config(current_app.config))
+        else:
+            service.save_page(db, response, page_index, merged, next_index=following)
+
+    try:
+        service.write_once(db, write)
+    except (service.AlreadySubmitted, IntegrityError):
+        db.rollback()
+        return render_message("already_submitted", locale, 409, version=version)
+    except OperationalError:
+        db.rollback()
+        current_app.logger.warning("database unavailable while saving response %s", response_id)
+        return show(form, status=503, retry=True)
+    return make_response(redirect(target_url))

@@ -477,7 +477,7 @@ cell_text = st.text(st.characters(blacklist_categories=("Cc", "Cs"), blacklist_c
                     min_size=1, max_size=15).map(str.strip).filter(lambda t: t and "${" not in t)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_round_trip_keeps_arbitrary_texts_and_flags(data):
     base = full_questionnaire()
@@ -491,7 +491,9 @@ def test_round_trip_keeps_arbitrary_texts_and_flags(data):
     pages = tuple(dataclasses.replace(page, title=Texts(data.draw(cell_text), ""),
                                       questions=tuple(relabel(q) for q in page.questions))
                   for page in base.pages)
-    title = Texts(data.draw(st.text(max_size=15)), data.draw(st.text(max_size=15)))  # JSON cell
+    # The title travels in a JSON cell; control characters are dropped on export (documented).
+    json_text = st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=15)
+    title = Texts(data.draw(json_text), data.draw(json_text))
     questionnaire = sanitize_questionnaire(dataclasses.replace(base, pages=pages, title=title))
     assert import_xlsform(export_xlsform(questionnaire),
                           filename="random.xlsx").questionnaire == questionnaire

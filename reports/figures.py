@@ -1,0 +1,216 @@
+"""Pure figure functions: view-model dataclasses -> ``plotly.graph_objects.Figure``.
+
+Every function takes the parts of a :class:`reports.view_model.ReportView` it draws and a
+``locale`` ("zh_CN" or "en"; titles and axis labels come from :mod:`reports.labels`), and returns
+a new Figure; nothing is read or written. Raises ValueError for an unknown locale.
+
+* ``segment_figure(comparison, locale)`` — horizontal points per segment with CI error bars;
+  suppressed segments are left out of the plot and listed in an annotation.
+* ``trend_figure(series, locale)`` — one line per metric across runs, CI error bars.
+* ``ipma_figure(points, locale, target=...)`` — importance (total effect) × performance (index).
+* ``kano_better_worse_figure(points, locale)`` — |Worse| × Better scatter, quadrant lines at 0.5.
+* ``kano_category_figure(points, locale)`` — stacked share bars A/O/M/I/R/Q per attribute.
+* ``path_figure(model, locale)`` — constructs as nodes, paths as arrows labelled with coefficients.
+* ``complaint_figure(panel, locale)`` — complaint rates and the purchase-change shares with CIs.
+* ``report_figures(view, locale)`` -> ``{name: Figure}`` of every figure the view has data for.
+"""
+from __future__ import annotations
+
+import math
+
+import plotly.graph_objects as go
+
+from reports.labels import construct_label, labels
+from reports.view_model import (
+    ComplaintPanel,
+    Estimate,
+    IpmaPoint,
+    KanoPoint,
+    PathModel,
+    ReportView,
+    SegmentComparison,
+    TrendSeries,
+)
+
+FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+KANO_ORDER = ("A", "O", "M", "I", "R", "Q")
+KANO_COLOURS = {"A": "#2e7d32", "O": "#1565c0", "M": "#c62828", "I": "#9e9e9e", "R": "#6a1b9a", "Q": "#f9a825"}
+HEIGHT = 380
+
+
+def _layout(fig: go.Figure, title: str, height: int = HEIGHT) -> go.Figure:
+    fig.update_layout(title={"text": title, "x": 0.01}, height=height, font={"family": FONT, "size": 12},
+                      margin={"l": 60, "r": 20, "t": 80, "b": 50}, template="plotly_white", showlegend=True,
+                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0})
+    return fig
+
+
+def _errors(estimates: list[Estimate]) -> dict:
+    plus = [None if e.ci_high is None or e.value is None else e.ci_high - e.value for e in estimates]
+    minus = [None if e.ci_low is None or e.value is None else e.value - e.ci_low for e in estimates]
+    return {"type": "data", "symmetric": False, "array": plus, "arrayminus": minus, "visible": True}
+
+
+def segment_figure(comparison: SegmentComparison, locale: str) -> go.Figure:
+    """Points with CI error bars per segment (plus "all"); suppressed ones named in a note."""
+    text = labels(locale)
+    shown = [row for row in comparison.rows
+             if row.estimate.value is not None and row.estimate.reliability != "suppressed"]
+    hidden = [row.segment for row in comparison.rows if row not in shown]
+    names = [text["all_respondents"]] + [row.segment for row in shown]
+    estimates = [comparison.overall] + [row.estimate for row in shown]
+    symbols = ["diamond"] + ["circle-open" if row.estimate.reliability == "unreliable" else "circle" for row in shown]
+    fig = go.Figure(go.Scatter(
+        x=[e.value for e in estimates], y=names, mode="markers", name=text[f"card_{comparison.metric}"],
+        marker={"symbol": symbols, "size": 10}, error_x=_errors(estimates),
+        customdata=[[e.n, e.reliability] for e in estimates],
+        hovertemplate="%{y}: %{x:.1f} (n=%{customdata[0]}, %{customdata[1]})<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", title=text["segment"])
+    fig.update_xaxes(title=text[f"card_{comparison.metric}"])
+    if hidden:
+        fig.add_annotation(text=f"{text['suppressed']}: {', '.join(hidden)}", xref="paper", yref="paper",
+                           x=0, y=-0.22, showarrow=False, xanchor="left", font={"size": 10})
+    return _layout(fig, f"{text['segments']} · {text[f'card_{comparison.metric}']}")
+
+
+def trend_figure(series: tuple[TrendSeries, ...], locale: str) -> go.Figure:
+    """One line (markers + CI bars) per metric across runs, oldest first."""
+    text = labels(locale)
+    fig = go.Figure()
+    for line in series:
+        fig.add_trace(go.Scatter(x=[p.run_label for p in line.points], y=[p.estimate.value for p in line.points],
+                                 mode="lines+markers", name=text[f"card_{line.metric}"],
+                                 error_y=_errors([p.estimate for p in line.points])))
+    fig.update_xaxes(title=text["run"], type="category")
+    fig.update_yaxes(title=text["value"])
+    return _layout(fig, text["trend"])
+
+
+def ipma_figure(points: tuple[IpmaPoint, ...], locale: str, *, target: str = "satisfaction") -> go.Figure:
+    """Importance–performance map; dashed lines at the mean importance and mean performance."""
+    text = labels(locale)
+    names = [construct_label(p.construct, locale) for p in points]
+    fig = go.Figure(go.Scatter(x=[p.importance for p in points], y=[p.performance for p in points],
+                               mode="markers+text", text=names, textposition="top center",
+                               marker={"size": 14}, name=construct_label(target, locale)))
+    if points:
+        fig.add_vline(x=sum(p.importance for p in points) / len(points), line_dash="dash", line_color="#888")
+        fig.add_hline(y=sum(p.performance for p in points) / len(points), line_dash="dash", line_color="#888")
+    fig.update_xaxes(title=text["importance"])
+    fig.update_yaxes(title=text["performance"])
+    return _layout(fig, f"{text['ipma']} → {construct_label(target, locale)}")
+
+
+def kano_better_worse_figure(points: tuple[KanoPoint, ...], locale: str) -> go.Figure:
+    """|Worse| (x) × Better (y) per attribute, coloured by category, quadrant lines at 0.5."""
+    text = labels(locale)
+    fig = go.Figure()
+    for category in KANO_ORDER:
+        members = [p for p in points if p.category == category and p.better is not None and p.worse is not None]
+        if members:
+            fig.add_trace(go.Scatter(x=[abs(p.worse) for p in members], y=[p.better for p in members],
+                                     mode="markers+text", text=[p.attribute for p in members],
+                                     textposition="top center", name=text[f"kano_{category}"],
+                                     marker={"size": 12, "color": KANO_COLOURS[category]}))
+    fig.add_vline(x=0.5, line_dash="dash", line_color="#888")
+    fig.add_hline(y=0.5, line_dash="dash", line_color="#888")
+    fig.update_xaxes(title=text["worse"], range=[0, 1])
+    fig.update_yaxes(title=text["better"], range=[0, 1])
+    return _layout(fig, text["kano_better_worse"])
+
+
+def kano_category_figure(points: tuple[KanoPoint, ...], locale: str) -> go.Figure:
+    """Stacked horizontal bars: the share of each Kano category per attribute."""
+    text = labels(locale)
+    fig = go.Figure()
+    for category in KANO_ORDER:
+        fig.add_trace(go.Bar(y=[p.attribute for p in points], x=[p.shares.get(category, 0.0) for p in points],
+                             orientation="h", name=text[f"kano_{category}"],
+                             marker={"color": KANO_COLOURS[category]}))
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title=text["share"], tickformat=".0%", range=[0, 1])
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, text["kano_categories"])
+
+
+# Column positions of the usual constructs (left to right along the causal chain), row y.
+_POSITIONS = {"image": (0.0, 1.0), "expectation": (0.0, 0.5), "quality": (1.0, 0.9), "value": (1.0, 0.1),
+              "satisfaction": (2.0, 0.5), "complaints": (3.0, 0.1), "loyalty": (3.0, 0.9)}
+
+
+def _positions(constructs: tuple[str, ...]) -> dict[str, tuple[float, float]]:
+    out, others = {}, [c for c in constructs if c not in _POSITIONS]
+    for c in constructs:
+        if c in _POSITIONS:
+            out[c] = _POSITIONS[c]
+    for k, c in enumerate(others):  # unknown constructs on a circle around the centre
+        angle = 2 * math.pi * k / len(others)
+        out[c] = (1.5 + 1.8 * math.cos(angle), 0.5 + 0.6 * math.sin(angle))
+    return out
+
+
+def path_figure(model: PathModel, locale: str) -> go.Figure:
+    """Path diagram: construct nodes (R² in the hover/label), arrows annotated with coefficients."""
+    text = labels(locale)
+    position = _positions(model.constructs)
+    fig = go.Figure()
+    for edge in model.edges:
+        (x0, y0), (x1, y1) = position[edge.source], position[edge.target]
+        fig.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", showarrow=True,
+                           arrowhead=3, arrowwidth=1 + 3 * min(abs(edge.estimate), 1.0), standoff=28,
+                           startstandoff=28, arrowcolor="#1565c0" if edge.estimate >= 0 else "#c62828", text="")
+    fig.add_trace(go.Scatter(
+        x=[0.6 * position[e.source][0] + 0.4 * position[e.target][0] for e in model.edges],
+        y=[0.6 * position[e.source][1] + 0.4 * position[e.target][1] for e in model.edges],
+        mode="text", text=[f"{e.estimate:.2f}" for e in model.edges], name="β",
+        textfont={"size": 12, "color": "#222"},
+        customdata=[[e.source, e.target, e.ci_low, e.ci_high] for e in model.edges],
+        hovertemplate="%{customdata[0]} → %{customdata[1]}: %{text}<extra></extra>"))
+    names = list(model.constructs)
+    node_text = [construct_label(c, locale) + (f"<br>R²={model.r_squared[c]:.2f}" if c in model.r_squared else "")
+                 for c in names]
+    fig.add_trace(go.Scatter(x=[position[c][0] for c in names], y=[position[c][1] for c in names],
+                             mode="markers+text", text=node_text, textposition="middle center",
+                             name=model.model.upper(),
+                             marker={"size": 58, "color": "#e3f2fd", "line": {"color": "#1565c0", "width": 2}}))
+    fig.update_xaxes(visible=False, range=[-0.5, 3.5])
+    fig.update_yaxes(visible=False, range=[-0.2, 1.2])
+    fig.update_layout(showlegend=False)
+    out = _layout(fig, f"{text['path_diagram']} ({model.model.upper()})", height=420)
+    out.update_layout(showlegend=False)
+    return out
+
+
+def complaint_figure(panel: ComplaintPanel, locale: str) -> go.Figure:
+    """Bars with CI error bars: complaint rates, then the purchase-change shares."""
+    text = labels(locale)
+    fig = go.Figure()
+    for name, rows in ((text["complaints"], panel.rates), (text["purchase_change_title"], panel.purchase_change)):
+        if rows:
+            fig.add_trace(go.Bar(x=[text[key] for key, _ in rows], y=[e.value for _, e in rows], name=name,
+                                 error_y=_errors([e for _, e in rows]),
+                                 text=[None if e.value is None else f"{e.value:.0%}" for _, e in rows],
+                                 textposition="inside"))
+    fig.update_yaxes(title=text["share"], tickformat=".0%", range=[0, 1])
+    return _layout(fig, text["complaints"])
+
+
+def report_figures(view: ReportView, locale: str) -> dict[str, go.Figure]:
+    """Every figure ``view`` has data for, by stable name: "segments_<metric>", "trend", "ipma",
+    "path", "kano_better_worse", "kano_categories", "complaints" (in report order)."""
+    labels(locale)
+    figures: dict[str, go.Figure] = {}
+    if view.trend:
+        figures["trend"] = trend_figure(view.trend, locale)
+    for comparison in view.segments:
+        figures[f"segments_{comparison.metric}"] = segment_figure(comparison, locale)
+    if view.path is not None:
+        figures["path"] = path_figure(view.path, locale)
+    if view.ipma:
+        figures["ipma"] = ipma_figure(view.ipma, locale, target=view.ipma_target)
+    if view.kano:
+        figures["kano_better_worse"] = kano_better_worse_figure(view.kano, locale)
+        figures["kano_categories"] = kano_category_figure(view.kano, locale)
+    if view.complaints is not None:
+        figures["complaints"] = complaint_figure(view.complaints, locale)
+    return figures

@@ -1,0 +1,113 @@
+"""The bilingual label table of reports (zh_CN / en), usable outside Flask (no gettext).
+
+``labels(locale)`` -> a read-only ``{key: text}`` mapping; ``construct_label(name, locale)``
+-> the display name of a model construct (falls back to the name itself). Raises ValueError
+for an unknown locale.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Literal
+
+from acsi.spec import CONSTRUCT_LABELS
+
+Locale = Literal["zh_CN", "en"]
+LOCALES: tuple[str, ...] = ("zh_CN", "en")
+
+_TABLE: dict[str, tuple[str, str]] = {  # key: (en, zh_CN)
+    "report_title": ("Customer satisfaction report", "顾客满意度报告"),
+    "run": ("Analysis run", "分析运行"),
+    "generated": ("Generated", "生成时间"),
+    "respondents": ("Respondents", "受访者"),
+    "index_cards": ("Key indices", "核心指数"),
+    "card_satisfaction": ("ACSI satisfaction", "ACSI 顾客满意度"),
+    "card_loyalty": ("Loyalty", "顾客忠诚"),
+    "card_nps": ("Net Promoter Score", "净推荐值 (NPS)"),
+    "card_word_of_mouth": ("Word of mouth", "口碑"),
+    "card_complaint_handling": ("Complaint handling", "投诉处理"),
+    "ci": ("95% CI", "95% 置信区间"),
+    "no_ci": ("no CI (run without bootstrap)", "无置信区间（未做自助法）"),
+    "not_measured": ("not measured in this run", "本次运行未测量"),
+    "suppressed": ("suppressed (too few answers)", "样本过少，已隐藏"),
+    "unreliable": ("unreliable (small n or large SE)", "不可靠（样本小或标准误大）"),
+    "change": ("vs previous run", "较上次运行"),
+    "no_previous": ("no previous run", "无上次运行"),
+    "significant": ("significant change", "显著变化"),
+    "not_significant": ("not significant", "不显著"),
+    "significance_unknown": ("significance not testable", "无法检验显著性"),
+    "segments": ("Segment comparison", "细分群体比较"),
+    "segment": ("Segment", "细分群体"),
+    "all_respondents": ("All respondents", "全部受访者"),
+    "value": ("Value", "数值"),
+    "trend": ("Trend across runs", "历次运行趋势"),
+    "ipma": ("Importance–performance map (IPMA)", "重要性–绩效矩阵 (IPMA)"),
+    "importance": ("Importance (total effect)", "重要性（总效应）"),
+    "performance": ("Performance (index 0–100)", "绩效（指数 0–100）"),
+    "kano_better_worse": ("Kano Better–Worse", "Kano 满意–不满意系数"),
+    "kano_categories": ("Kano categories", "Kano 类别分布"),
+    "better": ("Better (satisfaction if present)", "满意系数 Better"),
+    "worse": ("|Worse| (dissatisfaction if absent)", "不满意系数 |Worse|"),
+    "kano_A": ("Attractive", "魅力属性"),
+    "kano_O": ("One-dimensional", "期望属性"),
+    "kano_M": ("Must-be", "必备属性"),
+    "kano_I": ("Indifferent", "无差异属性"),
+    "kano_R": ("Reverse", "反向属性"),
+    "kano_Q": ("Questionable", "可疑结果"),
+    "share": ("Share", "占比"),
+    "path_diagram": ("Path model", "路径模型"),
+    "complaints": ("Complaint handling", "投诉处理"),
+    "handling_top_box": ("Handling top box", "处理满意（最高分）"),
+    "resolution_rate": ("Resolved", "已解决"),
+    "first_contact_resolution": ("First-contact resolution", "首次联系解决"),
+    "complaint_rate": ("Complaint rate", "投诉率"),
+    "purchase_change_title": ("Purchase intention after the complaint", "投诉后的购买意向"),
+    "purchase_more": ("Buy more", "增加购买"),
+    "purchase_same": ("Buy the same", "购买不变"),
+    "purchase_less": ("Buy less", "减少购买"),
+    "purchase_stop": ("Stop buying", "停止购买"),
+    "validity": ("Model validity", "模型效度"),
+    "criterion": ("Criterion", "指标"),
+    "subject": ("Subject", "对象"),
+    "threshold": ("Rule", "标准"),
+    "passed": ("passed", "通过"),
+    "failed": ("FAILED", "未通过"),
+    "not_applicable": ("—", "—"),
+    "inadmissible": ("Inadmissible solution", "解不可接受"),
+    "footnotes": ("Settings used", "所用设置"),
+    "model": ("Model", "模型"),
+    "method": ("Method", "估计方法"),
+    "bootstrap": ("Bootstrap resamples", "自助法重抽样次数"),
+    "period": ("Period", "时间范围"),
+    "suppression_rule": ("Suppression rule (NCHS)", "数据隐藏规则（NCHS）"),
+    "validity_thresholds": ("Validity thresholds", "效度阈值"),
+    "index_weights": ("Index weights", "指数权重"),
+    "tarp": ("TARP word-of-mouth constants", "TARP 口碑常数"),
+    "skipped": ("Model not estimated", "模型未估计"),
+    "not_in_run": ("This run has no results for this section.", "本次运行没有此部分结果。"),
+}
+
+_BY_LOCALE: dict[str, Mapping[str, str]] = {
+    "en": MappingProxyType({k: en for k, (en, _zh) in _TABLE.items()}),
+    "zh_CN": MappingProxyType({k: zh for k, (_en, zh) in _TABLE.items()}),
+}
+
+
+def check_locale(locale: str) -> Locale:
+    """``locale`` if supported; raises ValueError naming it and the supported ones."""
+    if locale not in _BY_LOCALE:
+        raise ValueError(f"locale {locale!r} is not one of {', '.join(LOCALES)}")
+    return locale  # type: ignore[return-value]
+
+
+def labels(locale: str) -> Mapping[str, str]:
+    """The read-only label mapping of ``locale`` ("zh_CN" or "en")."""
+    return _BY_LOCALE[check_locale(locale)]
+
+
+def construct_label(name: str, locale: str) -> str:
+    """Display name of construct ``name`` ("satisfaction" -> "顾客满意度" in zh_CN)."""
+    pair = CONSTRUCT_LABELS.get(name)
+    if pair is None:
+        return name
+    return pair[1] if check_locale(locale) == "zh_CN" else pair[0]

@@ -1,0 +1,108 @@
+"""The one renderer of report figures: plotly figures -> HTML fragments, plotly.js included once.
+
+API (stable; the dashboard pages use it):
+
+* ``plotly_script(mode="inline" | "url", *, url=None) -> Markup`` — the single ``<script>`` that
+  loads plotly.js: the installed bundle inlined (``plotly.offline.get_plotlyjs()``), or
+  ``<script src=url>`` for a local static URL. Raises ValueError for "url" without ``url``.
+* ``figure_html(fig, div_id) -> Markup`` — a ``<div>`` + ``Plotly.newPlot`` script, no plotly.js.
+* ``render_fragments(view, locale) -> dict[name, Markup]`` — every figure of
+  :func:`reports.figures.report_figures`, div ids ``report-<name>``.
+* ``report_sections(view) -> tuple[str, ...]`` — the sections (= printed pages) of the report.
+* ``render_standalone(view, locale, *, title=None, generated_at=None) -> str`` — a complete HTML
+  document (template ``templates/reports/standalone.html``) that makes no network request: no
+  external script, stylesheet, font or image; plotly.js is inlined.
+
+Uses its own jinja2 Environment (autoescaping), so it works outside Flask.
+"""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import plotly.graph_objects as go
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from reports.figures import report_figures
+from reports.labels import check_locale, construct_label, labels
+from reports.view_model import ReportView, validity_summary
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "reports"
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "plotlyServerURL": "",
+                 "modeBarButtonsToRemove": ["sendDataToCloud"]}
+
+
+def plotly_script(mode: Literal["inline", "url"] = "inline", *, url: str | None = None) -> Markup:
+    """The one ``<script>`` that provides ``window.Plotly``."""
+    if mode == "inline":
+        from plotly.offline import get_plotlyjs
+        return Markup(f'<script type="text/javascript">{_plotlyjs(get_plotlyjs)}</script>')
+    if mode == "url":
+        if not url:
+            raise ValueError("plotly_script(mode='url') needs the local static url of plotly.min.js")
+        return Markup('<script src="{}"></script>').format(url)
+    raise ValueError(f"plotly_script mode {mode!r} is not 'inline' or 'url'")
+
+
+@cache
+def _plotlyjs(loader) -> str:  # noqa: ANN001 - the bundle is ~4.8 MB; read it once
+    return loader()
+
+
+def figure_html(fig: go.Figure, div_id: str) -> Markup:
+    """The figure as an HTML fragment (no plotly.js; include :func:`plotly_script` once per page)."""
+    return Markup(fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=PLOTLY_CONFIG,
+                              default_width="100%", default_height=f"{fig.layout.height or 380}px"))
+
+
+def render_fragments(view: ReportView, locale: str) -> dict[str, Markup]:
+    """``{figure name: fragment}`` of every figure the report has data for (report order)."""
+    return {name: figure_html(fig, f"report-{name.replace('_', '-')}")
+            for name, fig in report_figures(view, locale).items()}
+
+
+def report_sections(view: ReportView) -> tuple[str, ...]:
+    """The sections of the standalone report in order; each starts a new printed page."""
+    sections = ["overview"]
+    if view.segments:
+        sections.append("segments")
+    if view.path is not None or view.ipma or view.model_skipped:
+        sections.append("model")
+    if view.kano:
+        sections.append("kano")
+    if view.complaints is not None:
+        sections.append("complaints")
+    sections.append("validity")  # validity table (when a model was fitted) and the footnotes
+    return tuple(sections)
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["number"] = _number
+    return env
+
+
+def _number(value: float | None, digits: int = 1, *, percent: bool = False, signed: bool = False) -> str:
+    if value is None:
+        return "—"
+    if percent:
+        return f"{value:+.{digits}%}" if signed else f"{value:.{digits}%}"
+    return f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
+
+
+def render_standalone(view: ReportView, locale: str, *, title: str | None = None,
+                      generated_at: datetime | None = None) -> str:
+    """The complete offline HTML report of ``view`` in ``locale`` (raises ValueError for others)."""
+    check_locale(locale)
+    text = labels(locale)
+    moment = (generated_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
+    return _environment().get_template("standalone.html").render(
+        view=view, t=text, locale=locale, html_lang="zh-CN" if locale == "zh_CN" else "en",
+        title=title or text["report_title"], generated_at=moment, figures=render_fragments(view, locale),
+        plotly_js=plotly_script("inline"), sections=report_sections(view),
+        validity=validity_summary(view.validity), construct=lambda name: construct_label(name, locale))

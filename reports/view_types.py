@@ -1,0 +1,163 @@
+"""The frozen dataclasses of a report view (built by :func:`reports.view_model.build_report`).
+
+Pure data: numbers are floats or None (never NaN); reliability flags are "reliable",
+"unreliable" or "suppressed"; note and footnote keys are keys of :mod:`reports.labels`.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Results = Mapping[tuple[str, str], Mapping[str, Any]]
+Significance = Literal["up", "down", "none", "unknown"]
+CardKey = Literal["satisfaction", "loyalty", "nps", "word_of_mouth", "complaint_handling"]
+CARD_KEYS: tuple[CardKey, ...] = ("satisfaction", "loyalty", "nps", "word_of_mouth", "complaint_handling")
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """One number with its CI, SE, n and reliability flag ("reliable"/"unreliable"/"suppressed")."""
+
+    value: float | None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    se: float | None = None
+    n: int | None = None
+    reliability: str = "reliable"
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class IndexCard:
+    key: CardKey
+    estimate: Estimate
+    change: float | None
+    significance: Significance
+    notes: tuple[str, ...] = ()  # label keys: "no_ci", "not_measured", "no_previous", ...
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentRow:
+    segment: str  # "region=east"
+    dimension: str
+    level: str
+    estimate: Estimate
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentComparison:
+    metric: CardKey
+    overall: Estimate
+    rows: tuple[SegmentRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    run_label: str
+    estimate: Estimate
+
+
+@dataclass(frozen=True, slots=True)
+class TrendSeries:
+    metric: CardKey
+    points: tuple[TrendPoint, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IpmaPoint:
+    construct: str
+    importance: float  # total effect on the target construct
+    performance: float  # index 0–100
+
+
+@dataclass(frozen=True, slots=True)
+class KanoPoint:
+    attribute: str
+    better: float | None
+    worse: float | None
+    category: str | None
+    shares: Mapping[str, float]
+    n: int
+    reliability: str
+
+
+@dataclass(frozen=True, slots=True)
+class PathEdge:
+    source: str
+    target: str
+    estimate: float
+    ci_low: float | None = None
+    ci_high: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PathModel:
+    model: str
+    constructs: tuple[str, ...]
+    edges: tuple[PathEdge, ...]
+    r_squared: Mapping[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintPanel:
+    rates: tuple[tuple[str, Estimate], ...]  # (label key, proportion)
+    purchase_change: tuple[tuple[str, Estimate], ...]  # ("purchase_more", ...)
+    handling_mean: Estimate | None
+    word_of_mouth: Estimate | None
+
+
+@dataclass(frozen=True, slots=True)
+class ValidityRow:
+    name: str
+    subject: str
+    value: float | None
+    threshold: str
+    passed: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class ValiditySummaryRow:
+    """One criterion over all its subjects: passes, and the failing subjects (the flags)."""
+
+    name: str
+    threshold: str
+    passed: int
+    checked: int
+    failed_subjects: tuple[str, ...]
+    low: float | None
+    high: float | None
+
+
+def validity_summary(rows: Sequence[ValidityRow]) -> tuple[ValiditySummaryRow, ...]:
+    """Group criterion rows by name (first-seen order): counts, failing subjects, value range."""
+    names = list(dict.fromkeys(r.name for r in rows))
+    out = []
+    for name in names:
+        group = [r for r in rows if r.name == name]
+        values = [r.value for r in group if r.value is not None]
+        out.append(ValiditySummaryRow(
+            name, group[0].threshold, sum(r.passed is True for r in group), sum(r.passed is not None for r in group),
+            tuple(r.subject for r in group if r.passed is False),
+            min(values) if values else None, max(values) if values else None))
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportView:
+    run_id: int | None
+    n: int
+    model: str | None
+    cards: tuple[IndexCard, ...]
+    segments: tuple[SegmentComparison, ...]
+    trend: tuple[TrendSeries, ...]
+    ipma: tuple[IpmaPoint, ...]
+    ipma_target: str
+    kano: tuple[KanoPoint, ...]
+    path: PathModel | None
+    complaints: ComplaintPanel | None
+    validity: tuple[ValidityRow, ...]
+    admissibility_problems: tuple[str, ...]
+    model_skipped: str | None
+    footnotes: tuple[tuple[str, str], ...]  # (label key, text)
+    parameters: Mapping[str, Any] = field(default_factory=dict)

@@ -1,0 +1,239 @@
+"""Survey page forms, built from the questionnaire document (WTForms dynamic composition).
+
+``build_page_form(document, page_index, locale=..., seed=...)`` returns a FRESH ``FlaskForm``
+subclass for one page of one version, with one field per answer variable (``Variable.code`` is
+the field name). Validation is done by the form as a whole, because whether a question is shown
+(its ``show_if``) depends on earlier answers and on other answers on the same page::
+
+    PageForm = build_page_form(document, 0, locale="en", seed="r1")
+    form = PageForm(prior_answers=response.answers)   # posted data read from the request
+    if form.validate():
+        form.answers        # {variable: value} of the shown, answered questions
+        form.page_variables # every variable of the page (hidden ones are removed when saving)
+
+Shown questions are checked for: required answers, valid choice codes and numbers, multiple
+choice min/max, "other, please specify", text length, ISO dates and the question's
+``validation`` rule (message ``validation_message``). Hidden questions are neither required nor
+stored. Errors per question are in ``form.question_errors`` (question code -> messages).
+"""
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectMultipleField, StringField, TextAreaField
+
+from survey.collect.fields import AnswerError, display_value, parse_variable
+from survey.questionnaire.document import (
+    OTHER_CODE, Choice, MultipleChoiceSettings, Page, Question, Questionnaire,
+)
+from survey.services.collection import rule_holds, shown_questions
+
+SUBMISSION_FIELD = "xs_submission"
+
+
+def ordered_choices(question: Question, seed: str) -> tuple[Choice, ...]:
+    """The choices of a choice question in display order: shuffled (deterministically per
+    ``seed`` and question) when the question says so; "other" always last."""
+    variable = question.variables()[0]
+    choices = list(question.choices)
+    if getattr(question.settings, "randomize", False):
+        random.Random(f"{seed}:{question.code}").shuffle(choices)
+    if variable.choices and variable.choices[-1].code == OTHER_CODE and \
+            getattr(question.settings, "other", False):
+        choices.append(variable.choices[-1])
+    return tuple(choices)
+
+
+def _required_message(question: Question):
+    if question.type == "matrix":
+        return _l("Please answer every row.")
+    if question.type == "kano":
+        return _l("Please answer each part of this question.")
+    return _l("This question needs an answer.")
+
+
+def _check_question(question: Question, values: dict[str, object], answers: Mapping[str, object],
+                    locale: str) -> list[str]:
+    """Messages for one shown question whose variables parsed into ``values``."""
+    variables = question.variables()
+    main = [v for v in variables if v.code != f"{question.code}_other"]
+    missing = [v for v in main if values.get(v.code) is None]
+    if question.required and missing:
+        return [str(_required_message(question))]
+    settings = question.settings
+    first = values.get(variables[0].code) if variables else None
+    if isinstance(settings, MultipleChoiceSettings) and first is not None:
+        count = len(first)  # type: ignore[arg-type]
+        if settings.min_selected and count < settings.min_selected:
+            return [str(_l("Choose at least %(count)s options.", count=settings.min_selected))]
+        if settings.max_selected is not None and count > settings.max_selected:
+            return [str(_l("Choose at most %(count)s options.", count=settings.max_selected))]
+    if getattr(settings, "other", False):
+        chosen = first if isinstance(first, list) else [first]
+        if OTHER_CODE in chosen and values.get(f"{question.code}_other") is None:
+            return [str(_l("Please specify your other answer."))]
+    if question.validation and first is not None and \
+            not rule_holds(question.validation, answers, current=first):
+        message = question.validation_message.get(locale)
+        return [message or str(_l("This answer is not valid."))]
+    return []
+
+
+class SurveyPageForm(FlaskForm):
+    """Base class of the generated page forms (see the module docstring)."""
+
+    xs_submission = HiddenField()
+    xs_shown = HiddenField()
+    questionnaire: Questionnaire
+    page: Page
+    page_index: int
+    locale: str
+    seed: str
+    choice_order: dict[str, tuple[Choice, ...]]
+
+    def __init__(self, *args, prior_answers: Mapping[str, object] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.prior_answers = dict(prior_answers or {})
+        self.question_errors: dict[str, list[str]] = {}
+        self.answers: dict[str, object] = {}
+
+    @property
+    def page_variables(self) -> tuple[str, ...]:
+        return tuple(v.code for q in self.page.questions for v in q.variables())
+
+    def _parse(self) -> tuple[dict[str, object], dict[str, list[str]]]:
+        values: dict[str, object] = {}
+        errors: dict[str, list[str]] = {}
+        for question in self.page.questions:
+            for variable in question.variables():
+                try:
+                    values[variable.code] = parse_variable(
+                        question, variable, self[variable.code].data)
+                except AnswerError as error:
+                    values[variable.code] = None
+                    errors.setdefault(question.code, []).append(str(error))
+        return values, errors
+
+    def current_answers(self) -> dict[str, object]:
+        """Earlier answers plus what parses on this page (for the show-if of this page)."""
+        values, _errors = self._parse()
+        merged = {k: v for k, v in self.prior_answers.items() if k not in values}
+        merged.update({k: v for k, v in values.items() if v is not None})
+        return merged
+
+    def shown(self) -> tuple[Question, ...]:
+        """The questions shown, given the earlier answers and the data in the form now."""
+        return shown_questions(self.page, self.current_answers())
+
+    @property
+    def settled_variables(self) -> tuple[str, ...]:
+        """After ``validate``: the page's variables whose answers are final (their question is
+        hidden or has no error); Back saves these and keeps the rest as stored."""
+        return tuple(v.code for q in self.page.questions if q.code not in self.question_errors
+                     for v in q.variables())
+
+    def forget_errors(self, codes) -> None:
+        """Drop the errors of questions ``codes`` (e.g. just revealed, not seen yet)."""
+        for question in self.page.questions:
+            if question.code in codes and self.question_errors.pop(question.code, None):
+                for variable in question.variables():
+                    self[variable.code].errors = []
+
+    def revealed(self) -> tuple[str, ...]:
+        """Conditional questions shown now that were hidden when the page was shown (without
+        JavaScript, answers on a page can reveal questions the respondent has not seen yet)."""
+        if self.xs_shown.data is None:
+            return ()
+        seen = set(self.xs_shown.data.split())
+        return tuple(q.code for q in self.shown()
+                     if q.show_if and q.code not in seen and q.type != "info")
+
+    def validate(self, extra_validators=None) -> bool:
+        """Check the page (and the CSRF token); fills ``answers`` and ``question_errors``.
+        Messages are in the form's ``locale``."""
+        with force_locale(self.locale):
+            return self._validate_page(extra_validators)
+
+    def _validate_page(self, extra_validators) -> bool:
+        valid = super().validate(extra_validators)
+        values, parse_errors = self._parse()
+        known = self.current_answers()
+        self.question_errors = {}
+        self.answers = {}
+        for question in shown_questions(self.page, known):
+            messages = parse_errors.get(question.code) or \
+                _check_question(question, values, known, self.locale)
+            if messages:
+                self.question_errors[question.code] = messages
+                continue
+            for variable in question.variables():
+                value = values.get(variable.code)
+                if variable.code == f"{question.code}_other" and OTHER_CODE not in (
+                        values.get(question.code) or ()):
+                    value = None  # "please specify" only counts when "other" is chosen
+                if value is not None:
+                    self.answers[variable.code] = value
+        for question in self.page.questions:
+            errors = self.question_errors.get(question.code)
+            if errors:
+                first = question.variables()[0].code if question.variables() else None
+                if first is not None:
+                    self[first].errors = list(errors)
+        return valid and not self.question_errors
+
+
+def _field_for(question: Question, variable_code: str, kind: str, label: str):
+    if kind == "multi":
+        return SelectMultipleField(label, choices=[], validate_choice=False)
+    if question.type == "long_text" and variable_code == question.code:
+        return TextAreaField(label)
+    return StringField(label)
+
+
+def build_page_form(document: Questionnaire, page_index: int, *, locale: str,
+                    seed: str) -> type[SurveyPageForm]:
+    """A new form class for page ``page_index`` of ``document``.
+
+    ``locale`` picks the question texts used as field labels and validation messages; ``seed``
+    (e.g. the response's resume token) fixes the randomised choice order. Raises ``IndexError``
+    for a page that does not exist.
+    """
+    if not 0 <= page_index < len(document.pages):
+        raise IndexError(f"page {page_index} does not exist; the questionnaire has "
+                         f"{len(document.pages)} pages")
+    page = document.pages[page_index]
+    attributes: dict[str, object] = {
+        "questionnaire": document, "page": page, "page_index": page_index, "locale": locale,
+        "seed": seed,
+        "choice_order": {q.code: ordered_choices(q, seed) for q in page.questions
+                         if q.type in ("single_choice", "multiple_choice")},
+    }
+    for question in page.questions:
+        for variable in question.variables():
+            attributes[variable.code] = _field_for(
+                question, variable.code, variable.kind, question.text.get(locale))
+    return type(f"Page{page_index}Form", (SurveyPageForm,), attributes)
+
+
+def form_data(document: Questionnaire, page_index: int, answers: Mapping[str, object]) -> dict:
+    """The ``data=`` for a page form that shows the stored ``answers`` of that page again."""
+    page = document.pages[page_index]
+    data = {}
+    for question in page.questions:
+        for variable in question.variables():
+            if variable.code in answers:
+                data[variable.code] = display_value(answers[variable.code])
+    return data
+
+
+def merge_page_answers(stored: Mapping[str, object], page_variables: tuple[str, ...],
+                       page_answers: Mapping[str, object]) -> dict[str, object]:
+    """Stored answers with this page's variables replaced by ``page_answers`` (a question now
+    hidden or left empty loses its old answer)."""
+    merged = {k: v for k, v in stored.items() if k not in page_variables}
+    merged.update(page_answers)
+    return merged

@@ -1,0 +1,135 @@
+"""Pure edits of a questionnaire document, as the draft editor applies them.
+
+Each function takes a :class:`~survey.questionnaire.document.Questionnaire` and returns a new,
+validated one (the document values are immutable); ``DocumentError`` is raised when the result
+breaks a rule and ``LookupError`` when a page index or question code does not exist. The views
+store the result with ``survey.services.questionnaires.replace_draft``.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Literal
+
+from survey.questionnaire.document import Page, Question, Questionnaire, Texts
+
+Direction = Literal["up", "down"]
+
+
+def _pages(document: Questionnaire) -> list[Page]:
+    return list(document.pages)
+
+
+def _page_at(document: Questionnaire, index: int) -> Page:
+    if not 0 <= index < len(document.pages):
+        raise LookupError(f"there is no page {index + 1}; the questionnaire has "
+                          f"{len(document.pages)} pages")
+    return document.pages[index]
+
+
+def locate(document: Questionnaire, code: str) -> tuple[int, int]:
+    """Return (page index, position on the page) of the question ``code``; LookupError if none."""
+    for page_index, page in enumerate(document.pages):
+        for position, question in enumerate(page.questions):
+            if question.code == code:
+                return page_index, position
+    raise LookupError(f"there is no question {code!r}")
+
+
+def free_code(document: Questionnaire, prefix: str) -> str:
+    """Return ``prefix_1``, ``prefix_2`` … the first code no page, question or variable uses."""
+    used = {page.code for page in document.pages}
+    for question in document.questions():
+        used.update(question.reserved_codes())
+    number = 1
+    while f"{prefix}_{number}" in used:
+        number += 1
+    return f"{prefix}_{number}"
+
+
+def _swap(items: list, index: int, direction: Direction) -> list:
+    target = index - 1 if direction == "up" else index + 1
+    if 0 <= target < len(items):
+        items[index], items[target] = items[target], items[index]
+    return items
+
+
+def set_details(document: Questionnaire, *, title: Texts, description: Texts) -> Questionnaire:
+    """Return the document with a new title and description."""
+    return replace(document, title=title, description=description)
+
+
+def add_page(document: Questionnaire) -> Questionnaire:
+    """Append an empty page with a fresh code and a numbered title."""
+    number = len(document.pages) + 1
+    page = Page(free_code(document, "page"), Texts(f"第 {number} 页", f"Page {number}"), ())
+    return replace(document, pages=document.pages + (page,))
+
+
+def update_page(document: Questionnaire, index: int, *, code: str, title: Texts,
+                show_if: str | None) -> Questionnaire:
+    """Return the document with page ``index`` renamed (code, title) and its show-if set."""
+    pages = _pages(document)
+    pages[index] = replace(_page_at(document, index), code=code, title=title, show_if=show_if)
+    return replace(document, pages=tuple(pages))
+
+
+def move_page(document: Questionnaire, index: int, direction: Direction) -> Questionnaire:
+    """Swap page ``index`` with its neighbour; at either end nothing changes."""
+    _page_at(document, index)
+    return replace(document, pages=tuple(_swap(_pages(document), index, direction)))
+
+
+def delete_page(document: Questionnaire, index: int) -> Questionnaire:
+    """Remove page ``index`` and its questions."""
+    _page_at(document, index)
+    pages = _pages(document)
+    del pages[index]
+    return replace(document, pages=tuple(pages))
+
+
+def put_question(document: Questionnaire, page_index: int, question: Question,
+                 *, replacing: str | None = None) -> Questionnaire:
+    """Store ``question``: in place of the question ``replacing`` (same position), or appended
+    to page ``page_index`` when ``replacing`` is None."""
+    pages = _pages(document)
+    if replacing is not None:
+        page_index, position = locate(document, replacing)
+        questions = list(pages[page_index].questions)
+        questions[position] = question
+    else:
+        questions = list(_page_at(document, page_index).questions) + [question]
+    pages[page_index] = replace(pages[page_index], questions=tuple(questions))
+    return replace(document, pages=tuple(pages))
+
+
+def move_question(document: Questionnaire, code: str, direction: Direction) -> Questionnaire:
+    """Swap the question ``code`` with its neighbour on the same page."""
+    page_index, position = locate(document, code)
+    pages = _pages(document)
+    questions = _swap(list(pages[page_index].questions), position, direction)
+    pages[page_index] = replace(pages[page_index], questions=tuple(questions))
+    return replace(document, pages=tuple(pages))
+
+
+def move_question_to_page(document: Questionnaire, code: str, target: int) -> Questionnaire:
+    """Move the question ``code`` to the end of page ``target``."""
+    _page_at(document, target)
+    page_index, position = locate(document, code)
+    if page_index == target:
+        return document
+    pages = _pages(document)
+    questions = list(pages[page_index].questions)
+    question = questions.pop(position)
+    pages[page_index] = replace(pages[page_index], questions=tuple(questions))
+    pages[target] = replace(pages[target], questions=pages[target].questions + (question,))
+    return replace(document, pages=tuple(pages))
+
+
+def delete_question(document: Questionnaire, code: str) -> Questionnaire:
+    """Remove the question ``code``."""
+    page_index, position = locate(document, code)
+    pages = _pages(document)
+    questions = list(pages[page_index].questions)
+    del questions[position]
+    pages[page_index] = replace(pages[page_index], questions=tuple(questions))
+    return replace(document, pages=tuple(pages))

@@ -1,0 +1,405 @@
+"""Designer forms. Every message a person sees is translated (zh_CN / en); list-like inputs
+(choices, matrix rows, Kano attributes) are textareas with one entry per line."""
+from __future__ import annotations
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.fields import IntegerField, DecimalField
+
+from acsi.spec import BUILTIN_MODELS
+from survey.questionnaire.constructs import model_display_name
+from survey.questionnaire.document import (
+    CHOICE_CODE_PATTERN, CODE_PATTERN, Binding, Choice, DocumentError, KanoSettings, MatrixRow,
+    MultipleChoiceSettings, NumericSettings, Question, ScaleSettings, SingleChoiceSettings,
+    TextSettings, Texts,
+)
+from survey.questionnaire.templates import TEMPLATES
+
+STATUS_FILTERS = ("active", "archived", "all")
+TITLE_MAX = 300
+TEXT_MAX = 5000
+SCALES = {"1-5": (1, 5), "1-7": (1, 7), "1-10": (1, 10), "0-10": (0, 10)}
+
+
+def question_type_labels() -> dict[str, str]:
+    """Question type → its name in the current language."""
+    return {
+        "single_choice": _("Single choice"), "multiple_choice": _("Multiple choice"),
+        "rating": _("Rating scale"), "nps": _("Net Promoter Score (0–10)"),
+        "matrix": _("Matrix of rating rows"), "kano": _("Kano pair"), "yes_no": _("Yes / no"),
+        "numeric": _("Number"), "text": _("Short text"), "long_text": _("Long text"),
+        "date": _("Date"), "info": _("Information text"),
+    }
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+_code_rule = Regexp(CODE_PATTERN, message=_l(
+    "Use 1–64 ASCII letters, digits or '_', starting with a letter or '_'."))
+
+
+class SearchForm(FlaskForm):
+    """The list filter (GET, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search titles"), filters=[_strip], validators=[Optional(), Length(max=200)])
+    status = SelectField(_l("Status"), default="active", validators=[Optional()])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.status.choices = [("active", _("Active")), ("archived", _("Archived")),
+                               ("all", _("All"))]
+
+
+class DetailsForm(FlaskForm):
+    """Title and description in both languages (blank questionnaire and the editor)."""
+
+    title_zh = StringField(_l("Title (Chinese)"), filters=[_strip],
+                           validators=[Length(max=TITLE_MAX)])
+    title_en = StringField(_l("Title (English)"), filters=[_strip],
+                           validators=[Length(max=TITLE_MAX)])
+    description_zh = TextAreaField(_l("Description (Chinese)"), filters=[_strip],
+                                   validators=[Length(max=TEXT_MAX)])
+    description_en = TextAreaField(_l("Description (English)"), filters=[_strip],
+                                   validators=[Length(max=TEXT_MAX)])
+
+    def validate_title_zh(self, field) -> None:
+        if not field.data and not self.title_en.data:
+            raise ValidationError(_("Write the title in at least one language."))
+
+    def texts(self) -> tuple[Texts, Texts]:
+        return (Texts(self.title_zh.data or "", self.title_en.data or ""),
+                Texts(self.description_zh.data or "", self.description_en.data or ""))
+
+
+def parse_attribute_lines(text: str) -> list[Texts]:
+    """Kano attributes, one per line as "中文 | English"; raises ValueError naming the line."""
+    attributes = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split("|")]
+        if len(parts) != 2 or not all(parts):
+            raise ValueError(_("Line %(number)d: write the attribute as “中文 | English”.",
+                               number=number))
+        attributes.append(Texts(parts[0], parts[1]))
+    if not attributes:
+        raise ValueError(_("List at least one attribute, one per line as “中文 | English”."))
+    return attributes
+
+
+class TemplateForm(FlaskForm):
+    template = RadioField(_l("Template"), validators=[DataRequired(message=_l("Choose a template."))])
+    attributes = TextAreaField(_l("Kano attributes, one per line: 中文 | English"),
+                               validators=[Length(max=TEXT_MAX)])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.template.choices = [(key, key) for key in TEMPLATES]
+        self.parsed_attributes: list[Texts] = []
+
+    def validate_attributes(self, field) -> None:
+        template = TEMPLATES.get(self.template.data or "")
+        if template is None or not template.needs_attributes:
+            return
+        try:
+            self.parsed_attributes = parse_attribute_lines(field.data)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Questionnaire file (XLSForm .xlsx, .xls, .csv or .json)"),
+                     validators=[FileRequired(message=_l("Choose a file to upload."))])
+
+
+class ConfirmForm(FlaskForm):
+    """A bare POST button (publish, new draft, clone, archive, delete)."""
+
+
+class MoveForm(FlaskForm):
+    direction = HiddenField(validators=[DataRequired()])
+
+
+class MoveToPageForm(FlaskForm):
+    target = SelectField(_l("Move to page"), coerce=int)
+
+
+class AddQuestionForm(FlaskForm):
+    type = SelectField(_l("Question type"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.type.choices = list(question_type_labels().items())
+
+
+class PageForm(FlaskForm):
+    code = StringField(_l("Page code"), filters=[_strip],
+                       validators=[DataRequired(message=_l("Give the page a code.")), _code_rule])
+    title_zh = StringField(_l("Page title (Chinese)"), filters=[_strip],
+                           validators=[Length(max=TITLE_MAX)])
+    title_en = StringField(_l("Page title (English)"), filters=[_strip],
+                           validators=[Length(max=TITLE_MAX)])
+    show_if = StringField(_l("Show this page only if"), filters=[_strip],
+                          validators=[Length(max=2000)])
+
+
+def _parse_lines(text: str, *, rows: bool) -> list:
+    """Lines "code | 中文 | English" (+ " | model.construct.indicator" for matrix rows)."""
+    entries, codes = [], set()
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split("|")]
+        if len(parts) not in ((3, 4) if rows else (3,)):
+            raise ValueError(_("Line %(number)d: write “code | 中文 | English”.", number=number))
+        code = parts[0]
+        pattern = CODE_PATTERN if rows else CHOICE_CODE_PATTERN
+        if not pattern.match(code):
+            raise ValueError(_("Line %(number)d: the code “%(code)s” may use only ASCII letters, "
+                               "digits and '_'.", number=number, code=code))
+        if code in codes:
+            raise ValueError(_("Line %(number)d: the code “%(code)s” is used twice.",
+                               number=number, code=code))
+        codes.add(code)
+        texts = Texts(parts[1], parts[2])
+        if rows:
+            binding = None
+            if len(parts) == 4 and parts[3]:
+                pieces = parts[3].split(".")
+                if len(pieces) != 3 or not all(pieces):
+                    raise ValueError(_("Line %(number)d: write the binding as "
+                                       "model.construct.indicator, e.g. acsi.value.PQ.",
+                                       number=number))
+                binding = Binding(*pieces)
+            entries.append(MatrixRow(code, texts, binding))
+        else:
+            entries.append(Choice(code, texts))
+    return entries
+
+
+def _format_lines(entries) -> str:
+    lines = []
+    for entry in entries:
+        texts = entry.label if isinstance(entry, Choice) else entry.text
+        line = f"{entry.code} | {texts.zh} | {texts.en}"
+        binding = getattr(entry, "binding", None)
+        if binding is not None:
+            line += f" | {binding.model}.{binding.construct}.{binding.indicator}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def binding_choices() -> dict[str, list[tuple[str, str]]]:
+    """Grouped choices for the binding picker: model — construct → indicators."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for model, spec in BUILTIN_MODELS.items():
+        for construct in spec.constructs:
+            label = construct.label_zh if str(get_locale()).startswith("zh") else construct.label_en
+            group = f"{model_display_name(model)} — {label or construct.name}"
+            groups[group] = [(f"{model}.{construct.name}.{item}", item) for item in construct.items]
+    return {_("No binding"): [("", _("Not bound"))], **groups}
+
+
+class QuestionForm(FlaskForm):
+    """Every field of a question; the template shows those that apply to ``question_type``."""
+
+    code = StringField(_l("Question code"), filters=[_strip],
+                       validators=[DataRequired(message=_l("Give the question a code.")), _code_rule])
+    text_zh = TextAreaField(_l("Question text (Chinese)"), filters=[_strip],
+                            validators=[Length(max=TEXT_MAX)])
+    text_en = TextAreaField(_l("Question text (English)"), filters=[_strip],
+                            validators=[Length(max=TEXT_MAX)])
+    help_zh = TextAreaField(_l("Help text (Chinese)"), filters=[_strip], validators=[Length(max=TEXT_MAX)])
+    help_en = TextAreaField(_l("Help text (English)"), filters=[_strip], validators=[Length(max=TEXT_MAX)])
+    required = BooleanField(_l("An answer is required"))
+    show_if = StringField(_l("Show this question only if"), filters=[_strip], validators=[Length(max=2000)])
+    validation = StringField(_l("Validation rule"), filters=[_strip], validators=[Length(max=2000)])
+    validation_message_zh = StringField(_l("Message when the rule fails (Chinese)"), filters=[_strip],
+                                        validators=[Length(max=TITLE_MAX)])
+    validation_message_en = StringField(_l("Message when the rule fails (English)"), filters=[_strip],
+                                        validators=[Length(max=TITLE_MAX)])
+    binding = SelectField(_l("Measures model indicator"), validators=[Optional()])
+    choices = TextAreaField(_l("Choices, one per line: code | 中文 | English"),
+                            validators=[Length(max=20000)])
+    rows = TextAreaField(_l("Rows, one per line: code | 中文 | English | model.construct.indicator (optional)"),
+                         validators=[Length(max=20000)])
+    display = SelectField(_l("Show choices as"), validators=[Optional()])
+    other = BooleanField(_l("Add “Other, please specify”"))
+    randomize = BooleanField(_l("Shuffle the choices"))
+    min_selected = IntegerField(_l("At least this many choices"), validators=[Optional(), NumberRange(min=0, max=1000)])
+    max_selected = IntegerField(_l("At most this many choices"), validators=[Optional(), NumberRange(min=0, max=1000)])
+    scale = SelectField(_l("Scale"), validators=[Optional()])
+    low_label_zh = StringField(_l("Low end label (Chinese)"), filters=[_strip], validators=[Length(max=TITLE_MAX)])
+    low_label_en = StringField(_l("Low end label (English)"), filters=[_strip], validators=[Length(max=TITLE_MAX)])
+    high_label_zh = StringField(_l("High end label (Chinese)"), filters=[_strip], validators=[Length(max=TITLE_MAX)])
+    high_label_en = StringField(_l("High end label (English)"), filters=[_strip], validators=[Length(max=TITLE_MAX)])
+    dont_know = BooleanField(_l("Offer “Don't know”"))
+    attribute_zh = StringField(_l("Feature (Chinese)"), filters=[_strip], validators=[Length(max=TITLE_MAX)])
+    attribute_en = StringField(_l("Feature (English)"), filters=[_strip], validators=[Length(max=TITLE_MAX)])
+    importance = BooleanField(_l("Also ask how important the feature is (1–9)"))
+    minimum = DecimalField(_l("Smallest allowed number"), validators=[Optional()])
+    maximum = DecimalField(_l("Largest allowed number"), validators=[Optional()])
+    integer = BooleanField(_l("Whole numbers only"))
+    max_length = IntegerField(_l("Longest answer (characters)"), validators=[Optional(), NumberRange(min=1, max=100000)])
+
+    def __init__(self, question_type: str, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.question_type = question_type
+        self.binding.choices = binding_choices()
+        self.display.choices = [("radio", _("Buttons")), ("dropdown", _("Drop-down list"))]
+        self.scale.choices = [(key, key.replace("-", "–")) for key in SCALES]
+        self.parsed_choices: list = []
+        self.parsed_rows: list = []
+
+    def validate_text_zh(self, field) -> None:
+        if not field.data and not self.text_en.data:
+            raise ValidationError(_("Write the question in at least one language."))
+
+    def validate_choices(self, field) -> None:
+        if self.question_type not in ("single_choice", "multiple_choice"):
+            return
+        try:
+            self.parsed_choices = _parse_lines(field.data, rows=False)
+        except (ValueError, DocumentError) as error:
+            raise ValidationError(str(error)) from None
+        if not self.parsed_choices:
+            raise ValidationError(_("List at least one choice."))
+
+    def validate_rows(self, field) -> None:
+        if self.question_type != "matrix":
+            return
+        try:
+            self.parsed_rows = _parse_lines(field.data, rows=True)
+        except (ValueError, DocumentError) as error:
+            raise ValidationError(str(error)) from None
+        if not self.parsed_rows:
+            raise ValidationError(_("List at least one row."))
+
+    def validate_attribute_zh(self, field) -> None:
+        if self.question_type == "kano" and not field.data and not self.attribute_en.data:
+            raise ValidationError(_("Name the feature in at least one language."))
+
+    def validate_max_selected(self, field) -> None:
+        low = self.min_selected.data
+        if field.data is not None and low is not None and field.data < low:
+            raise ValidationError(_("Must not be smaller than the minimum."))
+
+    def validate_maximum(self, field) -> None:
+        low = self.minimum.data
+        if field.data is not None and low is not None and field.data < low:
+            raise ValidationError(_("Must not be smaller than the smallest allowed number."))
+
+    # --- form ↔ document ------------------------------------------------------------------
+
+    def fill_from(self, question: Question) -> None:
+        """Put a stored question's values into the (unsubmitted) form."""
+        self.code.data = question.code
+        self.text_zh.data, self.text_en.data = question.text.zh, question.text.en
+        self.help_zh.data, self.help_en.data = question.help.zh, question.help.en
+        self.required.data = question.required
+        self.show_if.data, self.validation.data = question.show_if or "", question.validation or ""
+        self.validation_message_zh.data = question.validation_message.zh
+        self.validation_message_en.data = question.validation_message.en
+        binding = question.binding
+        self.binding.data = f"{binding.model}.{binding.construct}.{binding.indicator}" if binding else ""
+        self.choices.data = _format_lines(question.choices)
+        self.rows.data = _format_lines(question.rows)
+        settings = question.settings
+        if isinstance(settings, SingleChoiceSettings):
+            self.display.data = settings.display
+        if isinstance(settings, (SingleChoiceSettings, MultipleChoiceSettings)):
+            self.other.data, self.randomize.data = settings.other, settings.randomize
+        if isinstance(settings, MultipleChoiceSettings):
+            self.min_selected.data, self.max_selected.data = settings.min_selected, settings.max_selected
+        if isinstance(settings, ScaleSettings):
+            self.scale.data = f"{settings.min}-{settings.max}"
+            self.low_label_zh.data, self.low_label_en.data = settings.low_label.zh, settings.low_label.en
+            self.high_label_zh.data, self.high_label_en.data = settings.high_label.zh, settings.high_label.en
+            self.dont_know.data = settings.dont_know
+        if isinstance(settings, KanoSettings):
+            self.attribute_zh.data, self.attribute_en.data = settings.attribute.zh, settings.attribute.en
+            self.importance.data = settings.importance
+        if isinstance(settings, NumericSettings):
+            self.minimum.data, self.maximum.data = settings.min, settings.max
+            self.integer.data = settings.integer
+        if isinstance(settings, TextSettings):
+            self.max_length.data = settings.max_length
+
+    def _settings(self):
+        kind = self.question_type
+        if kind == "single_choice":
+            return SingleChoiceSettings(self.display.data or "radio", bool(self.other.data),
+                                        bool(self.randomize.data))
+        if kind == "multiple_choice":
+            return MultipleChoiceSettings(self.min_selected.data, self.max_selected.data,
+                                          bool(self.other.data), bool(self.randomize.data))
+        if kind in ("rating", "matrix"):
+            low, high = SCALES.get(self.scale.data or "", (1, 5))
+            return ScaleSettings(low, high, Texts(self.low_label_zh.data or "", self.low_label_en.data or ""),
+                                 Texts(self.high_label_zh.data or "", self.high_label_en.data or ""),
+                                 bool(self.dont_know.data))
+        if kind == "kano":
+            return KanoSettings(Texts(self.attribute_zh.data or "", self.attribute_en.data or ""),
+                                bool(self.importance.data))
+        if kind == "numeric":
+            integer = bool(self.integer.data)
+
+            def number(value):
+                if value is None:
+                    return None
+                return int(value) if integer and value == int(value) else float(value)
+
+            return NumericSettings(number(self.minimum.data), number(self.maximum.data), integer)
+        if kind in ("text", "long_text"):
+            return TextSettings(self.max_length.data)
+        return None
+
+    def question(self) -> Question:
+        """Build the question from the submitted form; raises DocumentError if a rule breaks."""
+        binding = None
+        if self.question_type in ("rating", "nps", "yes_no", "numeric") and self.binding.data:
+            pieces = self.binding.data.split(".")
+            binding = Binding(*pieces) if len(pieces) == 3 else None
+        return Question(
+            code=self.code.data, type=self.question_type,
+            text=Texts(self.text_zh.data or "", self.text_en.data or ""),
+            help=Texts(self.help_zh.data or "", self.help_en.data or ""),
+            required=bool(self.required.data) and self.question_type != "info",
+            show_if=self.show_if.data or None, validation=self.validation.data or None,
+            validation_message=Texts(self.validation_message_zh.data or "",
+                                     self.validation_message_en.data or ""),
+            binding=binding, settings=self._settings(),
+            choices=tuple(self.parsed_choices) if self.question_type in ("single_choice", "multiple_choice") else (),
+            rows=tuple(self.parsed_rows) if self.question_type == "matrix" else (),
+        )
+
+
+#: Which optional fields each question type shows (beyond code, texts, help, required, rules).
+TYPE_FIELDS: dict[str, tuple[str, ...]] = {
+    "single_choice": ("choices", "display", "other", "randomize"),
+    "multiple_choice": ("choices", "min_selected", "max_selected", "other", "randomize"),
+    "rating": ("scale", "low_label_zh", "low_label_en", "high_label_zh", "high_label_en",
+               "dont_know", "binding"),
+    "matrix": ("rows", "scale", "low_label_zh", "low_label_en", "high_label_zh", "high_label_en",
+               "dont_know"),
+    "nps": ("binding",),
+    "kano": ("attribute_zh", "attribute_en", "importance"),
+    "yes_no": ("binding",),
+    "numeric": ("minimum", "maximum", "integer", "binding"),
+    "text": ("max_length",),
+    "long_text": ("max_length",),
+    "date": (),
+    "info": (),
+}

@@ -1,0 +1,1 @@
+"""Analysis runs (start, follow, cancel, compare) and the bilingual executive dashboard."""

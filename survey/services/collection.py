@@ -1,0 +1,332 @@
+"""Collecting responses: start, save page by page, complete exactly once.
+
+The functions take a Session and never commit: the caller commits once per request, so a failed
+commit (a database outage) rolls everything back and nothing is half-written.
+
+Exactly once: ``complete_response`` is a compare-and-set, ``UPDATE responses SET status =
+'complete' … WHERE id = :id AND status = 'partial'``; of any number of concurrent attempts (double
+click, back-button resubmit, a second tab, parallel POSTs) exactly one sees a row count of 1, the
+others get ``AlreadySubmitted``. ``save_page`` is guarded the same way, so a late page save can
+never reopen or overwrite a complete response. One response per invitation is the database's
+unique constraint on ``responses.invitation_id``; losing that race returns the existing response.
+"""
+from __future__ import annotations
+
+import copy
+import functools
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal, TypeVar
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from models import Invitation, Questionnaire, QuestionnaireVersion, Response
+from survey.questionnaire.document import Page, Question
+from survey.questionnaire.document import Questionnaire as Document
+from survey.questionnaire.logic import LogicError, is_true, parse, references
+from survey.questionnaire.logic.ast import Expr
+
+T = TypeVar("T")
+InvitationState = Literal["open", "closed", "expired", "completed", "unavailable"]
+
+
+class CollectionError(ValueError):
+    """A respondent action that the state of the response or link does not allow."""
+
+
+class AlreadySubmitted(CollectionError):
+    """The response is already complete; nothing was changed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Where a respondent is: ``position`` (1-based) of ``total`` pages shown to them."""
+
+    position: int
+    total: int
+
+    @property
+    def fraction(self) -> float:
+        return 0.0 if self.total == 0 else (self.position - 1) / self.total
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+# --- show-if, evaluated with the designer's evaluator ------------------------------------------
+
+@functools.lru_cache(maxsize=2048)
+def parsed_rule(text: str) -> Expr | None:
+    """The syntax tree of a show-if / validation rule; None when it does not parse (a draft)."""
+    try:
+        return parse(text)
+    except LogicError:
+        return None
+
+
+def rule_holds(text: str | None, answers: Mapping[str, object], *, current: object = None) -> bool:
+    """True when ``text`` is empty or evaluates to true for ``answers`` (broken rules hold)."""
+    if text is None or not text.strip():
+        return True
+    expr = parsed_rule(text)
+    if expr is None:
+        return True
+    try:
+        return is_true(expr, answers, current=current)
+    except LogicError:
+        return True
+
+
+def page_is_shown(page: Page, answers: Mapping[str, object]) -> bool:
+    """Whether ``page``'s show-if holds for the answers given so far."""
+    return rule_holds(page.show_if, answers)
+
+
+def shown_questions(page: Page, answers: Mapping[str, object]) -> tuple[Question, ...]:
+    """The questions of ``page`` whose show-if holds, evaluated in page order: an answer to a
+    question that turns out hidden counts as unanswered for the questions after it."""
+    known = dict(answers)
+    shown = []
+    for question in page.questions:
+        if rule_holds(question.show_if, known):
+            shown.append(question)
+        else:
+            for variable in question.variables():
+                known.pop(variable.code, None)
+    return tuple(shown)
+
+
+
+# --- finding what a link points at -------------------------------------------------------------
+
+def version_by_public_token(session: Session, token: str) -> QuestionnaireVersion | None:
+    """The published version whose public link token is ``token`` (None if there is none)."""
+    return session.scalars(select(QuestionnaireVersion).where(
+        QuestionnaireVersion.public_token == token,
+        QuestionnaireVersion.state == "published")).first()
+
+
+def is_open(version: QuestionnaireVersion) -> bool:
+    """A published version of a questionnaire that is not archived accepts responses."""
+    return version.state == "published" and version.questionnaire.status == "active"
+
+
+def invitation_by_token(session: Session, token: str) -> Invitation | None:
+    return session.scalars(select(Invitation).where(Invitation.token == token)).first()
+
+
+def response_by_resume_token(session: Session, token: str) -> Response | None:
+    return session.scalars(select(Response).where(Response.resume_token == token)).first()
+
+
+def current_version(session: Session, questionnaire_id: int) -> QuestionnaireVersion | None:
+    """The latest published version of a questionnaire (what new invitations answer)."""
+    return session.scalars(
+        select(QuestionnaireVersion)
+        .where(QuestionnaireVersion.questionnaire_id == questionnaire_id,
+               QuestionnaireVersion.state == "published")
+        .order_by(QuestionnaireVersion.number.desc())).first()
+
+
+def invitation_state(session: Session, invitation: Invitation, *,
+                     now: datetime | None = None) -> InvitationState:
+    """Whether an invitation link can be answered, and if not, why (for a polite page)."""
+    if invitation.status == "completed":
+        return "completed"
+    if invitation.status == "closed":
+        return "closed"
+    if invitation.expires_at is not None and _aware(invitation.expires_at) <= (now or _now()):
+        return "expired"
+    questionnaire = session.get(Questionnaire, invitation.questionnaire_id)
+    if questionnaire is None or questionnaire.status != "active":
+        return "closed"
+    if current_version(session, invitation.questionnaire_id) is None:
+        return "unavailable"
+    return "open"
+
+
+def invitation_response(session: Session, invitation: Invitation) -> Response | None:
+    return session.scalars(select(Response).where(Response.invitation_id == invitation.id)).first()
+
+
+# --- page flow ---------------------------------------------------------------------------------
+
+def first_page(document: Document, answers: Mapping[str, object]) -> int | None:
+    return next_page(document, answers, -1)
+
+
+def next_page(document: Document, answers: Mapping[str, object], current: int) -> int | None:
+    """The index of the next page shown after ``current``; None when ``current`` is the last."""
+    for index in range(current + 1, len(document.pages)):
+        if page_is_shown(document.pages[index], answers):
+            return index
+    return None
+
+
+def previous_page(document: Document, answers: Mapping[str, object], current: int) -> int | None:
+    """The index of the shown page before ``current``; None on the first page."""
+    for index in range(current - 1, -1, -1):
+        if page_is_shown(document.pages[index], answers):
+            return index
+    return None
+
+
+def _undecided(page: Page, answers: Mapping[str, object]) -> bool:
+    """A page whose show-if uses a question not answered yet may still be shown."""
+    expr = parsed_rule(page.show_if) if page.show_if else None
+    return expr is not None and any(answers.get(name) is None for name in references(expr))
+
+
+def progress(document: Document, answers: Mapping[str, object], current: int) -> Progress:
+    """Page ``current`` as a position among the pages shown for ``answers``."""
+    shown = [i for i, page in enumerate(document.pages)
+             if i == current or page_is_shown(page, answers) or _undecided(page, answers)]
+    return Progress(shown.index(current) + 1 if current in shown else 1, len(shown))
+
+
+# --- transactions ------------------------------------------------------------------------------
+
+def is_write_conflict(error: OperationalError) -> bool:
+    """SQLite's "database is locked" (a concurrent writer, or a stale read snapshot): the
+    transaction did nothing and can simply run again. Any other OperationalError is an outage."""
+    return "database is locked" in str(error.orig).lower()
+
+
+def write_once(session: Session, work: Callable[[], T], *, attempts: int = 4) -> T:
+    """Run ``work()`` and commit; on a write conflict roll back and run it again (a fresh
+    transaction sees the other writer's commit, e.g. a response it completed). Re-raises any
+    other OperationalError after rolling back, so nothing is half-written."""
+    for attempt in range(1, attempts + 1):
+        try:
+            result = work()
+            session.commit()
+            return result
+        except OperationalError as error:
+            session.rollback()
+            if attempt == attempts or not is_write_conflict(error):
+                raise
+        except BaseException:
+            session.rollback()
+            raise
+    raise AssertionError("unreachable")
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+def _segment_snapshot(invitation: Invitation | None) -> dict[str, Any]:
+    return copy.deepcopy(dict(invitation.segment or {})) if invitation is not None else {}
+
+
+def start_response(session: Session, version: QuestionnaireVersion, *,
+                   invitation: Invitation | None = None, language: str,
+                   channel: Literal["web", "api", "import"] = "web") -> Response:
+    """A new partial response to ``version`` (flushed, not committed).
+
+    With an ``invitation``, its segment attributes are copied into the response (a snapshot:
+    later edits to the invitation do not change it), the invitation becomes 'started', and when
+    the invitation already has a response (the unique constraint says so, even under concurrent
+    starts) that response is returned instead — losing that race rolls the session back, so
+    call this before anything else is pending in it. Raises ``AlreadySubmitted`` when that
+    existing response is complete.
+    """
+    if invitation is not None:
+        existing = invitation_response(session, invitation)
+        if existing is not None:
+            return _existing(existing)
+    response = Response(
+        version_id=version.id, invitation_id=invitation.id if invitation is not None else None,
+        resume_token=secrets.token_urlsafe(24), status="partial", channel=channel,
+        language=language, segment=_segment_snapshot(invitation), answers={}, last_page=0,
+        started_at=_now(),
+        complaint_case_id=invitation.complaint_case_id if invitation is not None else None,
+    )
+    session.add(response)
+    try:
+        session.flush()
+    except IntegrityError:
+        # Another request started this invitation first. (No SAVEPOINT: pysqlite releases an
+        # outermost savepoint as a commit, which would write the row before the caller commits.)
+        session.rollback()
+        if invitation is None:
+            raise
+        existing = invitation_response(session, invitation)
+        if existing is None:
+            raise
+        return _existing(existing)
+    if invitation is not None and invitation.status == "pending":
+        invitation.status = "started"
+        session.flush()
+    return response
+
+
+def _existing(response: Response) -> Response:
+    if response.status == "complete":
+        raise AlreadySubmitted(f"response {response.id} is already complete")
+    return response
+
+
+def save_page(session: Session, response: Response, page_index: int,
+              answers: Mapping[str, object], *, next_index: int | None = None) -> None:
+    """Store the answers after page ``page_index`` (the full answers dict, all pages).
+
+    ``last_page`` (where a resume link continues) becomes ``next_index`` if given, and never
+    moves backwards. Raises ``AlreadySubmitted`` when the response is complete.
+    """
+    reached = max(response.last_page, page_index if next_index is None else next_index)
+    result = session.execute(
+        update(Response)
+        .where(Response.id == response.id, Response.status == "partial")
+        .values(answers=dict(answers), last_page=reached)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        session.refresh(response)
+        raise AlreadySubmitted(f"response {response.id} is already complete")
+    session.refresh(response)
+
+
+def complete_response(session: Session, response_id: int, *, answers: Mapping[str, object],
+                      page_index: int, submission_id: str | None = None,
+                      profile: Mapping[str, object] | None = None) -> Response:
+    """Complete a response exactly once (compare-and-set on status='partial').
+
+    Stores the final ``answers``, the completion time (``submitted_at``), ``submission_id`` as
+    the idempotency key, and adds ``profile`` answers to the segment snapshot (invitation
+    attributes win). The invitation, if any, becomes 'completed'. Raises ``AlreadySubmitted``
+    when another attempt completed it first (nothing is changed then).
+    """
+    response = session.get(Response, response_id)
+    if response is None:
+        raise CollectionError(f"response {response_id} does not exist")
+    segment = {**dict(profile or {}), **dict(response.segment or {})}
+    result = session.execute(
+        update(Response)
+        .where(Response.id == response_id, Response.status == "partial")
+        .values(status="complete", answers=dict(answers), submitted_at=_now(),
+                last_page=max(response.last_page, page_index), segment=segment,
+                idempotency_key=submission_id or None)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        session.refresh(response)
+        raise AlreadySubmitted(f"response {response_id} is already complete")
+    if response.invitation_id is not None:
+        session.execute(update(Invitation).where(Invitation.id == response.invitation_id)
+                        .values(status="completed"))
+    session.refresh(response)
+    return response
+
+
+def profile_answers(document: Document, answers: Mapping[str, object]) -> dict[str, object]:
+    """The answers that describe the respondent rather than rate anything: single-choice
+    questions without a construct binding (region, age band, channel …)."""
+    return {question.code: answers[question.code] for question in document.questions()
+            if question.type == "single_choice" and question.binding is None
+            and question.code in answers}

@@ -1,0 +1,224 @@
+"""What the analysis-run pages and the executive dashboard need, in few queries.
+
+* :func:`analysable_questionnaires`, :func:`published_versions`, :func:`segment_dimensions` —
+  the choices of the "new run" form;
+* :func:`run_rows` — runs with the questionnaire they analyse (two queries);
+* :func:`load_dashboard` — a run's results, the previous comparable run (same questionnaire and
+  model, earlier, succeeded) and the trend across such runs (four queries), turned into the
+  report view model of :mod:`reports.view_model`.
+
+Session in, plain values out; nothing here knows about Flask requests.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import AnalysisResult, AnalysisRun, MatrixRow, Question, Questionnaire, QuestionnaireVersion, Response
+from reports.view_model import ReportView, build_report
+
+# How many recent responses are sampled to find the segment keys of a questionnaire, and the
+# most distinct values a key may have to be offered as a segment dimension (an id is not one).
+SEGMENT_SAMPLE = 5000
+MAX_SEGMENT_LEVELS = 50
+TREND_RUNS = 12
+# How far back to look for earlier runs of the same questionnaire.
+HISTORY_RUNS = 200
+
+
+class DashboardUnavailable(LookupError):
+    """The run does not exist, or has no stored results yet."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunRow:
+    """A run with the questionnaire it analyses (None when its versions are gone)."""
+
+    run: AnalysisRun
+    questionnaire: Questionnaire | None
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardData:
+    """Everything the dashboard shows, before it is turned into figures."""
+
+    run: AnalysisRun
+    questionnaire: Questionnaire | None
+    results: Mapping[tuple[str, str], dict[str, Any]]
+    previous: AnalysisRun | None
+    previous_results: Mapping[tuple[str, str], dict[str, Any]]
+    trend: tuple[tuple[AnalysisRun, Mapping[tuple[str, str], dict[str, Any]]], ...]  # oldest first, this run last
+
+
+def analysable_questionnaires(session: Session) -> list[Questionnaire]:
+    """Active questionnaires with at least one published version, newest first."""
+    published = select(QuestionnaireVersion.questionnaire_id).where(QuestionnaireVersion.state == "published")
+    return list(session.scalars(select(Questionnaire).where(Questionnaire.status == "active",
+                                                            Questionnaire.id.in_(published))
+                                .order_by(Questionnaire.id.desc())))
+
+
+def published_versions(session: Session, questionnaire_id: int) -> list[QuestionnaireVersion]:
+    """The published versions of a questionnaire, by number."""
+    return list(session.scalars(select(QuestionnaireVersion)
+                                .where(QuestionnaireVersion.questionnaire_id == questionnaire_id,
+                                       QuestionnaireVersion.state == "published")
+                                .order_by(QuestionnaireVersion.number)))
+
+
+def bound_models(session: Session, version_ids: Sequence[int]) -> list[str]:
+    """The satisfaction models ("acsi", "ecsi", "ccsi") that items of ``version_ids`` are bound to."""
+    if not version_ids:
+        return []
+    questions = select(Question.binding_model).where(Question.version_id.in_(list(version_ids)),
+                                                     Question.binding_model.is_not(None))
+    rows = (select(MatrixRow.binding_model).join(Question, Question.id == MatrixRow.question_id)
+            .where(Question.version_id.in_(list(version_ids)), MatrixRow.binding_model.is_not(None)))
+    return sorted(set(session.scalars(questions.union(rows))))
+
+
+def segment_dimensions(session: Session, version_ids: Sequence[int], *, sample: int = SEGMENT_SAMPLE,
+                       max_levels: int = MAX_SEGMENT_LEVELS) -> list[str]:
+    """Segment keys found in the most recent ``sample`` complete responses of ``version_ids``
+    whose values are text with at most ``max_levels`` distinct values (region, tier...; not a
+    customer id or an amount), sorted."""
+    if not version_ids:
+        return []
+    rows = session.scalars(select(Response.segment)
+                           .where(Response.version_id.in_(list(version_ids)), Response.status == "complete")
+                           .order_by(Response.id.desc()).limit(sample))
+    levels: dict[str, set[str]] = {}
+    numeric: set[str] = set()
+    for segment in rows:
+        for key, value in (segment or {}).items():
+            if isinstance(value, str) and value != "":
+                levels.setdefault(key, set()).add(value)
+            elif value is not None:
+                numeric.add(key)
+    return sorted(key for key, values in levels.items()
+                  if key not in numeric and len(values) <= max_levels and key.isidentifier())
+
+
+def _questionnaires_of_versions(session: Session, version_ids: set[int]) -> dict[int, Questionnaire]:
+    if not version_ids:
+        return {}
+    rows = session.execute(select(QuestionnaireVersion.id, Questionnaire)
+                           .join(Questionnaire, Questionnaire.id == QuestionnaireVersion.questionnaire_id)
+                           .where(QuestionnaireVersion.id.in_(version_ids))).all()
+    return {version_id: questionnaire for version_id, questionnaire in rows}
+
+
+def _first_version(run: AnalysisRun) -> int | None:
+    versions = (run.parameters or {}).get("version_ids") or []
+    return int(versions[0]) if versions else None
+
+
+def run_rows(session: Session, *, limit: int = 50, run_ids: Sequence[int] | None = None) -> list[RunRow]:
+    """The newest ``limit`` runs (or the runs ``run_ids``), newest first, with their questionnaire."""
+    query = select(AnalysisRun).order_by(AnalysisRun.id.desc())
+    query = query.where(AnalysisRun.id.in_(list(run_ids))) if run_ids is not None else query.limit(limit)
+    runs = list(session.scalars(query))
+    owners = _questionnaires_of_versions(session, {v for v in map(_first_version, runs) if v is not None})
+    return [RunRow(run, owners.get(_first_version(run))) for run in runs]
+
+
+def latest_run_id(session: Session, questionnaire_id: int) -> int | None:
+    """The newest succeeded run of a questionnaire, or None."""
+    versions = set(session.scalars(select(QuestionnaireVersion.id)
+                                   .where(QuestionnaireVersion.questionnaire_id == questionnaire_id)))
+    for run_id, parameters in session.execute(
+            select(AnalysisRun.id, AnalysisRun.parameters).where(AnalysisRun.status == "succeeded")
+            .order_by(AnalysisRun.id.desc()).limit(HISTORY_RUNS)):
+        if set((parameters or {}).get("version_ids") or []) & versions:
+            return run_id
+    return None
+
+
+def latest_dashboards(session: Session) -> list[tuple[Questionnaire, int | None]]:
+    """Every analysable questionnaire with its newest succeeded run id (None: not analysed yet)."""
+    questionnaires = analysable_questionnaires(session)
+    runs = session.execute(select(AnalysisRun.id, AnalysisRun.parameters).where(AnalysisRun.status == "succeeded")
+                           .order_by(AnalysisRun.id.desc()).limit(HISTORY_RUNS)).all()
+    owners = _questionnaires_of_versions(
+        session, {int(v) for _id, parameters in runs for v in (parameters or {}).get("version_ids") or []})
+    latest: dict[int, int] = {}
+    for run_id, parameters in runs:
+        for version in (parameters or {}).get("version_ids") or []:
+            owner = owners.get(int(version))
+            if owner is not None:
+                latest.setdefault(owner.id, run_id)
+    return [(questionnaire, latest.get(questionnaire.id)) for questionnaire in questionnaires]
+
+
+def _results(session: Session, run_ids: Sequence[int], *, segment: str | None = None
+             ) -> dict[int, dict[tuple[str, str], dict[str, Any]]]:
+    query = select(AnalysisResult.run_id, AnalysisResult.kind, AnalysisResult.segment, AnalysisResult.payload
+                   ).where(AnalysisResult.run_id.in_(list(run_ids)))
+    if segment is not None:
+        query = query.where(AnalysisResult.segment == segment)
+    grouped: dict[int, dict[tuple[str, str], dict[str, Any]]] = {run_id: {} for run_id in run_ids}
+    for run_id, kind, label, payload in session.execute(query):
+        grouped[run_id][(kind, label)] = payload
+    return grouped
+
+
+def load_dashboard(session: Session, run_id: int) -> DashboardData:
+    """A succeeded run's results with its previous comparable run and the trend across runs.
+
+    "Comparable": a succeeded, earlier run of the same questionnaire with the same model. Four
+    queries whatever the number of segments. Raises :class:`DashboardUnavailable` when the run
+    does not exist or has not succeeded.
+    """
+    run = session.get(AnalysisRun, run_id)
+    if run is None:
+        raise DashboardUnavailable(f"analysis run {run_id} does not exist")
+    if run.status != "succeeded":
+        raise DashboardUnavailable(f"analysis run {run_id} is {run.status}; only a succeeded run has a dashboard")
+    first = _first_version(run)
+    versions = session.execute(select(QuestionnaireVersion.id, Questionnaire)
+                               .join(Questionnaire, Questionnaire.id == QuestionnaireVersion.questionnaire_id)
+                               .where(Questionnaire.id.in_(select(QuestionnaireVersion.questionnaire_id)
+                                                           .where(QuestionnaireVersion.id == first)))).all()
+    questionnaire = versions[0][1] if versions else None
+    own_versions = {version_id for version_id, _q in versions}
+    model = (run.parameters or {}).get("model", "acsi")
+    earlier = [candidate for candidate in session.scalars(
+        select(AnalysisRun).where(AnalysisRun.status == "succeeded", AnalysisRun.id < run.id)
+        .order_by(AnalysisRun.id.desc()).limit(HISTORY_RUNS))
+        if set((candidate.parameters or {}).get("version_ids") or []) <= own_versions
+        and (candidate.parameters or {}).get("model", "acsi") == model][:TREND_RUNS - 1]
+    results = _results(session, [run.id])[run.id]
+    history = _results(session, [r.id for r in earlier], segment="all") if earlier else {}
+    previous = earlier[0] if earlier else None
+    trend = tuple((r, history[r.id]) for r in reversed(earlier)) + ((run, results),)
+    return DashboardData(run=run, questionnaire=questionnaire, results=results, previous=previous,
+                         previous_results=history.get(previous.id, {}) if previous else {}, trend=trend)
+
+
+def run_label(run: AnalysisRun) -> str:
+    """"#12 · 2026-11-23": how runs are named on axes and in tables."""
+    when = run.finished_at or run.created_at
+    return f"#{run.id} · {when:%Y-%m-%d}" if when is not None else f"#{run.id}"
+
+
+def build_dashboard(session: Session, run_id: int) -> tuple[DashboardData, ReportView]:
+    """:func:`load_dashboard` and the report view model built from it (see
+    :func:`reports.view_model.build_report`). Raises :class:`DashboardUnavailable`."""
+    data = load_dashboard(session, run_id)
+    view = build_report(data.results, run_id=data.run.id, previous=data.previous_results if data.previous else None,
+                        history=[(run_label(run), results) for run, results in data.trend[:-1]],
+                        current_label=run_label(data.run))
+    return data, view
+
+
+def latest_overview(session: Session) -> list[tuple[Questionnaire, int | None, ReportView | None]]:
+    """Every analysable questionnaire with its newest succeeded run and that run's report view
+    (None when not analysed yet): the executive overview across questionnaires."""
+    overview = []
+    for questionnaire, run_id in latest_dashboards(session):
+        overview.append((questionnaire, run_id, build_dashboard(session, run_id)[1] if run_id else None))
+    return overview

@@ -1,0 +1,106 @@
+"""The report view model from hand-made run results with known numbers."""
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from reports.view_model import Estimate, build_report, compare, metric_estimate, validity_summary
+
+
+def card(view, key):
+    return next(c for c in view.cards if c.key == key)
+
+
+def test_cards_carry_value_ci_n_change_and_significance(results, previous) -> None:
+    view = build_report(results, run_id=9, previous=previous)
+    satisfaction = card(view, "satisfaction")
+    assert satisfaction.estimate.value == 70.0
+    assert (satisfaction.estimate.ci_low, satisfaction.estimate.ci_high) == (68.0, 72.0)
+    assert satisfaction.estimate.n == 400
+    assert satisfaction.change == pytest.approx(4.0)
+    assert satisfaction.significance == "up"  # 4 > 1.96·√2
+    loyalty = card(view, "loyalty")
+    assert loyalty.change == pytest.approx(1.0) and loyalty.significance == "none"
+    nps = card(view, "nps")
+    assert (nps.estimate.value, nps.estimate.ci_low, nps.estimate.ci_high, nps.estimate.n) == (20.0, 14.0, 26.0, 400)
+    assert card(view, "word_of_mouth").estimate.value == -5.0
+    assert card(view, "complaint_handling").estimate.value == 6.5
+    assert [c.key for c in view.cards] == ["satisfaction", "loyalty", "nps", "word_of_mouth", "complaint_handling"]
+
+
+def test_without_bootstrap_or_previous_run_the_card_says_so(results_factory) -> None:
+    view = build_report(results_factory(bootstrap=False), run_id=1)
+    satisfaction = card(view, "satisfaction")
+    assert satisfaction.estimate.ci_low is None
+    assert "no_ci" in satisfaction.notes and "no_previous" in satisfaction.notes
+    assert satisfaction.change is None and satisfaction.significance == "unknown"
+
+
+def test_a_missing_standard_error_makes_significance_unknown() -> None:
+    change, mark = compare(Estimate(70.0, se=1.0), Estimate(60.0))
+    assert change == 10.0 and mark == "unknown"
+    assert compare(Estimate(60.0, se=1.0), Estimate(70.0, se=1.0)) == (-10.0, "down")
+
+
+def test_unmeasured_cards_are_marked_not_measured() -> None:
+    results = {("meta", "all"): {"n": 50, "segments": ["all"], "parameters": {}},
+               ("nps:q1", "all"): {"n": 50, "nps": 10.0, "se": 5.0, "ci_low": 0.2, "ci_high": 19.8,
+                                   "reliability": "unreliable"}}
+    view = build_report(results)
+    assert card(view, "satisfaction").notes == ("not_measured",)
+    assert card(view, "nps").notes == ("unreliable", "no_previous")
+    assert view.path is None and view.ipma == () and view.validity == ()
+
+
+def test_segments_keep_suppressed_and_skipped_rows_with_their_flags(results) -> None:
+    view = build_report(results)
+    by_metric = {s.metric: s for s in view.segments}
+    rows = {r.segment: r for r in by_metric["satisfaction"].rows}
+    assert rows["region=north"].estimate.value == 72.0 and rows["region=north"].estimate.reliability == "reliable"
+    assert rows["region=south"].estimate.value is None
+    assert rows["region=south"].estimate.reliability == "suppressed"
+    assert "PLS needs at least 30" in rows["region=south"].estimate.note
+    assert rows["region=south"].dimension == "region" and rows["region=south"].level == "south"
+    nps_rows = {r.segment: r for r in by_metric["nps"].rows}
+    assert nps_rows["region=south"].estimate.reliability == "suppressed"
+
+
+def test_trend_runs_oldest_first_and_ends_with_the_current_run(results, previous) -> None:
+    view = build_report(results, run_id=3, history=[("#1", previous)], current_label="#3")
+    satisfaction = next(s for s in view.trend if s.metric == "satisfaction")
+    assert [(p.run_label, p.estimate.value) for p in satisfaction.points] == [("#1", 66.0), ("#3", 70.0)]
+
+
+def test_ipma_path_kano_complaints_and_validity(results) -> None:
+    view = build_report(results)
+    assert [(p.construct, p.importance, p.performance) for p in view.ipma] == [("quality", 0.6, 75.0)]
+    edges = {(e.source, e.target): e for e in view.path.edges}
+    assert edges[("quality", "satisfaction")].ci_low == 0.5 and edges[("satisfaction", "loyalty")].ci_low is None
+    assert view.path.r_squared == {"satisfaction": 0.36, "loyalty": 0.25}
+    assert [k.attribute for k in view.kano] == ["一键下单", "Packaging"]
+    assert [key for key, _ in view.complaints.rates] == ["handling_top_box", "resolution_rate",
+                                                          "first_contact_resolution"]
+    summary = {row.name: row for row in validity_summary(view.validity)}
+    loading = summary["loading"]
+    assert (loading.passed, loading.checked, loading.failed_subjects) == (1, 2, ("Q2",))
+    assert summary["f2"].checked == 0
+
+
+def test_footnotes_name_the_settings_used(results) -> None:
+    notes = dict(build_report(results).footnotes)
+    assert notes["bootstrap"] == "200"
+    assert "0.708" in notes["validity_thresholds"]
+    assert "S1 0.60" in notes["index_weights"]
+    assert "4.5" in notes["tarp"] and "9.5" in notes["tarp"]
+    assert "n < 30" in notes["suppression_rule"]
+
+
+def test_view_is_frozen_and_requires_meta(results) -> None:
+    view = build_report(results)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        view.n = 1  # type: ignore[misc]
+    with pytest.raises(ValueError, match="meta"):
+        build_report({("acsi", "all"): results[("acsi", "all")]}, run_id=5)
+    with pytest.raises(ValueError, match="not one of"):
+        metric_estimate(results, "bogus")  # type: ignore[arg-type]

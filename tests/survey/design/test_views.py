@@ -1,0 +1,329 @@
+"""Designer pages: list, create (blank, template, import), overview, publish, clone, archive,
+export, the draft editor and the preview."""
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+from models import Questionnaire, QuestionnaireVersion
+from survey.db import get_session
+from survey.questionnaire.document import Page, Question, Questionnaire as Document, Texts
+from survey.questionnaire.jsonio import to_json
+from survey.services.questionnaires import create_questionnaire, latest_version, version_document
+from support import csrf_token
+
+
+@pytest.fixture
+def designer(client, login_as):
+    login_as("designer")
+    return client
+
+
+def _token(client) -> str:
+    return csrf_token(client, "/design/new")
+
+
+def _store(app, document: Document, status: str = "active") -> int:
+    with app.app_context():
+        session = get_session()
+        version = create_questionnaire(session, document)
+        version.questionnaire.status = status
+        session.commit()
+        return version.questionnaire_id
+
+
+def _document(app, questionnaire_id: int) -> Document:
+    with app.app_context():
+        return version_document(latest_version(get_session(), questionnaire_id))
+
+
+def _versions(app, questionnaire_id: int) -> list[tuple[int, str]]:
+    with app.app_context():
+        rows = get_session().scalars(select(QuestionnaireVersion).where(
+            QuestionnaireVersion.questionnaire_id == questionnaire_id).order_by(QuestionnaireVersion.number))
+        return [(v.number, v.state) for v in rows]
+
+
+def _count(app) -> int:
+    with app.app_context():
+        return get_session().scalar(select(func.count()).select_from(Questionnaire))
+
+
+def _three_pages() -> Document:
+    t = Texts
+    return Document(title=t("满意度", "Satisfaction"), pages=(
+        Page("p1", t("一", "One"), (Question("age", "numeric", t("年龄", "Age")),)),
+        Page("p2", t("二", "Two"), (Question("why", "text", t("原因", "Why"), show_if="age >= 18"),)),
+        Page("p3", t("三", "Three"), (Question("ok", "yes_no", t("好吗", "OK?")),)),
+    ))
+
+
+def test_list_searches_titles_case_insensitively_and_filters_status(app, designer) -> None:
+    _store(app, Document(title=Texts("满意度调查", "Customer Satisfaction"), pages=()))
+    _store(app, Document(title=Texts("投诉回访", "Complaint follow-up"), pages=()), status="archived")
+    html = designer.get("/design/?lang=en").get_data(as_text=True)
+    assert "Customer Satisfaction" in html and "Complaint follow-up" not in html
+    html = designer.get("/design/?q=SATISFACTION&status=all&lang=en").get_data(as_text=True)
+    assert "Customer Satisfaction" in html and "Complaint follow-up" not in html
+    html = designer.get("/design/?q=投诉&status=archived").get_data(as_text=True)
+    assert "投诉回访" in html and "满意度调查" not in html
+    html = designer.get("/design/?q=nothing-like-this&status=all&lang=en").get_data(as_text=True)
+    assert "No questionnaire matches" in html
+
+
+def test_create_blank_validates_in_both_languages_then_creates(app, designer) -> None:
+    token = _token(designer)
+    response = designer.post("/design/new?lang=en", data={"csrf_token": token, "title_zh": " ", "title_en": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'role="alert"' in html
+    assert "Write the title in at least one language." in html and 'aria-invalid="true"' in html
+    assert _count(app) == 0
+    response = designer.post("/design/new", data={
+        "csrf_token": token, "title_zh": "新问卷", "title_en": "New survey",
+        "description_en": "<p>Hi<script>alert(1)</script></p>"})
+    assert response.status_code == 302 and "/edit" in response.headers["Location"]
+    [qid] = [int(part) for part in response.headers["Location"].split("/") if part.isdigit()]
+    document = _document(app, qid)
+    assert document.title == Texts("新问卷", "New survey")
+    assert document.description.en == "<p>Hi</p>" and len(document.pages) == 1
+
+
+def test_create_from_templates_including_kano_attributes(app, designer) -> None:
+    token = _token(designer)
+    response = designer.post("/design/new/template", data={"csrf_token": token, "template": "nps_pulse"})
+    assert response.status_code == 302
+    response = designer.post("/design/new/template?lang=en", data={
+        "csrf_token": token, "template": "kano_battery", "attributes": "一键下单 | one-click\nbroken line"})
+    assert response.status_code == 422
+    assert "Line 2: write the attribute as" in response.get_data(as_text=True)
+    assert _count(app) == 1
+    response = designer.post("/design/new/template", data={
+        "csrf_token": token, "template": "kano_battery",
+        "attributes": "一键下单 | one-click ordering\n\n实时追踪 | live tracking\n"})
+    assert response.status_code == 302
+    qid = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    document = _document(app, qid)
+    assert document.kind == "kano" and [q.code for q in document.questions()][1:] == ["kano_1", "kano_2"]
+
+
+def _upload(client, token, data: bytes, name: str, lang: str = "en"):
+    # Encoded in memory: the test client would spool a large body to a file it never closes.
+    boundary, body = encode_multipart({"csrf_token": token, "file": FileStorage(io.BytesIO(data), name)})
+    return client.post(f"/design/import?lang={lang}", data=body,
+                       content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def test_import_json_and_bad_files_change_nothing(app, designer) -> None:
+    token = _token(designer)
+    for data, name, expected in [
+        (b"\x00\x01junk", "junk.xlsx", "could not be imported"),
+        (b"{not json", "q.json", "not valid JSON"),
+        ("{}".encode("utf-16"), "q.json", "not UTF-8"),
+        (b"x" * (6 * 1024 * 1024), "big.json", "the limit is"),
+        (b"PK\x03\x04broken zip", "broken.xlsx", "could not be imported"),
+        (b"hello", "notes.txt", "unknown file type"),
+    ]:
+        response = _upload(designer, token, data, name)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422, name
+        assert expected in html and 'id="file-error"' in html and 'aria-invalid="true"' in html, name
+    assert _count(app) == 0
+    payload = json.dumps(to_json(_three_pages()), ensure_ascii=False).encode("utf-8")
+    response = _upload(designer, token, payload, "survey.json")
+    assert response.status_code == 302 and _count(app) == 1
+
+
+def test_import_xlsform_shows_pyxform_warnings(app, designer) -> None:
+    from pathlib import Path
+    fixtures = Path(__file__).resolve().parents[1] / "questionnaire/fixtures/xlsform"
+    token = _token(designer)
+    shown = []
+    for path in sorted((fixtures / "good").iterdir()):
+        response = _upload(designer, token, path.read_bytes(), path.name)
+        assert response.status_code in (200, 302), (path.name, response.get_data(as_text=True)[:500])
+        shown.append(response.status_code)
+    assert _count(app) == len(shown)
+
+
+def test_overview_publish_new_draft_clone_archive(app, designer) -> None:
+    qid = _store(app, _three_pages())
+    token = _token(designer)
+    html = designer.get(f"/design/{qid}?lang=en").get_data(as_text=True)
+    assert "Version 1" in html and "Draft" in html
+    page = designer.get(f"/design/{qid}/publish?lang=en").get_data(as_text=True)
+    assert "No problems found" in page and "Every text is written in Chinese and English." in page
+    response = designer.post(f"/design/{qid}/publish", data={"csrf_token": token})
+    assert response.status_code == 302 and _versions(app, qid) == [(1, "published")]
+    html = designer.get(f"/design/{qid}?lang=en").get_data(as_text=True)
+    assert "/s/" in html and "Make a new draft to edit" in html
+    assert designer.post(f"/design/{qid}/draft", data={"csrf_token": token}).status_code == 302
+    assert _versions(app, qid) == [(1, "published"), (2, "draft")]
+    response = designer.post(f"/design/{qid}/clone", data={"csrf_token": token})
+    assert response.status_code == 302 and _count(app) == 2
+    assert designer.post(f"/design/{qid}/archive", data={"csrf_token": token}).status_code == 302
+    response = designer.post(f"/design/{qid}/pages/add", data={"csrf_token": token})
+    assert response.status_code == 302 and len(_document(app, qid).pages) == 3  # archived: unchanged
+
+
+def test_publish_is_blocked_by_logic_issues_named_in_both_languages(app, designer) -> None:
+    t = Texts
+    qid = _store(app, Document(title=t("问卷", "Survey"), pages=(
+        Page("p1", t("一", "One"), (Question("a", "numeric", t("甲", "A"), show_if="b > 1"),
+                                    Question("b", "numeric", t("乙", ""), show_if="nosuch = 1"))),)))
+    html = designer.get(f"/design/{qid}/publish?lang=en").get_data(as_text=True)
+    assert "comes later in the questionnaire" in html and "unknown reference &#39;nosuch&#39;" in html
+    assert "Publishing is blocked" in html and "missing: English" in html
+    html = designer.get(f"/design/{qid}/publish?lang=zh_CN").get_data(as_text=True)
+    assert "nosuch" in html
+    response = designer.post(f"/design/{qid}/publish", data={"csrf_token": _token(designer)})
+    assert response.status_code == 422 and _versions(app, qid) == [(1, "draft")]
+
+
+def test_publish_page_shows_model_completeness(app, designer) -> None:
+    from survey.questionnaire.document import Binding
+    qid = _store(app, Document(title=Texts("问卷", "Survey"), pages=(Page("p1", Texts("一", "One"), (
+        Question("pq", "rating", Texts("值", "Value"), binding=Binding("acsi", "value", "PQ")),)),)))
+    html = designer.get(f"/design/{qid}/publish?lang=en").get_data(as_text=True)
+    assert "ACSI — perceived value: 1 of 2 items" in html
+    html = designer.get(f"/design/{qid}/publish?lang=zh_CN").get_data(as_text=True)
+    assert "ACSI — 感知价值：2 项中的 1 项" in html
+
+
+def test_export_downloads_both_formats(app, designer) -> None:
+    qid = _store(app, _three_pages())
+    response = designer.get(f"/design/{qid}/export/json")
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    assert json.loads(response.data)["title"]["en"] == "Satisfaction"
+    response = designer.get(f"/design/{qid}/export/xlsform")
+    assert response.status_code == 200 and response.data[:2] == b"PK"
+    assert designer.get(f"/design/{qid}/export/pdf").status_code == 404
+
+
+def test_editor_pages_add_rename_move_delete(app, designer) -> None:
+    qid = _store(app, _three_pages())
+    token = _token(designer)
+    assert designer.post(f"/design/{qid}/pages/add", data={"csrf_token": token}).status_code == 302
+    assert [p.code for p in _document(app, qid).pages] == ["p1", "p2", "p3", "page_1"]
+    response = designer.post(f"/design/{qid}/pages/3?lang=en", data={
+        "csrf_token": token, "code": "p4", "title_zh": "四", "title_en": "Four", "show_if": "later = 1"})
+    assert response.status_code == 422 and "unknown reference" in response.get_data(as_text=True)
+    response = designer.post(f"/design/{qid}/pages/3?lang=en", data={
+        "csrf_token": token, "code": "p1", "title_zh": "四", "title_en": "Four", "show_if": ""})
+    assert response.status_code == 422 and "already uses this code" in response.get_data(as_text=True)
+    response = designer.post(f"/design/{qid}/pages/3", data={
+        "csrf_token": token, "code": "p4", "title_zh": "四", "title_en": "Four", "show_if": "age > 30"})
+    assert response.status_code == 302
+    assert _document(app, qid).pages[3].show_if == "age > 30"
+    designer.post(f"/design/{qid}/pages/3/move", data={"csrf_token": token, "direction": "up"})
+    assert [p.code for p in _document(app, qid).pages] == ["p1", "p2", "p4", "p3"]
+    designer.post(f"/design/{qid}/pages/0/move", data={"csrf_token": token, "direction": "up"})
+    assert [p.code for p in _document(app, qid).pages] == ["p1", "p2", "p4", "p3"]
+    designer.post(f"/design/{qid}/pages/2/delete", data={"csrf_token": token})
+    assert [p.code for p in _document(app, qid).pages] == ["p1", "p2", "p3"]
+    html = designer.get(f"/design/{qid}/edit?lang=en").get_data(as_text=True)
+    assert "Page 3: Three" in html and "Move page Three up" in html
+
+
+def _question_data(token, **fields):
+    data = {"csrf_token": token, "text_zh": "问题", "text_en": "Question", "required": "y"}
+    data.update(fields)
+    return data
+
+
+def test_editor_adds_edits_moves_and_deletes_questions(app, designer) -> None:
+    qid = _store(app, _three_pages())
+    token = _token(designer)
+    html = designer.get(f"/design/{qid}/pages/0/questions/new?type=single_choice&lang=en").get_data(as_text=True)
+    assert "Choices, one per line" in html and 'value="q_1"' in html
+    response = designer.post(f"/design/{qid}/pages/0/questions/new?type=single_choice&lang=en",
+                             data=_question_data(token, code="channel", choices="web | 网站\n"))
+    assert response.status_code == 422 and "Line 1: write" in response.get_data(as_text=True)
+    response = designer.post(f"/design/{qid}/pages/0/questions/new?type=single_choice",
+                             data=_question_data(token, code="channel", display="radio",
+                                                 choices="web | 网站 | Website\nshop | 门店 | Shop",
+                                                 help_en="<b>Pick</b><img src=x onerror=alert(1)>"))
+    assert response.status_code == 302
+    question = _document(app, qid).question("channel")
+    assert [c.code for c in question.choices] == ["web", "shop"] and question.help.en == "<b>Pick</b>"
+    response = designer.post(f"/design/{qid}/pages/0/questions/new?type=rating&lang=en",
+                             data=_question_data(token, code="sat", scale="1-7", show_if="ok = 'yes'",
+                                                 binding="acsi.value.PQ", validation=". >"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "comes later in the questionnaire" in html and "syntax error" in html
+    response = designer.post(f"/design/{qid}/pages/0/questions/new?type=rating",
+                             data=_question_data(token, code="sat", scale="1-7", show_if="selected(channel, 'web')",
+                                                 binding="acsi.value.PQ", low_label_en="Bad", high_label_en="Good"))
+    assert response.status_code == 302
+    sat = _document(app, qid).question("sat")
+    assert sat.settings.max == 7 and sat.binding.indicator == "PQ" and sat.settings.high_label.en == "Good"
+    response = designer.post(f"/design/{qid}/pages/0/questions/new?type=numeric&lang=en",
+                             data=_question_data(token, code="age"))
+    assert response.status_code == 422 and "already uses this code" in response.get_data(as_text=True)
+    # edit shows the stored values and keeps the position
+    html = designer.get(f"/design/{qid}/questions/channel").get_data(as_text=True)
+    assert "web | 网站 | Website" in html
+    response = designer.post(f"/design/{qid}/questions/channel", data=_question_data(
+        token, code="channel", text_en="Channel", display="dropdown", choices="web | 网站 | Website"))
+    assert response.status_code == 302
+    assert _document(app, qid).question("channel").settings.display == "dropdown"
+    assert [q.code for q in _document(app, qid).pages[0].questions] == ["age", "channel", "sat"]
+    designer.post(f"/design/{qid}/questions/sat/move", data={"csrf_token": token, "direction": "up"})
+    assert [q.code for q in _document(app, qid).pages[0].questions] == ["age", "sat", "channel"]
+    designer.post(f"/design/{qid}/questions/channel/page", data={"csrf_token": token, "target": "2"})
+    assert [q.code for q in _document(app, qid).pages[2].questions] == ["ok", "channel"]
+    designer.post(f"/design/{qid}/questions/sat/delete", data={"csrf_token": token})
+    assert [q.code for q in _document(app, qid).pages[0].questions] == ["age"]
+
+
+def test_editing_a_published_version_makes_a_new_draft(app, designer) -> None:
+    qid = _store(app, _three_pages())
+    token = _token(designer)
+    designer.post(f"/design/{qid}/publish", data={"csrf_token": token})
+    html = designer.get(f"/design/{qid}/edit?lang=en").get_data(as_text=True)
+    assert "is published and cannot change" in html
+    designer.post(f"/design/{qid}/questions/ok/delete", data={"csrf_token": token})
+    assert _versions(app, qid) == [(1, "published"), (2, "draft")]
+    with app.app_context():
+        session = get_session()
+        first = session.scalars(select(QuestionnaireVersion).where(
+            QuestionnaireVersion.questionnaire_id == qid, QuestionnaireVersion.number == 1)).one()
+        assert "ok" in [q.code for q in version_document(first).questions()]
+    assert "ok" not in [q.code for q in _document(app, qid).questions()]
+
+
+def test_preview_in_both_languages_flags_missing_translations_and_follows_show_if(app, designer) -> None:
+    t = Texts
+    qid = _store(app, Document(title=t("满意度", "Satisfaction"), pages=(
+        Page("p1", t("一", "One"), (Question("age", "numeric", t("您的年龄", "Your age")),)),
+        Page("p2", t("二", "Two"), (Question("why", "text", t("原因", "")),), show_if="age >= 18"),
+        Page("p3", t("三", "Three"), (Question("ok", "yes_no", t("好吗", "All good?")),)),
+    )))
+    html = designer.get(f"/design/{qid}/preview?show=zh_CN&lang=en").get_data(as_text=True)
+    assert "您的年龄" in html and "Designer preview of version 1" in html and '<html lang="zh-CN">' in html
+    html = designer.get(f"/design/{qid}/preview?show=en&page=1&lang=en").get_data(as_text=True)
+    assert "Missing in this language" in html and "question why" in html
+    token = _token(designer)
+    response = designer.post(f"/design/{qid}/preview?show=en&page=0", data={"csrf_token": token, "age": "12"})
+    assert response.status_code == 302 and "page=2" in response.headers["Location"]  # p2 skipped
+    html = designer.get(response.headers["Location"]).get_data(as_text=True)
+    assert "All good?" in html
+    response = designer.post(f"/design/{qid}/preview?show=en&page=0", data={"csrf_token": token, "age": "abc"})
+    assert response.status_code == 422
+    assert _versions(app, qid) == [(1, "draft")]
+
+
+def test_pages_render_in_both_languages(app, designer) -> None:
+    qid = _store(app, _three_pages())
+    for path in ("/design/", "/design/new", "/design/new/template", "/design/import", f"/design/{qid}",
+                 f"/design/{qid}/edit", f"/design/{qid}/publish", f"/design/{qid}/pages/0",
+                 f"/design/{qid}/questions/age", f"/design/{qid}/pages/0/questions/new?type=matrix"):
+        for lang, tag in (("en", '<html lang="en">'), ("zh_CN", '<html lang="zh-CN">')):
+            response = designer.get(path + ("&" if "?" in path else "?") + f"lang={lang}")
+            assert response.status_code == 200, path
+            assert tag in response.get_data(as_text=True), (path, lang)

@@ -1,0 +1,275 @@
+"""Analysis-run pages (analyst) and the dashboard (viewer, analyst), in both languages.
+"""
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import select, text
+
+from models import AnalysisRun, Base, Questionnaire, QuestionnaireVersion
+from survey.db import get_session
+from survey.services.analysis_pipeline import AnalysisParameters
+from survey.services.analysis_runs import create_run, execute_run
+from survey.services.demo import seed_demo, seed_demo_analysis
+from support import csrf_token
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+
+
+
+
+
+
+_DEMO_ROWS: dict[str, list[dict]] = {}
+
+
+@pytest.fixture
+def demo(app: Flask) -> list[int]:
+    """The demo questionnaires, responses and one succeeded run each (ACSI, complaints, Kano).
+
+    Seeded and analysed once per test session; later tests get the same rows copied back in bulk
+    (the analysis takes seconds, the copy a fraction of one)."""
+    engine = app.extensions["sqlalchemy_engine"]
+    tables = [t for t in Base.metadata.sorted_tables if t.name != "users"]
+    if not _DEMO_ROWS:
+        with app.app_context():
+            session = get_session()
+            seed_demo(session)
+            session.commit()
+            seed_demo_analysis(session)
+        with engine.connect() as connection:
+            for table in tables:
+                _DEMO_ROWS[table.name] = [dict(row._mapping) for row in connection.execute(table.select())]
+    else:
+        with engine.begin() as connection:
+            for table in tables:
+                if _DEMO_ROWS[table.name]:
+                    connection.execute(table.insert(), _DEMO_ROWS[table.name])
+                    if engine.dialect.name == "postgresql" and "id" in table.c:
+                        connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                                                f"(SELECT max(id) FROM \"{table.name}\"))"))
+    return sorted(row["id"] for row in _DEMO_ROWS["analysis_runs"])
+
+
+def _questionnaire_id(app: Flask, title_fragment: str) -> int:
+    with app.app_context():
+        return get_session().scalar(select(Questionnaire.id).where(Questionnaire.title_en.contains(title_fragment)))
+
+
+ANALYST_ONLY = ["/reports/runs", "/reports/runs/new", "/reports/runs/1", "/reports/runs/compare?a=1&b=1"]
+VIEWER = ["/reports/", "/reports/runs/1/dashboard", "/reports/questionnaires/1/latest",
+          "/reports/runs/1/report.html", "/reports/plotly.min.js"]
+
+
+def _status(client, url: str) -> int:
+    response = client.get(url)
+    response.close()  # a streamed file (plotly.js) keeps its handle open otherwise
+    return response.status_code
+
+
+def test_anonymous_visitors_are_sent_to_login(client) -> None:
+    for url in ANALYST_ONLY + VIEWER:
+        response = client.get(url)
+        assert response.status_code == 302 and "/auth/login" in response.headers["Location"], url
+    response = client.post("/reports/runs/1/cancel", data={"csrf_token": csrf_token(client)})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("role", ["viewer", "designer"])
+def test_roles_without_analysis_rights_are_refused(client, login_as, demo, role: str) -> None:
+    login_as(role)
+    token = csrf_token(client, "/")
+    for url in ANALYST_ONLY:
+        assert client.get(url).status_code == 403, url
+    assert client.post("/reports/runs/1/cancel", data={"csrf_token": token}).status_code == 403
+    for url in VIEWER:
+        assert _status(client, url) == (200 if role == "viewer" else 403), url
+
+
+def test_viewer_sees_the_latest_dashboards_in_both_languages(app, client, login_as, demo) -> None:
+    login_as("viewer")
+    index = client.get("/reports/?lang=en").get_data(as_text=True)
+    acsi = _questionnaire_id(app, "ACSI")
+    assert f"/reports/questionnaires/{acsi}/latest" in index
+    # The overview puts the five indices of the three demo questionnaires on one page.
+    for key in ("satisfaction", "loyalty", "nps", "word_of_mouth", "complaint_handling"):
+        assert index.count(f'class="card card-{key}') == 1, key
+    assert index.count("Open the full dashboard") == 3
+    english = client.get(f"/reports/questionnaires/{acsi}/latest?lang=en").get_data(as_text=True)
+    chinese = client.get(f"/reports/questionnaires/{acsi}/latest?lang=zh_CN").get_data(as_text=True)
+    assert '<html lang="en">' in english and '<html lang="zh-CN">' in chinese
+    assert "this address always shows the newest one" in english and "此地址始终显示最新结果" in chinese
+    for heading in ("Key indices", "Segment comparison", "Trend across runs", "Importance–performance priority matrix",
+                    "Path diagram", "Model validity", "Settings used"):
+        assert heading in english, heading
+    for heading in ("核心指数", "细分群体比较", "历次运行趋势", "路径图", "模型效度", "所用设置"):
+        assert heading in chinese, heading
+    # One plotly.js for the page, then one figure per section with data: trend, segments, path, IPMA.
+    assert english.count("/reports/plotly.min.js") == 1 and english.count("Plotly.newPlot") == 4
+    assert "region: south" in english and "tier: gold" in english
+    assert "No confidence interval: the run had no bootstrap." in english
+    assert "TARP" in english  # footnotes carry the word-of-mouth constants
+    assert "Not measured in this run: Net Promoter Score, Word of mouth, Complaint handling." in english
+    assert "Checks that failed" in english and "Show all" in english  # R² below 0.25 is flagged
+    assert "本次运行未测量：净推荐值 (NPS), 口碑, 投诉处理。" in chinese
+    assert "Run details" not in english  # analyst-only link
+
+
+def test_every_demo_dashboard_renders_its_sections(client, login_as, demo) -> None:
+    login_as("analyst")
+    acsi_run, complaint_run, kano_run = demo
+    complaints = client.get(f"/reports/runs/{complaint_run}/dashboard?lang=en").get_data(as_text=True)
+    assert "Net Promoter Score" in complaints and "Will stop buying" in complaints
+    assert complaints.count("Plotly.newPlot") == 3  # trend, segments (NPS), complaint panel
+    kano = client.get(f"/reports/runs/{kano_run}/dashboard?lang=zh_CN").get_data(as_text=True)
+    assert "Kano" in kano and "必备属性" in kano and kano.count("Plotly.newPlot") == 2
+    assert "Run details" not in kano and "运行详情" in kano
+
+
+def test_analyst_starts_a_run_that_finishes_and_is_compared(app, client, login_as, demo) -> None:
+    login_as("analyst")
+    acsi = _questionnaire_id(app, "ACSI")
+    chooser = client.get("/reports/runs/new?lang=en").get_data(as_text=True)
+    assert '<select id="questionnaire" name="questionnaire">' in chooser
+    page = client.get(f"/reports/runs/new?questionnaire={acsi}&lang=en").get_data(as_text=True)
+    for key in ("region", "tier", "lifecycle_stage"):
+        assert f'value="{key}"' in page, key
+    assert 'value="current_value"' not in page  # a number, not a segment dimension
+    assert "<legend>Segment dimensions</legend>" in page
+    assert 'value="acsi"' in page and 'value="ecsi"' not in page  # only the model its items are bound to
+    kano = client.get(f"/reports/runs/new?questionnaire={_questionnaire_id(app, 'Kano')}&lang=en").get_data(as_text=True)
+    assert 'value="ecsi"' in kano and "this setting has no effect" in kano
+    with app.app_context():
+        version = get_session().scalar(select(QuestionnaireVersion.id).where(QuestionnaireVersion.questionnaire_id == acsi))
+    response = client.post(f"/reports/runs/new?questionnaire={acsi}", data={
+        "csrf_token": csrf_token(client, f"/reports/runs/new?questionnaire={acsi}"), "versions": [version],
+        "segments": ["region"], "model": "acsi", "method": "pls", "bootstrap": "50", "seed": "3"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    run_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    detail = client.get(f"/reports/runs/{run_id}?lang=en").get_data(as_text=True)
+    assert "Succeeded" in detail and f"/reports/runs/{run_id}/dashboard" in detail
+    assert 'http-equiv="refresh"' not in detail and "Cancel this run" not in detail
+    runs = client.get("/reports/runs?lang=zh_CN").get_data(as_text=True)
+    assert runs.count("<progress") == 4 and "100% 已完成" in runs
+    # The compare form offers every succeeded run once and preselects the two newest.
+    assert runs.count(f'<option value="{run_id}"') == 1 and runs.count(f'<option selected value="{run_id}"') == 1
+    assert runs.count(f'<option selected value="{demo[2]}"') == 1
+    dashboard = client.get(f"/reports/runs/{run_id}/dashboard?lang=en").get_data(as_text=True)
+    assert f"Changes are against run #{demo[0]}" in dashboard  # the earlier ACSI run, not the others
+    satisfaction_card = dashboard.split('class="card card-satisfaction')[1].split("</li>")[0]
+    assert re.search(r"<dd>\[\d+\.\d, \d+\.\d\]</dd>", satisfaction_card)  # bootstrap CI
+    assert "No confidence interval" not in satisfaction_card and "<dd>3,000</dd>" in satisfaction_card
+    compare = client.get(f"/reports/runs/compare?a={demo[0]}&b={run_id}&lang=en").get_data(as_text=True)
+    assert "Compare runs" in compare and "ACSI satisfaction" in compare and "+0.0" in compare
+    assert client.get(f"/reports/runs/compare?a={demo[1]}&b=999").status_code == 302
+
+
+def test_new_run_form_errors_are_shown_next_to_the_fields(app, client, login_as, demo) -> None:
+    login_as("analyst")
+    acsi = _questionnaire_id(app, "ACSI")
+    path = f"/reports/runs/new?questionnaire={acsi}&lang=en"
+    token = csrf_token(client, path)
+    response = client.post(path, data={"csrf_token": token, "versions": [], "model": "acsi", "method": "pls",
+                                       "bootstrap": "9000", "seed": "1", "submitted_from": "2026-05-01",
+                                       "submitted_to": "2026-04-01"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Choose at least one version." in body and "Enter a number between 0 and 5000." in body
+    assert client.post(path, data={"model": "acsi"}).status_code == 400  # no CSRF token: nothing created
+    with app.app_context():
+        assert get_session().scalar(select(AnalysisRun.id).where(AnalysisRun.id > 3)) is None
+
+
+def test_a_failed_run_shows_a_readable_message(app, client, login_as, demo) -> None:
+    login_as("analyst")
+    acsi = _questionnaire_id(app, "ACSI")
+    path = f"/reports/runs/new?questionnaire={acsi}"
+    with app.app_context():
+        version = get_session().scalar(select(QuestionnaireVersion.id).where(QuestionnaireVersion.questionnaire_id == acsi))
+    response = client.post(path, data={"csrf_token": csrf_token(client, path), "versions": [version], "model": "acsi",
+                                       "method": "pls", "bootstrap": "0", "seed": "1",
+                                       "submitted_from": "2001-01-01", "submitted_to": "2001-02-01"})
+    detail = client.get(response.headers["Location"] + "?lang=en").get_data(as_text=True)
+    assert "The run failed" in detail and 'role="alert"' in detail
+    assert "no complete responses match the chosen versions and period" in detail
+    assert client.get(response.headers["Location"].replace("/runs/", "/runs/", 1) + "/dashboard").status_code == 404
+
+
+def test_queued_run_refreshes_and_can_be_cancelled(app, client, login_as, demo) -> None:
+    login_as("analyst")
+    with app.app_context():
+        session = get_session()
+        run = create_run(session, AnalysisParameters(version_ids=(1,)))
+        running = create_run(session, AnalysisParameters(version_ids=(1,), segment_dimensions=("region",)))
+        running.status, running.progress, running.stage = "running", 0.4, "segment region=east"
+        session.commit()
+        queued_id, running_id = run.id, running.id
+    detail = client.get(f"/reports/runs/{queued_id}?lang=en").get_data(as_text=True)
+    assert '<meta http-equiv="refresh"' in detail and "Cancel this run" in detail and "0% done" in detail
+    assert client.post(f"/reports/runs/{queued_id}/cancel").status_code == 400  # no CSRF token
+    token = csrf_token(client, f"/reports/runs/{queued_id}")
+    response = client.post(f"/reports/runs/{queued_id}/cancel?lang=en", data={"csrf_token": token})
+    assert response.status_code == 302
+    after = client.get(f"/reports/runs/{queued_id}?lang=en").get_data(as_text=True)
+    assert "Cancelled" in after and 'http-equiv="refresh"' not in after and f"Run {queued_id} was cancelled." in after
+    page = client.get(f"/reports/runs/{running_id}?lang=zh_CN").get_data(as_text=True)
+    assert 'value="40"' in page and "40% 已完成" in page and "细分群体 region: east" in page
+    client.post(f"/reports/runs/{running_id}/cancel", data={"csrf_token": token})
+    with app.app_context():
+        assert get_session().get(AnalysisRun, running_id).cancel_requested
+    assert client.get("/reports/runs/999").status_code == 404
+
+
+def test_exports_download_the_standalone_report(client, login_as, demo) -> None:
+    login_as("viewer")
+    dashboard = client.get(f"/reports/runs/{demo[0]}/dashboard?lang=en").get_data(as_text=True)
+    assert f"/reports/runs/{demo[0]}/report.html?lang=en" in dashboard
+    response = client.get(f"/reports/runs/{demo[0]}/report.html?lang=en")
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert "attachment" in response.headers["Content-Disposition"]
+    html = response.get_data(as_text=True)
+    assert "<script src=" not in html and "Plotly.newPlot" in html  # works offline
+    pdf = client.get(f"/reports/runs/{demo[0]}/report.pdf?lang=zh_CN")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    script = client.get("/reports/plotly.min.js")
+    assert script.status_code == 200 and script.mimetype == "text/javascript" and b"plotly" in script.data[:2000]
+    script.close()
+    assert client.get("/reports/runs/999/dashboard").status_code == 404
+    assert client.get("/reports/questionnaires/999/latest").status_code == 404
+
+
+def test_pages_are_accessible_markup(client, login_as, demo) -> None:
+    """Tables have scoped headers, every input a label, progress a text equivalent."""
+    login_as("analyst")
+    for url in ["/reports/runs", f"/reports/runs/{demo[0]}/dashboard", "/reports/runs/new?questionnaire=1"]:
+        html = client.get(url).get_data(as_text=True)
+        assert '<th>' not in html, url
+        for input_id in re.findall(r'<input[^>]*id="([^"]+)"[^>]*type="(?:checkbox|radio|number|date)"', html):
+            assert f'for="{input_id}"' in html, (url, input_id)
+    runs = client.get("/reports/runs?lang=en").get_data(as_text=True)
+    assert re.search(r'<progress[^>]*aria-describedby="progress-text-\d+"', runs)
+
+
+def test_small_segments_are_suppressed_with_a_note(app, client, login_as, demo) -> None:
+    """A run over the last few days has segments of a dozen answers: shown as suppressed."""
+    login_as("viewer")
+    with app.app_context():
+        session = get_session()
+        acsi = session.scalar(select(QuestionnaireVersion.id).where(
+            QuestionnaireVersion.questionnaire_id == _questionnaire_id(app, "ACSI")))
+        run = create_run(session, AnalysisParameters(
+            version_ids=(acsi,), segment_dimensions=("region", "tier"),
+            submitted_from=datetime.now(UTC) - timedelta(days=3)))
+        session.commit()
+        execute_run(session, run.id)
+        assert session.get(AnalysisRun, run.id).status == "succeeded"
+    english = client.get(f"/reports/runs/{run.id}/dashboard?lang=en").get_data(as_text=True)
+    assert "Fewer than 30 answers: not shown." in english and 'class="flag flag-suppressed"' in english
+    chinese = client.get(f"/reports/runs/{run.id}/dashboard?lang=zh_CN").get_data(as_text=True)
+    assert "回答少于 30 份：不显示。" in chinese and "已隐藏" in chinese

@@ -1,13 +1,9 @@
 """Pure document edits of the draft editor, and the Chinese fragment for the designer pages."""
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from babel.messages.pofile import read_po
 
 from survey.design import editing
 from survey.questionnaire.document import DocumentError, Page, Question, Questionnaire, Texts
@@ -61,17 +57,3 @@ def test_questions_are_put_moved_between_pages_and_deleted() -> None:
     with pytest.raises(DocumentError):
         editing.put_question(document, 0, Question("d", "text", T))
 
-
-def test_every_designer_message_has_a_chinese_translation(tmp_path) -> None:
-    pot = tmp_path / "design.pot"
-    subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "_l",
-         "-o", str(pot), "--omit-header", "."],
-        cwd=ROOT, check=True, capture_output=True)
-    with pot.open("rb") as handle:
-        wanted = {m.id for m in read_po(handle) if m.id and any(
-            path.startswith(("survey/design/views", "survey/design/forms", "templates/design/"))
-            for path, _line in m.locations)}
-    fragment = json.loads((ROOT / "translations/fragments/design.json").read_text("utf-8"))
-    assert sorted(wanted - set(fragment)) == []
-    assert all(value.strip() for value in fragment.values())

@@ -55,11 +55,18 @@ system-packages:
 	fi
 
 # TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/xinsheng_test runs the suite on PostgreSQL.
+PYTEST_ARGS ?= -n auto
 test: install-test system-packages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Each benchmark is also one command of its own; see bench/RESULTS.md.
 bench: install-test
 	$(BIN)/python bench/answer_storage.py
+	$(BIN)/python bench/export_responses.py
+	$(BIN)/python bench/acsi/bench_pls.py
+	$(BIN)/python bench/acsi/bench_cbsem.py
+	$(BIN)/python bench/acsi/bench_segments.py
+	$(BIN)/python bench/dashboard.py
 
 clean:
 	rm -rf $(VENV) instance translations/*/LC_MESSAGES/*.mo

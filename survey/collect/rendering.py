@@ -41,17 +41,6 @@ def choose_locale(hint: str | None) -> str:
     return normalise_locale(str(get_locale())) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def document_of(version: QuestionnaireVersion) -> doc.Questionnaire:
-    """The document of a version; published (immutable) versions are built once per app."""
-    if version.state != "published":
-        return version_document(version)
-    cache = current_app.extensions.setdefault("collect_documents", {})
-    key = (version.id, version.public_token)
-    if key not in cache:
-        if len(cache) > 256:
-            cache.clear()
-        cache[key] = version_document(version)
-    return cache[key]
 
 
 def _render(template: str, locale: str, **context) -> str:
@@ -71,7 +60,7 @@ def render_message(kind: MessageKind, locale: str, status: int, *,
 def render_welcome(version: QuestionnaireVersion, locale: str, *, continuing: bool,
                    retry: bool = False, status: int = 200):
     """The first page of a link: title, description and a Start (or Continue) button."""
-    document = document_of(version)
+    document = version_document(version)
     return _render("collect/welcome.html", locale, title=document.title.get(locale),
                    description=Markup(sanitize_html(document.description.get(locale))),
                    continuing=continuing, retry=retry), status

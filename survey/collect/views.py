@@ -19,12 +19,13 @@ from models import QuestionnaireVersion, Response
 from survey.auth.roles import public
 from survey.collect.forms import build_page_form, form_data, merge_page_answers
 from survey.collect.rendering import (
-    choose_locale, document_of, render_message, render_survey_page, render_welcome,
+    choose_locale, render_message, render_survey_page, render_welcome,
 )
 
 __all__ = ["bp", "render_survey_page"]
 from survey.db import get_session
 from survey.services import collection as service
+from survey.services.questionnaires import version_document
 from survey.services.complaint_cases import FollowUpRules, open_followup_tasks
 
 bp = Blueprint("collect", __name__, url_prefix="/s")
@@ -141,7 +142,7 @@ def resume(resume_token: str):
         return render_message("already_submitted", locale, 200, version=version)
     if not service.is_open(version):
         return render_message("closed", locale, 410, version=version)
-    return redirect(_page_url(response, _resume_target(document_of(version), response)))
+    return redirect(_page_url(response, _resume_target(version_document(version), response)))
 
 
 @bp.route("/r/<resume_token>/done")
@@ -173,7 +174,7 @@ def page(resume_token: str, page_index: int):
         state = service.invitation_state(db, response.invitation)
         if state in ("closed", "expired"):
             return render_message(state, locale, 410, version=version)
-    document = document_of(version)
+    document = version_document(version)
     if page_index >= len(document.pages) or page_index > response.last_page or \
             not service.page_is_shown(document.pages[page_index], response.answers):
         return redirect(_page_url(response, _resume_target(document, response)))

@@ -36,5 +36,5 @@ def seed() -> None:
         click.echo("Demo questionnaires already exist; nothing to do.")
         return
     click.echo(f"Seeded {summary.questionnaires} demo questionnaires with {summary.responses:,} responses.")
-    for run_id in seed_demo_analysis(session):
+    for run_id in seed_demo_analysis(session, history=True, bootstrap=200):
         click.echo(f"Demo analysis run {run_id} finished.")

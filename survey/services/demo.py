@@ -156,19 +156,27 @@ def seed_demo(session: Session, *, seed: int = 2026) -> DemoSummary | None:
     return DemoSummary(questionnaires=3, responses=total)
 
 
-def seed_demo_analysis(session: Session) -> list[int]:
-    """Run the analysis of each demo questionnaire once (segments: region and tier), here and
-    now, so the first visit finds completed runs. Returns the run ids."""
+def seed_demo_analysis(session: Session, *, history: bool = False, bootstrap: int = 0) -> list[int]:
+    """Run the analysis of each demo questionnaire (segments: region and tier) here and now, so
+    the first visit finds completed runs; returns the run ids in creation order.
+
+    ``history=True`` first runs on the responses older than 90 days, then on all of them, so the
+    dashboard shows a change against a previous run; ``bootstrap`` resamples give the index
+    cards confidence intervals (``make run`` uses both)."""
     from survey.services.analysis_pipeline import AnalysisParameters
     from survey.services.analysis_runs import create_run, execute_run
 
     run_ids = []
+    periods = (datetime.now(UTC) - timedelta(days=90), None) if history else (None,)
     demo = session.scalars(select(Questionnaire).where(Questionnaire.title_en.startswith(DEMO_TITLE_EN))
                            .order_by(Questionnaire.id)).all()
     for questionnaire in demo:
         version_ids = tuple(v.id for v in questionnaire.versions if v.state == "published")
-        run = create_run(session, AnalysisParameters(version_ids=version_ids, segment_dimensions=("region", "tier")))
-        session.commit()
-        execute_run(session, run.id)
-        run_ids.append(run.id)
+        for submitted_to in periods:
+            run = create_run(session, AnalysisParameters(
+                version_ids=version_ids, segment_dimensions=("region", "tier"), bootstrap=bootstrap, seed=7,
+                submitted_to=submitted_to))
+            session.commit()
+            execute_run(session, run.id)
+            run_ids.append(run.id)
     return run_ids

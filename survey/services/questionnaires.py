@@ -7,7 +7,9 @@ analysis). A published version is immutable: edits go to a new draft version.
 from __future__ import annotations
 
 import secrets
+from collections import OrderedDict
 from datetime import UTC, datetime
+from threading import Lock
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -98,8 +100,33 @@ def _binding(row: Question | MatrixRow) -> doc.Binding | None:
     return doc.Binding(row.binding_model, row.binding_construct, row.binding_indicator)
 
 
+# Published versions never change, so their documents are cached per process (keyed by id and
+# the random public token, which no other version shares). Building one costs a query per
+# question; the submission paths need it on every request.
+_PUBLISHED_CACHE: OrderedDict[tuple[int, str], doc.Questionnaire] = OrderedDict()
+_PUBLISHED_CACHE_SIZE = 256
+_PUBLISHED_LOCK = Lock()
+
+
 def version_document(version: QuestionnaireVersion) -> doc.Questionnaire:
-    """The document a version holds."""
+    """The document a version holds (cached for published versions)."""
+    if version.state != "published" or not version.public_token:
+        return _build_document(version)
+    key = (version.id, version.public_token)
+    with _PUBLISHED_LOCK:
+        cached = _PUBLISHED_CACHE.get(key)
+        if cached is not None:
+            _PUBLISHED_CACHE.move_to_end(key)
+            return cached
+    document = _build_document(version)
+    with _PUBLISHED_LOCK:
+        _PUBLISHED_CACHE[key] = document
+        while len(_PUBLISHED_CACHE) > _PUBLISHED_CACHE_SIZE:
+            _PUBLISHED_CACHE.popitem(last=False)
+    return document
+
+
+def _build_document(version: QuestionnaireVersion) -> doc.Questionnaire:
     pages = []
     for page in version.pages:
         questions = tuple(

@@ -17,5 +17,5 @@ def test_seed_prints_the_admin_once_and_is_idempotent(runner, session, client) -
     assert "Seeded 3 demo questionnaires" in first.output and "nothing to do" in second.output
     assert session.scalar(select(func.count()).select_from(User)) == 1
     runs = session.scalars(select(AnalysisRun)).all()
-    assert len(runs) == 3 and {r.status for r in runs} == {"succeeded"}
+    assert len(runs) == 6 and {r.status for r in runs} == {"succeeded"}
     assert login(client, "admin@example.com", password).status_code == 302

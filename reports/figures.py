@@ -38,9 +38,24 @@ KANO_COLOURS = {"A": "#2e7d32", "O": "#1565c0", "M": "#c62828", "I": "#9e9e9e", 
 HEIGHT = 380
 
 
+# A small white template given at construction: plotly otherwise applies its large default
+# template to every new figure and validates it, which was most of a dashboard's server time.
+LIGHT_TEMPLATE = go.layout.Template(layout={
+    "paper_bgcolor": "white", "plot_bgcolor": "white",
+    "colorway": ["#636efa", "#EF553B", "#00cc96", "#ab63fa", "#FFA15A", "#19d3f3", "#FF6692",
+                 "#B6E880", "#FF97FF", "#FECB52"],
+    "xaxis": {"gridcolor": "#EBF0F8", "zerolinecolor": "#EBF0F8", "linecolor": "#EBF0F8"},
+    "yaxis": {"gridcolor": "#EBF0F8", "zerolinecolor": "#EBF0F8", "linecolor": "#EBF0F8"},
+})
+
+
+def _figure(*traces: go.BaseTraceType) -> go.Figure:
+    return go.Figure(data=list(traces), layout={"template": LIGHT_TEMPLATE})
+
+
 def _layout(fig: go.Figure, title: str, height: int = HEIGHT) -> go.Figure:
     fig.update_layout(title={"text": title, "x": 0.01}, height=height, font={"family": FONT, "size": 12},
-                      margin={"l": 60, "r": 20, "t": 80, "b": 50}, template="plotly_white", showlegend=True,
+                      margin={"l": 60, "r": 20, "t": 80, "b": 50}, showlegend=True,
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0})
     return fig
 
@@ -60,7 +75,7 @@ def segment_figure(comparison: SegmentComparison, locale: str) -> go.Figure:
     names = [text["all_respondents"]] + [row.segment for row in shown]
     estimates = [comparison.overall] + [row.estimate for row in shown]
     symbols = ["diamond"] + ["circle-open" if row.estimate.reliability == "unreliable" else "circle" for row in shown]
-    fig = go.Figure(go.Scatter(
+    fig = _figure(go.Scatter(
         x=[e.value for e in estimates], y=names, mode="markers", name=text[f"card_{comparison.metric}"],
         marker={"symbol": symbols, "size": 10}, error_x=_errors(estimates),
         customdata=[[e.n, e.reliability] for e in estimates],
@@ -76,7 +91,7 @@ def segment_figure(comparison: SegmentComparison, locale: str) -> go.Figure:
 def trend_figure(series: tuple[TrendSeries, ...], locale: str) -> go.Figure:
     """One line (markers + CI bars) per metric across runs, oldest first."""
     text = labels(locale)
-    fig = go.Figure()
+    fig = _figure()
     for line in series:
         fig.add_trace(go.Scatter(x=[p.run_label for p in line.points], y=[p.estimate.value for p in line.points],
                                  mode="lines+markers", name=text[f"card_{line.metric}"],
@@ -90,7 +105,7 @@ def ipma_figure(points: tuple[IpmaPoint, ...], locale: str, *, target: str = "sa
     """Importance–performance map; dashed lines at the mean importance and mean performance."""
     text = labels(locale)
     names = [construct_label(p.construct, locale) for p in points]
-    fig = go.Figure(go.Scatter(x=[p.importance for p in points], y=[p.performance for p in points],
+    fig = _figure(go.Scatter(x=[p.importance for p in points], y=[p.performance for p in points],
                                mode="markers+text", text=names, textposition="top center",
                                marker={"size": 14}, name=construct_label(target, locale)))
     if points:
@@ -104,7 +119,7 @@ def ipma_figure(points: tuple[IpmaPoint, ...], locale: str, *, target: str = "sa
 def kano_better_worse_figure(points: tuple[KanoPoint, ...], locale: str) -> go.Figure:
     """|Worse| (x) × Better (y) per attribute, coloured by category, quadrant lines at 0.5."""
     text = labels(locale)
-    fig = go.Figure()
+    fig = _figure()
     for category in KANO_ORDER:
         members = [p for p in points if p.category == category and p.better is not None and p.worse is not None]
         if members:
@@ -122,7 +137,7 @@ def kano_better_worse_figure(points: tuple[KanoPoint, ...], locale: str) -> go.F
 def kano_category_figure(points: tuple[KanoPoint, ...], locale: str) -> go.Figure:
     """Stacked horizontal bars: the share of each Kano category per attribute."""
     text = labels(locale)
-    fig = go.Figure()
+    fig = _figure()
     for category in KANO_ORDER:
         fig.add_trace(go.Bar(y=[p.attribute for p in points], x=[p.shares.get(category, 0.0) for p in points],
                              orientation="h", name=text[f"kano_{category}"],
@@ -153,7 +168,7 @@ def path_figure(model: PathModel, locale: str) -> go.Figure:
     """Path diagram: construct nodes (R² in the hover/label), arrows annotated with coefficients."""
     text = labels(locale)
     position = _positions(model.constructs)
-    fig = go.Figure()
+    fig = _figure()
     for edge in model.edges:
         (x0, y0), (x1, y1) = position[edge.source], position[edge.target]
         fig.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", showarrow=True,
@@ -184,7 +199,7 @@ def path_figure(model: PathModel, locale: str) -> go.Figure:
 def complaint_figure(panel: ComplaintPanel, locale: str) -> go.Figure:
     """Bars with CI error bars: complaint rates, then the purchase-change shares."""
     text = labels(locale)
-    fig = go.Figure()
+    fig = _figure()
     for name, rows in ((text["complaints"], panel.rates), (text["purchase_change_title"], panel.purchase_change)):
         if rows:
             fig.add_trace(go.Bar(x=[text[key] for key, _ in rows], y=[e.value for _, e in rows], name=name,

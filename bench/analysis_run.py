@@ -24,7 +24,6 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from acsi.synthetic import simulate_acsi  # noqa: E402
@@ -35,24 +34,15 @@ from survey.questionnaire.templates import acsi_standard  # noqa: E402
 from survey.services.analysis_pipeline import AnalysisParameters  # noqa: E402
 from survey.services.analysis_runs import create_run, execute_run  # noqa: E402
 from survey.services.questionnaires import create_questionnaire, publish  # noqa: E402
+from bench_support import ensure_postgresql_database, peak_rss_mb  # noqa: E402
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/xinsheng_bench_analysis"
 
 
-def peak_rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def prepare(url: str, n: int, segments: int) -> int:
-    parsed = make_url(url)
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-    admin.dispose()
+    ensure_postgresql_database(url, fresh=True)
     engine = create_engine(url)
     Base.metadata.create_all(engine)
     with Session(engine) as session:

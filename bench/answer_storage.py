@@ -16,7 +16,6 @@ import argparse
 import io
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -27,12 +26,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
 from models import Base  # noqa: E402
 from survey.db import make_engine  # noqa: E402
 from survey.services.response_matrix import load_numeric_answers  # noqa: E402
+from bench_support import ensure_postgresql_database, peak_rss_mb  # noqa: E402
 
 ITEMS = [f"ITEM{i:02d}" for i in range(1, 16)]
 OUT = ROOT / "bench" / "out"
@@ -52,16 +51,8 @@ def answers_matrix(n: int) -> np.ndarray:
 def prepare(kind: str, n: int) -> None:
     """Create the database with N responses in both layouts (skipped when already there)."""
     url = database_url(kind)
-    if kind == "postgresql":
-        parsed = make_url(url)
-        admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": parsed.database})
-            if not exists:
-                connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-        admin.dispose()
-    else:
-        OUT.mkdir(parents=True, exist_ok=True)
+    ensure_postgresql_database(url, fresh=False)
+    OUT.mkdir(parents=True, exist_ok=True)
     engine = make_engine(url)
     with engine.connect() as connection:
         try:
@@ -153,13 +144,6 @@ def load_eav(engine, n_items: int):
     return pd.DataFrame(matrix, index=ids, columns=ITEMS)
 
 
-def peak_rss_mb() -> float:
-    """This process's peak resident set (VmHWM). Unlike ru_maxrss it is not inherited from the
-    parent across exec, so each child reports its own peak."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def child(kind: str, layout: str) -> None:

@@ -27,8 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, event, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import event  # noqa: E402
 
 from models import AnalysisResult, AnalysisRun, Base  # noqa: E402
 from survey.app import create_app  # noqa: E402
@@ -36,6 +35,7 @@ from survey.db import get_session  # noqa: E402
 from survey.services.accounts import create_user  # noqa: E402
 from survey.services.analysis_runs import run_results  # noqa: E402
 from survey.services.demo import seed_demo, seed_demo_analysis  # noqa: E402
+from bench_support import ensure_postgresql_database  # noqa: E402
 
 PASSWORD = "bench password not secret"
 TARGET_MS = 300.0
@@ -98,15 +98,6 @@ def _login(client, email: str) -> None:
     assert response.status_code == 302, "login failed"
 
 
-def _fresh_database(url: str) -> None:
-    if not url.startswith("postgresql"):
-        return
-    parsed = make_url(url)
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-    admin.dispose()
 
 
 def main() -> None:
@@ -119,7 +110,7 @@ def main() -> None:
 
     folder = Path(tempfile.mkdtemp(prefix="xinsheng-bench-dashboard-"))
     url = args.database_url or f"sqlite:///{folder / 'bench.sqlite3'}"
-    _fresh_database(url)
+    ensure_postgresql_database(url, fresh=True)
     app = create_app({"ENVIRON": {"XINSHENG_ENV": "testing", "XINSHENG_INSTANCE": str(folder)},
                       "SQLALCHEMY_DATABASE_URL": url, "JOB_QUEUE_URL": "memory://", "JOB_QUEUE_IMMEDIATE": True})
     if "reports" not in app.blueprints:

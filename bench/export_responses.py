@@ -36,7 +36,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from answer_storage import peak_rss_mb  # noqa: E402  (VmHWM reader shared with the storage bench)
+from bench_support import peak_rss_mb  # noqa: E402
 from models import Base  # noqa: E402
 from survey.db import make_engine  # noqa: E402
 from survey.questionnaire import document as doc  # noqa: E402

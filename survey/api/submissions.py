@@ -1,7 +1,7 @@
 """Complete responses submitted through the API (call centre, CRM), checked like the web form.
 
-The answers are fed page by page, as form data, through the same page forms the respondent pages
-use (``survey.collect.forms.build_page_form``), so the rules are the same: required answers,
+The answers are checked page by page with the function the respondent page forms use
+(:func:`survey.collect.page_check.check_page`), so the rules are the same: required answers,
 choice codes, number bounds, text length, dates, ``validation`` rules, and ``show_if`` — answers
 to questions the respondent would not have been shown are dropped, as on the web.
 
@@ -21,16 +21,16 @@ from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from werkzeug.datastructures import MultiDict
 
-from models import ComplaintCase, Questionnaire, QuestionnaireVersion, Response
+from models import ComplaintCase, QuestionnaireVersion, Response
 from models.followup import FollowUpTask
 from survey.collect.fields import display_value
-from survey.collect.forms import build_page_form, merge_page_answers
+from survey.collect.forms import merge_page_answers
+from survey.collect.page_check import check_page
 from survey.questionnaire.document import Questionnaire as Document
 from survey.services import collection
 from survey.services.complaint_cases import FollowUpRules, open_followup_tasks
-from survey.services.questionnaires import version_document
+from survey.services.questionnaires import current_published
 
 KEY_PREFIX = "api:"
 Outcome = Literal["created", "repeat", "conflict", "invalid", "not_found"]
@@ -46,10 +46,10 @@ class Submission:
     errors: dict[str, list[str]] = field(default_factory=dict)
     message: str = ""
     followup_task_id: int | None = None
+    version_number: int | None = None
 
 
-def check_answers(document: Document, answers: Mapping[str, Any], *, seed: str
-                  ) -> tuple[dict[str, object], dict[str, list[str]], int]:
+def check_answers(document: Document, answers: Mapping[str, Any]) -> tuple[dict[str, object], dict[str, list[str]], int]:
     """Validate ``answers`` page by page with the web page forms (messages in English).
 
     Returns the answers as stored (typed; hidden questions dropped), errors per question code,
@@ -63,21 +63,13 @@ def check_answers(document: Document, answers: Mapping[str, Any], *, seed: str
     last = 0
     with force_locale("en"):
         while index is not None:
-            form_class = build_page_form(document, index, locale="en", seed=seed)
-            formdata: MultiDict[str, str] = MultiDict()
-            for question in document.pages[index].questions:
-                for variable in question.variables():
-                    value = display_value(answers.get(variable.code))
-                    if isinstance(value, list):
-                        for item in value:
-                            formdata.add(variable.code, item)
-                    elif value is not None:
-                        formdata.add(variable.code, value)
-            form = form_class(formdata=formdata, meta={"csrf": False}, prior_answers=merged)
-            form.validate()
-            for code, messages in form.question_errors.items():
-                errors[code] = [str(m) for m in messages]
-            merged = merge_page_answers(merged, form.page_variables, form.answers)
+            page = document.pages[index]
+            raw = {variable.code: display_value(answers.get(variable.code))
+                   for question in page.questions for variable in question.variables()}
+            checked = check_page(page, raw, merged, locale="en")
+            for code, messages in checked.errors.items():
+                errors[code] = list(messages)
+            merged = merge_page_answers(merged, tuple(raw), checked.answers)
             last = index
             index = collection.next_page(document, merged, index)
     return merged, errors, last
@@ -119,6 +111,10 @@ def _same(response: Response, answers: Mapping[str, object], payload: Mapping[st
             and all(response.segment.get(k) == v for k, v in segment.items()))
 
 
+def _existing_response(session: Session, key: str) -> Response | None:
+    return session.scalars(select(Response).where(Response.idempotency_key == key)).first()
+
+
 def submit_response(session: Session, questionnaire_id: int, payload: object, *,
                     rules: FollowUpRules) -> Submission:
     """Check and store one complete response (committed on success); see the module docstring."""
@@ -126,13 +122,12 @@ def submit_response(session: Session, questionnaire_id: int, payload: object, *,
     if shape_errors:
         return Submission("invalid", errors=shape_errors, message="the request body is not valid")
     assert isinstance(payload, dict)
-    questionnaire = session.get(Questionnaire, questionnaire_id)
-    version = collection.current_version(session, questionnaire_id) if questionnaire else None
-    if version is None or questionnaire.status != "active":  # type: ignore[union-attr]
+    version = current_published(session, questionnaire_id)
+    if version is None:
         return Submission("not_found", message=f"questionnaire {questionnaire_id} has no published version")
     key = KEY_PREFIX + payload["client_id"].strip()
-    document = version_document(version)
-    answers, answer_errors, last_page = check_answers(document, payload["answers"], seed=key)
+    document = version.document
+    answers, answer_errors, last_page = check_answers(document, payload["answers"])
     errors = {f"answers.{code}": messages for code, messages in answer_errors.items()}
 
     case_id = None
@@ -149,9 +144,13 @@ def submit_response(session: Session, questionnaire_id: int, payload: object, *,
         elif case_id is None:
             case_id = invitation.complaint_case_id
 
-    existing = session.scalars(select(Response).where(Response.idempotency_key == key)).first()
-    if existing is not None:
-        return _repeat(session, existing, answers, errors, payload, case_id, questionnaire_id)
+    if errors or invitation is not None:
+        # A repeat is judged before the errors and the invitation's state (which the first
+        # submission changed); new submissions skip this query and let the key's unique
+        # constraint catch repeats on insert.
+        existing = _existing_response(session, key)
+        if existing is not None:
+            return _repeat(session, existing, answers, errors, payload, case_id, questionnaire_id)
     if errors:
         return Submission("invalid", errors=errors, message="the response is not valid")
     if invitation is not None and collection.invitation_state(session, invitation) != "open":
@@ -178,12 +177,13 @@ def submit_response(session: Session, questionnaire_id: int, payload: object, *,
         task = open_followup_tasks(session, response, rules, now=now)
         session.commit()
     except IntegrityError:
-        session.rollback()  # a concurrent request with the same client_id (or invitation) won
-        existing = session.scalars(select(Response).where(Response.idempotency_key == key)).first()
+        session.rollback()  # an earlier or concurrent request with this client_id (or invitation)
+        existing = _existing_response(session, key)
         if existing is None:
             return Submission("conflict", message="the invitation already has a response")
         return _repeat(session, existing, answers, errors, payload, case_id, questionnaire_id)
-    return Submission("created", response, followup_task_id=task.id if task else None)
+    return Submission("created", response, followup_task_id=task.id if task else None,
+                      version_number=version.number)
 
 
 def _repeat(session: Session, existing: Response, answers: Mapping[str, object],
@@ -193,6 +193,8 @@ def _repeat(session: Session, existing: Response, answers: Mapping[str, object],
         QuestionnaireVersion.questionnaire_id == questionnaire_id)))
     if not errors and _same(existing, answers, payload, case_id, version_ids):
         task_id = session.scalars(select(FollowUpTask.id).where(FollowUpTask.response_id == existing.id)).first()
-        return Submission("repeat", existing, followup_task_id=task_id)
+        return Submission("repeat", existing, followup_task_id=task_id,
+                          version_number=session.scalar(select(QuestionnaireVersion.number).where(
+                              QuestionnaireVersion.id == existing.version_id)))
     return Submission("conflict", existing, message=(
         f"client_id {payload['client_id']!r} was already used for a different response"))

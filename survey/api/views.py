@@ -20,7 +20,7 @@ from survey.api.openapi import openapi_document
 from survey.api.submissions import submit_response
 from survey.auth.roles import public
 from survey.db import get_session
-from survey.services.api_tokens import allows, verify_token
+from survey.services.api_tokens import allows, authenticate
 from survey.services.complaint_cases import ComplaintError, FollowUpRules, import_case_records
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -39,11 +39,11 @@ def token_required(scope: str) -> Callable[[Callable[..., Any]], Callable[..., A
             header = request.headers.get("Authorization", "")
             scheme, _, secret = header.partition(" ")
             session = get_session()
-            token = verify_token(session, secret.strip()) if scheme.lower() == "bearer" else None
+            token = authenticate(session, secret.strip()) if scheme.lower() == "bearer" else None
             if token is None:
                 body, status = error(401, "a valid API token is required: Authorization: Bearer <token>")
                 return body, status, {"WWW-Authenticate": 'Bearer realm="xinsheng"'}
-            if token in session.dirty:
+            if session.dirty:
                 session.commit()  # last_used_at moved on
             if not allows(token, scope):
                 return error(403, f"the token's role {token.role!r} does not allow {scope}")
@@ -85,9 +85,8 @@ def submit(questionnaire_id: int):
         return error(409, result.message, **extra)
     response = result.response
     assert response is not None
-    version = get_session().get(QuestionnaireVersion, response.version_id)
     return {"id": response.id, "client_id": body["client_id"].strip(), "status": response.status,
-            "version": version.number if version else None,
+            "version": result.version_number,
             "complaint_case_id": response.complaint_case_id,
             "followup_task_id": result.followup_task_id}, 201 if result.outcome == "created" else 200
 

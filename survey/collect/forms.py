@@ -11,10 +11,9 @@ the field name). Validation is done by the form as a whole, because whether a qu
         form.answers        # {variable: value} of the shown, answered questions
         form.page_variables # every variable of the page (hidden ones are removed when saving)
 
-Shown questions are checked for: required answers, valid choice codes and numbers, multiple
-choice min/max, "other, please specify", text length, ISO dates and the question's
-``validation`` rule (message ``validation_message``). Hidden questions are neither required nor
-stored. Errors per question are in ``form.question_errors`` (question code -> messages).
+The rules live in :func:`survey.collect.page_check.check_page`, which the API uses too; the form
+adds the CSRF check and puts each question's messages on its first field. Errors per question
+are in ``form.question_errors`` (question code -> messages).
 """
 from __future__ import annotations
 
@@ -22,15 +21,13 @@ import random
 from collections.abc import Mapping
 
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectMultipleField, StringField, TextAreaField
 
-from survey.collect.fields import AnswerError, display_value, parse_variable
-from survey.questionnaire.document import (
-    OTHER_CODE, Choice, MultipleChoiceSettings, Page, Question, Questionnaire,
-)
-from survey.services.collection import rule_holds, shown_questions
+from survey.collect.fields import display_value
+from survey.collect.page_check import check_page, known_answers, parse_page
+from survey.questionnaire.document import OTHER_CODE, Choice, Page, Question, Questionnaire
+from survey.services.collection import shown_questions
 
 SUBMISSION_FIELD = "xs_submission"
 
@@ -46,41 +43,6 @@ def ordered_choices(question: Question, seed: str) -> tuple[Choice, ...]:
             getattr(question.settings, "other", False):
         choices.append(variable.choices[-1])
     return tuple(choices)
-
-
-def _required_message(question: Question):
-    if question.type == "matrix":
-        return _l("Please answer every row.")
-    if question.type == "kano":
-        return _l("Please answer each part of this question.")
-    return _l("This question needs an answer.")
-
-
-def _check_question(question: Question, values: dict[str, object], answers: Mapping[str, object],
-                    locale: str) -> list[str]:
-    """Messages for one shown question whose variables parsed into ``values``."""
-    variables = question.variables()
-    main = [v for v in variables if v.code != f"{question.code}_other"]
-    missing = [v for v in main if values.get(v.code) is None]
-    if question.required and missing:
-        return [str(_required_message(question))]
-    settings = question.settings
-    first = values.get(variables[0].code) if variables else None
-    if isinstance(settings, MultipleChoiceSettings) and first is not None:
-        count = len(first)  # type: ignore[arg-type]
-        if settings.min_selected and count < settings.min_selected:
-            return [str(_l("Choose at least %(count)s options.", count=settings.min_selected))]
-        if settings.max_selected is not None and count > settings.max_selected:
-            return [str(_l("Choose at most %(count)s options.", count=settings.max_selected))]
-    if getattr(settings, "other", False):
-        chosen = first if isinstance(first, list) else [first]
-        if OTHER_CODE in chosen and values.get(f"{question.code}_other") is None:
-            return [str(_l("Please specify your other answer."))]
-    if question.validation and first is not None and \
-            not rule_holds(question.validation, answers, current=first):
-        message = question.validation_message.get(locale)
-        return [message or str(_l("This answer is not valid."))]
-    return []
 
 
 class SurveyPageForm(FlaskForm):
@@ -105,25 +67,14 @@ class SurveyPageForm(FlaskForm):
     def page_variables(self) -> tuple[str, ...]:
         return tuple(v.code for q in self.page.questions for v in q.variables())
 
-    def _parse(self) -> tuple[dict[str, object], dict[str, list[str]]]:
-        values: dict[str, object] = {}
-        errors: dict[str, list[str]] = {}
-        for question in self.page.questions:
-            for variable in question.variables():
-                try:
-                    values[variable.code] = parse_variable(
-                        question, variable, self[variable.code].data)
-                except AnswerError as error:
-                    values[variable.code] = None
-                    errors.setdefault(question.code, []).append(str(error))
-        return values, errors
+    def raw_values(self) -> dict[str, object]:
+        """What was posted (or given as ``data``) for each variable of the page."""
+        return {v.code: self[v.code].data for q in self.page.questions for v in q.variables()}
 
     def current_answers(self) -> dict[str, object]:
         """Earlier answers plus what parses on this page (for the show-if of this page)."""
-        values, _errors = self._parse()
-        merged = {k: v for k, v in self.prior_answers.items() if k not in values}
-        merged.update({k: v for k, v in values.items() if v is not None})
-        return merged
+        values, _errors = parse_page(self.page, self.raw_values())
+        return known_answers(self.prior_answers, values)
 
     def shown(self) -> tuple[Question, ...]:
         """The questions shown, given the earlier answers and the data in the form now."""
@@ -160,30 +111,14 @@ class SurveyPageForm(FlaskForm):
 
     def _validate_page(self, extra_validators) -> bool:
         valid = super().validate(extra_validators)
-        values, parse_errors = self._parse()
-        known = self.current_answers()
-        self.question_errors = {}
-        self.answers = {}
-        for question in shown_questions(self.page, known):
-            messages = parse_errors.get(question.code) or \
-                _check_question(question, values, known, self.locale)
-            if messages:
-                self.question_errors[question.code] = messages
-                continue
-            for variable in question.variables():
-                value = values.get(variable.code)
-                if variable.code == f"{question.code}_other" and OTHER_CODE not in (
-                        values.get(question.code) or ()):
-                    value = None  # "please specify" only counts when "other" is chosen
-                if value is not None:
-                    self.answers[variable.code] = value
+        checked = check_page(self.page, self.raw_values(), self.prior_answers, locale=self.locale)
+        self.question_errors = checked.errors
+        self.answers = checked.answers
         for question in self.page.questions:
-            errors = self.question_errors.get(question.code)
-            if errors:
-                first = question.variables()[0].code if question.variables() else None
-                if first is not None:
-                    self[first].errors = list(errors)
-        return valid and not self.question_errors
+            errors = checked.errors.get(question.code)
+            if errors and question.variables():
+                self[question.variables()[0].code].errors = list(errors)
+        return valid and checked.ok
 
 
 def _field_for(question: Question, variable_code: str, kind: str, label: str):

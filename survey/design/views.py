@@ -26,7 +26,7 @@ from survey.design.forms import (
     MoveToPageForm, PageForm, QuestionForm, SearchForm, TemplateForm, question_type_labels,
 )
 from survey.questionnaire.document import (
-    QUESTION_TYPES, DocumentError, Page, Question, Questionnaire as Document, Texts,
+    QUESTION_TYPES, DocumentError, Page, Questionnaire as Document, Texts,
 )
 from survey.questionnaire.logic import LogicIssue
 from survey.questionnaire.sanitize import sanitize_questionnaire

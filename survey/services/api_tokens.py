@@ -4,19 +4,24 @@ Only a SHA-256 of the secret is stored; a token is found by its hash (an indexed
 and the hashes are compared again with :func:`hmac.compare_digest`. Secrets carry 256 bits of
 randomness, so a plain (unsalted) hash is enough: there is nothing to brute-force.
 
-What a token may do follows its role (:data:`ROLE_SCOPES`).
+What a token may do follows its role (:data:`ROLE_SCOPES`). API requests authenticate with
+:func:`authenticate`, which each process remembers for a moment (``survey.services.live_cache``):
+a revoked token stops working at once in the process that revoked it and within
+``LIVE_SECONDS`` in every other.
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.api_tokens import API_TOKEN_ROLES, ApiToken
+from survey.services.live_cache import forget, live_cache
 
 TOKEN_PREFIX = "xs_"
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -32,6 +37,18 @@ ROLE_SCOPES: dict[str, frozenset[str]] = {
 
 class ApiTokenError(ValueError):
     """A token cannot be created or changed as asked."""
+
+
+@dataclass(frozen=True, slots=True)
+class TokenGrant:
+    """A verified, live token: who is calling and what role it has."""
+
+    token_id: int
+    name: str
+    role: str
+
+
+GRANTS = "api_token_grants"
 
 
 def hash_token(secret: str) -> str:
@@ -71,7 +88,24 @@ def verify_token(session: Session, secret: str | None, *, now: datetime | None =
     return token
 
 
-def allows(token: ApiToken, scope: str) -> bool:
+def authenticate(session: Session, secret: str | None) -> TokenGrant | None:
+    """:func:`verify_token`, remembered per process for ``LIVE_SECONDS`` (valid tokens only, so
+    every wrong guess still costs a lookup). May leave ``last_used_at`` to commit."""
+    if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+        return None
+    digest = hash_token(secret)
+    grants = live_cache(session, GRANTS)
+    grant = grants.get(digest)
+    if grant is None:
+        token = verify_token(session, secret)
+        if token is None:
+            return None
+        grant = TokenGrant(token.id, token.name, token.role)
+        grants.put(digest, grant)
+    return grant
+
+
+def allows(token: ApiToken | TokenGrant, scope: str) -> bool:
     return scope in ROLE_SCOPES.get(token.role, frozenset())
 
 
@@ -83,6 +117,7 @@ def revoke_token(session: Session, token_id: int, *, now: datetime | None = None
     if token.revoked_at is None:
         token.revoked_at = now or datetime.now(UTC)
         session.flush()
+    forget(GRANTS)
     return token
 
 

@@ -334,17 +334,18 @@ def open_followup_tasks(session: Session, response: Response, rules: FollowUpRul
                         *, now: datetime | None = None) -> FollowUpTask | None:
     """Open a follow-up task for a complete response whose answers meet ``rules``.
 
-    Returns the task (an existing one if the response already has it) or None. The case comes
-    from the response, else from its invitation. Flushed, not committed.
+    Returns the task (an existing one if the response already has it), or None when the answers
+    meet no rule. The case comes from the response, else from its invitation. Flushed, not
+    committed.
     """
     if response.status != "complete":
+        return None
+    reasons = rules.reasons(response.answers or {})
+    if not reasons:
         return None
     existing = session.scalars(select(FollowUpTask).where(FollowUpTask.response_id == response.id)).first()
     if existing is not None:
         return existing
-    reasons = rules.reasons(response.answers or {})
-    if not reasons:
-        return None
     case_id = response.complaint_case_id
     if case_id is None and response.invitation is not None:
         case_id = response.invitation.complaint_case_id

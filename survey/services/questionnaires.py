@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from threading import Lock
 
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from models import Choice, MatrixRow, Page, Question, Questionnaire, QuestionnaireVersion
 from survey.questionnaire import document as doc
 from survey.questionnaire.jsonio import settings_from_json, settings_to_json
+from survey.services.live_cache import forget, live_cache
 
 
 class QuestionnaireStateError(ValueError):
@@ -126,6 +128,38 @@ def version_document(version: QuestionnaireVersion) -> doc.Questionnaire:
     return document
 
 
+@dataclass(frozen=True, slots=True)
+class LiveVersion:
+    """The published version that new responses to a questionnaire answer, with its document."""
+
+    id: int
+    number: int
+    default_language: str
+    document: doc.Questionnaire
+
+
+CURRENT_VERSIONS = "current_published_versions"
+
+
+def current_published(session: Session, questionnaire_id: int) -> LiveVersion | None:
+    """The latest published version of an *active* questionnaire, or None. Remembered per process
+    for a moment (``survey.services.live_cache``); :func:`publish` and :func:`archive` forget it."""
+    cache = live_cache(session, CURRENT_VERSIONS)
+    live = cache.get(questionnaire_id)
+    if live is not None:
+        return live
+    version = session.scalars(
+        select(QuestionnaireVersion).join(Questionnaire)
+        .where(QuestionnaireVersion.questionnaire_id == questionnaire_id,
+               QuestionnaireVersion.state == "published", Questionnaire.status == "active")
+        .order_by(QuestionnaireVersion.number.desc()).limit(1)).first()
+    if version is None:
+        return None
+    live = LiveVersion(version.id, version.number, version.default_language, version_document(version))
+    cache.put(questionnaire_id, live)
+    return live
+
+
 def _build_document(version: QuestionnaireVersion) -> doc.Questionnaire:
     pages = []
     for page in version.pages:
@@ -171,6 +205,7 @@ def publish(session: Session, version: QuestionnaireVersion) -> QuestionnaireVer
     version.published_at = datetime.now(UTC)
     version.public_token = secrets.token_urlsafe(16)
     session.flush()
+    forget(CURRENT_VERSIONS)
     return version
 
 
@@ -203,6 +238,7 @@ def clone_questionnaire(session: Session, questionnaire_id: int, *, created_by_i
 def archive(session: Session, questionnaire: Questionnaire) -> None:
     questionnaire.status = "archived"
     session.flush()
+    forget(CURRENT_VERSIONS)
 
 
 def count_questionnaires(session: Session) -> int:

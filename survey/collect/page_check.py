@@ -1,0 +1,124 @@
+"""Checking the answers to one survey page: the rules every channel shares.
+
+``check_page(page, raw, prior)`` parses the raw posted values of a page (variable code -> text,
+or a list of texts for multiple choice), decides which questions are shown (their ``show_if``,
+given earlier answers and this page's own answers) and checks each shown question: required
+answers, valid choice codes and numbers, multiple choice min/max, "other, please specify",
+text length, dates and the question's ``validation`` rule. Hidden questions are neither required
+nor kept.
+
+The web page forms (:mod:`survey.collect.forms`) and the API (:mod:`survey.api.submissions`)
+both call it, so a response is held to the same rules whichever way it arrives. It reads no
+database and builds no form; messages are produced in the active Babel locale (``locale``
+picks the designer's own ``validation_message``).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from survey.collect.fields import AnswerError, parse_variable
+from survey.questionnaire.document import OTHER_CODE, MultipleChoiceSettings, Page, Question
+from survey.services.collection import rule_holds, shown_questions
+
+
+@dataclass(frozen=True, slots=True)
+class PageCheck:
+    """The outcome of :func:`check_page`.
+
+    ``values``: every variable of the page, parsed (None when empty or invalid); ``answers``:
+    the answers to keep (shown, answered and valid questions only); ``errors``: question code ->
+    messages; ``shown``: the questions shown.
+    """
+
+    values: dict[str, object]
+    answers: dict[str, object]
+    errors: dict[str, list[str]]
+    shown: tuple[Question, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _required_message(question: Question):
+    if question.type == "matrix":
+        return _l("Please answer every row.")
+    if question.type == "kano":
+        return _l("Please answer each part of this question.")
+    return _l("This question needs an answer.")
+
+
+def check_question(question: Question, values: Mapping[str, object], answers: Mapping[str, object],
+                   locale: str) -> list[str]:
+    """Messages for one shown question whose variables parsed into ``values`` (``answers``:
+    everything known so far, for the ``validation`` rule)."""
+    variables = question.variables()
+    main = [v for v in variables if v.code != f"{question.code}_other"]
+    missing = [v for v in main if values.get(v.code) is None]
+    if question.required and missing:
+        return [str(_required_message(question))]
+    settings = question.settings
+    first = values.get(variables[0].code) if variables else None
+    if isinstance(settings, MultipleChoiceSettings) and first is not None:
+        count = len(first)  # type: ignore[arg-type]
+        if settings.min_selected and count < settings.min_selected:
+            return [str(_l("Choose at least %(count)s options.", count=settings.min_selected))]
+        if settings.max_selected is not None and count > settings.max_selected:
+            return [str(_l("Choose at most %(count)s options.", count=settings.max_selected))]
+    if getattr(settings, "other", False):
+        chosen = first if isinstance(first, list) else [first]
+        if OTHER_CODE in chosen and values.get(f"{question.code}_other") is None:
+            return [str(_l("Please specify your other answer."))]
+    if question.validation and first is not None and \
+            not rule_holds(question.validation, answers, current=first):
+        message = question.validation_message.get(locale)
+        return [message or str(_l("This answer is not valid."))]
+    return []
+
+
+def parse_page(page: Page, raw: Mapping[str, object]) -> tuple[dict[str, object], dict[str, list[str]]]:
+    """Every variable of ``page`` parsed from ``raw`` (None when empty or invalid), and the
+    parse errors per question code."""
+    values: dict[str, object] = {}
+    errors: dict[str, list[str]] = {}
+    for question in page.questions:
+        for variable in question.variables():
+            try:
+                values[variable.code] = parse_variable(question, variable, raw.get(variable.code))
+            except AnswerError as error:
+                values[variable.code] = None
+                errors.setdefault(question.code, []).append(str(error))
+    return values, errors
+
+
+def known_answers(prior: Mapping[str, object], values: Mapping[str, object]) -> dict[str, object]:
+    """Earlier answers overlaid with what parsed on this page (the show-if context of a page)."""
+    merged = {k: v for k, v in prior.items() if k not in values}
+    merged.update({k: v for k, v in values.items() if v is not None})
+    return merged
+
+
+def check_page(page: Page, raw: Mapping[str, object], prior: Mapping[str, object], *,
+               locale: str) -> PageCheck:
+    """Parse and check one page; see the module docstring."""
+    values, parse_errors = parse_page(page, raw)
+    known = known_answers(prior, values)
+    shown = shown_questions(page, known)
+    errors: dict[str, list[str]] = {}
+    answers: dict[str, object] = {}
+    for question in shown:
+        messages = parse_errors.get(question.code) or check_question(question, values, known, locale)
+        if messages:
+            errors[question.code] = messages
+            continue
+        for variable in question.variables():
+            value = values.get(variable.code)
+            if variable.code == f"{question.code}_other" and OTHER_CODE not in (
+                    values.get(question.code) or ()):
+                value = None  # "please specify" only counts when "other" is chosen
+            if value is not None:
+                answers[variable.code] = value
+    return PageCheck(values, answers, errors, shown)

@@ -25,7 +25,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectMultipleField, StringField, TextAreaField
 
 from survey.collect.fields import display_value
-from survey.collect.page_check import check_page, known_answers, parse_page
+from survey.collect.page_check import check_page, known_answers, newly_shown, parse_page
 from survey.questionnaire.document import OTHER_CODE, Choice, Page, Question, Questionnaire
 from survey.services.collection import shown_questions
 
@@ -80,13 +80,6 @@ class SurveyPageForm(FlaskForm):
         """The questions shown, given the earlier answers and the data in the form now."""
         return shown_questions(self.page, self.current_answers())
 
-    @property
-    def settled_variables(self) -> tuple[str, ...]:
-        """After ``validate``: the page's variables whose answers are final (their question is
-        hidden or has no error); Back saves these and keeps the rest as stored."""
-        return tuple(v.code for q in self.page.questions if q.code not in self.question_errors
-                     for v in q.variables())
-
     def forget_errors(self, codes) -> None:
         """Drop the errors of questions ``codes`` (e.g. just revealed, not seen yet)."""
         for question in self.page.questions:
@@ -95,13 +88,8 @@ class SurveyPageForm(FlaskForm):
                     self[variable.code].errors = []
 
     def revealed(self) -> tuple[str, ...]:
-        """Conditional questions shown now that were hidden when the page was shown (without
-        JavaScript, answers on a page can reveal questions the respondent has not seen yet)."""
-        if self.xs_shown.data is None:
-            return ()
-        seen = set(self.xs_shown.data.split())
-        return tuple(q.code for q in self.shown()
-                     if q.show_if and q.code not in seen and q.type != "info")
+        """Conditional questions shown now that were hidden when the page was shown."""
+        return newly_shown(self.shown(), self.xs_shown.data)
 
     def validate(self, extra_validators=None) -> bool:
         """Check the page (and the CSRF token); fills ``answers`` and ``question_errors``.

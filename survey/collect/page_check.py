@@ -26,13 +26,14 @@ from survey.services.collection import rule_holds, shown_questions
 
 @dataclass(frozen=True, slots=True)
 class PageCheck:
-    """The outcome of :func:`check_page`.
+    """The outcome of :func:`check_page` for ``page``.
 
     ``values``: every variable of the page, parsed (None when empty or invalid); ``answers``:
     the answers to keep (shown, answered and valid questions only); ``errors``: question code ->
     messages; ``shown``: the questions shown.
     """
 
+    page: Page
     values: dict[str, object]
     answers: dict[str, object]
     errors: dict[str, list[str]]
@@ -41,6 +42,38 @@ class PageCheck:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def page_variables(self) -> tuple[str, ...]:
+        return tuple(v.code for q in self.page.questions for v in q.variables())
+
+    @property
+    def settled_variables(self) -> tuple[str, ...]:
+        """The page's variables whose answers are final (their question is hidden or has no
+        error); Back saves these and keeps the rest as stored."""
+        return tuple(v.code for q in self.page.questions if q.code not in self.errors
+                     for v in q.variables())
+
+    def revealed(self, seen: str | None) -> tuple[str, ...]:
+        """Conditional questions shown now that were not shown when the page was (``seen``: the
+        space-separated codes the page showed; without JavaScript, answers on a page can reveal
+        questions the respondent has not seen yet)."""
+        return newly_shown(self.shown, seen)
+
+
+def newly_shown(shown: tuple[Question, ...], seen: str | None) -> tuple[str, ...]:
+    """The codes of conditional ``shown`` questions missing from ``seen`` (see ``revealed``)."""
+    if seen is None:
+        return ()
+    before = set(seen.split())
+    return tuple(q.code for q in shown if q.show_if and q.code not in before and q.type != "info")
+
+
+def posted_values(page: Page, formdata) -> dict[str, object]:
+    """The raw values of ``page``'s variables in posted form data (a werkzeug ``MultiDict``): a
+    list for multiple choice, else the first value, as the page form's fields read them."""
+    return {v.code: formdata.getlist(v.code) if v.kind == "multi" else formdata.get(v.code)
+            for q in page.questions for v in q.variables()}
 
 
 def _required_message(question: Question):
@@ -121,4 +154,4 @@ def check_page(page: Page, raw: Mapping[str, object], prior: Mapping[str, object
                 value = None  # "please specify" only counts when "other" is chosen
             if value is not None:
                 answers[variable.code] = value
-    return PageCheck(values, answers, errors, shown)
+    return PageCheck(page, values, answers, errors, shown)

@@ -13,11 +13,13 @@ from __future__ import annotations
 import secrets
 
 from flask import Blueprint, abort, current_app, make_response, redirect, request, url_for
+from flask_babel import force_locale
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from models import QuestionnaireVersion, Response
 from survey.auth.roles import public
-from survey.collect.forms import build_page_form, form_data, merge_page_answers
+from survey.collect.forms import SUBMISSION_FIELD, build_page_form, form_data, merge_page_answers
+from survey.collect.page_check import check_page, posted_values
 from survey.collect.rendering import (
     choose_locale, render_message, render_survey_page, render_welcome,
 )
@@ -122,21 +124,13 @@ def invitation_start(token: str):
 
 # --- resume, pages, done -----------------------------------------------------------------------
 
-def _response_or_404(resume_token: str) -> Response:
-    response = service.response_by_resume_token(get_session(), resume_token)
-    if response is None:
-        abort(404)
-    return response
-
-
 @bp.route("/r/<resume_token>")
 @public
 def resume(resume_token: str):
-    db = get_session()
-    response = service.response_by_resume_token(db, resume_token)
-    if response is None:
+    found = service.response_and_version(get_session(), resume_token)
+    if found is None:
         return render_message("unknown", choose_locale(None), 404)
-    version = db.get(QuestionnaireVersion, response.version_id)
+    response, version = found
     locale = choose_locale(response.language)
     if response.status == "complete":
         return render_message("already_submitted", locale, 200, version=version)
@@ -148,11 +142,12 @@ def resume(resume_token: str):
 @bp.route("/r/<resume_token>/done")
 @public
 def done(resume_token: str):
-    db = get_session()
-    response = _response_or_404(resume_token)
+    found = service.response_and_version(get_session(), resume_token)
+    if found is None:
+        abort(404)
+    response, version = found
     if response.status != "complete":
         return redirect(url_for("collect.resume", resume_token=resume_token))
-    version = db.get(QuestionnaireVersion, response.version_id)
     return render_message("thanks", choose_locale(response.language), 200, version=version)
 
 
@@ -160,10 +155,10 @@ def done(resume_token: str):
 @public
 def page(resume_token: str, page_index: int):
     db = get_session()
-    response = service.response_by_resume_token(db, resume_token)
-    if response is None:
+    found = service.response_and_version(db, resume_token)
+    if found is None:
         return render_message("unknown", choose_locale(None), 404)
-    version = db.get(QuestionnaireVersion, response.version_id)
+    response, version = found
     locale = choose_locale(response.language)
     if response.status == "complete":
         return render_message("already_submitted", locale,
@@ -179,43 +174,50 @@ def page(resume_token: str, page_index: int):
             not service.page_is_shown(document.pages[page_index], response.answers):
         return redirect(_page_url(response, _resume_target(document, response)))
 
-    page_form = build_page_form(document, page_index, locale=locale, seed=response.resume_token)
-    page_variables = tuple(v.code for q in document.pages[page_index].questions
-                           for v in q.variables())
+    page = document.pages[page_index]
+    page_variables = tuple(v.code for q in page.questions for v in q.variables())
     prior = {k: v for k, v in response.answers.items() if k not in page_variables}
-    resume_url = url_for("collect.resume", resume_token=resume_token, _external=True)
-
     # Still at hand if the database goes away mid-request (a rollback expires the objects).
     stored, response_id = dict(response.answers), response.id
 
-    def show(form, *, status: int = 200, **extra):
-        return render_survey_page(
+    def show(status: int = 200, *, data: dict | None = None, revealed: tuple[str, ...] = (),
+             retry: bool = False):
+        """Build the page's form (posted data or ``data``) and render it."""
+        form = build_page_form(document, page_index, locale=locale, seed=resume_token)(
+            prior_answers=prior, **({"data": data} if data is not None else {}))
+        if data is None:
+            form.validate()
+            form.forget_errors(revealed)
+        else:
+            form.xs_submission.data = secrets.token_urlsafe(16)
+        html = render_survey_page(
             document, page_index, form, locale=locale, preview=False, answers=stored,
-            resume_url=resume_url, **extra), status
+            resume_url=url_for("collect.resume", resume_token=resume_token, _external=True),
+            retry=retry, revealed=bool(revealed))
+        return html, status
 
     if request.method == "GET":
-        form = page_form(prior_answers=prior,
-                         data=form_data(document, page_index, response.answers))
-        form.xs_submission.data = secrets.token_urlsafe(16)
-        return show(form)
+        return show(data=form_data(document, page_index, response.answers))
 
-    form = page_form(prior_answers=prior)
-    valid = form.validate()
+    # A posted page is checked without building its form (the CSRF token was checked before
+    # the view ran); the form is built only when the page has to be shown again.
+    with force_locale(locale):
+        checked = check_page(page, posted_values(page, request.form), prior, locale=locale)
     going_back = request.form.get("nav") == "back"
     if going_back:
         target = service.previous_page(document, response.answers, page_index)
         if target is None:
             return redirect(_page_url(response, page_index))
         # Back keeps every answer that is valid (required or not) and the rest as stored.
-        merged = merge_page_answers(stored, form.settled_variables, form.answers)
+        merged = merge_page_answers(stored, checked.settled_variables, checked.answers)
     else:
-        revealed = form.revealed()
+        revealed = checked.revealed(request.form.get("xs_shown"))
         if revealed:
-            form.forget_errors(revealed)
-            return show(form, status=422 if form.question_errors else 200, revealed=True)
-        if not valid:
-            return show(form, status=422)
-        merged = merge_page_answers(stored, page_variables, form.answers)
+            shown_errors = set(checked.errors) - set(revealed)
+            return show(422 if shown_errors else 200, revealed=revealed)
+        if not checked.ok:
+            return show(422)
+        merged = merge_page_answers(stored, page_variables, checked.answers)
     following = service.next_page(document, merged, page_index)
     if going_back:
         target_url = _page_url(response, target)
@@ -228,13 +230,13 @@ def page(resume_token: str, page_index: int):
         if going_back:
             service.save_page(db, response, page_index, merged, next_index=page_index)
         elif following is None:
-            service.complete_response(
+            completed = service.complete_response(
                 db, response_id, answers=merged, page_index=page_index,
-                submission_id=form.xs_submission.data or None,
+                submission_id=request.form.get(SUBMISSION_FIELD) or None,
                 profile=service.profile_answers(document, merged))
             # Closed loop: an unresolved complaint, low resolution satisfaction or a detractor
             # opens a follow-up task in the same transaction as the completion.
-            open_followup_tasks(db, db.get(Response, response_id), FollowUpRules.from_config(current_app.config))
+            open_followup_tasks(db, completed, FollowUpRules.from_config(current_app.config))
         else:
             service.save_page(db, response, page_index, merged, next_index=following)
 
@@ -246,5 +248,5 @@ def page(resume_token: str, page_index: int):
     except OperationalError:
         db.rollback()
         current_app.logger.warning("database unavailable while saving response %s", response_id)
-        return show(form, status=503, retry=True)
+        return show(503, retry=True)
     return make_response(redirect(target_url))

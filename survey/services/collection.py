@@ -22,7 +22,8 @@ from typing import Any, Literal, TypeVar
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Invitation, Questionnaire, QuestionnaireVersion, Response
 from survey.questionnaire.document import Page, Question
@@ -109,10 +110,12 @@ def shown_questions(page: Page, answers: Mapping[str, object]) -> tuple[Question
 # --- finding what a link points at -------------------------------------------------------------
 
 def version_by_public_token(session: Session, token: str) -> QuestionnaireVersion | None:
-    """The published version whose public link token is ``token`` (None if there is none)."""
+    """The published version whose public link token is ``token`` (None if there is none), with
+    its questionnaire (one query)."""
     return session.scalars(select(QuestionnaireVersion).where(
         QuestionnaireVersion.public_token == token,
-        QuestionnaireVersion.state == "published")).first()
+        QuestionnaireVersion.state == "published")
+        .options(joinedload(QuestionnaireVersion.questionnaire))).first()
 
 
 def is_open(version: QuestionnaireVersion) -> bool:
@@ -126,6 +129,17 @@ def invitation_by_token(session: Session, token: str) -> Invitation | None:
 
 def response_by_resume_token(session: Session, token: str) -> Response | None:
     return session.scalars(select(Response).where(Response.resume_token == token)).first()
+
+
+def response_and_version(session: Session, token: str) -> tuple[Response, QuestionnaireVersion] | None:
+    """The response with resume token ``token`` and its version (questionnaire loaded too), in
+    one query; None when there is no such response."""
+    row = session.execute(
+        select(Response, QuestionnaireVersion, Questionnaire)
+        .join(QuestionnaireVersion, QuestionnaireVersion.id == Response.version_id)
+        .join(Questionnaire, Questionnaire.id == QuestionnaireVersion.questionnaire_id)
+        .where(Response.resume_token == token)).first()
+    return (row[0], row[1]) if row is not None else None
 
 
 def current_version(session: Session, questionnaire_id: int) -> QuestionnaireVersion | None:
@@ -306,13 +320,14 @@ def complete_response(session: Session, response_id: int, *, answers: Mapping[st
     response = session.get(Response, response_id)
     if response is None:
         raise CollectionError(f"response {response_id} does not exist")
-    segment = {**dict(profile or {}), **dict(response.segment or {})}
+    values = {"status": "complete", "answers": dict(answers), "submitted_at": _now(),
+              "last_page": max(response.last_page, page_index),
+              "segment": {**dict(profile or {}), **dict(response.segment or {})},
+              "idempotency_key": submission_id or None}
     result = session.execute(
         update(Response)
         .where(Response.id == response_id, Response.status == "partial")
-        .values(status="complete", answers=dict(answers), submitted_at=_now(),
-                last_page=max(response.last_page, page_index), segment=segment,
-                idempotency_key=submission_id or None)
+        .values(**values)
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         session.refresh(response)
@@ -320,7 +335,8 @@ def complete_response(session: Session, response_id: int, *, answers: Mapping[st
     if response.invitation_id is not None:
         session.execute(update(Invitation).where(Invitation.id == response.invitation_id)
                         .values(status="completed"))
-    session.refresh(response)
+    for name, value in values.items():  # what the row now holds, without reading it back
+        set_committed_value(response, name, value)
     return response
 
 

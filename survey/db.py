@@ -30,12 +30,38 @@ def make_engine(url: str, **options: Any) -> Engine:
             # IMMEDIATE takes the write lock up front: a deferred transaction that read first
             # cannot wait for the lock later (SQLite answers "database is locked" at once),
             # while an immediate one queues behind the busy timeout. Bulk reads for analysis
-            # go through raw autocommit connections and never hold it.
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            # go through raw autocommit connections and never hold it; requests that read
+            # first and write later (the respondent pages) read in autocommit (read_first):
+            # each SELECT is its own snapshot, as under PostgreSQL's READ COMMITTED.
+            if not connection.get_execution_options().get(_READ_FIRST):
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     options.setdefault("pool_pre_ping", True)
     return create_engine(url, **options)
+
+
+_READ_FIRST = "xinsheng_read_first"
+
+
+def read_first(session: Session) -> None:
+    """On SQLite, let ``session`` read without a transaction (each SELECT in autocommit, so the
+    write lock is not held), so four workers' respondents do not queue behind each other's page
+    checks. Write only through ``survey.services.collection.write_once``, which takes the lock
+    first (:func:`begin_write`). Does nothing on other databases or mid-transaction."""
+    if not session.in_transaction() and session.get_bind().dialect.name == "sqlite":
+        session.connection(execution_options={_READ_FIRST: True})
+
+
+def begin_write(session: Session) -> None:
+    """After :func:`read_first`: take SQLite's write lock now (``BEGIN IMMEDIATE`` on the same
+    connection), so what follows is one transaction. Does nothing otherwise."""
+    if not session.in_transaction():
+        return
+    connection = session.connection()
+    if connection.get_execution_options().get(_READ_FIRST) and \
+            not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def init_app(app: Flask) -> None:

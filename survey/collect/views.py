@@ -25,7 +25,7 @@ from survey.collect.rendering import (
 )
 
 __all__ = ["bp", "render_survey_page"]
-from survey.db import get_session
+from survey.db import get_session, read_first
 from survey.services import collection as service
 from survey.services.questionnaires import version_document
 from survey.services.complaint_cases import FollowUpRules, open_followup_tasks
@@ -33,6 +33,12 @@ from survey.services.complaint_cases import FollowUpRules, open_followup_tasks
 bp = Blueprint("collect", __name__, url_prefix="/s")
 COOKIE_PREFIX = "xs_resp_"
 COOKIE_AGE = 60 * 24 * 3600
+
+
+@bp.before_request
+def _read_without_the_write_lock() -> None:
+    # Every respondent request reads first and writes (if at all) through write_once.
+    read_first(get_session())
 
 
 def _cookie_name(version: QuestionnaireVersion) -> str:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterator, Literal, TypeVar, get_args
 
 QuestionType = Literal[
@@ -349,6 +349,8 @@ class Question:
     settings: Settings | None = None
     choices: tuple[Choice, ...] = ()
     rows: tuple[MatrixRow, ...] = ()
+    # Derived once (the submission paths ask for it many times per request).
+    _variables: tuple[Variable, ...] = field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         _check_code(self.code, "question")
@@ -375,6 +377,7 @@ class Question:
             raise _fail(self.code, "binding", "is only allowed on rating, nps, yes_no and "
                         "numeric questions (bind matrix rows one by one)", self.binding)
         _check_settings(self)
+        object.__setattr__(self, "_variables", self._derive_variables())
 
     def _check_choices(self) -> None:
         has_choices = self.type in ("single_choice", "multiple_choice")
@@ -406,6 +409,9 @@ class Question:
 
     def variables(self) -> tuple[Variable, ...]:
         """Return the answer variables of this question, in display order."""
+        return self._variables
+
+    def _derive_variables(self) -> tuple[Variable, ...]:
         settings, code = self.settings, self.code
         if self.type in ("single_choice", "multiple_choice"):
             kind: VariableKind = "choice" if self.type == "single_choice" else "multi"

@@ -20,12 +20,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Invitation, Questionnaire, QuestionnaireVersion, Response
+from survey.db import begin_write
 from survey.questionnaire.document import Page, Question
 from survey.questionnaire.document import Questionnaire as Document
 from survey.questionnaire.logic import LogicError, is_true, parse, references
@@ -134,12 +135,16 @@ def response_by_resume_token(session: Session, token: str) -> Response | None:
 def response_and_version(session: Session, token: str) -> tuple[Response, QuestionnaireVersion] | None:
     """The response with resume token ``token`` and its version (questionnaire loaded too), in
     one query; None when there is no such response."""
-    row = session.execute(
-        select(Response, QuestionnaireVersion, Questionnaire)
-        .join(QuestionnaireVersion, QuestionnaireVersion.id == Response.version_id)
-        .join(Questionnaire, Questionnaire.id == QuestionnaireVersion.questionnaire_id)
-        .where(Response.resume_token == token)).first()
+    row = session.execute(_RESPONSE_AND_VERSION, {"token": token}).first()
     return (row[0], row[1]) if row is not None else None
+
+
+_RESPONSE_AND_VERSION = (
+    select(Response, QuestionnaireVersion)
+    .join(QuestionnaireVersion, QuestionnaireVersion.id == Response.version_id)
+    .join(Questionnaire, Questionnaire.id == QuestionnaireVersion.questionnaire_id)
+    .options(contains_eager(QuestionnaireVersion.questionnaire))
+    .where(Response.resume_token == bindparam("token")))
 
 
 def current_version(session: Session, questionnaire_id: int) -> QuestionnaireVersion | None:
@@ -218,9 +223,11 @@ def is_write_conflict(error: OperationalError) -> bool:
 def write_once(session: Session, work: Callable[[], T], *, attempts: int = 4) -> T:
     """Run ``work()`` and commit; on a write conflict roll back and run it again (a fresh
     transaction sees the other writer's commit, e.g. a response it completed). Re-raises any
-    other OperationalError after rolling back, so nothing is half-written."""
+    other OperationalError after rolling back, so nothing is half-written. A read begun with
+    ``survey.db.read_first`` takes SQLite's write lock only now (:func:`survey.db.begin_write`)."""
     for attempt in range(1, attempts + 1):
         try:
+            begin_write(session)
             result = work()
             session.commit()
             return result
@@ -324,11 +331,7 @@ def complete_response(session: Session, response_id: int, *, answers: Mapping[st
               "last_page": max(response.last_page, page_index),
               "segment": {**dict(profile or {}), **dict(response.segment or {})},
               "idempotency_key": submission_id or None}
-    result = session.execute(
-        update(Response)
-        .where(Response.id == response_id, Response.status == "partial")
-        .values(**values)
-        .execution_options(synchronize_session=False))
+    result = session.connection().execute(_COMPLETE, {"response_id": response_id, **values})
     if result.rowcount != 1:
         session.refresh(response)
         raise AlreadySubmitted(f"response {response_id} is already complete")
@@ -338,6 +341,13 @@ def complete_response(session: Session, response_id: int, *, answers: Mapping[st
     for name, value in values.items():  # what the row now holds, without reading it back
         set_committed_value(response, name, value)
     return response
+
+
+_COMPLETE = (
+    update(Response)
+    .where(Response.id == bindparam("response_id"), Response.status == "partial")
+    .values({name: bindparam(name) for name in (
+        "status", "answers", "submitted_at", "last_page", "segment", "idempotency_key")}))
 
 
 def profile_answers(document: Document, answers: Mapping[str, object]) -> dict[str, object]:

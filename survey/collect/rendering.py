@@ -23,7 +23,7 @@ from survey.questionnaire.sanitize import sanitize_html
 from survey.services import collection as service
 from survey.services.questionnaires import version_document
 
-MessageKind = Literal["thanks", "already_submitted", "closed", "expired", "unavailable", "unknown"]
+MessageKind = Literal["thanks", "already_submitted", "closed", "expired", "unavailable", "unknown", "busy"]
 RADIO_TYPES = frozenset({"single_choice", "rating", "nps", "yes_no", "matrix", "kano"})
 
 

@@ -41,6 +41,19 @@ def _read_without_the_write_lock() -> None:
     read_first(get_session())
 
 
+@bp.errorhandler(OperationalError)
+def _database_unavailable(error: OperationalError):
+    """The database went away while a page was being read: a polite 503, not the error page.
+    (Saving a page handles this itself and shows the page again with the answers kept.)"""
+    current_app.logger.warning("database unavailable on %s: %s", request.path, error.orig)
+    try:
+        get_session().rollback()
+    except OperationalError:
+        pass
+    html, status = render_message("busy", choose_locale(None), 503)
+    return html, status, {"Retry-After": "5"}
+
+
 def _cookie_name(version: QuestionnaireVersion) -> str:
     return f"{COOKIE_PREFIX}{version.id}"
 

@@ -27,8 +27,9 @@ V = TypeVar("V")
 class LiveCache(Generic[V]):
     """A thread-safe TTL cache (``LIVE_SECONDS``, at most ``maxsize`` entries)."""
 
-    def __init__(self, maxsize: int = 1024, seconds: float = LIVE_SECONDS) -> None:
-        self._entries: TTLCache = TTLCache(maxsize=maxsize, ttl=seconds, timer=monotonic)
+    def __init__(self, maxsize: int = 1024, seconds: float | None = None) -> None:
+        ttl = LIVE_SECONDS if seconds is None else seconds
+        self._entries: TTLCache = TTLCache(maxsize=maxsize, ttl=ttl, timer=monotonic)
         self._lock = Lock()
 
     def get(self, key: Hashable) -> V | None:

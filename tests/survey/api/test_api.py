@@ -214,3 +214,49 @@ def test_concurrent_identical_submissions_store_one_response(app, auth, question
         thread.join()
     assert sorted(codes) == [200, 200, 200, 201]
     assert count(app, Response) == 1
+
+
+def test_other_processes_see_a_revocation_and_an_archive_within_the_live_window(
+        app, client, questionnaire_id, monkeypatch) -> None:
+    """Each process remembers a token and the current version for LIVE_SECONDS; a change made
+    by another process (here: plain SQL, which clears no cache) shows once that has passed."""
+    import time
+
+    from sqlalchemy import update
+
+    from models import Questionnaire
+    from survey.services import live_cache
+
+    monkeypatch.setattr(live_cache, "LIVE_SECONDS", 0.5)
+    headers = {"Authorization": f"Bearer {make_token(app)}"}
+    assert submit(client, questionnaire_id, {"client_id": "a", "answers": GOOD}, headers).status_code == 201
+    with app.app_context():
+        session = get_session()
+        session.execute(update(ApiToken).values(revoked_at=datetime.now(UTC)))
+        session.execute(update(Questionnaire).values(status="archived"))
+        session.commit()
+    # Still remembered by this process: accepted ...
+    assert submit(client, questionnaire_id, {"client_id": "b", "answers": GOOD}, headers).status_code == 201
+    time.sleep(0.6)
+    # ... and refused once the window has passed.
+    assert submit(client, questionnaire_id, {"client_id": "c", "answers": GOOD}, headers).status_code == 401
+    fresh = {"Authorization": f"Bearer {make_token(app)}"}
+    assert submit(client, questionnaire_id, {"client_id": "d", "answers": GOOD}, fresh).status_code == 404
+
+
+def test_archiving_or_publishing_in_this_process_applies_at_once(app, client, auth, questionnaire_id) -> None:
+    from models import Questionnaire
+    from survey.services.questionnaires import archive, editable_draft
+
+    assert submit(client, questionnaire_id, {"client_id": "a", "answers": GOOD}, auth).json["version"] == 1
+    with app.app_context():
+        session = get_session()
+        publish(session, editable_draft(session, questionnaire_id))
+        session.commit()
+    assert submit(client, questionnaire_id, {"client_id": "b", "answers": GOOD}, auth).json["version"] == 2
+    with app.app_context():
+        session = get_session()
+        archive(session, session.get(Questionnaire, questionnaire_id))
+        session.commit()
+    gone = submit(client, questionnaire_id, {"client_id": "c", "answers": GOOD}, auth)
+    assert gone.status_code == 404 and "has no published version" in gone.json["error"]["message"]

@@ -177,3 +177,24 @@ def test_database_outage_shows_retry_and_writes_nothing(app, client, start, kit,
     with app.app_context():
         assert get_session().scalar(select(func.count()).select_from(Response)) == 1
     assert _responses(app)[0].status == ("complete" if final else "partial")
+
+
+@pytest.mark.parametrize("lang, words", [("en", "cannot be reached just now"), ("zh_CN", None)])
+def test_database_outage_while_viewing_a_page_gives_a_retry_page(app, client, published, start, monkeypatch,
+                                                                  lang, words) -> None:
+    page = start()
+    real_execute = Session.execute
+
+    def down(self, *args, **kwargs):
+        raise OperationalError("SELECT", {}, Exception("could not connect to server"))
+
+    monkeypatch.setattr(Session, "execute", down)
+    monkeypatch.setattr(Session, "scalars", down)
+    for url in (f"/s/{published.public_token}?lang={lang}", f"{page}?lang={lang}"):
+        reply = client.get(url)
+        html = reply.get_data(as_text=True)
+        assert reply.status_code == 503 and reply.headers["Retry-After"] == "5", url
+        assert (words in html) if words else ("稍后" in html and "lang=\"zh" in html), html[:400]
+    monkeypatch.setattr(Session, "execute", real_execute)
+    monkeypatch.undo()
+    assert client.get(page).status_code == 200  # back when the database is

@@ -71,6 +71,9 @@ class Response(Base):
     resume_token: Mapped[str] = mapped_column(String(64), unique=True)
     # Client-supplied id of an API submission (or the form's one-time submission id).
     idempotency_key: Mapped[Optional[str]] = mapped_column(String(128), unique=True)
+    # A public-link start: a hash of the browser's session key and the version, so two tabs
+    # that start at the same moment (before the resume cookie exists) get one response.
+    start_key: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
     status: Mapped[str] = mapped_column(String(16), default="partial")
     channel: Mapped[str] = mapped_column(String(8), default="web")
     language: Mapped[str] = mapped_column(String(8), default="zh_CN")

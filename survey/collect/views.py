@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, current_app, make_response, redirect, request, url_for
+from flask import Blueprint, abort, current_app, make_response, redirect, request, session, url_for
 from flask_babel import force_locale
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -33,6 +33,7 @@ from survey.services.complaint_cases import FollowUpRules, open_followup_tasks
 bp = Blueprint("collect", __name__, url_prefix="/s")
 COOKIE_PREFIX = "xs_resp_"
 COOKIE_AGE = 60 * 24 * 3600
+BROWSER_KEY = "xs_browser"
 
 
 @bp.before_request
@@ -92,12 +93,19 @@ def public_start(public_token: str):
         existing = None
     if existing is not None and existing.status == "complete":
         return render_message("already_submitted", locale, 200, version=version)
+    # The browser's own key (in its session cookie, set with the page's CSRF token): two tabs
+    # that start before the resume cookie exists share it, and so share one response.
+    browser = session.setdefault(BROWSER_KEY, secrets.token_urlsafe(16))
     if request.method == "GET":
         return render_welcome(version, locale, continuing=existing is not None)
     if existing is not None:
         return redirect(url_for("collect.resume", resume_token=existing.resume_token))
     try:
-        response = service.write_once(db, lambda: service.start_response(db, version, language=locale))
+        response = service.write_once(db, lambda: service.start_response(
+            db, version, language=locale, start_key=service.browser_start_key(version.id, browser)))
+    except service.AlreadySubmitted:
+        db.rollback()
+        return render_message("already_submitted", locale, 200, version=version)
     except OperationalError:
         db.rollback()
         return render_welcome(version, locale, continuing=False, retry=True, status=503)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import hashlib
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -249,8 +250,13 @@ def _segment_snapshot(invitation: Invitation | None) -> dict[str, Any]:
 
 def start_response(session: Session, version: QuestionnaireVersion, *,
                    invitation: Invitation | None = None, language: str,
-                   channel: Literal["web", "api", "import"] = "web") -> Response:
+                   channel: Literal["web", "api", "import"] = "web",
+                   start_key: str | None = None) -> Response:
     """A new partial response to ``version`` (flushed, not committed).
+
+    ``start_key`` (a public link: see :func:`browser_start_key`) works like an invitation: a
+    response already started with the same key — by another tab, even at the same moment — is
+    returned instead of a new one, and ``AlreadySubmitted`` is raised when it is complete.
 
     With an ``invitation``, its segment attributes are copied into the response (a snapshot:
     later edits to the invitation do not change it), the invitation becomes 'started', and when
@@ -259,27 +265,33 @@ def start_response(session: Session, version: QuestionnaireVersion, *,
     call this before anything else is pending in it. Raises ``AlreadySubmitted`` when that
     existing response is complete.
     """
-    if invitation is not None:
-        existing = invitation_response(session, invitation)
-        if existing is not None:
-            return _existing(existing)
+    def earlier() -> Response | None:
+        if invitation is not None:
+            return invitation_response(session, invitation)
+        if start_key is not None:
+            return session.scalars(select(Response).where(Response.start_key == start_key)).first()
+        return None
+
+    existing = earlier()
+    if existing is not None:
+        return _existing(existing)
     response = Response(
         version_id=version.id, invitation_id=invitation.id if invitation is not None else None,
         resume_token=secrets.token_urlsafe(24), status="partial", channel=channel,
         language=language, segment=_segment_snapshot(invitation), answers={}, last_page=0,
         started_at=_now(),
         complaint_case_id=invitation.complaint_case_id if invitation is not None else None,
+        start_key=start_key if invitation is None else None,
     )
     session.add(response)
     try:
         session.flush()
     except IntegrityError:
-        # Another request started this invitation first. (No SAVEPOINT: pysqlite releases an
-        # outermost savepoint as a commit, which would write the row before the caller commits.)
+        # Another request started this invitation (or browser) first. (No SAVEPOINT: pysqlite
+        # releases an outermost savepoint as a commit, which would write the row before the
+        # caller commits.)
         session.rollback()
-        if invitation is None:
-            raise
-        existing = invitation_response(session, invitation)
+        existing = earlier()
         if existing is None:
             raise
         return _existing(existing)
@@ -287,6 +299,11 @@ def start_response(session: Session, version: QuestionnaireVersion, *,
         invitation.status = "started"
         session.flush()
     return response
+
+
+def browser_start_key(version_id: int, browser: str) -> str:
+    """The ``start_key`` of a public-link start by the browser whose session key is ``browser``."""
+    return hashlib.sha256(f"{version_id}:{browser}".encode()).hexdigest()
 
 
 def _existing(response: Response) -> Response:

@@ -77,6 +77,38 @@ def test_two_tabs_one_response(app, client, published, start, kit) -> None:
     assert "already received" in client.get(f"/s/{published.public_token}?lang=en").get_data(as_text=True)
 
 
+def test_two_tabs_starting_at_once_before_the_cookie_exists_share_one_response(app, client, published, kit) -> None:
+    """Both tabs show the welcome page, then Start is pressed in both at the same moment: the
+    browser has its session cookie but no resume cookie yet."""
+    url = f"/s/{published.public_token}?lang=en"
+    tabs = [client.get(url).get_data(as_text=True) for _ in range(2)]
+    session_cookie = client.get_cookie("session")
+    browsers = [app.test_client() for _ in tabs]
+    for browser in browsers:  # the same browser: the same session cookie, nothing else
+        browser.set_cookie("session", session_cookie.value)
+    barrier = threading.Barrier(len(browsers), timeout=30)
+    replies: list = []
+
+    def press_start(browser, html) -> None:
+        barrier.wait()
+        replies.append(browser.post(url, data={"csrf_token": kit.CSRF.search(html).group(1)}))
+
+    threads = [threading.Thread(target=press_start, args=pair) for pair in zip(browsers, tabs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert [r.status_code for r in replies] == [302, 302]
+    assert replies[0].headers["Location"] == replies[1].headers["Location"]
+    [response] = _responses(app)
+    assert response.status == "partial" and response.start_key
+    # Another browser (its own session) starts its own response.
+    other = app.test_client()
+    html = other.get(url).get_data(as_text=True)
+    assert other.post(url, data={"csrf_token": kit.CSRF.search(html).group(1)}).status_code == 302
+    assert len(_responses(app)) == 2
+
+
 def test_concurrent_posts_with_one_token_complete_once(app, start, client, kit) -> None:
     last = _to_last_page(client, kit, start())
     clients = [app.test_client() for _ in range(6)]

@@ -8,8 +8,8 @@ Serves the app with gunicorn (4 sync workers) on loopback, then, with 32 concurr
            the session's CSRF token — the page checks, the exactly-once completion, redirect to
            the thank-you page (the responses were started beforehand; each client fetched one
            page first for its session cookie and CSRF token)
-  journey  a whole respondent visit: welcome page, start, resume redirect, page, submit (5
-           requests; latency is the submit POST, throughput counts completed responses)
+  journey  a whole respondent visit: welcome page, Start, the page, submit (4 requests;
+           latency is the submit POST, throughput counts completed responses)
 Each path runs 2 s untimed first (every worker warm), then for --seconds; finally the stored
 rows are counted: every accepted submission exactly once.
 

@@ -75,6 +75,11 @@ def _resume_target(document, response: Response) -> int:
     return first if first is not None else 0
 
 
+def _continue_url(version: QuestionnaireVersion, response: Response) -> str:
+    """Where Start (or Continue) leads: straight to the page the resume link would open."""
+    return _page_url(response, _resume_target(version_document(version), response))
+
+
 # --- public link -------------------------------------------------------------------------------
 
 @bp.route("/<public_token>", methods=["GET", "POST"])
@@ -99,7 +104,7 @@ def public_start(public_token: str):
     if request.method == "GET":
         return render_welcome(version, locale, continuing=existing is not None)
     if existing is not None:
-        return redirect(url_for("collect.resume", resume_token=existing.resume_token))
+        return redirect(_continue_url(version, existing))
     try:
         response = service.write_once(db, lambda: service.start_response(
             db, version, language=locale, start_key=service.browser_start_key(version.id, browser)))
@@ -109,7 +114,7 @@ def public_start(public_token: str):
     except OperationalError:
         db.rollback()
         return render_welcome(version, locale, continuing=False, retry=True, status=503)
-    reply = redirect(url_for("collect.resume", resume_token=response.resume_token))
+    reply = redirect(_continue_url(version, response))
     reply.set_cookie(_cookie_name(version), response.resume_token, max_age=COOKIE_AGE,
                      httponly=True, samesite="Lax", path="/s",
                      secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
@@ -146,7 +151,7 @@ def invitation_start(token: str):
     except OperationalError:
         db.rollback()
         return render_welcome(version, locale, continuing=False, retry=True, status=503)
-    return redirect(url_for("collect.resume", resume_token=response.resume_token))
+    return redirect(_continue_url(version, response))
 
 
 # --- resume, pages, done -----------------------------------------------------------------------

@@ -20,7 +20,7 @@ import math
 
 import plotly.graph_objects as go
 
-from reports.labels import construct_label, labels
+from reports.labels import construct_label, labels, segment_label
 from reports.view_model import (
     ComplaintPanel,
     Estimate,
@@ -71,8 +71,8 @@ def segment_figure(comparison: SegmentComparison, locale: str) -> go.Figure:
     text = labels(locale)
     shown = [row for row in comparison.rows
              if row.estimate.value is not None and row.estimate.reliability != "suppressed"]
-    hidden = [row.segment for row in comparison.rows if row not in shown]
-    names = [text["all_respondents"]] + [row.segment for row in shown]
+    hidden = [segment_label(row.segment, locale, row.value_names) for row in comparison.rows if row not in shown]
+    names = [text["all_respondents"]] + [segment_label(row.segment, locale, row.value_names) for row in shown]
     estimates = [comparison.overall] + [row.estimate for row in shown]
     symbols = ["diamond"] + ["circle-open" if row.estimate.reliability == "unreliable" else "circle" for row in shown]
     fig = _figure(go.Scatter(
@@ -124,7 +124,7 @@ def kano_better_worse_figure(points: tuple[KanoPoint, ...], locale: str) -> go.F
         members = [p for p in points if p.category == category and p.better is not None and p.worse is not None]
         if members:
             fig.add_trace(go.Scatter(x=[abs(p.worse) for p in members], y=[p.better for p in members],
-                                     mode="markers+text", text=[p.attribute for p in members],
+                                     mode="markers+text", text=[p.label(locale) for p in members],
                                      textposition="top center", name=text[f"kano_{category}"],
                                      marker={"size": 12, "color": KANO_COLOURS[category]}))
     fig.add_vline(x=0.5, line_dash="dash", line_color="#888")
@@ -139,7 +139,7 @@ def kano_category_figure(points: tuple[KanoPoint, ...], locale: str) -> go.Figur
     text = labels(locale)
     fig = _figure()
     for category in KANO_ORDER:
-        fig.add_trace(go.Bar(y=[p.attribute for p in points], x=[p.shares.get(category, 0.0) for p in points],
+        fig.add_trace(go.Bar(y=[p.label(locale) for p in points], x=[p.shares.get(category, 0.0) for p in points],
                              orientation="h", name=text[f"kano_{category}"],
                              marker={"color": KANO_COLOURS[category]}))
     fig.update_layout(barmode="stack")

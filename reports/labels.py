@@ -111,3 +111,44 @@ def construct_label(name: str, locale: str) -> str:
     if pair is None:
         return name
     return pair[1] if check_locale(locale) == "zh_CN" else pair[0]
+
+
+# Segment attributes the invitation uploads name most often (issue: region, product, channel,
+# tier, current value, growth potential, lifecycle stage), and the lifecycle stages of
+# acsi.segments.LIFECYCLE_STAGES. Other attribute names and values are shown as they are.
+SEGMENT_DIMENSIONS: dict[str, tuple[str, str]] = {  # name: (en, zh_CN)
+    "region": ("Region", "地区"), "product": ("Product", "产品"), "channel": ("Channel", "渠道"),
+    "tier": ("Tier", "客户等级"), "current_value": ("Current value", "当前价值"),
+    "growth_potential": ("Growth potential", "增长潜力"), "lifecycle_stage": ("Lifecycle stage", "生命周期阶段"),
+    "segment": ("Segment", "细分群体"),
+}
+SEGMENT_VALUES: dict[tuple[str, str], tuple[str, str]] = {  # (dimension, value): (en, zh_CN)
+    ("lifecycle_stage", "new"): ("New", "新客户"), ("lifecycle_stage", "growing"): ("Growing", "成长期"),
+    ("lifecycle_stage", "stable"): ("Stable", "稳定期"), ("lifecycle_stage", "declining"): ("Declining", "衰退期"),
+}
+
+
+def pick(names: tuple[str, str] | list[str] | None, locale: str, fallback: str) -> str:
+    """The ``locale`` text of a stored ``(zh_CN, en)`` pair, else the other one, else ``fallback``."""
+    if not names:
+        return fallback
+    zh, en = names
+    first, second = (zh, en) if check_locale(locale) == "zh_CN" else (en, zh)
+    return first or second or fallback
+
+
+def segment_label(label: str, locale: str, value_names: tuple[str, str] | list[str] | None = None) -> str:
+    """Display text of segment ``label`` ("all" or "dimension=value"), e.g. "地区：north" /
+    "Region: north". The value is named by ``value_names`` (zh_CN, en) — the choice labels of
+    the questionnaire's profile question, stored with the run — else by the table above, else
+    shown as stored."""
+    if label == "all":
+        return labels(locale)["all_respondents"]
+    dimension, sep, value = label.partition("=")
+    if not sep:
+        return label
+    en = check_locale(locale) == "en"
+    dimension_text = SEGMENT_DIMENSIONS.get(dimension, (dimension, dimension))[0 if en else 1]
+    known = SEGMENT_VALUES.get((dimension, value))
+    value_text = pick(value_names, locale, known[0 if en else 1] if known else value)
+    return f"{dimension_text}: {value_text}" if en else f"{dimension_text}：{value_text}"

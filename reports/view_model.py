@@ -142,18 +142,24 @@ def _card(results: Results, previous: Results | None, key: CardKey) -> IndexCard
     return IndexCard(key, estimate, change, mark, tuple(notes))
 
 
+def _pair(stored: Any) -> tuple[str, str] | None:
+    """A stored (zh_CN, en) name pair (JSON list), or None."""
+    return (str(stored[0]), str(stored[1])) if isinstance(stored, (list, tuple)) and len(stored) == 2 else None
+
+
 def _segments(results: Results, metric: CardKey) -> SegmentComparison | None:
     overall = metric_estimate(results, metric)
     if overall is None:
         return None
     meta = results.get(("meta", "all"), {})
     labels = [s for s in meta.get("segments", sorted({s for _k, s in results})) if s != "all"]
+    names = meta.get("names", {})
     rows = []
     for label in labels:
         estimate = metric_estimate(results, metric, label)
         if estimate is not None:
             dimension, _, level = label.partition("=")
-            rows.append(SegmentRow(label, dimension, level, estimate))
+            rows.append(SegmentRow(label, dimension, level, estimate, _pair(names.get(label))))
     return SegmentComparison(metric, overall, tuple(rows)) if rows else None
 
 
@@ -237,8 +243,10 @@ def build_report(results: Results, *, run_id: int | None = None, previous: Resul
                        if (est := metric_estimate(res, key)) is not None and est.value is not None)
         if points:
             trend.append(TrendSeries(key, points))
+    names = meta.get("names", {})
     kano = tuple(KanoPoint(a["attribute"], _num(a["better"]), _num(a["worse"]), a["category"],
-                           {k: float(v) for k, v in (a["shares"] or {}).items()}, int(a["n"]), a["reliability"])
+                           {k: float(v) for k, v in (a["shares"] or {}).items()}, int(a["n"]), a["reliability"],
+                           _pair(names.get(f"kano:{a['attribute']}")))
                  for a in results.get(("kano", "all"), {}).get("attributes", []))
     validity = fitted["validity"] if fitted else {}
     return ReportView(

@@ -9,6 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from reports.labels import pick
+
 Results = Mapping[tuple[str, str], Mapping[str, Any]]
 Significance = Literal["up", "down", "none", "unknown"]
 CardKey = Literal["satisfaction", "loyalty", "nps", "word_of_mouth", "complaint_handling"]
@@ -43,6 +45,7 @@ class SegmentRow:
     dimension: str
     level: str
     estimate: Estimate
+    value_names: tuple[str, str] | None = None  # (zh_CN, en) of the level, when the run knows them
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +83,10 @@ class KanoPoint:
     shares: Mapping[str, float]
     n: int
     reliability: str
+    names: tuple[str, str] | None = None  # (zh_CN, en) of the attribute, when the run knows them
+
+    def label(self, locale: str) -> str:
+        return pick(self.names, locale, self.attribute)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,10 +17,11 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from acsi.segments import NCHS_RULE
-from reports.labels import construct_label
+from reports.labels import construct_label, segment_label
 from reports.pdf import PdfError, html_to_pdf
 from reports.render import render_fragments, render_standalone
 from reports.view_model import CARD_KEYS, compare
+from reports.view_types import KanoPoint
 from survey.auth.roles import role_required
 from survey.db import get_session
 from survey.i18n import normalise_locale
@@ -83,15 +84,16 @@ def _stage(stage: str) -> str:
     return stage
 
 
-def _segment(label: str) -> str:
-    if label == "all":
-        return _("All respondents")
-    dimension, _sep, level = label.partition("=")
-    return f"{dimension}: {level}" if level else label
+def _segment(label: str, value_names: tuple[str, str] | None = None) -> str:
+    return segment_label(label, _locale(), value_names)
+
+
+def _kano_name(point: KanoPoint) -> str:
+    return point.label(_locale())
 
 
 def _page_helpers() -> dict[str, object]:
-    return {"status_labels": STATUS_LABELS, "stage_text": _stage, "segment_text": _segment, "title_of": _title,
+    return {"status_labels": STATUS_LABELS, "stage_text": _stage, "segment_text": _segment, "kano_name": _kano_name, "title_of": _title,
             "model_labels": MODEL_LABELS, "method_labels": METHOD_LABELS, "card_labels": CARD_LABELS,
             "note_labels": NOTE_LABELS, "significance_labels": SIGNIFICANCE_LABELS,
             "reliability_labels": RELIABILITY_LABELS, "run_label": service.run_label,

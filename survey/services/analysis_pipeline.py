@@ -182,6 +182,28 @@ def _complaint_frame(rows: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def display_names(document: Questionnaire, plan: _Plan, segments: list[str]) -> dict[str, list[str]]:
+    """Bilingual names the reports show instead of stored codes: ``"dimension=value"`` -> the
+    choice label of the questionnaire's profile question ``dimension`` (when there is one), and
+    ``"kano:<attribute>"`` -> the attribute's name, each as ``[zh_CN, en]``."""
+    names: dict[str, list[str]] = {}
+    questions = {q.code: q for q in document.questions()}
+    for label in segments:
+        dimension, _sep, value = label.partition("=")
+        question = questions.get(dimension)
+        if question is None:
+            continue
+        for variable in question.variables()[:1]:
+            for choice in variable.choices:
+                if choice.code == value:
+                    names[label] = [choice.label.zh, choice.label.en]
+    for code, stored in plan.kano:
+        question = questions[code]
+        attribute = question.settings.attribute
+        names[f"kano:{stored}"] = [attribute.zh or question.text.zh, attribute.en or question.text.en]
+    return names
+
+
 def run_analysis(engine: Engine, document: Questionnaire, parameters: AnalysisParameters,
                  checkpoint: Checkpoint) -> list[StoredResult]:
     """Every applicable analysis for every segment. ``checkpoint(fraction, stage)`` is called
@@ -200,6 +222,7 @@ def run_analysis(engine: Engine, document: Questionnaire, parameters: AnalysisPa
     segments = list(_segments(frame, parameters.segment_dimensions))
     stored: list[StoredResult] = [StoredResult("meta", ALL_SEGMENT, {
         "n": int(len(frame)), "segments": [label for label, _ in segments],
+        "names": display_names(document, plan, [label for label, _ in segments]),
         "parameters": parameters.to_dict()})]
     for position, (label, rows) in enumerate(segments):
         checkpoint(0.05 + 0.9 * position / len(segments), f"segment {label}")
@@ -225,4 +248,5 @@ def run_analysis(engine: Engine, document: Questionnaire, parameters: AnalysisPa
     return stored
 
 
-__all__ = ["AcsiError", "AnalysisParameters", "AnalysisSetupError", "StoredResult", "plan_analysis", "run_analysis"]
+__all__ = ["AcsiError", "AnalysisParameters", "AnalysisSetupError", "StoredResult", "display_names",
+           "plan_analysis", "run_analysis"]

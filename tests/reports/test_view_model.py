@@ -104,3 +104,21 @@ def test_view_is_frozen_and_requires_meta(results) -> None:
         build_report({("acsi", "all"): results[("acsi", "all")]}, run_id=5)
     with pytest.raises(ValueError, match="not one of"):
         metric_estimate(results, "bogus")  # type: ignore[arg-type]
+
+
+def test_names_stored_with_the_run_name_segments_and_kano_attributes_per_language(results) -> None:
+    from reports.figures import kano_category_figure, segment_figure
+
+    meta = dict(results[("meta", "all")])
+    meta["names"] = {"region=north": ["北方", "North"], "kano:Packaging": ["包装", "Packaging"]}
+    view = build_report({**results, ("meta", "all"): meta}, run_id=3)
+    [north] = next(s for s in view.segments if s.metric == "nps").rows[:1]
+    assert north.value_names == ("北方", "North")
+    assert list(segment_figure(next(s for s in view.segments if s.metric == "nps"), "zh_CN").data[0].y) == \
+        ["全部受访者", "地区：北方"]
+    assert [p.label("zh_CN") for p in view.kano] == ["一键下单", "包装"]
+    assert [p.label("en") for p in view.kano] == ["一键下单", "Packaging"]  # no names stored: as stored
+    assert list(kano_category_figure(view.kano, "zh_CN").data[0].y) == ["一键下单", "包装"]
+    # A run stored before names existed shows the codes as before.
+    old = build_report(results, run_id=2)
+    assert old.segments[0].rows[0].value_names is None and old.kano[1].label("zh_CN") == "Packaging"

@@ -42,13 +42,13 @@ from acsi.data import MissingStrategy, PreparedData, prepare_items
 from acsi.errors import AcsiError, EstimationError, InputDataError, InsufficientDataError
 from acsi.indices import IndexResults, ScaleBounds, construct_indices, index_values, resolve_scale_bounds
 from acsi.pls import PLS, InnerScheme
-from acsi.results import PLSResults, json_number
+from acsi.results import json_number
 from acsi.segments import ALL_SEGMENT, holm_adjust, kish_effective_n, split_by_segment
 from acsi.spec import ModelSpec
 from acsi.validity import ValidityReport, assess_validity
 
 __all__ = ["Method", "SegmentFit", "SkippedSegment", "IndexDifference", "recommended_min_base",
-           "fit_segments", "compare_segment_indices", "BASE_FLOOR"]
+           "fit_segment", "fit_segments", "compare_segment_indices", "BASE_FLOOR"]
 
 Method = Literal["pls", "plsc", "cbsem"]
 BASE_FLOOR = 50
@@ -115,7 +115,8 @@ def _usable(frame: pd.DataFrame, spec: ModelSpec, missing: MissingStrategy,
 
 
 def _check_options(spec: ModelSpec, frame: pd.DataFrame, method: str, weights: str | None,
-                   min_base: int | None) -> int:
+                   min_base: int | None, resamples: int, scale_bounds: ScaleBounds
+                   ) -> tuple[int, dict[str, tuple[float, float]]]:
     if method not in ("pls", "plsc", "cbsem"):
         raise AcsiError(f"method={method!r} is not one of 'pls', 'plsc', 'cbsem'")
     if not isinstance(frame, pd.DataFrame):
@@ -127,7 +128,10 @@ def _check_options(spec: ModelSpec, frame: pd.DataFrame, method: str, weights: s
     base = recommended_min_base(spec, method) if min_base is None else min_base  # type: ignore[arg-type]
     if isinstance(base, bool) or not isinstance(base, (int, np.integer)) or base < 3:
         raise AcsiError(f"min_base={min_base!r} must be an integer ≥ 3")
-    return int(base)
+    if resamples and method == "cbsem":
+        raise AcsiError(f"a bootstrap ({resamples} resamples) is available for methods 'pls' and 'plsc' only, "
+                        "not 'cbsem'")
+    return int(base), resolve_scale_bounds(spec, scale_bounds)
 
 
 def fit_segments(
@@ -144,30 +148,46 @@ def fit_segments(
     when the whole sample is below the minimum base, :class:`AcsiError` for bad options; a
     segment that cannot be fitted is returned as a :class:`SkippedSegment`.
     """
-    base = _check_options(spec, frame, method, weights, min_base)
-    if resamples and method == "cbsem":
-        raise AcsiError(f"a bootstrap ({resamples} resamples) is available for methods 'pls' and 'plsc' only, "
-                        "not 'cbsem'")
-    bounds = resolve_scale_bounds(spec, scale_bounds)
-    out: list[SegmentFit | SkippedSegment] = []
-    for label, rows in split_by_segment(frame, segment):
-        n_used, n_eff = _usable(rows, spec, missing, weights)
-        if n_eff < base:
-            reason = (f"{n_used} usable rows" + (f" (effective n {n_eff:.1f})" if weights else "")
-                      + f": below the minimum base of {base} (min_base rule: max(50, 10 × most arrows into "
-                      f"a construct{', items + 1' if method == 'cbsem' else ''}), or as set)")
-            if label == ALL_SEGMENT:
-                raise InsufficientDataError(f"the whole sample: {reason}")
-            out.append(SkippedSegment(label, len(rows), n_used, reason))
-            continue
-        try:
-            out.append(_fit_one(spec, rows, label, method, scheme, weights, missing, base, bounds,
-                                resamples, seed, level, n_jobs))
-        except AcsiError as error:
-            if label == ALL_SEGMENT:
-                raise
-            out.append(SkippedSegment(label, len(rows), n_used, f"not estimable: {error}"))
-    return tuple(out)
+    base, bounds = _check_options(spec, frame, method, weights, min_base, resamples, scale_bounds)
+    return tuple(
+        _segment(spec, rows, label, method, scheme, weights, missing, base, bounds, resamples, seed, level,
+                 n_jobs, strict=label == ALL_SEGMENT)
+        for label, rows in split_by_segment(frame, segment))
+
+
+def fit_segment(
+    spec: ModelSpec, rows: pd.DataFrame, label: str, *, method: Method = "pls", scheme: InnerScheme = "path",
+    weights: str | None = None, missing: MissingStrategy = "listwise", min_base: int | None = None,
+    scale_bounds: ScaleBounds = (1, 10), resamples: int = 0, seed: int = 0, level: float = 0.95, n_jobs: int = 1,
+) -> SegmentFit | SkippedSegment:
+    """Fit ``spec`` on the rows of one segment called ``label``, with the rules of
+    :func:`fit_segments` (minimum base, bootstrap, indices, validity); a segment below the base
+    or not estimable comes back as a :class:`SkippedSegment` saying why. Raises for bad options
+    and bad cells like :func:`fit_segments`."""
+    base, bounds = _check_options(spec, rows, method, weights, min_base, resamples, scale_bounds)
+    return _segment(spec, rows, label, method, scheme, weights, missing, base, bounds, resamples, seed, level,
+                    n_jobs, strict=False)
+
+
+def _segment(spec: ModelSpec, rows: pd.DataFrame, label: str, method: Method, scheme: InnerScheme,
+             weights: str | None, missing: MissingStrategy, base: int, bounds: dict[str, tuple[float, float]],
+             resamples: int, seed: int, level: float, n_jobs: int, *, strict: bool) -> SegmentFit | SkippedSegment:
+    """One segment; ``strict`` (the whole sample) raises instead of skipping."""
+    n_used, n_eff = _usable(rows, spec, missing, weights)
+    if n_eff < base:
+        reason = (f"{n_used} usable rows" + (f" (effective n {n_eff:.1f})" if weights else "")
+                  + f": below the minimum base of {base} (min_base rule: max(50, 10 × most arrows into "
+                  f"a construct{', items + 1' if method == 'cbsem' else ''}), or as set)")
+        if strict:
+            raise InsufficientDataError(f"the whole sample: {reason}")
+        return SkippedSegment(label, len(rows), n_used, reason)
+    try:
+        return _fit_one(spec, rows, label, method, scheme, weights, missing, base, bounds,
+                        resamples, seed, level, n_jobs)
+    except AcsiError as error:
+        if strict:
+            raise
+        return SkippedSegment(label, len(rows), n_used, f"not estimable: {error}")
 
 
 def _fit_one(spec: ModelSpec, rows: pd.DataFrame, label: str, method: Method, scheme: InnerScheme,
@@ -285,7 +305,7 @@ def compare_segment_indices(
     Holm-adjusted p-values across all of them. Raises :class:`AcsiError` for bad options and the
     errors of :func:`acsi.data.prepare_items` for bad data.
     """
-    base = _check_options(spec, frame, "plsc" if consistent else "pls", weights, min_base)
+    base, bounds = _check_options(spec, frame, "plsc" if consistent else "pls", weights, min_base, 0, scale_bounds)
     if method not in ("permutation", "bootstrap") or versus not in ("rest", "pairwise"):
         raise AcsiError(f"method={method!r} / versus={versus!r} must be 'permutation' | 'bootstrap' and "
                         "'rest' | 'pairwise'")
@@ -296,7 +316,6 @@ def compare_segment_indices(
     for c in chosen:
         if c not in names:
             raise AcsiError(f"construct {c!r} is not in model {spec.name!r}; constructs are {names}")
-    bounds = resolve_scale_bounds(spec, scale_bounds)
     estimator = PLS(spec, scheme=scheme, consistent=consistent, missing=missing, min_rows=base)
     groups = {label: rows for label, rows in split_by_segment(frame, segment) if label != ALL_SEGMENT}
     usable = {label for label, rows in groups.items() if _usable(rows, spec, missing, weights)[1] >= base}

@@ -15,16 +15,13 @@ from typing import Any, Literal
 import pandas as pd
 from sqlalchemy import Engine
 
-from acsi.bootstrap import bootstrap
 from acsi.complaints import summarise_complaints
-from acsi.errors import AcsiError, InsufficientDataError
-from acsi.indices import construct_indices
+from acsi.errors import AcsiError
 from acsi.kano import analyse_kano
 from acsi.nps import net_promoter_score
-from acsi.pls import PLS
+from acsi.segment_fit import SkippedSegment, fit_segment
 from acsi.segments import ALL_SEGMENT, split_by_segment
 from acsi.spec import BUILTIN_MODELS, ModelSpec
-from acsi.validity import assess_validity
 from acsi.word_of_mouth import calibrated_word_of_mouth, measured_word_of_mouth
 from survey.questionnaire.document import Questionnaire, Variable
 from survey.services.response_matrix import load_responses
@@ -148,18 +145,18 @@ def _segments(frame: pd.DataFrame, dimensions: tuple[str, ...]) -> Iterator[tupl
                 yield f"{dimension}={label}", rows
 
 
-def _acsi_results(plan: _Plan, parameters: AnalysisParameters, rows: pd.DataFrame) -> dict[str, Any]:
+def _acsi_results(plan: _Plan, parameters: AnalysisParameters, label: str, rows: pd.DataFrame) -> dict[str, Any]:
+    """The model fit of one segment, by the rules of ``acsi.segment_fit`` (minimum base, bootstrap,
+    indices, validity): its payload, or ``{"skipped": why, "n": rows}``."""
     items, bounds = _model_frame(plan, rows)
-    estimator = PLS(plan.spec, consistent=parameters.method == "plsc", missing="mean")
-    try:
-        results = estimator.fit(items)
-    except InsufficientDataError as error:
-        return {"skipped": str(error), "n": int(len(items))}
-    payload = {"fit": results.to_dict(), "indices": construct_indices(results, scale_bounds=bounds).to_dict(),
-               "validity": assess_validity(results).to_dict()}
-    if parameters.bootstrap:
-        payload["bootstrap"] = bootstrap(estimator, items, resamples=parameters.bootstrap,
-                                         seed=parameters.seed, scale_bounds=bounds).to_dict()
+    fitted = fit_segment(plan.spec, items, label, method=parameters.method, missing="mean",
+                         scale_bounds=bounds, resamples=parameters.bootstrap, seed=parameters.seed)
+    if isinstance(fitted, SkippedSegment):
+        return {"skipped": fitted.reason, "n": int(len(items))}
+    payload = {"fit": fitted.results.to_dict(), "indices": fitted.indices.to_dict(),
+               "validity": fitted.validity.to_dict()}
+    if fitted.bootstrap is not None:
+        payload["bootstrap"] = fitted.bootstrap.to_dict()
     return payload
 
 
@@ -227,7 +224,7 @@ def run_analysis(engine: Engine, document: Questionnaire, parameters: AnalysisPa
     for position, (label, rows) in enumerate(segments):
         checkpoint(0.05 + 0.9 * position / len(segments), f"segment {label}")
         if plan.spec is not None:
-            stored.append(StoredResult(parameters.model, label, _acsi_results(plan, parameters, rows)))
+            stored.append(StoredResult(parameters.model, label, _acsi_results(plan, parameters, label, rows)))
         for code in plan.nps:
             scores = rows[code].dropna()
             stored.append(StoredResult(f"nps:{code}", label, net_promoter_score(scores).to_dict()))

@@ -81,3 +81,30 @@ def test_queue_urls() -> None:
     assert type(make_queue("redis://127.0.0.1:6379/0")).__name__ == "RedisHuey"
     with pytest.raises(JobQueueError, match="must start with"):
         make_queue("amqp://x")
+
+
+def test_segments_follow_the_minimum_base_of_acsi_segment_fit(app, session) -> None:
+    """The pipeline fits each segment with acsi.segment_fit: a segment below max(50, 10 × most
+    arrows into a construct) is stored as skipped with that rule, not fitted on a thin base."""
+    from sqlalchemy import text
+
+    from survey.services.analysis_pipeline import run_analysis
+    from survey.services.questionnaires import version_document
+    from models import QuestionnaireVersion
+
+    version_id = _acsi_version(session)
+    session.execute(text("UPDATE responses SET status = 'partial' WHERE version_id = :v AND id % 14 != 0"),
+                    {"v": version_id})
+    session.commit()
+    document = version_document(session.get(QuestionnaireVersion, version_id))
+    stored = run_analysis(session.get_bind(), document,
+                          AnalysisParameters(version_ids=(version_id,), segment_dimensions=("region",)),
+                          lambda fraction, stage: None)
+    fits = {r.segment: r.payload for r in stored if r.kind == "acsi"}
+    assert "fit" in fits["all"]
+    regions = {label: payload for label, payload in fits.items() if label != "all"}
+    assert len(regions) == 4
+    thin = [p for p in regions.values() if "skipped" in p]
+    # (30 was the pipeline's own minimum before: these segments were fitted on 30–49 rows.)
+    assert thin and all(30 <= p["n"] < 50 and "minimum base of 50" in p["skipped"] for p in thin), thin
+    assert all(p["fit"]["n"] >= 50 for p in regions.values() if "fit" in p)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections import OrderedDict
 from datetime import UTC, date, datetime
@@ -28,6 +29,7 @@ from survey.i18n import normalise_locale
 from survey.jobs import enqueue
 from survey.reports.forms import METHOD_LABELS, MODEL_LABELS, CancelForm, CompareForm, QuestionnaireChoiceForm, RunForm
 from survey.services import dashboard as service
+from survey.services import analysis_pipeline as pipeline
 from survey.services.analysis_pipeline import AnalysisParameters, AnalysisSetupError
 from survey.services.analysis_runs import cancel_run, create_run
 
@@ -88,12 +90,36 @@ def _segment(label: str, value_names: tuple[str, str] | None = None) -> str:
     return segment_label(label, _locale(), value_names)
 
 
+_FAILURES = (
+    (pipeline.MISSING_ITEMS, _l("The %(model)s model needs the items %(items)s, which no question of this "
+                                "questionnaire is bound to.")),
+    (pipeline.NOTHING_TO_ANALYSE, _l("This questionnaire has no construct-bound items, NPS, Kano or complaint "
+                                     "follow-up questions to analyse.")),
+    (pipeline.NO_RESPONSES, _l("No complete responses match the chosen versions and period.")),
+)
+_FAILURE_PATTERNS = tuple(
+    (re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+)", re.escape(english))), message)
+    for english, message in _FAILURES)
+
+
+def failure_text(error: str | None) -> str:
+    """A failed run's stored (English) reason in the page's language when it is one of the
+    pipeline's own; other reasons (from the estimators) as stored."""
+    if not error:
+        return _("No reason was recorded.")
+    for pattern, message in _FAILURE_PATTERNS:
+        match = pattern.fullmatch(error)
+        if match:
+            return str(message) % match.groupdict() if match.groupdict() else str(message)
+    return error
+
+
 def _kano_name(point: KanoPoint) -> str:
     return point.label(_locale())
 
 
 def _page_helpers() -> dict[str, object]:
-    return {"status_labels": STATUS_LABELS, "stage_text": _stage, "segment_text": _segment, "kano_name": _kano_name, "title_of": _title,
+    return {"status_labels": STATUS_LABELS, "stage_text": _stage, "segment_text": _segment, "kano_name": _kano_name, "failure_text": failure_text, "title_of": _title,
             "model_labels": MODEL_LABELS, "method_labels": METHOD_LABELS, "card_labels": CARD_LABELS,
             "note_labels": NOTE_LABELS, "significance_labels": SIGNIFICANCE_LABELS,
             "reliability_labels": RELIABILITY_LABELS, "run_label": service.run_label,

@@ -31,6 +31,14 @@ COMPLAINT_CODES = ("handle", "resolution_satisfaction", "resolution_status", "fi
 Checkpoint = Callable[[float, str], None]
 
 
+# Why a run can fail once it is under way (English, as stored on the run; the report pages show
+# them in the reader's language, see survey.reports.views.failure_text).
+MISSING_ITEMS = "the {model} model needs the items {items}, which no question of this questionnaire is bound to"
+NOTHING_TO_ANALYSE = ("this questionnaire has no construct-bound items, NPS, Kano or complaint follow-up "
+                      "questions to analyse")
+NO_RESPONSES = "no complete responses match the chosen versions and period"
+
+
 class AnalysisSetupError(ValueError):
     """The requested analysis does not fit the questionnaire; the message says why."""
 
@@ -101,9 +109,7 @@ def plan_analysis(document: Questionnaire, parameters: AnalysisParameters) -> _P
     spec = BUILTIN_MODELS[parameters.model]
     missing = [item for item in spec.items if item not in bound]
     if bound and missing:
-        raise AnalysisSetupError(
-            f"the {parameters.model.upper()} model needs the items {', '.join(missing)}, which no "
-            "question of this questionnaire is bound to")
+        raise AnalysisSetupError(MISSING_ITEMS.format(model=parameters.model.upper(), items=", ".join(missing)))
     questions = list(document.questions())
     nps = tuple(q.code for q in questions if q.type == "nps")
     kano = tuple((q.code, q.settings.attribute.en or q.settings.attribute.zh or q.code)
@@ -208,14 +214,13 @@ def run_analysis(engine: Engine, document: Questionnaire, parameters: AnalysisPa
     person can act on."""
     plan = plan_analysis(document, parameters)
     if not (plan.spec or plan.nps or plan.kano or plan.complaints):
-        raise AnalysisSetupError("this questionnaire has no construct-bound items, NPS, Kano or "
-                                 "complaint follow-up questions to analyse")
+        raise AnalysisSetupError(NOTHING_TO_ANALYSE)
     checkpoint(0.02, "loading responses")
     frame = load_responses(engine, version_ids=list(parameters.version_ids), numeric=plan.numeric,
                            text=plan.text, segment_keys=parameters.segment_dimensions,
                            submitted_from=parameters.submitted_from, submitted_to=parameters.submitted_to)
     if frame.empty:
-        raise AnalysisSetupError("no complete responses match the chosen versions and period")
+        raise AnalysisSetupError(NO_RESPONSES)
     segments = list(_segments(frame, parameters.segment_dimensions))
     stored: list[StoredResult] = [StoredResult("meta", ALL_SEGMENT, {
         "n": int(len(frame)), "segments": [label for label, _ in segments],

@@ -198,7 +198,9 @@ def test_a_failed_run_shows_a_readable_message(app, client, login_as, demo) -> N
                                        "submitted_from": "2001-01-01", "submitted_to": "2001-02-01"})
     detail = client.get(response.headers["Location"] + "?lang=en").get_data(as_text=True)
     assert "The run failed" in detail and 'role="alert"' in detail
-    assert "no complete responses match the chosen versions and period" in detail
+    assert "No complete responses match the chosen versions and period." in detail
+    chinese = client.get(response.headers["Location"] + "?lang=zh_CN").get_data(as_text=True)
+    assert "所选版本和时间段内没有完整的答卷。" in chinese
     assert client.get(response.headers["Location"].replace("/runs/", "/runs/", 1) + "/dashboard").status_code == 404
 
 
@@ -274,3 +276,17 @@ def test_small_segments_are_suppressed_with_a_note(app, client, login_as, demo) 
     assert "Fewer than 30 answers: not shown." in english and 'class="flag flag-suppressed"' in english
     chinese = client.get(f"/reports/runs/{run.id}/dashboard?lang=zh_CN").get_data(as_text=True)
     assert "回答少于 30 份：不显示。" in chinese and "已隐藏" in chinese
+
+
+def test_failure_reasons_of_the_pipeline_are_shown_in_the_readers_language(app) -> None:
+    from flask_babel import force_locale
+
+    from survey.reports.views import failure_text
+    from survey.services import analysis_pipeline as pipeline
+
+    stored = pipeline.MISSING_ITEMS.format(model="ACSI", items="satisfaction_1, quality_2")
+    with app.test_request_context(), force_locale("zh_CN"):
+        assert failure_text(stored) == "ACSI 模型需要题项 satisfaction_1, quality_2，但本问卷没有题目绑定到这些题项。"
+        assert failure_text(pipeline.NOTHING_TO_ANALYSE).startswith("本问卷没有可分析的内容")
+        assert failure_text("singular matrix in block 'quality'") == "singular matrix in block 'quality'"
+        assert failure_text(None) == "未记录原因。"

@@ -433,12 +433,21 @@ def delete_page(questionnaire_id: int, index: int):
 
 
 def _question_form_page(questionnaire, form, *, index: int, question_type: str, code: str | None,
-                        status: int = 200):
+                        stored_type: str | None = None, status: int = 200):
     return render_template(
         "design/question.html", questionnaire=questionnaire, form=form, index=index,
         question_type=question_type, type_label=question_type_labels()[question_type],
-        type_fields=TYPE_FIELDS[question_type], code=code,
+        type_fields=TYPE_FIELDS[question_type], code=code, stored_type=stored_type or question_type,
+        type_choices=list(question_type_labels().items()),
     ), status
+
+
+def _new_type_defaults(form: QuestionForm, question_type: str) -> None:
+    """The starting values of a new question of ``question_type`` (a question stored as another
+    type keeps its own where they apply)."""
+    form.required.data = question_type != "info"
+    form.integer.data = True
+    form.scale.data = "1-5"
 
 
 def _store_question(questionnaire_id: int, form: QuestionForm, *, index: int, replacing: str | None):
@@ -483,9 +492,7 @@ def new_question(questionnaire_id: int, index: int):
     if request.method == "GET":
         form = QuestionForm(question_type, formdata=None)
         form.code.data = editing.free_code(document, "q")
-        form.required.data = question_type != "info"
-        form.integer.data = True
-        form.scale.data = "1-5"
+        _new_type_defaults(form, question_type)
         return _question_form_page(questionnaire, form, index=index, question_type=question_type, code=None)
     if form.validate_on_submit():
         question = _store_question(questionnaire_id, form, index=index, replacing=None)
@@ -506,9 +513,15 @@ def edit_question(questionnaire_id: int, code: str):
     except LookupError:
         abort(404)
     question = document.question(code)
-    form = QuestionForm(question.type)
+    # ?type= (the "Change type" control, then the form's hidden field) edits the question as
+    # another type: code, texts and rules are kept, what the new type cannot use is dropped.
+    question_type = request.values.get("type", question.type)
+    if question_type not in QUESTION_TYPES:
+        abort(404)
+    form = QuestionForm(question_type)
     if request.method == "GET":
-        form = QuestionForm(question.type, formdata=None)
+        form = QuestionForm(question_type, formdata=None)
+        _new_type_defaults(form, question_type)
         form.fill_from(question)
     elif form.validate_on_submit():
         saved = _store_question(questionnaire_id, form, index=index, replacing=code)
@@ -516,8 +529,8 @@ def edit_question(questionnaire_id: int, code: str):
             flash(_("The question was saved."))
             return _to_editor(questionnaire_id, f"#question-{saved.code}")
     status = 422 if (form.errors or form.form_errors) else 200
-    return _question_form_page(questionnaire, form, index=index, question_type=question.type,
-                               code=code, status=status)
+    return _question_form_page(questionnaire, form, index=index, question_type=question_type,
+                               code=code, stored_type=question.type, status=status)
 
 
 @bp.route("/<int:questionnaire_id>/questions/<code>/move", methods=["POST"])

@@ -327,3 +327,30 @@ def test_pages_render_in_both_languages(app, designer) -> None:
             response = designer.get(path + ("&" if "?" in path else "?") + f"lang={lang}")
             assert response.status_code == 200, path
             assert tag in response.get_data(as_text=True), (path, lang)
+
+
+def test_changing_a_question_type_keeps_code_texts_and_rules(app, designer) -> None:
+    qid = _store(app, _three_pages())
+    token = _token(designer)
+    # 'why' is a text question shown to adults; make it a single choice.
+    html = designer.get(f"/design/{qid}/questions/why?lang=en").get_data(as_text=True)
+    assert '<option value="text" selected>' in html and "Change type" in html
+    assert "You are changing this question" not in html
+    html = designer.get(f"/design/{qid}/questions/why?type=single_choice&lang=en").get_data(as_text=True)
+    assert '<option value="single_choice" selected>' in html and "You are changing this question" in html
+    assert 'name="type" value="single_choice"' in html and "Choices, one per line" in html
+    assert 'value="why"' in html and "age &gt;= 18" in html  # code and rule carried over
+    assert _document(app, qid).question("why").type == "text"  # nothing saved by looking
+    chinese = designer.get(f"/design/{qid}/questions/why?type=single_choice&lang=zh_CN").get_data(as_text=True)
+    assert "更改题型" in chinese and "您正在把本题改为另一种题型" in chinese
+    response = designer.post(f"/design/{qid}/questions/why?type=single_choice", data=_question_data(
+        token, type="single_choice", code="why", text_en="Why?", show_if="age >= 18", display="radio",
+        choices="price | 价格 | Price\nservice | 服务 | Service"))
+    assert response.status_code == 302
+    question = _document(app, qid).question("why")
+    assert (question.type, question.show_if, [c.code for c in question.choices]) == \
+        ("single_choice", "age >= 18", ["price", "service"])
+    assert [q.code for q in _document(app, qid).pages[1].questions] == ["why"]  # same place
+    # A type that does not exist is refused; the stored question is untouched.
+    assert designer.get(f"/design/{qid}/questions/why?type=spreadsheet").status_code == 404
+    assert _document(app, qid).question("why").type == "single_choice"

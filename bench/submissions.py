@@ -10,8 +10,9 @@ Serves the app with gunicorn (4 sync workers) on loopback, then, with 32 concurr
            page first for its session cookie and CSRF token)
   journey  a whole respondent visit: welcome page, Start, the page, submit (4 requests;
            latency is the submit POST, throughput counts completed responses)
-Each path runs 2 s untimed first (every worker warm), then for --seconds; finally the stored
-rows are counted: every accepted submission exactly once.
+Each path runs 2 s untimed first (every worker warm); then the paths take turns, --rounds times,
+for --seconds in all each, so the machine's slower and faster spells fall on every path alike;
+finally the stored rows are counted: every accepted submission exactly once.
 
     .venv/bin/python bench/submissions.py                      # SQLite and PostgreSQL, 20 s each
     .venv/bin/python bench/submissions.py --seconds 10 --databases sqlite
@@ -214,13 +215,20 @@ def run_load(kind: str, path_name: str, port: int, seconds: float, clients: int,
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - began
-    latencies.sort()
+    return {"ok": len(latencies), "errors": errors[0], "wall": wall, "latencies": latencies, "keys": accepted}
+
+
+def summarise(rounds: list[dict]) -> dict:
+    """One path's rounds together: accepted per second of its own running time, percentiles of
+    all its latencies."""
+    latencies = sorted(x for r in rounds for x in r["latencies"])
+    ok = len(latencies)
 
     def pct(p: float) -> float:
-        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else float("nan")
+        return latencies[min(ok - 1, int(p * ok))] * 1000 if latencies else float("nan")
 
-    return {"ok": len(latencies), "errors": errors[0], "rate": len(latencies) / wall,
-            "p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99), "keys": accepted}
+    return {"ok": ok, "errors": sum(r["errors"] for r in rounds), "rate": ok / sum(r["wall"] for r in rounds),
+            "p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99), "keys": [k for r in rounds for k in r["keys"]]}
 
 
 PATHS = ("bare", "api", "web", "journey")
@@ -234,12 +242,13 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=5091)
+    parser.add_argument("--rounds", type=int, default=4, help="turns each path takes (seconds split between them)")
     parser.add_argument("--started", type=int, default=0,
                         help="partial responses prepared for the web submit path (default: 1,500 per second run)")
     args = parser.parse_args()
     started = args.started or int(1500 * (args.seconds + WARMUP_SECONDS))
-    print(f"{args.clients} clients, gunicorn {args.workers} sync workers, {args.seconds:.0f} s per path "
-          f"after {WARMUP_SECONDS:.0f} s of warm-up")
+    print(f"{args.clients} clients, gunicorn {args.workers} sync workers, {args.seconds:.0f} s per path in "
+          f"{args.rounds} turns, after {WARMUP_SECONDS:.0f} s of warm-up each")
     print(f"{'database':<11} {'path':<8} {'accepted':>9} {'errors':>7} {'per s':>8} {'p50 ms':>8} {'p95 ms':>8} "
           f"{'p99 ms':>8} {'vs bare':>8}")
     for kind in args.databases.split(","):
@@ -265,7 +274,15 @@ def main() -> None:
                 # Untimed warm-up: every worker has imported, connected, compiled its statements
                 # and cached the published document before the path is measured.
                 warm[path_name] = run_load(kind, path_name, args.port, WARMUP_SECONDS, args.clients, ctx)
-                results[path_name] = result = run_load(kind, path_name, args.port, args.seconds, args.clients, ctx)
+            # The paths take turns (rounds × paths), so a slower or faster spell of the machine
+            # touches every path alike and the ratios to bare stay comparable.
+            rounds: dict[str, list[dict]] = {name: [] for name in PATHS}
+            for _round in range(args.rounds):
+                for path_name in PATHS:
+                    rounds[path_name].append(run_load(kind, path_name, args.port, args.seconds / args.rounds,
+                                                      args.clients, ctx))
+            for path_name in PATHS:
+                results[path_name] = result = summarise(rounds[path_name])
                 ratio = result["rate"] / results["bare"]["rate"]
                 print(f"{kind:<11} {path_name:<8} {result['ok']:>9,} {result['errors']:>7} {result['rate']:>8.0f} "
                       f"{result['p50']:>8.1f} {result['p95']:>8.1f} {result['p99']:>8.1f} {ratio:>8.2f}", flush=True)

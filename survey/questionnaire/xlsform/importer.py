@@ -1,63 +1,30 @@
-"""XLSForm import (through pyxform) and export (xlsx through openpyxl).
-
-``import_xlsform(data, filename=…)`` checks the upload (size, a real workbook or UTF-8 CSV), lets
-pyxform parse and validate it, keeps pyxform's warnings for the designer, and maps the result
-onto a ``Questionnaire``. It returns an ``ImportResult`` or raises ``QuestionnaireImportError``;
-nothing is stored either way. ``export_xlsform(q)`` writes an xlsx workbook pyxform accepts. The
-mapping both ways, including the ``xinsheng_type``/``xinsheng_settings`` columns that make the
-round trip lossless, is documented in ``docs/questionnaire-json.md`` (section "XLSForm").
-"""
-
+"""XLSForm -> Questionnaire, through pyxform (see the package docstring)."""
 from __future__ import annotations
 
-import io
 import json
 import re
-import struct
 import warnings as python_warnings
-import zipfile
-import zlib
-from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-import openpyxl
-import xlrd
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from pyxform.errors import PyXFormError
 from pyxform.xls2json_backends import get_xlsform
 from pyxform.xls2xform import convert
 
 from survey.questionnaire import logic
 from survey.questionnaire.document import (
-    DONT_KNOW, DONT_KNOW_LABEL, KANO_ANSWERS, KANO_DYSFUNCTIONAL_PROMPT, KANO_FUNCTIONAL_PROMPT,
-    KANO_IMPORTANCE_PROMPT, NPS_HIGH_LABEL, NPS_LOW_LABEL, OTHER_CHOICE, OTHER_CODE,
-    OTHER_SPECIFY, SETTINGS_CLASS, YES_NO_CHOICES, Choice, DocumentError, MatrixRow,
+    OTHER_CODE,
+    SETTINGS_CLASS, Choice, DocumentError, MatrixRow,
     MultipleChoiceSettings, NumericSettings, Page, Question, Questionnaire, SingleChoiceSettings,
     TextSettings, Texts,
 )
 from survey.questionnaire.jsonio import (
-    binding_from_json, binding_to_json, settings_from_json, settings_to_json, texts_from_json,
-    texts_to_json,
+    binding_from_json, settings_from_json, texts_from_json,
 )
 from survey.questionnaire.sanitize import sanitize_questionnaire
+from survey.questionnaire.xlsform.common import ImportResult, QuestionnaireImportError, to_xlsform_expression
+from survey.questionnaire.xlsform.upload import detect_file_type
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
-_XLSX_MAGIC = b"PK\x03\x04"
-_XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# xlrd reports a damaged .xls through its own errors or, from its low-level reader, through
-# assertions, lookups (indexes, keys, codec names), text decoding and struct unpacking that
-# fail (found by fuzzing the fixtures).
-_XLS_READ_ERRORS: tuple[type[BaseException], ...] = (
-    xlrd.XLRDError, xlrd.compdoc.CompDocError, AssertionError, LookupError, UnicodeDecodeError,
-    struct.error, EOFError,
-)
-# zipfile reports a damaged archive through these (bad names, offsets, methods, deflate data).
-_ZIP_READ_ERRORS: tuple[type[BaseException], ...] = (
-    zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, ValueError,
-    EOFError, OSError,
-)
 _TRUE = {"yes", "true", "true()", "1"}
 _FALSE = {"", "no", "false", "false()", "0"}
 _TEXT_TYPES = {"text", "string"}
@@ -68,87 +35,6 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # pyxform inserts these for a table-list group; they are layout, not designer content.
 _TABLE_LIST_HEADER_PREFIX = "reserved_name_for_field_list_labels_"
 
-
-class QuestionnaireImportError(DocumentError):
-    """An uploaded XLSForm cannot be imported; the message says what to fix."""
-
-
-class QuestionnaireExportError(DocumentError):
-    """A questionnaire cannot be written as XLSForm yet; the message says what to fix."""
-
-
-@dataclass(frozen=True, slots=True)
-class ImportResult:
-    """A successfully imported questionnaire and the warnings the designer must see."""
-
-    questionnaire: Questionnaire
-    warnings: tuple[str, ...]
-
-
-# --- checking the upload ----------------------------------------------------------------------
-
-def _detect_file_type(data: bytes, filename: str) -> str:
-    """Return pyxform's file type ('.xlsx', '.xls', '.csv') after checking the bytes."""
-    if not isinstance(data, (bytes, bytearray)):
-        raise QuestionnaireImportError(f"{filename}: expected the file's bytes, got "
-                                       f"{type(data).__name__}")
-    if not data:
-        raise QuestionnaireImportError(f"{filename}: the file is empty")
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise QuestionnaireImportError(
-            f"{filename}: the file is {len(data) / 1048576:.1f} MB; XLSForm uploads are limited "
-            f"to {MAX_UPLOAD_BYTES // 1048576} MB")
-    if data.startswith(_XLSX_MAGIC):
-        _check_xlsx(bytes(data), filename)
-        return ".xlsx"
-    if data.startswith(_XLS_MAGIC):
-        _check_xls(bytes(data), filename)
-        return ".xls"
-    if PurePath(filename).suffix.lower() == ".csv":
-        _check_csv(bytes(data), filename)
-        return ".csv"
-    raise QuestionnaireImportError(
-        f"{filename}: this is not an Excel workbook; upload an XLSForm saved as .xlsx or .xls "
-        "(or a UTF-8 .csv)")
-
-
-def _check_xlsx(data: bytes, filename: str) -> None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-            if unpacked > MAX_UNCOMPRESSED_BYTES:
-                raise QuestionnaireImportError(
-                    f"{filename}: the workbook unpacks to {unpacked / 1048576:.0f} MB; the limit "
-                    f"is {MAX_UNCOMPRESSED_BYTES // 1048576} MB")
-            damaged = archive.testzip()
-            names = set(archive.namelist())
-    except _ZIP_READ_ERRORS as error:
-        raise QuestionnaireImportError(f"{filename}: the workbook is damaged and cannot be opened "
-                                       f"({error}); save it again from Excel and retry") from None
-    if damaged is not None or "xl/workbook.xml" not in names:
-        raise QuestionnaireImportError(f"{filename}: the workbook is damaged or is not an Excel "
-                                       "file; save it again from Excel as .xlsx and retry")
-
-
-def _check_xls(data: bytes, filename: str) -> None:
-    try:
-        xlrd.open_workbook(file_contents=data, logfile=io.StringIO(), on_demand=False)
-    except _XLS_READ_ERRORS as error:
-        raise QuestionnaireImportError(
-            f"{filename}: the .xls workbook is damaged and cannot be read ({error}); save it "
-            "again from Excel and retry") from None
-
-
-def _check_csv(data: bytes, filename: str) -> None:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise QuestionnaireImportError(
-            f"{filename}: the file is not UTF-8 text (byte {error.start + 1} is not valid UTF-8); "
-            "save the CSV as 'CSV UTF-8' and retry") from None
-    if "\x00" in text:
-        raise QuestionnaireImportError(f"{filename}: the file contains NUL bytes, so it is not a "
-                                       "CSV XLSForm")
 
 
 # --- import -----------------------------------------------------------------------------------
@@ -161,7 +47,7 @@ def import_xlsform(data: bytes, *, filename: str) -> ImportResult:
     message naming the file and the problem when the upload is not a readable XLSForm, pyxform
     rejects it (e.g. "Duplicate column header: label"), or the form breaks a document rule.
     """
-    file_type = _detect_file_type(data, filename)
+    file_type = detect_file_type(data, filename)
     messages: list[str] = []
     with python_warnings.catch_warnings(record=True) as caught:
         python_warnings.simplefilter("always")
@@ -294,7 +180,7 @@ class _Importer:
             return None
         if isinstance(original, str):
             try:
-                if str(text) == _to_xlsform(original):
+                if str(text) == to_xlsform_expression(original):
                     return original
             except logic.LogicError:
                 pass  # a stored rule that no longer parses: use the workbook's text
@@ -521,203 +407,3 @@ class _Importer:
         return self.build(node, marker, settings, choices, rows, extra)
 
 
-# --- export -----------------------------------------------------------------------------------
-
-ZH, EN = "Chinese (zh)", "English (en)"
-SURVEY_COLUMNS = (
-    "type", "name", f"label::{ZH}", f"label::{EN}", f"hint::{ZH}", f"hint::{EN}", "required",
-    "relevant", "constraint", f"constraint_message::{ZH}", f"constraint_message::{EN}",
-    "appearance", "parameters", "xinsheng_type", "xinsheng_settings",
-)
-CHOICE_COLUMNS = ("list_name", "name", f"label::{ZH}", f"label::{EN}")
-SETTINGS_COLUMNS = ("form_title", "form_id", "default_language", "xinsheng_questionnaire")
-
-
-def _bilingual(column: str, texts: Texts) -> dict[str, str]:
-    return {f"{column}::{ZH}": texts.zh, f"{column}::{EN}": texts.en}
-
-
-def _dumps(value: object) -> str:
-    """JSON for an xinsheng cell: ASCII-only, so no cell normalisation (pyxform turns U+00A0
-    into a space) can alter it, and with '$' escaped, so pyxform never sees a '${' reference."""
-    text = json.dumps(value, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
-    return text.replace("$", "\\u0024")
-
-
-def _to_xlsform(expression: str | None) -> str:
-    """XLSForm syntax of a logic-language expression ('' for None)."""
-    return "" if expression is None else logic.to_xlsform(logic.parse(expression))
-
-
-def _scale_choices(question: Question) -> tuple[Choice, ...]:
-    """The answer options an XLSForm client shows for a rating, NPS or matrix scale."""
-    settings = question.settings
-    if question.type == "nps":
-        low, high, first, last, dont_know = NPS_LOW_LABEL, NPS_HIGH_LABEL, 0, 10, False
-    else:
-        low, high = settings.low_label, settings.high_label
-        first, last, dont_know = settings.min, settings.max, settings.dont_know
-
-    def label(value: int) -> Texts:
-        end = low if value == first else high if value == last else Texts()
-        return Texts(*(f"{value} {text}".strip() for text in (end.zh, end.en)))
-    points = tuple(Choice(str(value), label(value)) for value in range(first, last + 1))
-    return points + ((Choice(DONT_KNOW, DONT_KNOW_LABEL),) if dont_know else ())
-
-
-def _export_choices(question: Question) -> tuple[Choice, ...]:
-    if question.type in ("single_choice", "multiple_choice"):
-        return question.choices + ((OTHER_CHOICE,) if question.settings.other else ())
-    if question.type in ("rating", "nps", "matrix"):
-        return _scale_choices(question)
-    if question.type == "yes_no":
-        return YES_NO_CHOICES
-    if question.type == "kano":
-        return KANO_ANSWERS
-    return ()
-
-
-def _question_rows(question: Question) -> list[dict[str, str]]:
-    """The survey-sheet rows of one question (a group of rows for a matrix or Kano pair)."""
-    code, settings = question.code, question.settings
-    stored: dict[str, Any] = {"settings": settings_to_json(settings),
-                              "binding": binding_to_json(question.binding),
-                              "show_if": question.show_if, "validation": question.validation}
-    row = {"name": code, **_bilingual("label", question.text), **_bilingual("hint", question.help),
-           "required": "yes" if question.required else "",
-           "relevant": _to_xlsform(question.show_if), "xinsheng_type": question.type}
-    if question.type in ("matrix", "kano"):
-        stored.update(required=question.required, validation=question.validation,
-                      validation_message=texts_to_json(question.validation_message))
-        row.update(type="begin_group", appearance="field-list", required="",
-                   xinsheng_settings=_dumps(stored))
-        child = {"required": "yes" if question.required else ""}
-        if question.type == "matrix":
-            parts = [{**child, "type": f"select_one {code}", "name": r.code,
-                      **_bilingual("label", r.text), "xinsheng_type": "matrix_row",
-                      "xinsheng_settings": _dumps({"binding": binding_to_json(r.binding)})}
-                     for r in question.rows]
-        else:
-            attribute = settings.attribute
-            prompts = [(f"{code}_f", KANO_FUNCTIONAL_PROMPT),
-                       (f"{code}_d", KANO_DYSFUNCTIONAL_PROMPT)]
-            parts = [{**child, "type": f"select_one {code}", "name": name,
-                      **_bilingual("label", Texts(prompt.zh.format(attribute=attribute.zh),
-                                                  prompt.en.format(attribute=attribute.en))),
-                      "xinsheng_type": "kano_part"} for name, prompt in prompts]
-            if settings.importance:
-                parts.append({**child, "type": "integer", "name": f"{code}_imp",
-                              **_bilingual("label", Texts(
-                                  KANO_IMPORTANCE_PROMPT.zh.format(attribute=attribute.zh),
-                                  KANO_IMPORTANCE_PROMPT.en.format(attribute=attribute.en))),
-                              "constraint": ". >= 1 and . <= 9", "xinsheng_type": "kano_part"})
-        return [row, *parts, {"type": "end_group"}]
-    row.update(constraint=_to_xlsform(question.validation),
-               **_bilingual("constraint_message", question.validation_message),
-               xinsheng_settings=_dumps(stored))
-    select = {"single_choice": "select_one", "rating": "select_one", "nps": "select_one",
-              "yes_no": "select_one", "multiple_choice": "select_multiple"}
-    plain = {"text": "text", "long_text": "text", "date": "date", "info": "note"}
-    if question.type in select:
-        row["type"] = f"{select[question.type]} {code}"
-        if question.type in ("rating", "nps"):
-            row["appearance"] = "likert"
-        if getattr(settings, "display", "") == "dropdown":
-            row["appearance"] = "minimal"
-        if getattr(settings, "randomize", False):
-            row["parameters"] = "randomize=true"
-    elif question.type == "numeric":
-        row["type"] = "integer" if settings.integer else "decimal"
-    else:
-        row["type"] = plain[question.type]
-        if question.type == "long_text":
-            row["appearance"] = "multiline"
-    rows = [row]
-    if getattr(settings, "other", False):
-        rows.append({"type": "text", "name": f"{code}_other", **_bilingual("label", OTHER_SPECIFY),
-                     "relevant": f"selected(${{{code}}}, '{OTHER_CODE}')",
-                     "xinsheng_type": "other_specify"})
-    return rows
-
-
-def _sheet(workbook: openpyxl.Workbook, title: str, columns: tuple[str, ...],
-           rows: list[dict[str, str]]) -> None:
-    sheet = workbook.create_sheet(title)
-    sheet.append(list(columns))
-    for row_number, row in enumerate(rows, start=2):
-        for column_number, column in enumerate(columns, start=1):
-            # Control characters other than tab and newlines cannot be stored in a worksheet.
-            value = ILLEGAL_CHARACTERS_RE.sub("", row.get(column) or "")
-            if value:
-                cell = sheet.cell(row_number, column_number, value)
-                cell.data_type = "s"  # always text: a label starting with "=" is no formula
-
-
-def _check_exportable(questionnaire: Questionnaire) -> None:
-    """XLSForm needs a label (or hint) on every question and matrix row."""
-    for question in questionnaire.questions():
-        if question.text.is_empty() and question.help.is_empty():
-            raise QuestionnaireExportError(
-                f"question {question.code!r} has no text in Chinese or English; XLSForm needs a "
-                "label on every question")
-        for row in question.rows:
-            if row.text.is_empty():
-                raise QuestionnaireExportError(
-                    f"matrix {question.code!r} row {row.code!r} has no text in Chinese or "
-                    "English; XLSForm needs a label on every row")
-
-
-def export_xlsform(questionnaire: Questionnaire) -> bytes:
-    """Return an .xlsx XLSForm (survey, choices, settings sheets) for ``questionnaire``.
-
-    Labels go to ``label::Chinese (zh)`` and ``label::English (en)``; pages become groups;
-    ``show_if``/``validation`` become ``relevant``/``constraint`` through the logic language.
-    Every row also carries ``xinsheng_type`` and ``xinsheng_settings`` (JSON) so that
-    ``import_xlsform`` rebuilds the questionnaire exactly. Raises ``logic.LogicError`` if an
-    expression cannot be written in XLSForm, ``QuestionnaireExportError`` if a question or matrix
-    row has no text at all or pyxform rejects the result (e.g. a label with a stray ``${``).
-    """
-    _check_exportable(questionnaire)
-    survey_rows: list[dict[str, str]] = []
-    choice_rows: list[dict[str, str]] = []
-    for page in questionnaire.pages:
-        survey_rows.append({"type": "begin_group", "name": page.code,
-                            **_bilingual("label", page.title),
-                            "relevant": _to_xlsform(page.show_if), "xinsheng_type": "page",
-                            "xinsheng_settings": _dumps({"show_if": page.show_if})})
-        for question in page.questions:
-            survey_rows.extend(_question_rows(question))
-            choice_rows.extend({"list_name": question.code, "name": choice.code,
-                                **_bilingual("label", choice.label)}
-                               for choice in _export_choices(question))
-        survey_rows.append({"type": "end_group"})
-    title = questionnaire.title.get(questionnaire.default_language) or questionnaire.title.zh \
-        or questionnaire.title.en
-    meta = {"title": texts_to_json(questionnaire.title),
-            "description": texts_to_json(questionnaire.description),
-            "kind": questionnaire.kind, "default_language": questionnaire.default_language}
-    settings = {"form_title": title.replace("${", "$ {"),  # exact title: xinsheng_questionnaire
-                "form_id": "xinsheng_questionnaire",
-                "default_language": ZH if questionnaire.default_language == "zh_CN" else EN,
-                "xinsheng_questionnaire": _dumps(meta)}
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    _sheet(workbook, "survey", SURVEY_COLUMNS, survey_rows)
-    _sheet(workbook, "choices", CHOICE_COLUMNS, choice_rows)
-    _sheet(workbook, "settings", SETTINGS_COLUMNS, [settings])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    _check_pyxform_accepts(buffer.getvalue())
-    return buffer.getvalue()
-
-
-def _check_pyxform_accepts(data: bytes) -> None:
-    """Run pyxform on the exported workbook, so an export is never a form other tools reject."""
-    with python_warnings.catch_warnings():
-        python_warnings.simplefilter("ignore")  # the caller gets bytes, not reader warnings
-        try:
-            convert(data, file_type=".xlsx")
-        except PyXFormError as error:
-            raise QuestionnaireExportError(
-                f"pyxform does not accept this questionnaire as XLSForm: {error}. A text "
-                "containing '${' is read as a reference to another question; rewrite it") from None

@@ -1,0 +1,31 @@
+"""What XLSForm import and export share: their errors, the import result and the translation of
+logic expressions into XLSForm syntax."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from survey.questionnaire import logic
+from survey.questionnaire.document import DocumentError, Questionnaire
+
+
+class QuestionnaireImportError(DocumentError):
+    """An uploaded XLSForm cannot be imported; the message says what to fix."""
+
+
+class QuestionnaireExportError(DocumentError):
+    """A questionnaire cannot be written as XLSForm yet; the message says what to fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """A successfully imported questionnaire and the warnings the designer must see."""
+
+    questionnaire: Questionnaire
+    warnings: tuple[str, ...]
+
+
+
+
+def to_xlsform_expression(expression: str | None) -> str:
+    """XLSForm syntax of a logic-language expression ('' for None)."""
+    return "" if expression is None else logic.to_xlsform(logic.parse(expression))

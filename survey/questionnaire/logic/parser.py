@@ -1,7 +1,7 @@
 """Parse logic-language text into a syntax tree (``Expr``) with lark; nothing is ever ``eval``-ed.
 
 ``parse(text)`` reads the Xinsheng dialect; ``parse(text, dialect="xlsform")`` reads XLSForm
-``relevant``/``constraint`` syntax (used by ``xlsform.from_xlsform``). Every failure is a
+``relevant``/``constraint`` syntax (used by the XLSForm importer, ``survey.questionnaire.xlsform.importer``). Every failure is a
 ``LogicSyntaxError`` carrying a line, a column and what was expected there.
 """
 

@@ -7,7 +7,7 @@ In: a response frame with the documented columns (see docs/acsi-metrics-json.md)
 ``purchase_change`` (more/same/less/stop), and for cases ``opened_at`` / ``resolved_at``.
 Every column is optional; a metric whose column is absent is None. Follow-up items are asked of
 complainers only: each metric uses the rows that answered it (and, when ``complained`` is
-present, said yes). Out: :class:`ComplaintSummary` of :class:`~acsi.segments.CellEstimate`.
+present, said yes). Out: :class:`ComplaintSummary` of :class:`~acsi.segment_cells.CellEstimate`.
 
 The TARP purchase impact (settings): of fully satisfied complainers 10 % bought more; of the
 others a third stopped buying and 45 % bought less. Nothing here claims a "recovery paradox":
@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from acsi.errors import InputDataError
-from acsi.segments import (NCHS_RULE, CellEstimate, Comparison, SuppressionRule,
-                           compare_means_with_rest, estimate_mean, estimate_proportion)
+from acsi.segment_cells import CellEstimate, estimate_mean, estimate_proportion
+from acsi.segments import NCHS_RULE, Comparison, SuppressionRule, compare_means_with_rest
 
 __all__ = ["ComplaintSettings", "TimeToResolution", "PurchaseImpact", "ComplaintSummary",
            "parse_yes_no", "time_to_resolution", "expected_purchase_impact",

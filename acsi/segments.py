@@ -19,12 +19,10 @@ numbers, small frozen dataclasses and flags. Nothing here reads files or knows a
   (Σw)²/Σw². Weighted estimates use n_eff in their standard errors.
 * **Splitting** a frame by a segment column (:func:`split_by_segment`): "all" first, then the
   segment values in sorted order, so every report lists segments identically.
-* **Cells** (:func:`estimate_proportion`, :func:`estimate_mean`): one estimate with n, effective
-  n, SE, confidence interval and its reliability flag — what every metric module reports.
-* **Derived segments** from invitation attributes: :func:`lifecycle_stage` (normalises a stage
-  attribute, zh or en), :func:`relationship_stage` (derives 考察期/形成期/稳定期/退化期 from tenure
-  and value trend) and :func:`customer_value_quadrant` (current value × growth potential). Each
-  returns a Series to add as a column and split on.
+* **Cells** (:mod:`acsi.segment_cells`): one estimate with n, effective n, SE, confidence
+  interval and its reliability flag — what every metric module reports.
+* **Derived segments** (:mod:`acsi.derived_segments`, re-exported here): lifecycle stage,
+  relationship stage, customer value quadrant from invitation attributes.
 """
 from __future__ import annotations
 
@@ -51,7 +49,7 @@ __all__ = [
     "kish_effective_n", "check_weights",
     "split_by_segment", "lifecycle_stage", "LIFECYCLE_STAGES", "RelationshipStageSettings",
     "relationship_stage", "ValueQuadrantSettings",
-    "customer_value_quadrant", "CellEstimate", "estimate_proportion", "estimate_mean",
+    "customer_value_quadrant",
 ]
 
 ALL_SEGMENT = "all"
@@ -355,215 +353,9 @@ def split_by_segment(frame: pd.DataFrame, column: str | None, *,
         yield label, present[labels == label]
 
 
-# Derived segments ------------------------------------------------------------------------------
-
-LIFECYCLE_STAGES: Mapping[str, tuple[str, ...]] = {
-    # The seed's sales pipeline: 储备 → 目标 → 潜在 → 商机 → 成交 → 售后.
-    "pipeline": ("reserve", "target", "prospect", "opportunity", "deal", "after_sales"),
-    # The relationship life cycle: 考察期 / 形成期 / 稳定期 / 退化期.
-    "relationship": ("exploration", "formation", "stability", "decline"),
-}
-_STAGE_ALIASES = {
-    "储备": "reserve", "目标": "target", "潜在": "prospect", "商机": "opportunity", "成交": "deal",
-    "售后": "after_sales", "after-sales": "after_sales", "after sales": "after_sales",
-    "考察期": "exploration", "形成期": "formation", "稳定期": "stability", "退化期": "decline",
-}
-
-
-def lifecycle_stage(values: pd.Series, *,
-                    scheme: Literal["pipeline", "relationship"] = "pipeline") -> pd.Series:
-    """Normalise a lifecycle-stage invitation attribute (zh or en labels) to an ordered category.
-
-    Accepts the English keys of ``LIFECYCLE_STAGES[scheme]`` (any case) and the Chinese stage
-    names; missing values stay missing. Raises :class:`InputDataError` naming the first row whose
-    value is not a stage of the scheme.
-    """
-    order = LIFECYCLE_STAGES[scheme]
-    result = []
-    for index, value in values.items():
-        if pd.isna(value):
-            result.append(None)
-            continue
-        key = str(value).strip()
-        key = _STAGE_ALIASES.get(key, _STAGE_ALIASES.get(key.lower(), key.lower()))
-        if key not in order:
-            raise InputDataError(
-                f"row {index}: lifecycle stage '{value}' is not one of {', '.join(order)} "
-                f"(scheme {scheme!r})")
-        result.append(key)
-    return pd.Series(pd.Categorical(result, categories=order, ordered=True), index=values.index,
-                     name=values.name)
-
-
-@dataclass(frozen=True, slots=True)
-class RelationshipStageSettings:
-    """Cut-offs of the relationship life cycle (考察期/形成期/稳定期/退化期).
-
-    Tenure below ``exploration_months`` is exploration; past it, a value trend (relative change
-    of the customer's value, e.g. −0.25 for a quarter less spend) at or below ``decline_trend``
-    is decline; otherwise tenure below ``stability_months`` is formation, the rest stability.
-    """
-
-    exploration_months: float = 6
-    stability_months: float = 24
-    decline_trend: float = -0.2
-
-
-def relationship_stage(tenure_months: pd.Series, value_trend: pd.Series | None = None, *,
-                       settings: RelationshipStageSettings = RelationshipStageSettings()
-                       ) -> pd.Series:
-    """Derive the relationship stage from tenure (months) and an optional value trend.
-
-    Missing tenure gives a missing stage; a missing trend never means decline. Raises
-    :class:`InputDataError` naming the row of a negative or non-numeric tenure.
-    """
-    tenure = pd.to_numeric(tenure_months, errors="coerce")
-    bad = (tenure_months.notna() & tenure.isna()) | (tenure < 0)
-    if bad.any():
-        index = tenure_months.index[bad.to_numpy()][0]
-        raise InputDataError(f"row {index}: tenure '{tenure_months[index]}' must be a number "
-                             "of months >= 0")
-    trend = (pd.Series(np.nan, index=tenure.index) if value_trend is None
-             else pd.to_numeric(value_trend, errors="coerce"))
-    stages = []
-    for months, change in zip(tenure, trend):
-        if math.isnan(months):
-            stages.append(None)
-        elif months < settings.exploration_months:
-            stages.append("exploration")
-        elif not math.isnan(change) and change <= settings.decline_trend:
-            stages.append("decline")
-        else:
-            stages.append("formation" if months < settings.stability_months else "stability")
-    return pd.Series(pd.Categorical(stages, categories=LIFECYCLE_STAGES["relationship"],
-                                    ordered=True), index=tenure_months.index, name="lifecycle")
-
-
-@dataclass(frozen=True, slots=True)
-class ValueQuadrantSettings:
-    """Cut-offs of the customer value quadrant; None means the sample median. A value at or
-    above its cut-off is "high"."""
-
-    current_value_threshold: float | None = None
-    growth_potential_threshold: float | None = None
-
-
-def customer_value_quadrant(current_value: pd.Series, growth_potential: pd.Series, *,
-                            settings: ValueQuadrantSettings = ValueQuadrantSettings()) -> pd.Series:
-    """Label each customer "high_value_high_growth", "high_value_low_growth",
-    "low_value_high_growth" or "low_value_low_growth" (missing input → missing label).
-    """
-    if len(current_value) != len(growth_potential):
-        raise InputDataError("current value and growth potential must have the same length")
-    current = pd.to_numeric(current_value, errors="coerce").to_numpy(dtype=float)
-    growth = pd.to_numeric(growth_potential, errors="coerce").to_numpy(dtype=float)
-    if np.isnan(current).all() or np.isnan(growth).all():
-        raise InsufficientDataError("customer value quadrant needs at least one numeric value "
-                                    "of current value and of growth potential")
-    cut_current = (settings.current_value_threshold if settings.current_value_threshold is not None
-                   else float(np.nanmedian(current)))
-    cut_growth = (settings.growth_potential_threshold
-                  if settings.growth_potential_threshold is not None
-                  else float(np.nanmedian(growth)))
-    labels = [
-        None if math.isnan(c) or math.isnan(g) else
-        f"{'high' if c >= cut_current else 'low'}_value_{'high' if g >= cut_growth else 'low'}_growth"
-        for c, g in zip(current, growth)]
-    return pd.Series(labels, index=current_value.index, name="value_quadrant", dtype=object)
-
-
-# Cells -----------------------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class CellEstimate:
-    """One reported cell: a proportion or a mean with n, effective n, SE, CI and its flag.
-
-    Undefined quantities are None (never NaN). ``to_dict()`` hides the numbers of a suppressed
-    cell unless ``redact_suppressed=False``.
-    """
-
-    kind: Literal["proportion", "mean"]
-    n: int
-    n_effective: float
-    estimate: float | None
-    se: float | None
-    ci_low: float | None
-    ci_high: float | None
-    reliability: Reliability
-
-    def summary(self) -> str:
-        if self.reliability == "suppressed" or self.estimate is None:
-            return f"suppressed (n={self.n})"
-        interval = ("" if self.ci_low is None
-                    else f", CI {self.ci_low:.4g} to {self.ci_high:.4g}")
-        return f"{self.estimate:.4g}{interval} (n={self.n}, {self.reliability})"
-
-    def to_dict(self, *, redact_suppressed: bool = True) -> dict[str, object]:
-        hide = redact_suppressed and self.reliability == "suppressed"
-        return {"n": self.n, "n_effective": self.n_effective,
-                "estimate": None if hide else self.estimate, "se": None if hide else self.se,
-                "ci_low": None if hide else self.ci_low, "ci_high": None if hide else self.ci_high,
-                "reliability": self.reliability}
-
-
-def _prepare(values: object, weights: object, what: str) -> tuple[np.ndarray, np.ndarray | None]:
-    array = np.asarray(values, dtype=float)
-    if array.ndim != 1:
-        raise InputDataError(f"{what} must be one-dimensional, got shape {array.shape}")
-    bad = np.flatnonzero(~np.isfinite(array))
-    if bad.size:
-        raise InputDataError(f"{what} at position {int(bad[0])} is {array[bad[0]]}; drop "
-                             "missing values before estimating")
-    return array, check_weights(weights, array.size)
-
-
-def estimate_proportion(flags: Sequence[bool] | np.ndarray, *,
-                        weights: Sequence[float] | np.ndarray | None = None,
-                        confidence: float = 0.95,
-                        rule: SuppressionRule = NCHS_RULE) -> CellEstimate:
-    """Share of true ``flags`` (weighted if ``weights``) with Wald SE √(p(1−p)/n_eff).
-
-    The CI is p ± z·SE clipped to [0, 1]; the relative SE SE/p feeds the suppression rule (p = 0
-    makes it undefined, hence "unreliable" once n passes the size thresholds).
-    """
-    array, w = _prepare(flags, weights, "flags")
-    n = int(array.size)
-    n_eff = kish_effective_n(w) if w is not None else float(n)
-    if n == 0:
-        return CellEstimate("proportion", 0, 0.0, None, None, None, None, "suppressed")
-    p = float(np.average(array != 0, weights=w))
-    se = math.sqrt(p * (1 - p) / n_eff)
-    z = z_critical(confidence)
-    relative_se = se / p if p > 0 else math.inf
-    return CellEstimate("proportion", n, n_eff, p, se, max(0.0, p - z * se), min(1.0, p + z * se),
-                        reliability(n_eff, relative_se=relative_se, rule=rule))
-
-
-def estimate_mean(values: Sequence[float] | np.ndarray, *,
-                  weights: Sequence[float] | np.ndarray | None = None,
-                  confidence: float = 0.95, rule: SuppressionRule = NCHS_RULE,
-                  check_relative_se: bool = True) -> CellEstimate:
-    """Mean (weighted if ``weights``) with SE s/√n_eff and a t(n_eff − 1) interval.
-
-    The weighted variance is Σw(x − m)²/Σw · n_eff/(n_eff − 1). SE and CI are None when
-    n_eff < 2. ``check_relative_se=False`` for interval-scale means that can be 0 or negative
-    (net word of mouth); otherwise SE/|mean| feeds the suppression rule.
-    """
-    array, w = _prepare(values, weights, "values")
-    n = int(array.size)
-    n_eff = kish_effective_n(w) if w is not None else float(n)
-    if n == 0:
-        return CellEstimate("mean", 0, 0.0, None, None, None, None, "suppressed")
-    mean = float(np.average(array, weights=w))
-    if n_eff < 2 or n < 2:
-        return CellEstimate("mean", n, n_eff, mean, None, None, None,
-                            reliability(n_eff, rule=rule))
-    variance = float(np.average((array - mean) ** 2, weights=w)) * n_eff / (n_eff - 1)
-    se = math.sqrt(variance / n_eff)
-    t = float(stats.t.ppf(0.5 + confidence / 2, n_eff - 1)) if 0 < confidence < 1 else z_critical(
-        confidence)
-    relative_se = None
-    if check_relative_se:
-        relative_se = se / abs(mean) if mean != 0 else math.inf
-    return CellEstimate("mean", n, n_eff, mean, se, mean - t * se, mean + t * se,
-                        reliability(n_eff, relative_se=relative_se, rule=rule))
+# The derived segments live in a module of their own (re-exported here); the cells, which use
+# this module, in acsi.segment_cells.
+from acsi.derived_segments import (  # noqa: E402
+    LIFECYCLE_STAGES, RelationshipStageSettings, ValueQuadrantSettings, customer_value_quadrant,
+    lifecycle_stage, relationship_stage,
+)

@@ -26,9 +26,9 @@ import numpy as np
 import pandas as pd
 
 from acsi.errors import InputDataError
-from acsi.segments import (NCHS_RULE, CellEstimate, Reliability, SuppressionRule, check_weights,
-                           estimate_mean, estimate_proportion, kish_effective_n, reliability,
-                           z_critical)
+from acsi.segment_cells import CellEstimate, estimate_mean, estimate_proportion
+from acsi.segments import (NCHS_RULE, Reliability, SuppressionRule, check_weights, kish_effective_n,
+                           reliability, z_critical)
 
 __all__ = ["WordOfMouthSettings", "CalibratedWordOfMouth", "MeasuredWordOfMouth",
            "calibrated_from_share", "calibrated_word_of_mouth", "measured_word_of_mouth",

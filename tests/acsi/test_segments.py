@@ -7,11 +7,11 @@ import pytest
 from scipy import stats
 
 from acsi.errors import InputDataError, InsufficientDataError
+from acsi.segment_cells import estimate_mean, estimate_proportion
 from acsi.segments import (NCHS_RULE, RelationshipStageSettings, SuppressionRule,
                            ValueQuadrantSettings, check_weights, compare_means_with_rest,
                            compare_proportions_with_rest, compare_segments_pairwise,
-                           customer_value_quadrant, estimate_mean, estimate_proportion,
-                           holm_adjust, kish_effective_n, lifecycle_stage, margin_of_error_mean,
+                           customer_value_quadrant, holm_adjust, kish_effective_n, lifecycle_stage, margin_of_error_mean,
                            margin_of_error_proportion, permutation_difference,
                            post_stratification_weights, reliability,
                            relationship_stage, split_by_segment, welch_anova)

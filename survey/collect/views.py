@@ -80,6 +80,20 @@ def _continue_url(version: QuestionnaireVersion, response: Response) -> str:
     return _page_url(response, _resume_target(version_document(version), response))
 
 
+def _start(db, version: QuestionnaireVersion, locale: str, *, already_status: int, **start):
+    """Start (or rejoin) a response with ``service.start_response(**start)``: the response, or
+    the page to answer with instead — already submitted, or the welcome page again with a
+    "try again" message when the database is unavailable (nothing is written then)."""
+    try:
+        return service.write_once(db, lambda: service.start_response(db, version, language=locale, **start))
+    except service.AlreadySubmitted:
+        db.rollback()
+        return render_message("already_submitted", locale, already_status, version=version)
+    except OperationalError:
+        db.rollback()
+        return render_welcome(version, locale, continuing=False, retry=True, status=503)
+
+
 # --- public link -------------------------------------------------------------------------------
 
 @bp.route("/<public_token>", methods=["GET", "POST"])
@@ -105,15 +119,10 @@ def public_start(public_token: str):
         return render_welcome(version, locale, continuing=existing is not None)
     if existing is not None:
         return redirect(_continue_url(version, existing))
-    try:
-        response = service.write_once(db, lambda: service.start_response(
-            db, version, language=locale, start_key=service.browser_start_key(version.id, browser)))
-    except service.AlreadySubmitted:
-        db.rollback()
-        return render_message("already_submitted", locale, 200, version=version)
-    except OperationalError:
-        db.rollback()
-        return render_welcome(version, locale, continuing=False, retry=True, status=503)
+    response = _start(db, version, locale, already_status=200,
+                      start_key=service.browser_start_key(version.id, browser))
+    if not isinstance(response, Response):
+        return response
     reply = redirect(_continue_url(version, response))
     reply.set_cookie(_cookie_name(version), response.resume_token, max_age=COOKIE_AGE,
                      httponly=True, samesite="Lax", path="/s",
@@ -142,15 +151,9 @@ def invitation_start(token: str):
         return render_message("already_submitted", locale, 200, version=version)
     if request.method == "GET":
         return render_welcome(version, locale, continuing=existing is not None)
-    try:
-        response = service.write_once(db, lambda: service.start_response(
-            db, version, invitation=invitation, language=locale))
-    except service.AlreadySubmitted:
-        db.rollback()
-        return render_message("already_submitted", locale, 409, version=version)
-    except OperationalError:
-        db.rollback()
-        return render_welcome(version, locale, continuing=False, retry=True, status=503)
+    response = _start(db, version, locale, already_status=409, invitation=invitation)
+    if not isinstance(response, Response):
+        return response
     return redirect(_continue_url(version, response))
 
 

@@ -44,8 +44,10 @@ LIGHT_TEMPLATE = go.layout.Template(layout={
     "paper_bgcolor": "white", "plot_bgcolor": "white",
     "colorway": ["#636efa", "#EF553B", "#00cc96", "#ab63fa", "#FFA15A", "#19d3f3", "#FF6692",
                  "#B6E880", "#FF97FF", "#FECB52"],
-    "xaxis": {"gridcolor": "#EBF0F8", "zerolinecolor": "#EBF0F8", "linecolor": "#EBF0F8"},
-    "yaxis": {"gridcolor": "#EBF0F8", "zerolinecolor": "#EBF0F8", "linecolor": "#EBF0F8"},
+    # automargin: long tick labels (segment and attribute names) widen the margin instead of
+    # being cut off under the axis title.
+    "xaxis": {"gridcolor": "#EBF0F8", "zerolinecolor": "#EBF0F8", "linecolor": "#EBF0F8", "automargin": True},
+    "yaxis": {"gridcolor": "#EBF0F8", "zerolinecolor": "#EBF0F8", "linecolor": "#EBF0F8", "automargin": True},
 })
 
 
@@ -80,7 +82,7 @@ def segment_figure(comparison: SegmentComparison, locale: str) -> go.Figure:
         marker={"symbol": symbols, "size": 10}, error_x=_errors(estimates),
         customdata=[[e.n, e.reliability] for e in estimates],
         hovertemplate="%{y}: %{x:.1f} (n=%{customdata[0]}, %{customdata[1]})<extra></extra>"))
-    fig.update_yaxes(autorange="reversed", title=text["segment"])
+    fig.update_yaxes(autorange="reversed")  # the figure title names the segments; an axis title would cover them
     fig.update_xaxes(title=text[f"card_{comparison.metric}"])
     if hidden:
         fig.add_annotation(text=f"{text['suppressed']}: {', '.join(hidden)}", xref="paper", yref="paper",

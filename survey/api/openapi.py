@@ -121,7 +121,10 @@ def openapi_document(server_url: str = "/api/v1") -> dict[str, Any]:
         "info": {"title": "Xinsheng API", "version": "1.0.0",
                  "description": "Submit complete responses from other channels, import complaint "
                                 "cases and read response counts. Authenticate with "
-                                "`Authorization: Bearer <token>` (`flask api-tokens create`)."},
+                                "`Authorization: Bearer <token>` (`flask api-tokens create`). A "
+                                "revoked token, a newly published version or an archived "
+                                "questionnaire takes effect within 2 seconds on every server "
+                                "process."},
         "servers": [{"url": server_url}],
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},

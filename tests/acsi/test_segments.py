@@ -1,20 +1,16 @@
 """Segment machinery: suppression boundaries, margins, comparisons, Holm, weights, splitting."""
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
 from acsi.errors import InputDataError, InsufficientDataError
-from acsi.segment_cells import estimate_mean, estimate_proportion
-from acsi.segments import (NCHS_RULE, RelationshipStageSettings, SuppressionRule,
-                           ValueQuadrantSettings, check_weights, compare_means_with_rest,
-                           compare_proportions_with_rest, compare_segments_pairwise,
-                           customer_value_quadrant, holm_adjust, kish_effective_n, lifecycle_stage, margin_of_error_mean,
-                           margin_of_error_proportion, permutation_difference,
-                           post_stratification_weights, reliability,
-                           relationship_stage, split_by_segment, welch_anova)
+from acsi.segments import (SuppressionRule, check_weights, compare_means_with_rest,
+                           compare_proportions_with_rest, compare_segments_pairwise, holm_adjust,
+                           kish_effective_n, margin_of_error_mean, margin_of_error_proportion,
+                           permutation_difference, post_stratification_weights, reliability,
+                           split_by_segment, welch_anova)
 
 
 @pytest.mark.parametrize("n, expected", [(0, "suppressed"), (29, "suppressed"),
@@ -155,81 +151,6 @@ def test_split_of_empty_segment_column():
     assert [label for label, _ in split_by_segment(frame, "region")] == ["all"]
 
 
-def test_lifecycle_stage_zh_and_en():
-    stages = lifecycle_stage(pd.Series(["储备", "Deal", None, "售后"]))
-    assert stages.tolist()[:2] == ["reserve", "deal"]
-    assert pd.isna(stages.iloc[2])
-    assert stages.cat.ordered and stages.cat.codes.tolist() == [0, 4, -1, 5]
-    relationship = lifecycle_stage(pd.Series(["考察期", "decline"]), scheme="relationship")
-    assert relationship.tolist() == ["exploration", "decline"]
-    with pytest.raises(InputDataError, match="row 1: lifecycle stage '成交'"):
-        lifecycle_stage(pd.Series(["考察期", "成交"]), scheme="relationship")
-
-
-def test_customer_value_quadrant_thresholds():
-    current = pd.Series([10, 1, 5, 7, None])
-    growth = pd.Series([1, 9, 5, 2, 3])
-    settings = ValueQuadrantSettings(current_value_threshold=5, growth_potential_threshold=5)
-    labels = customer_value_quadrant(current, growth, settings=settings)
-    assert labels.tolist() == ["high_value_low_growth", "low_value_high_growth",
-                               "high_value_high_growth", "high_value_low_growth", None]
-    # default cut-offs are medians: current median 6, growth median 4 (over rows with a value)
-    by_median = customer_value_quadrant(current, growth)
-    assert by_median.tolist()[:4] == ["high_value_low_growth", "low_value_high_growth",
-                                      "low_value_high_growth", "high_value_low_growth"]
-
-
-def test_estimate_proportion_by_hand():
-    cell = estimate_proportion([True] * 60 + [False] * 40)
-    assert cell.estimate == pytest.approx(0.6)
-    assert cell.se == pytest.approx(math.sqrt(0.24 / 100))
-    assert cell.ci_low == pytest.approx(0.6 - 1.959964 * 0.0489898, abs=1e-6)
-    assert cell.reliability == "reliable"
-    zero = estimate_proportion([False] * 100)
-    assert zero.estimate == 0 and zero.reliability == "unreliable"
-    weighted = estimate_proportion([1, 0, 0, 0], weights=[3, 1, 1, 1])
-    assert weighted.estimate == pytest.approx(0.5)
-    assert weighted.n == 4 and weighted.n_effective == pytest.approx(3.0)
-    assert weighted.se == pytest.approx(math.sqrt(0.25 / 3))
-    empty = estimate_proportion([])
-    assert empty.estimate is None and empty.reliability == "suppressed"
-
-
-@pytest.mark.parametrize("n, expected", [(29, "suppressed"), (30, "unreliable"),
-                                         (59, "unreliable"), (60, "reliable")])
-def test_estimate_proportion_suppression_boundaries(n, expected):
-    flags = [True, False] * (n // 2) + [True] * (n % 2)
-    cell = estimate_proportion(flags)
-    assert cell.reliability == expected
-    if expected == "suppressed":
-        assert cell.to_dict()["estimate"] is None
-        assert cell.to_dict(redact_suppressed=False)["estimate"] == pytest.approx(cell.estimate)
-
-
-def test_estimate_mean_by_hand_and_weighted():
-    cell = estimate_mean([2, 4, 4, 4, 5, 5, 7, 9])
-    assert cell.estimate == 5
-    assert cell.se == pytest.approx(math.sqrt(32 / 7 / 8))
-    # weighted: mean 3.5, n_eff 16/6, variance 2.75 * n_eff/(n_eff - 1) = 4.4
-    weighted = estimate_mean([1, 3, 5], weights=[1, 1, 2])
-    assert weighted.estimate == pytest.approx(3.5)
-    assert weighted.n_effective == pytest.approx(16 / 6)
-    assert weighted.se == pytest.approx(math.sqrt(1.65))
-    tiny = estimate_mean([1, 3], weights=[1, 3])  # n_eff 1.6 < 2: no SE
-    assert tiny.estimate == pytest.approx(2.5) and tiny.se is None
-    single = estimate_mean([4.0])
-    assert single.estimate == 4 and single.se is None and single.ci_low is None
-    with pytest.raises(InputDataError, match="position 1"):
-        estimate_mean([1.0, math.nan])
-
-
-def test_estimate_mean_relative_se_switch():
-    values = np.array([-1.0, 1.0] * 50)
-    assert estimate_mean(values).reliability == "unreliable"
-    assert estimate_mean(values, check_relative_se=False).reliability == "reliable"
-    assert NCHS_RULE.min_shown == 30
-
-
 def test_pairwise_welch_with_holm():
     groups = {"a": [1, 2, 3, 4], "b": [2, 3, 5, 6, 7], "c": [10, 11, 12, 13]}
     results = compare_segments_pairwise(groups)
@@ -248,34 +169,6 @@ def test_no_variance_gives_no_test_instead_of_a_warning():
     assert one_constant.statistic == pytest.approx((1 - 7 / 3) / math.sqrt(1 / 9))
     anova = welch_anova([[1, 1, 1], [2, 3, 2]])
     assert anova.statistic is None and anova.difference == pytest.approx(4 / 3)
-
-
-def test_relationship_stage_rule_boundaries():
-    tenure = pd.Series([0, 5.9, 6, 23, 24, 30, None, 12])
-    trend = pd.Series([-0.5, 0, 0, 0.1, 0, -0.2, 0, None])
-    stages = relationship_stage(tenure, trend)
-    assert stages.tolist()[:6] == ["exploration", "exploration", "formation", "formation",
-                                   "stability", "decline"]
-    assert pd.isna(stages.iloc[6]) and stages.iloc[7] == "formation"
-    strict = relationship_stage(tenure, trend, settings=RelationshipStageSettings(
-        exploration_months=1, stability_months=12, decline_trend=-0.6))
-    assert strict.tolist()[:6] == ["exploration", "formation", "formation", "stability",
-                                   "stability", "stability"]
-    with pytest.raises(InputDataError, match="row 1: tenure '-3'"):
-        relationship_stage(pd.Series([1, -3]))
-
-
-def test_derived_segments_split_like_any_column():
-    frame = pd.DataFrame({"value": [10, 1, 7, 2], "growth": [1, 9, 8, 2]})
-    frame["quadrant"] = customer_value_quadrant(frame["value"], frame["growth"])
-    labels = [label for label, _ in split_by_segment(frame, "quadrant")]
-    assert labels == ["all", "high_value_high_growth", "high_value_low_growth",
-                      "low_value_high_growth", "low_value_low_growth"]
-
-
-def test_cell_summary():
-    assert estimate_proportion([True] * 60 + [False] * 40).summary().startswith("0.6, CI")
-    assert estimate_proportion([True] * 10).summary() == "suppressed (n=10)"
 
 
 def test_permutation_difference_exact_case_and_symmetry():

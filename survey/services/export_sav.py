@@ -11,9 +11,10 @@ or chunked mode — so 1,000,000 responses would have to sit in memory at once. 
    DataFrame, uncompressed;
 3. the template row is cut off the end of that file (after checking that our encoder produces
    byte for byte the row ReadStat wrote, so a layout difference fails loudly), then the
-   responses are streamed from the database and appended in the same uncompressed layout
-   (8-byte slots: little-endian doubles, space-padded strings, very long strings in 255-byte
-   segments), and the case count in the header is patched at the end.
+   responses are streamed from the database, encoded in the same layout (8-byte slots:
+   little-endian doubles, space-padded strings, very long strings in 255-byte segments),
+   bytecode-compressed (:mod:`survey.services.sav_compression`) and appended; the compression
+   flag and the case count in the header are patched at the end.
 
 Values in the file: choices are numbers with value labels (the code itself when every choice
 code is a small whole number, else the position 1…k); a multiple-choice question is one 0/1
@@ -21,7 +22,7 @@ variable per choice; "don't know" is 99, declared user-missing and labelled; tim
 DATETIME (UTC), dates SPSS DATE; text keeps every byte (UTF-8, CJK intact). A value that does not
 fit its variable (a text where a number is expected, an unknown choice code) is system-missing.
 Limits of the format: variable labels are cut to 255 bytes and value labels to 120 bytes.
-Files are uncompressed, so a long free-text column makes them large.
+Whole-number answers take one byte each in the file.
 """
 from __future__ import annotations
 
@@ -41,11 +42,14 @@ from survey.questionnaire.document import DONT_KNOW
 from survey.services.export_columns import DONT_KNOW_CODE, Column
 from survey.services.export_rows import RowReader, stream_rows, text_byte_widths, utc_naive
 from survey.services.exports import PreparedExport
+from survey.services.sav_compression import BIAS, BytecodeCompressor
 
 SYSMIS = -sys.float_info.max
 SPSS_EPOCH = datetime(1582, 10, 14)
 DICTIONARY_END = struct.pack("<ii", 999, 0)
+HEADER_COMPRESSION_OFFSET = 72
 HEADER_CASES_OFFSET = 80
+HEADER_BIAS_OFFSET = 84
 META_TEXT_WIDTH = 8
 VARIABLE_LABEL_BYTES = 255
 VALUE_LABEL_BYTES = 120
@@ -197,20 +201,23 @@ def _write_dictionary(path: str | os.PathLike[str], export: PreparedExport,
 # --- writer -----------------------------------------------------------------------------------
 
 def _row_encoders(export: PreparedExport, widths: dict[str, int]) -> tuple[
-        Callable[[list[Any]], bytes], Callable[[list[Any]], bytes], int]:
+        Callable[[list[Any]], bytes], Callable[[list[Any]], bytes], int, list[bool]]:
     """Two functions giving the bytes of one case — from stored values, and from the template
-    row's values — and the case size in bytes."""
+    row's values — the case size in bytes, and which of its 8-byte slots hold numbers."""
     parts: list[str] = []
+    numeric_slots: list[bool] = []
     encoders: list[Callable[[Any], Any]] = []
     template_encoders: list[Callable[[Any], Any]] = []
     for column in export.plan.columns:
         if _is_string(column):
             width = widths.get(column.name, 1)
             parts.append(f"{sum(string_segments(width))}s")
+            numeric_slots += [False] * (sum(string_segments(width)) // 8)
             encoders.append(_string_encoder(width))
             template_encoders.append(encoders[-1])
         else:
             parts.append("d")
+            numeric_slots.append(True)
             encoders.append(_numeric_encoder(column))
             template_encoders.append(_seconds if column.kind in ("datetime", "date") else float)
     packer = struct.Struct("<" + "".join(parts))
@@ -222,7 +229,7 @@ def _row_encoders(export: PreparedExport, widths: dict[str, int]) -> tuple[
 
     def encode_template(values: list[Any]) -> bytes:
         return packer.pack(*[encoder(values[i]) for i, encoder in template_pairs])
-    return encode, encode_template, packer.size
+    return encode, encode_template, packer.size, numeric_slots
 
 
 def _meta_widths(export: PreparedExport) -> dict[str, int]:
@@ -237,7 +244,7 @@ def write_sav(engine: Engine, export: PreparedExport, path: str | os.PathLike[st
     widths = text_byte_widths(engine, export.selection, export.plan.columns)
     widths.update(_meta_widths(export))
     template = _write_dictionary(path, export, widths)
-    encode, encode_template, case_size = _row_encoders(export, widths)
+    encode, encode_template, case_size, numeric_slots = _row_encoders(export, widths)
     reader = RowReader(export.plan.columns, export.selection)
     with open(path, "r+b") as handle:
         handle.seek(0, os.SEEK_END)
@@ -247,16 +254,23 @@ def write_sav(engine: Engine, export: PreparedExport, path: str | os.PathLike[st
         written_row = handle.read()
         handle.seek(64)
         layout, slots, compression = struct.unpack("<iii", handle.read(12))
+        handle.seek(HEADER_BIAS_OFFSET)
+        (bias,) = struct.unpack("<d", handle.read(8))
         if (marker != DICTIONARY_END or layout != 2 or compression != 0 or slots * 8 != case_size
+                or bias != BIAS
                 or written_row != encode_template(template)):
             raise SavLayoutError("the .sav layout written by ReadStat differs from ours; "
                                  "refusing to append rows")
         handle.seek(dictionary_end)
         handle.truncate()
+        compressor = BytecodeCompressor(numeric_slots, SYSMIS)
         count = 0
         for rows in stream_rows(engine, export.selection):
-            handle.write(b"".join(encode(reader.values(row)) for row in rows))
+            handle.write(compressor.feed(b"".join(encode(reader.values(row)) for row in rows)))
             count += len(rows)
+        handle.write(compressor.finish())
+        handle.seek(HEADER_COMPRESSION_OFFSET)
+        handle.write(struct.pack("<i", 1))  # bytecode-compressed; the bias in the header is 100
         handle.seek(HEADER_CASES_OFFSET)
         handle.write(struct.pack("<i", count))
     return count

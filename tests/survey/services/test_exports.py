@@ -192,6 +192,7 @@ def test_sav_reads_back_with_labels(app, session, survey, tmp_path, language, te
     with app.app_context():
         path = write_export_file(engine(), export, directory=str(tmp_path))
     frame, meta = pyreadstat.read_sav(str(path), user_missing=True)
+    assert path.read_bytes()[72:76] == (1).to_bytes(4, "little")  # bytecode-compressed
     satis_label, poor, dont_know, flag_label, like = texts
     labels = dict(zip(meta.column_names, meta.column_labels))
     assert labels["SATIS"] == satis_label and labels["features_c_d"] == flag_label

@@ -78,7 +78,8 @@ def bootstrap(
             parts = [_run_chunk(estimator, data, bounds, chunk) for chunk in chunks]
     else:
         with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-            parts = list(pool.map(_run_chunk, *zip(*[(estimator, data, bounds, c) for c in chunks])))
+            parts = list(pool.map(_run_chunk_single_threaded,
+                                  *zip(*[(estimator, data, bounds, c) for c in chunks])))
     draws = {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
     ok = draws.pop("ok")
     failed = int((~ok).sum())
@@ -86,6 +87,13 @@ def bootstrap(
         raise EstimationError(f"only {int(ok.sum())} of {resamples} bootstrap resamples could be estimated")
     draws = {key: value[ok] for key, value in draws.items()}
     return _summarise(original, draws, bounds, int(resamples), failed, int(seed), level)
+
+
+def _run_chunk_single_threaded(*args) -> dict[str, np.ndarray]:
+    """:func:`_run_chunk` in a worker process, with one BLAS thread as in the calling process:
+    a multi-threaded BLAS splits the products differently, which changes the last bits."""
+    with single_threaded_blas():
+        return _run_chunk(*args)
 
 
 def _run_chunk(estimator: PLS, data: PreparedData, bounds: Mapping[str, tuple[float, float]] | None,

@@ -25,3 +25,36 @@ def login(client: FlaskClient, email: str, password: str = TEST_PASSWORD):
     )
 
 
+
+
+class WriteOutage:
+    """While on, every statement that writes (UPDATE, INSERT, DELETE) fails as if the database
+    server had gone away; reads still work. Use as ``with WriteOutage(monkeypatch) as outage:``;
+    ``outage.failures`` counts the statements refused."""
+
+    WRITES = ("UPDATE", "INSERT", "DELETE")
+
+    def __init__(self, monkeypatch) -> None:
+        self._monkeypatch = monkeypatch
+        self.failures = 0
+
+    def __enter__(self) -> "WriteOutage":
+        from sqlalchemy.engine import Connection
+        from sqlalchemy.exc import OperationalError
+
+        real_execute = Connection.execute
+
+        def execute(connection, statement, *args, **kwargs):
+            if str(statement).lstrip().upper().startswith(self.WRITES):
+                self.failures += 1
+                raise OperationalError(str(statement)[:40], {}, Exception("server closed the connection"))
+            return real_execute(connection, statement, *args, **kwargs)
+
+        self._real = real_execute
+        self._monkeypatch.setattr(Connection, "execute", execute)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        from sqlalchemy.engine import Connection
+
+        self._monkeypatch.setattr(Connection, "execute", self._real)

@@ -22,6 +22,7 @@ from survey.questionnaire.logic import references, to_json
 from survey.questionnaire.sanitize import sanitize_html
 from survey.services import collection as service
 from survey.services.questionnaires import version_document
+from survey.services.response_state import VersionState
 
 MessageKind = Literal["thanks", "already_submitted", "closed", "expired", "unavailable", "unknown", "busy"]
 RADIO_TYPES = frozenset({"single_choice", "rating", "nps", "yes_no", "matrix", "kano"})
@@ -49,7 +50,7 @@ def _render(template: str, locale: str, **context) -> str:
 
 
 def render_message(kind: MessageKind, locale: str, status: int, *,
-                   version: QuestionnaireVersion | None = None):
+                   version: QuestionnaireVersion | VersionState | None = None):
     """A polite page (and its status code) for a link that cannot be answered now."""
     title = None
     if version is not None:

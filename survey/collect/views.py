@@ -16,7 +16,7 @@ from flask import Blueprint, abort, current_app, make_response, redirect, reques
 from flask_babel import force_locale
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from models import QuestionnaireVersion, Response
+from models import Invitation, QuestionnaireVersion, Response
 from survey.auth.roles import public
 from survey.collect.forms import SUBMISSION_FIELD, build_page_form, form_data, merge_page_answers
 from survey.collect.page_check import check_page, posted_values
@@ -27,7 +27,8 @@ from survey.collect.rendering import (
 __all__ = ["bp", "render_survey_page"]
 from survey.db import get_session, read_first
 from survey.services import collection as service
-from survey.services.questionnaires import version_document
+from survey.services.questionnaires import state_document, version_document
+from survey.services.response_state import ResponseState, response_state
 from survey.services.complaint_cases import FollowUpRules, open_followup_tasks
 
 bp = Blueprint("collect", __name__, url_prefix="/s")
@@ -59,11 +60,11 @@ def _cookie_name(version: QuestionnaireVersion) -> str:
     return f"{COOKIE_PREFIX}{version.id}"
 
 
-def _page_url(response: Response, page_index: int) -> str:
+def _page_url(response: Response | ResponseState, page_index: int) -> str:
     return url_for("collect.page", resume_token=response.resume_token, page_index=page_index)
 
 
-def _resume_target(document, response: Response) -> int:
+def _resume_target(document, response: Response | ResponseState) -> int:
     """The page a resume link continues at: the furthest page reached, if still shown."""
     index = min(response.last_page, len(document.pages) - 1)
     if service.page_is_shown(document.pages[index], response.answers):
@@ -162,22 +163,23 @@ def invitation_start(token: str):
 @bp.route("/r/<resume_token>")
 @public
 def resume(resume_token: str):
-    found = service.response_and_version(get_session(), resume_token)
+    db = get_session()
+    found = response_state(db, resume_token)
     if found is None:
         return render_message("unknown", choose_locale(None), 404)
     response, version = found
     locale = choose_locale(response.language)
     if response.status == "complete":
         return render_message("already_submitted", locale, 200, version=version)
-    if not service.is_open(version):
+    if not version.is_open:
         return render_message("closed", locale, 410, version=version)
-    return redirect(_page_url(response, _resume_target(version_document(version), response)))
+    return redirect(_page_url(response, _resume_target(state_document(db, version), response)))
 
 
 @bp.route("/r/<resume_token>/done")
 @public
 def done(resume_token: str):
-    found = service.response_and_version(get_session(), resume_token)
+    found = response_state(get_session(), resume_token)
     if found is None:
         abort(404)
     response, version = found
@@ -190,7 +192,7 @@ def done(resume_token: str):
 @public
 def page(resume_token: str, page_index: int):
     db = get_session()
-    found = service.response_and_version(db, resume_token)
+    found = response_state(db, resume_token)
     if found is None:
         return render_message("unknown", choose_locale(None), 404)
     response, version = found
@@ -198,22 +200,21 @@ def page(resume_token: str, page_index: int):
     if response.status == "complete":
         return render_message("already_submitted", locale,
                               409 if request.method == "POST" else 200, version=version)
-    if not service.is_open(version):
+    if not version.is_open:
         return render_message("closed", locale, 410, version=version)
-    if response.invitation is not None:
-        state = service.invitation_state(db, response.invitation)
+    if response.invitation_id is not None:
+        state = service.invitation_state(db, db.get(Invitation, response.invitation_id))
         if state in ("closed", "expired"):
             return render_message(state, locale, 410, version=version)
-    document = version_document(version)
+    document = state_document(db, version)
     if page_index >= len(document.pages) or page_index > response.last_page or \
             not service.page_is_shown(document.pages[page_index], response.answers):
         return redirect(_page_url(response, _resume_target(document, response)))
 
     page = document.pages[page_index]
     page_variables = tuple(v.code for q in page.questions for v in q.variables())
-    prior = {k: v for k, v in response.answers.items() if k not in page_variables}
-    # Still at hand if the database goes away mid-request (a rollback expires the objects).
-    stored, response_id = dict(response.answers), response.id
+    stored = response.answers
+    prior = {k: v for k, v in stored.items() if k not in page_variables}
 
     def show(status: int = 200, *, data: dict | None = None, revealed: tuple[str, ...] = (),
              retry: bool = False):
@@ -232,7 +233,7 @@ def page(resume_token: str, page_index: int):
         return html, status
 
     if request.method == "GET":
-        return show(data=form_data(document, page_index, response.answers))
+        return show(data=form_data(document, page_index, stored))
 
     # A posted page is checked without building its form (the CSRF token was checked before
     # the view ran); the form is built only when the page has to be shown again.
@@ -240,7 +241,7 @@ def page(resume_token: str, page_index: int):
         checked = check_page(page, posted_values(page, request.form), prior, locale=locale)
     going_back = request.form.get("nav") == "back"
     if going_back:
-        target = service.previous_page(document, response.answers, page_index)
+        target = service.previous_page(document, stored, page_index)
         if target is None:
             return redirect(_page_url(response, page_index))
         # Back keeps every answer that is valid (required or not) and the rest as stored.
@@ -261,27 +262,33 @@ def page(resume_token: str, page_index: int):
     else:
         target_url = _page_url(response, following)
 
+    rules = FollowUpRules.from_config(current_app.config)
+    completing = not going_back and following is None
+    # A page save, or a completion that touches nothing else, is one statement (see write_once).
+    one_statement = not completing or (response.invitation_id is None and not rules.reasons(merged))
+
     def write() -> None:
         if going_back:
             service.save_page(db, response, page_index, merged, next_index=page_index)
-        elif following is None:
+        elif completing:
             completed = service.complete_response(
-                db, response_id, answers=merged, page_index=page_index,
+                db, response, answers=merged, page_index=page_index,
                 submission_id=request.form.get(SUBMISSION_FIELD) or None,
                 profile=service.profile_answers(document, merged))
             # Closed loop: an unresolved complaint, low resolution satisfaction or a detractor
             # opens a follow-up task in the same transaction as the completion.
-            open_followup_tasks(db, completed, FollowUpRules.from_config(current_app.config))
+            if not one_statement:
+                open_followup_tasks(db, completed, rules)
         else:
             service.save_page(db, response, page_index, merged, next_index=following)
 
     try:
-        service.write_once(db, write)
+        service.write_once(db, write, one_statement=one_statement)
     except (service.AlreadySubmitted, IntegrityError):
         db.rollback()
         return render_message("already_submitted", locale, 409, version=version)
     except OperationalError:
         db.rollback()
-        current_app.logger.warning("database unavailable while saving response %s", response_id)
+        current_app.logger.warning("database unavailable while saving response %s", response.id)
         return show(503, retry=True)
     return make_response(redirect(target_url))

@@ -17,13 +17,14 @@ import functools
 import hashlib
 import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from types import MappingProxyType
 from typing import Any, Literal, TypeVar
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session, contains_eager, joinedload
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Invitation, Questionnaire, QuestionnaireVersion, Response
@@ -32,6 +33,7 @@ from survey.questionnaire.document import Page, Question
 from survey.questionnaire.document import Questionnaire as Document
 from survey.questionnaire.logic import LogicError, is_true, parse, references
 from survey.questionnaire.logic.ast import Expr
+from survey.services.response_state import ResponseState, accepts_responses
 
 T = TypeVar("T")
 InvitationState = Literal["open", "closed", "expired", "completed", "unavailable"]
@@ -122,7 +124,7 @@ def version_by_public_token(session: Session, token: str) -> QuestionnaireVersio
 
 def is_open(version: QuestionnaireVersion) -> bool:
     """A published version of a questionnaire that is not archived accepts responses."""
-    return version.state == "published" and version.questionnaire.status == "active"
+    return accepts_responses(version.state, version.questionnaire.status)
 
 
 def invitation_by_token(session: Session, token: str) -> Invitation | None:
@@ -131,21 +133,6 @@ def invitation_by_token(session: Session, token: str) -> Invitation | None:
 
 def response_by_resume_token(session: Session, token: str) -> Response | None:
     return session.scalars(select(Response).where(Response.resume_token == token)).first()
-
-
-def response_and_version(session: Session, token: str) -> tuple[Response, QuestionnaireVersion] | None:
-    """The response with resume token ``token`` and its version (questionnaire loaded too), in
-    one query; None when there is no such response."""
-    row = session.execute(_RESPONSE_AND_VERSION, {"token": token}).first()
-    return (row[0], row[1]) if row is not None else None
-
-
-_RESPONSE_AND_VERSION = (
-    select(Response, QuestionnaireVersion)
-    .join(QuestionnaireVersion, QuestionnaireVersion.id == Response.version_id)
-    .join(Questionnaire, Questionnaire.id == QuestionnaireVersion.questionnaire_id)
-    .options(contains_eager(QuestionnaireVersion.questionnaire))
-    .where(Response.resume_token == bindparam("token")))
 
 
 def current_version(session: Session, questionnaire_id: int) -> QuestionnaireVersion | None:
@@ -221,14 +208,20 @@ def is_write_conflict(error: OperationalError) -> bool:
     return "database is locked" in str(error.orig).lower()
 
 
-def write_once(session: Session, work: Callable[[], T], *, attempts: int = 4) -> T:
+def write_once(session: Session, work: Callable[[], T], *, attempts: int = 4,
+               one_statement: bool = False) -> T:
     """Run ``work()`` and commit; on a write conflict roll back and run it again (a fresh
     transaction sees the other writer's commit, e.g. a response it completed). Re-raises any
     other OperationalError after rolling back, so nothing is half-written. A read begun with
-    ``survey.db.read_first`` takes SQLite's write lock only now (:func:`survey.db.begin_write`)."""
+    ``survey.db.read_first`` takes SQLite's write lock only now (:func:`survey.db.begin_write`).
+
+    ``one_statement``: ``work`` writes with a single statement, atomic by itself; after
+    ``read_first`` SQLite then runs it in autocommit, holding the write lock only while the
+    statement runs, instead of from ``BEGIN IMMEDIATE`` to the commit."""
     for attempt in range(1, attempts + 1):
         try:
-            begin_write(session)
+            if not one_statement:
+                begin_write(session)
             result = work()
             session.commit()
             return result
@@ -312,52 +305,64 @@ def _existing(response: Response) -> Response:
     return response
 
 
-def save_page(session: Session, response: Response, page_index: int,
-              answers: Mapping[str, object], *, next_index: int | None = None) -> None:
-    """Store the answers after page ``page_index`` (the full answers dict, all pages).
+def save_page(session: Session, response: ResponseState, page_index: int,
+              answers: Mapping[str, object], *, next_index: int | None = None) -> ResponseState:
+    """Store the answers after page ``page_index`` (the full answers dict, all pages) and return
+    the response as now stored.
 
     ``last_page`` (where a resume link continues) becomes ``next_index`` if given, and never
     moves backwards. Raises ``AlreadySubmitted`` when the response is complete.
     """
     reached = max(response.last_page, page_index if next_index is None else next_index)
-    result = session.execute(
-        update(Response)
-        .where(Response.id == response.id, Response.status == "partial")
-        .values(answers=dict(answers), last_page=reached)
-        .execution_options(synchronize_session=False))
+    stored = dict(answers)
+    result = session.connection().execute(_SAVE_PAGE, {"response_id": response.id, "answers": stored,
+                                                       "last_page": reached})
     if result.rowcount != 1:
-        session.refresh(response)
         raise AlreadySubmitted(f"response {response.id} is already complete")
-    session.refresh(response)
+    _sync_loaded(session, response.id, {"answers": stored, "last_page": reached})
+    return replace(response, answers=MappingProxyType(stored), last_page=reached)
 
 
-def complete_response(session: Session, response_id: int, *, answers: Mapping[str, object],
+_SAVE_PAGE = (
+    update(Response)
+    .where(Response.id == bindparam("response_id"), Response.status == "partial")
+    .values({name: bindparam(name) for name in ("answers", "last_page")}))
+
+
+def complete_response(session: Session, response: ResponseState, *, answers: Mapping[str, object],
                       page_index: int, submission_id: str | None = None,
-                      profile: Mapping[str, object] | None = None) -> Response:
-    """Complete a response exactly once (compare-and-set on status='partial').
+                      profile: Mapping[str, object] | None = None) -> ResponseState:
+    """Complete a response exactly once (compare-and-set on status='partial') and return it as
+    now stored.
 
     Stores the final ``answers``, the completion time (``submitted_at``), ``submission_id`` as
     the idempotency key, and adds ``profile`` answers to the segment snapshot (invitation
-    attributes win). The invitation, if any, becomes 'completed'. Raises ``AlreadySubmitted``
-    when another attempt completed it first (nothing is changed then).
+    attributes win). The invitation, if any, becomes 'completed' (a second statement: call this
+    inside :func:`write_once` without ``one_statement`` then). Raises ``AlreadySubmitted`` when
+    another attempt completed it first (nothing is changed then).
     """
-    response = session.get(Response, response_id)
-    if response is None:
-        raise CollectionError(f"response {response_id} does not exist")
     values = {"status": "complete", "answers": dict(answers), "submitted_at": _now(),
               "last_page": max(response.last_page, page_index),
-              "segment": {**dict(profile or {}), **dict(response.segment or {})},
+              "segment": {**dict(profile or {}), **dict(response.segment)},
               "idempotency_key": submission_id or None}
-    result = session.connection().execute(_COMPLETE, {"response_id": response_id, **values})
+    result = session.connection().execute(_COMPLETE, {"response_id": response.id, **values})
     if result.rowcount != 1:
-        session.refresh(response)
-        raise AlreadySubmitted(f"response {response_id} is already complete")
+        raise AlreadySubmitted(f"response {response.id} is already complete")
     if response.invitation_id is not None:
         session.execute(update(Invitation).where(Invitation.id == response.invitation_id)
                         .values(status="completed"))
-    for name, value in values.items():  # what the row now holds, without reading it back
-        set_committed_value(response, name, value)
-    return response
+    _sync_loaded(session, response.id, values)
+    return replace(response, status="complete", answers=MappingProxyType(values["answers"]),
+                   segment=MappingProxyType(values["segment"]), last_page=values["last_page"])
+
+
+def _sync_loaded(session: Session, response_id: int, values: Mapping[str, object]) -> None:
+    """If ``session`` holds the response as an ORM object, give it what the row now holds
+    (without reading it back), so later queries in the same session do not see it stale."""
+    loaded = session.identity_map.get(session.identity_key(Response, response_id))
+    if loaded is not None:
+        for name, value in values.items():
+            set_committed_value(loaded, name, value)
 
 
 _COMPLETE = (

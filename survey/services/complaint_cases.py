@@ -29,6 +29,7 @@ from survey.services.invitations import (
     new_token, normalise_column, normalise_language, parse_datetime, published_questionnaires,
     published_version, read_table, segment_of, LOOKUP_CHUNK, MAX_UPLOAD_BYTES, MAX_REPORTED_PROBLEMS,
 )
+from survey.services.response_state import ResponseState
 
 RESOLUTION_STATUSES = ("open", "resolved", "partly_resolved", "unresolved")
 CASE_COLUMNS = ("case_ref", "customer_ref", "category", "channel", "handler", "resolution_status",
@@ -330,7 +331,7 @@ def _number(value: object) -> float | None:
         return None
 
 
-def open_followup_tasks(session: Session, response: Response, rules: FollowUpRules,
+def open_followup_tasks(session: Session, response: Response | ResponseState, rules: FollowUpRules,
                         *, now: datetime | None = None) -> FollowUpTask | None:
     """Open a follow-up task for a complete response whose answers meet ``rules``.
 
@@ -347,8 +348,9 @@ def open_followup_tasks(session: Session, response: Response, rules: FollowUpRul
     if existing is not None:
         return existing
     case_id = response.complaint_case_id
-    if case_id is None and response.invitation is not None:
-        case_id = response.invitation.complaint_case_id
+    if case_id is None and response.invitation_id is not None:
+        invitation = session.get(Invitation, response.invitation_id)
+        case_id = invitation.complaint_case_id if invitation is not None else None
     case = session.get(ComplaintCase, case_id) if case_id is not None else None
     now = now or datetime.now(UTC)
     task = FollowUpTask(response_id=response.id, complaint_case_id=case_id, reasons=reasons,

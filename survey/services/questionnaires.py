@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from threading import Lock
@@ -19,6 +20,7 @@ from models import Choice, MatrixRow, Page, Question, Questionnaire, Questionnai
 from survey.questionnaire import document as doc
 from survey.questionnaire.jsonio import settings_from_json, settings_to_json
 from survey.services.live_cache import forget, live_cache
+from survey.services.response_state import VersionState
 
 
 class QuestionnaireStateError(ValueError):
@@ -112,15 +114,27 @@ _PUBLISHED_LOCK = Lock()
 
 def version_document(version: QuestionnaireVersion) -> doc.Questionnaire:
     """The document a version holds (cached for published versions)."""
-    if version.state != "published" or not version.public_token:
-        return _build_document(version)
-    key = (version.id, version.public_token)
+    return _document(version.id, version.state, version.public_token, lambda: version)
+
+
+def state_document(session: Session, version: VersionState) -> doc.Questionnaire:
+    """The document of the version a :class:`VersionState` describes; the version itself is read
+    only when its document is not cached yet."""
+    return _document(version.id, version.state, version.public_token,
+                     lambda: session.get(QuestionnaireVersion, version.id))
+
+
+def _document(version_id: int, state: str, public_token: str | None,
+              load: Callable[[], QuestionnaireVersion]) -> doc.Questionnaire:
+    if state != "published" or not public_token:
+        return _build_document(load())
+    key = (version_id, public_token)
     with _PUBLISHED_LOCK:
         cached = _PUBLISHED_CACHE.get(key)
         if cached is not None:
             _PUBLISHED_CACHE.move_to_end(key)
             return cached
-    document = _build_document(version)
+    document = _build_document(load())
     with _PUBLISHED_LOCK:
         _PUBLISHED_CACHE[key] = document
         while len(_PUBLISHED_CACHE) > _PUBLISHED_CACHE_SIZE:

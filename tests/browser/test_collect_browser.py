@@ -10,8 +10,6 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
 
 from models import Invitation, Response
 from survey.db import get_session
@@ -19,6 +17,7 @@ from survey.questionnaire.document import (
     Choice, MultipleChoiceSettings, Page as SurveyPage, Question, Questionnaire, ScaleSettings, Texts,
 )
 from survey.services.questionnaires import create_questionnaire, publish
+from support import WriteOutage
 
 pytestmark = pytest.mark.browser
 
@@ -155,17 +154,11 @@ def test_every_respondent_page_type_has_no_axe_violations(app, page: Page, live_
     page.wait_for_url("**/2")
     _assert_accessible(page, "page 3 (text, long text, date)")
     page.locator("#q-comment").fill("kept text")
-    real_commit = Session.commit
-
-    def outage(self) -> None:
-        raise OperationalError("COMMIT", {}, Exception("connection lost"))
-
-    monkeypatch.setattr(Session, "commit", outage)  # the live server runs in this process
-    page.locator("button[value=next]").click()
-    expect(page.locator("#retry-notice")).to_be_visible()
-    expect(page.locator("#q-comment")).to_have_value("kept text")
-    _assert_accessible(page, "try again (503)")
-    monkeypatch.setattr(Session, "commit", real_commit)
+    with WriteOutage(monkeypatch):  # the live server runs in this process
+        page.locator("button[value=next]").click()
+        expect(page.locator("#retry-notice")).to_be_visible()
+        expect(page.locator("#q-comment")).to_have_value("kept text")
+        _assert_accessible(page, "try again (503)")
     page.locator("button[value=next]").click()
     page.wait_for_url("**/done")
     _assert_accessible(page, "thank you")

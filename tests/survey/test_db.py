@@ -60,3 +60,33 @@ def test_read_first_does_nothing_once_a_transaction_is_open(engine) -> None:
         with pytest.raises(sqlite3.OperationalError, match="locked"):
             writer.execute("UPDATE t SET v = 2")
         writer.close()
+
+
+@pytest.mark.parametrize("one_statement", [False, True])
+def test_write_once_holds_the_lock_through_the_work_unless_it_is_one_statement(engine, one_statement) -> None:
+    from survey.services.collection import write_once
+
+    seen: dict[str, object] = {}
+    with Session(engine) as session:
+        read_first(session)
+        session.scalar(text("SELECT v FROM t"))
+
+        def work() -> None:
+            session.execute(text("UPDATE t SET v = 5"))
+            writer = other_writer(engine)
+            try:  # another connection, between the statement and the commit
+                seen["other reads"] = writer.execute("SELECT v FROM t").fetchone()[0]
+                writer.execute("INSERT INTO t (v) VALUES (7)")
+                seen["other writes"] = True
+            except sqlite3.OperationalError as error:
+                seen["other writes"] = str(error)
+            finally:
+                writer.close()
+
+        write_once(session, work, one_statement=one_statement)
+    if one_statement:  # autocommit: the statement was stored at once and the lock released
+        assert seen == {"other reads": 5, "other writes": True}
+    else:  # BEGIN IMMEDIATE … COMMIT: nobody else writes, nor sees the update, before the commit
+        assert seen["other reads"] == 1 and "locked" in seen["other writes"]
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT v FROM t WHERE id = 1")) == 5

@@ -6,12 +6,15 @@ import threading
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from models import Response
 from survey.db import get_session
 from survey.services import collection as service
+from survey.services.response_state import ResponseState
+from support import WriteOutage
 
 
 def _responses(app) -> list[Response]:
@@ -136,7 +139,7 @@ def test_concurrent_completions_in_the_service_yield_exactly_one(app, published)
         db = get_session()
         response = service.start_response(db, published, language="zh_CN")
         db.commit()
-        response_id = response.id
+        state = ResponseState.of(response)
         engine = db.get_bind()
     outcomes: list[str] = []
     barrier = threading.Barrier(5, timeout=30)
@@ -146,7 +149,7 @@ def test_concurrent_completions_in_the_service_yield_exactly_one(app, published)
             barrier.wait()
             try:
                 service.write_once(own, lambda: service.complete_response(
-                    own, response_id, answers={"n": number}, page_index=0,
+                    own, state, answers={"n": number}, page_index=0,
                     submission_id=f"sub-{number}"))
                 outcomes.append(f"won-{number}")
             except service.AlreadySubmitted:
@@ -168,10 +171,10 @@ def test_a_late_page_save_cannot_reopen_a_complete_response(app, published) -> N
     with app.app_context():
         db = get_session()
         response = service.start_response(db, published, language="en")
-        service.complete_response(db, response.id, answers={"a": 1}, page_index=0)
+        service.complete_response(db, ResponseState.of(response), answers={"a": 1}, page_index=0)
         db.commit()
         with pytest.raises(service.AlreadySubmitted):
-            service.save_page(db, response, 0, {"a": 2})
+            service.save_page(db, ResponseState.of(response), 0, {"a": 2})
         db.rollback()
         assert db.get(Response, response.id).answers == {"a": 1}
 
@@ -187,18 +190,10 @@ def test_database_outage_shows_retry_and_writes_nothing(app, client, start, kit,
     form = {**kit.page_tokens(client.get(url).get_data(as_text=True)), **data,
             "xs_shown": "intro region channel features new_customer since"}
     before = _responses(app)[0]
-    real_commit = Session.commit
-    calls = {"n": 0}
-
-    def failing_commit(self) -> None:
-        calls["n"] += 1
-        raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
-
-    monkeypatch.setattr(Session, "commit", failing_commit)
-    reply = client.post(url + "?lang=en", data=form)
-    monkeypatch.setattr(Session, "commit", real_commit)
+    with WriteOutage(monkeypatch) as outage:  # the server goes away as the answers are written
+        reply = client.post(url + "?lang=en", data=form)
     html = reply.get_data(as_text=True)
-    assert calls["n"] == 1 and reply.status_code == 503
+    assert outage.failures == 1 and reply.status_code == 503
     assert "could not save your answers just now" in html and 'role="alert"' in html
     assert 'value="typed text"' in html or ">typed text</textarea>" in html
     [after] = _responses(app)
@@ -215,18 +210,15 @@ def test_database_outage_shows_retry_and_writes_nothing(app, client, start, kit,
 def test_database_outage_while_viewing_a_page_gives_a_retry_page(app, client, published, start, monkeypatch,
                                                                   lang, words) -> None:
     page = start()
-    real_execute = Session.execute
 
     def down(self, *args, **kwargs):
         raise OperationalError("SELECT", {}, Exception("could not connect to server"))
 
-    monkeypatch.setattr(Session, "execute", down)
-    monkeypatch.setattr(Session, "scalars", down)
+    monkeypatch.setattr(Connection, "execute", down)
     for url in (f"/s/{published.public_token}?lang={lang}", f"{page}?lang={lang}"):
         reply = client.get(url)
         html = reply.get_data(as_text=True)
         assert reply.status_code == 503 and reply.headers["Retry-After"] == "5", url
         assert (words in html) if words else ("稍后" in html and "lang=\"zh" in html), html[:400]
-    monkeypatch.setattr(Session, "execute", real_execute)
     monkeypatch.undo()
     assert client.get(page).status_code == 200  # back when the database is

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from models import Invitation, Response
 from survey.db import get_session
 from survey.services import collection as service
+from survey.services.response_state import ResponseState
 
 
 def _start(client, kit, token: str, query: str = ""):
@@ -94,7 +95,7 @@ def test_used_closed_and_expired_invitations_get_polite_pages(app, client, make_
         invitation = db.scalars(select(Invitation).where(Invitation.token == "used")).one()
         version = service.current_version(db, invitation.questionnaire_id)
         response = service.start_response(db, version, invitation=invitation, language="en")
-        service.complete_response(db, response.id, answers={}, page_index=0)
+        service.complete_response(db, ResponseState.of(response), answers={}, page_index=0)
         db.commit()
         assert invitation.status == "completed"
     reply = client.get("/s/i/used?lang=en")
@@ -108,7 +109,7 @@ def test_starting_a_completed_invitation_in_the_service_is_refused(app, publishe
         db = get_session()
         invitation = db.scalars(select(Invitation)).one()
         response = service.start_response(db, published, invitation=invitation, language="en")
-        service.complete_response(db, response.id, answers={"x": 1}, page_index=0)
+        service.complete_response(db, ResponseState.of(response), answers={"x": 1}, page_index=0)
         db.commit()
         with pytest.raises(service.AlreadySubmitted):
             service.start_response(db, published, invitation=invitation, language="en")
@@ -153,6 +154,36 @@ def test_completed_invitation_keeps_its_snapshot_with_profile_answers(app, clien
         # Invitation attributes win over the profile answer of the same name.
         assert response.segment == {"region": "east", "tier": "gold", "channel": "web"}
         assert response.status == "complete" and response.submitted_at >= response.started_at.replace(tzinfo=response.submitted_at.tzinfo)
+
+
+def test_outage_at_the_commit_of_an_invitation_completion_writes_neither_row(
+        app, client, make_invitation, kit, monkeypatch) -> None:
+    # Completing an invitation's response writes two rows (response and invitation) in one
+    # transaction; when its commit fails, neither changes and trying again completes it once.
+    make_invitation("tok")
+    url = _start(client, kit, "tok").headers["Location"]
+    for data in (kit.PAGE1 | {"xs_shown": "intro region channel features new_customer since"}, kit.PAGE2):
+        tokens = kit.page_tokens(client.get(url).get_data(as_text=True))
+        tokens["xs_shown"] = data.pop("xs_shown", tokens.get("xs_shown", ""))
+        url = client.post(url, data={**tokens, **data}).headers["Location"]
+    form = {**kit.page_tokens(client.get(url).get_data(as_text=True)), **kit.PAGE3}
+
+    def outage(self) -> None:
+        raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(Session, "commit", outage)
+    reply = client.post(url + "?lang=en", data=form)
+    monkeypatch.undo()
+    assert reply.status_code == 503 and "could not save your answers just now" in reply.get_data(as_text=True)
+    with app.app_context():
+        db = get_session()
+        assert db.scalars(select(Response)).one().status == "partial"
+        assert db.scalars(select(Invitation)).one().status == "started"
+    assert client.post(url, data=form).headers["Location"].endswith("/done")
+    with app.app_context():
+        db = get_session()
+        assert [r.status for r in db.scalars(select(Response))] == ["complete"]
+        assert db.scalars(select(Invitation)).one().status == "completed"
 
 
 def test_outage_when_starting_shows_try_again_and_creates_nothing(app, client, make_invitation, kit, monkeypatch) -> None:

@@ -15,6 +15,7 @@ from survey.services.complaint_cases import (
     list_tasks, open_followup_tasks, sweep_followup_tasks, update_task,
 )
 from survey.services.questionnaires import create_questionnaire, publish
+from survey.services.response_state import ResponseState
 
 NOW = datetime(2026, 6, 10, 12, 0, tzinfo=UTC)
 HEADER = "case_id,customer_ref,category,channel,handler,resolution_status,opened_at,resolved_at,region,language\n"
@@ -100,10 +101,10 @@ def test_invite_needs_a_published_questionnaire(session) -> None:
         invite_due_cases(session, draft.questionnaire_id, now=NOW)
 
 
-def _answer(session, invitation: Invitation, answers: dict) -> Response:
+def _answer(session, invitation: Invitation, answers: dict) -> ResponseState:
     response = start_response(session, current_version(session, invitation.questionnaire_id),
                               invitation=invitation, language="en")
-    return complete_response(session, response.id, answers=answers, page_index=0)
+    return complete_response(session, ResponseState.of(response), answers=answers, page_index=0)
 
 
 def test_case_to_invitation_to_response_to_task(session, followup) -> None:

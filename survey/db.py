@@ -45,23 +45,41 @@ _READ_FIRST = "xinsheng_read_first"
 
 
 def read_first(session: Session) -> None:
-    """On SQLite, let ``session`` read without a transaction (each SELECT in autocommit, so the
-    write lock is not held), so four workers' respondents do not queue behind each other's page
-    checks. Write only through ``survey.services.collection.write_once``, which takes the lock
-    first (:func:`begin_write`). Does nothing on other databases or mid-transaction."""
-    if not session.in_transaction() and session.get_bind().dialect.name == "sqlite":
+    """Let ``session`` read in autocommit (each statement its own transaction, as under
+    PostgreSQL's READ COMMITTED), for requests that read first and write, if at all, through
+    ``survey.services.collection.write_once``, which opens the transaction with
+    :func:`begin_write`. On SQLite the write lock is then not held while reading, so four
+    workers' respondents do not queue behind each other's page checks; on PostgreSQL no BEGIN
+    and COMMIT round trips are spent on reads, nor on a write that is one statement. Does
+    nothing mid-transaction or on other databases."""
+    if session.in_transaction():
+        return
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":  # pysqlite is in autocommit already (isolation_level None)
         session.connection(execution_options={_READ_FIRST: True})
+    elif dialect == "postgresql":
+        session.connection(execution_options={_READ_FIRST: True, "isolation_level": "AUTOCOMMIT"})
 
 
 def begin_write(session: Session) -> None:
-    """After :func:`read_first`: take SQLite's write lock now (``BEGIN IMMEDIATE`` on the same
-    connection), so what follows is one transaction. Does nothing otherwise."""
+    """After :func:`read_first`: open the transaction now (SQLite: ``BEGIN IMMEDIATE``, taking the
+    write lock; PostgreSQL: ``BEGIN``) on the same connection, so what follows is one
+    transaction until the session commits or rolls back. Does nothing otherwise."""
     if not session.in_transaction():
         return
     connection = session.connection()
-    if connection.get_execution_options().get(_READ_FIRST) and \
-            not connection.connection.dbapi_connection.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    if not connection.get_execution_options().get(_READ_FIRST):
+        return
+    dbapi_connection = connection.connection.dbapi_connection
+    if connection.dialect.name == "sqlite":
+        if not dbapi_connection.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        from psycopg.pq import TransactionStatus
+
+        if dbapi_connection.info.transaction_status == TransactionStatus.IDLE:
+            # psycopg in autocommit still commits or rolls back a transaction begun explicitly.
+            connection.exec_driver_sql("BEGIN")
 
 
 def init_app(app: Flask) -> None:

@@ -212,12 +212,14 @@ def write_once(session: Session, work: Callable[[], T], *, attempts: int = 4,
                one_statement: bool = False) -> T:
     """Run ``work()`` and commit; on a write conflict roll back and run it again (a fresh
     transaction sees the other writer's commit, e.g. a response it completed). Re-raises any
-    other OperationalError after rolling back, so nothing is half-written. A read begun with
-    ``survey.db.read_first`` takes SQLite's write lock only now (:func:`survey.db.begin_write`).
+    other OperationalError after rolling back, so nothing is half-written. After
+    ``survey.db.read_first`` the transaction opens only now (:func:`survey.db.begin_write`:
+    SQLite's write lock, PostgreSQL's BEGIN).
 
     ``one_statement``: ``work`` writes with a single statement, atomic by itself; after
-    ``read_first`` SQLite then runs it in autocommit, holding the write lock only while the
-    statement runs, instead of from ``BEGIN IMMEDIATE`` to the commit."""
+    ``read_first`` it then runs in autocommit, without a transaction around it (on SQLite the
+    write lock is held only while the statement runs, not from ``BEGIN IMMEDIATE`` to the
+    commit)."""
     for attempt in range(1, attempts + 1):
         try:
             if not one_statement:

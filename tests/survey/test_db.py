@@ -1,4 +1,5 @@
-"""SQLite transactions: writes take the lock up front; respondent reads do not hold it."""
+"""Transactions: SQLite writes take the lock up front; respondent reads run in autocommit (SQLite
+and PostgreSQL) and open a transaction only to write."""
 from __future__ import annotations
 
 import sqlite3
@@ -90,3 +91,35 @@ def test_write_once_holds_the_lock_through_the_work_unless_it_is_one_statement(e
         assert seen["other reads"] == 1 and "locked" in seen["other writes"]
     with engine.connect() as connection:
         assert connection.scalar(text("SELECT v FROM t WHERE id = 1")) == 5
+
+
+def test_read_first_then_begin_write_on_the_database_under_test(app) -> None:
+    # SQLite or PostgreSQL, whichever the suite runs against: after read_first each statement is
+    # its own transaction; begin_write opens one that commits or rolls back as a whole; and the
+    # pooled connection is handed to the next session in ordinary transactional mode.
+    engine = app.extensions["sqlalchemy_engine"]
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS read_first_probe"))
+        connection.execute(text("CREATE TABLE read_first_probe (v INTEGER)"))
+    count = text("SELECT count(*) FROM read_first_probe")
+    try:
+        with Session(engine) as session, Session(engine) as other:
+            read_first(other)
+            read_first(session)
+            session.execute(text("INSERT INTO read_first_probe (v) VALUES (1)"))
+            assert other.scalar(count) == 1  # stored at once
+            begin_write(session)
+            session.execute(text("INSERT INTO read_first_probe (v) VALUES (2)"))
+            session.execute(text("INSERT INTO read_first_probe (v) VALUES (3)"))
+            assert other.scalar(count) == 1  # not before the commit
+            session.rollback()
+            assert other.scalar(count) == 1  # both undone together
+        for _ in range(engine.pool.size() if hasattr(engine.pool, "size") else 1):
+            with Session(engine) as plain:
+                plain.execute(text("INSERT INTO read_first_probe (v) VALUES (4)"))
+                plain.rollback()
+        with Session(engine) as plain:
+            assert plain.scalar(count) == 1
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text("DROP TABLE read_first_probe"))

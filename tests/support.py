@@ -30,13 +30,16 @@ def login(client: FlaskClient, email: str, password: str = TEST_PASSWORD):
 class WriteOutage:
     """While on, every statement that writes (UPDATE, INSERT, DELETE) fails as if the database
     server had gone away; reads still work. Use as ``with WriteOutage(monkeypatch) as outage:``;
-    ``outage.failures`` counts the statements refused."""
+    ``outage.failures`` counts the statements refused. ``only`` narrows it to statements that
+    start so (e.g. ``"INSERT INTO followup_tasks"``): a failure in the middle of a transaction."""
 
     WRITES = ("UPDATE", "INSERT", "DELETE")
 
-    def __init__(self, monkeypatch) -> None:
+    def __init__(self, monkeypatch, only: str | None = None) -> None:
         self._monkeypatch = monkeypatch
         self.failures = 0
+        if only is not None:
+            self.WRITES = (only.upper(),)
 
     def __enter__(self) -> "WriteOutage":
         from sqlalchemy.engine import Connection
@@ -45,7 +48,7 @@ class WriteOutage:
         real_execute = Connection.execute
 
         def execute(connection, statement, *args, **kwargs):
-            if str(statement).lstrip().upper().startswith(self.WRITES):
+            if " ".join(str(statement).split()).upper().startswith(self.WRITES):
                 self.failures += 1
                 raise OperationalError(str(statement)[:40], {}, Exception("server closed the connection"))
             return real_execute(connection, statement, *args, **kwargs)

@@ -27,6 +27,7 @@ from models.followup import FollowUpTask
 from survey.collect.fields import display_value
 from survey.collect.forms import merge_page_answers
 from survey.collect.page_check import check_page
+from survey.db import begin_write
 from survey.questionnaire.document import Questionnaire as Document
 from survey.services import collection
 from survey.services.complaint_cases import FollowUpRules, open_followup_tasks
@@ -169,12 +170,15 @@ def submit_response(session: Session, questionnaire_id: int, payload: object, *,
         segment={**collection.profile_answers(document, answers), **segment},
         answers=answers, last_page=last_page, complaint_case_id=case_id,
         started_at=now, submitted_at=now)
+    several_rows = invitation is not None or bool(rules.reasons(answers))
     try:
+        if several_rows:  # the response with its invitation or follow-up task, or nothing
+            begin_write(session)
         session.add(response)
         session.flush()
         if invitation is not None:
             invitation.status = "completed"
-        task = open_followup_tasks(session, response, rules, now=now)
+        task = open_followup_tasks(session, response, rules, now=now) if several_rows else None
         session.commit()
     except IntegrityError:
         session.rollback()  # an earlier or concurrent request with this client_id (or invitation)

@@ -13,13 +13,13 @@ from typing import Any
 
 from flask import Blueprint, current_app, g, request
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from models import Questionnaire, QuestionnaireVersion, Response
 from survey.api.openapi import openapi_document
 from survey.api.submissions import submit_response
 from survey.auth.roles import public
-from survey.db import get_session
+from survey.db import get_session, read_first
 from survey.services.api_tokens import allows, authenticate
 from survey.services.complaint_cases import ComplaintError, FollowUpRules, import_case_records
 
@@ -30,8 +30,11 @@ def error(status: int, message: str, **extra: Any):
     return {"error": {"status": status, "message": message, **extra}}, status
 
 
-def token_required(scope: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Let through only requests with a live bearer token whose role has ``scope``."""
+def token_required(scope: str, *, autocommit_reads: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Let through only requests with a live bearer token whose role has ``scope``.
+
+    ``autocommit_reads``: the view reads in autocommit and opens a transaction itself when it writes
+    more than one statement (``survey.db.read_first`` / ``begin_write``)."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
@@ -39,12 +42,16 @@ def token_required(scope: str) -> Callable[[Callable[..., Any]], Callable[..., A
             header = request.headers.get("Authorization", "")
             scheme, _, secret = header.partition(" ")
             session = get_session()
+            if autocommit_reads:
+                read_first(session)
             token = authenticate(session, secret.strip()) if scheme.lower() == "bearer" else None
             if token is None:
                 body, status = error(401, "a valid API token is required: Authorization: Bearer <token>")
                 return body, status, {"WWW-Authenticate": 'Bearer realm="xinsheng"'}
             if session.dirty:
                 session.commit()  # last_used_at moved on
+                if autocommit_reads:  # the commit ended the first transaction's settings
+                    read_first(session)
             if not allows(token, scope):
                 return error(403, f"the token's role {token.role!r} does not allow {scope}")
             g.api_token = token
@@ -54,6 +61,20 @@ def token_required(scope: str) -> Callable[[Callable[..., Any]], Callable[..., A
         return wrapped
 
     return decorate
+
+
+@bp.errorhandler(OperationalError)
+def _database_unavailable(failure: OperationalError):
+    """The database went away: a 503 the client can retry (a repeated ``client_id`` is stored
+    once); what the request was writing is rolled back, never half-written."""
+    current_app.logger.warning("database unavailable on %s: %s", request.path, failure.orig)
+    try:
+        get_session().rollback()
+    except OperationalError:
+        pass
+    body, status = error(503, "the database is unavailable just now; try again in a moment "
+                              "(a request repeated with the same client_id is stored once)")
+    return body, status, {"Retry-After": "5"}
 
 
 def _json_body() -> Any:
@@ -69,7 +90,7 @@ def openapi():
 
 @bp.route("/questionnaires/<int:questionnaire_id>/responses", methods=["POST"])
 @public
-@token_required("responses:write")
+@token_required("responses:write", autocommit_reads=True)
 def submit(questionnaire_id: int):
     body = _json_body()
     if body is None:

@@ -15,6 +15,7 @@ from survey.db import get_session
 from survey.questionnaire.templates import complaint_followup
 from survey.services.api_tokens import create_token, revoke_token
 from survey.services.questionnaires import create_questionnaire, publish
+from support import WriteOutage
 
 GOOD = {"resolution_status": "fully", "first_contact": True, "handle": 9,
         "resolution_satisfaction": 5, "repurchase": 8, "people_told": 0, "nps": 9}
@@ -260,3 +261,23 @@ def test_archiving_or_publishing_in_this_process_applies_at_once(app, client, au
         session.commit()
     gone = submit(client, questionnaire_id, {"client_id": "c", "answers": GOOD}, auth)
     assert gone.status_code == 404 and "has no published version" in gone.json["error"]["message"]
+
+
+@pytest.mark.parametrize("failing", ["INSERT INTO followup_tasks", "INSERT INTO responses"])
+def test_an_outage_mid_submission_stores_nothing_and_a_retry_stores_it_once(
+        app, client, auth, questionnaire_id, monkeypatch, failing) -> None:
+    # A detractor's response and its follow-up task are written together or not at all.
+    assert submit(client, questionnaire_id, {"client_id": "call-1", "answers": GOOD}, auth).status_code == 201
+    body = {"client_id": "call-9", "answers": {**GOOD, "nps": 2}}
+    with WriteOutage(monkeypatch, only=failing) as outage:
+        reply = submit(client, questionnaire_id, body, auth)
+    assert outage.failures == 1
+    assert reply.status_code == 503 and reply.headers["Retry-After"] == "5"
+    assert "try again" in reply.json["error"]["message"]
+    documented = client.get("/api/v1/openapi.json").json["paths"]["/questionnaires/{questionnaire_id}/responses"]
+    assert "503" in documented["post"]["responses"]
+    assert count(app, Response) == 1 and count(app, FollowUpTask) == 0  # only the first call's
+    again = submit(client, questionnaire_id, body, auth)
+    assert again.status_code == 201 and again.json["followup_task_id"]
+    assert submit(client, questionnaire_id, body, auth).status_code == 200
+    assert count(app, Response) == 2 and count(app, FollowUpTask) == 1

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from models import FollowUpTask, Response
 from survey.db import get_session
+from support import WriteOutage
 
 
 def _complete(client, kit, start, nps: str) -> None:
@@ -31,3 +32,25 @@ def test_a_detractor_opens_a_follow_up_task(app, client, start, kit, nps, tasks)
         assert len(found) == tasks
         if tasks:
             assert found[0].response_id == response.id and found[0].status == "open"
+
+
+def test_a_completion_and_its_task_are_written_together_or_not_at_all(app, client, start, kit, monkeypatch) -> None:
+    url = start()
+    pages = (kit.PAGE1, {**kit.PAGE2, "nps": "2"}, kit.PAGE3)
+    for number, page in enumerate(pages):
+        tokens = kit.page_tokens(client.get(url).get_data(as_text=True))
+        tokens["xs_shown"] = " ".join(tokens.get("xs_shown", "").split() + list(page))
+        if number < len(pages) - 1:
+            url = client.post(url, data={**tokens, **page}).headers["Location"]
+    with WriteOutage(monkeypatch, only="INSERT INTO followup_tasks") as outage:
+        reply = client.post(url, data={**tokens, **page})
+    assert outage.failures == 1 and reply.status_code == 503
+    with app.app_context():
+        db = get_session()
+        assert db.scalars(select(Response)).one().status == "partial"
+        assert db.scalars(select(FollowUpTask)).all() == []
+    assert client.post(url, data={**tokens, **page}).headers["Location"].endswith("/done")
+    with app.app_context():
+        db = get_session()
+        assert db.scalars(select(Response)).one().status == "complete"
+        assert len(db.scalars(select(FollowUpTask)).all()) == 1

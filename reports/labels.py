@@ -125,6 +125,11 @@ SEGMENT_DIMENSIONS: dict[str, tuple[str, str]] = {  # name: (en, zh_CN)
 SEGMENT_VALUES: dict[tuple[str, str], tuple[str, str]] = {  # (dimension, value): (en, zh_CN)
     ("lifecycle_stage", "new"): ("New", "新客户"), ("lifecycle_stage", "growing"): ("Growing", "成长期"),
     ("lifecycle_stage", "stable"): ("Stable", "稳定期"), ("lifecycle_stage", "declining"): ("Declining", "衰退期"),
+    # Compass regions and membership tiers, the codes CRM exports (and the demo) use most.
+    ("region", "north"): ("North", "北区"), ("region", "south"): ("South", "南区"),
+    ("region", "east"): ("East", "东区"), ("region", "west"): ("West", "西区"),
+    ("tier", "platinum"): ("Platinum", "白金"), ("tier", "gold"): ("Gold", "金卡"),
+    ("tier", "silver"): ("Silver", "银卡"), ("tier", "bronze"): ("Bronze", "铜卡"),
 }
 
 

@@ -26,10 +26,10 @@ def test_segment_figure_has_error_bars_and_names_suppressed_segments(view) -> No
     comparison = next(s for s in view.segments if s.metric == "satisfaction")
     fig = segment_figure(comparison, "en")
     (trace,) = fig.data
-    assert list(trace.y) == ["All respondents", "Region: north"]  # the skipped south segment is not plotted
+    assert list(trace.y) == ["All respondents", "Region: North"]  # the skipped south segment is not plotted
     assert list(trace.x) == [70.0, 72.0]
     assert list(trace.error_x.array) == [2.0, None] and list(trace.error_x.arrayminus) == [2.0, None]
-    assert "Region: south" in fig.layout.annotations[0].text
+    assert "Region: South" in fig.layout.annotations[0].text
     assert fig.layout.title.text == "Segment comparison · ACSI satisfaction"
 
 
@@ -38,7 +38,7 @@ def test_titles_follow_the_locale(view) -> None:
     fig = segment_figure(comparison, "zh_CN")
     assert fig.layout.title.text == "细分群体比较 · 净推荐值 (NPS)"
     assert fig.data[0].y[0] == "全部受访者"
-    assert list(fig.data[0].y[1:]) == ["地区：north"]  # a known attribute name; the value as stored
+    assert list(fig.data[0].y[1:]) == ["地区：北区"]  # a known attribute and value: from the label table
     with pytest.raises(ValueError, match="locale 'fr'"):
         segment_figure(comparison, "fr")
 

@@ -8,8 +8,11 @@ from reports.labels import pick, segment_label
 @pytest.mark.parametrize("label, locale, names, expected", [
     ("all", "en", None, "All respondents"),
     ("all", "zh_CN", None, "全部受访者"),
-    ("region=east", "en", None, "Region: east"),  # a known attribute; the value as stored
-    ("region=east", "zh_CN", None, "地区：east"),
+    ("region=guangdong", "en", None, "Region: guangdong"),  # a known attribute; the value as stored
+    ("region=guangdong", "zh_CN", None, "地区：guangdong"),
+    ("region=east", "zh_CN", None, "地区：东区"),  # common codes from the table
+    ("tier=gold", "zh_CN", None, "客户等级：金卡"),
+    ("tier=gold", "en", None, "Tier: Gold"),
     ("lifecycle_stage=growing", "zh_CN", None, "生命周期阶段：成长期"),
     ("lifecycle_stage=growing", "en", None, "Lifecycle stage: Growing"),
     ("region=north", "zh_CN", ("北方", "North"), "地区：北方"),  # the questionnaire's choice label

@@ -112,8 +112,8 @@ def test_viewer_sees_the_latest_dashboards_in_both_languages(app, client, login_
         assert heading in chinese, heading
     # One plotly.js for the page, then one figure per section with data: trend, segments, path, IPMA.
     assert english.count("/reports/plotly.min.js") == 1 and english.count("Plotly.newPlot") == 4
-    assert "Region: south" in english and "Tier: gold" in english
-    assert "地区：south" in chinese and "客户等级：gold" in chinese
+    assert "Region: South" in english and "Tier: Gold" in english
+    assert "地区：南区" in chinese and "客户等级：金卡" in chinese
     assert "No confidence interval: the run had no bootstrap." in english
     assert "TARP" in english  # footnotes carry the word-of-mouth constants
     assert "Not measured in this run: Net Promoter Score, Word of mouth, Complaint handling." in english
@@ -222,7 +222,7 @@ def test_queued_run_refreshes_and_can_be_cancelled(app, client, login_as, demo) 
     after = client.get(f"/reports/runs/{queued_id}?lang=en").get_data(as_text=True)
     assert "Cancelled" in after and 'http-equiv="refresh"' not in after and f"Run {queued_id} was cancelled." in after
     page = client.get(f"/reports/runs/{running_id}?lang=zh_CN").get_data(as_text=True)
-    assert 'value="40"' in page and "40% 已完成" in page and "细分群体 地区：east" in page
+    assert 'value="40"' in page and "40% 已完成" in page and "细分群体 地区：东区" in page
     client.post(f"/reports/runs/{running_id}/cancel", data={"csrf_token": token})
     with app.app_context():
         assert get_session().get(AnalysisRun, running_id).cancel_requested

@@ -1,14 +1,14 @@
-"""The questionnaire document: construction rules, answer variables, missing translations."""
+"""The questionnaire document: questions, pages and questionnaires, their construction rules,
+answer variables, missing translations. (Settings rules: test_question_settings.py; texts and
+standard wordings: test_values.py.)"""
 
 import dataclasses
 
 import pytest
 
 from survey.questionnaire.document import (
-    KANO_ANSWER_CODES, KANO_ANSWERS, NPS_WORDING, YES_NO_CHOICES, Binding, Choice, DocumentError,
-    KanoSettings, MatrixRow, MultipleChoiceSettings, NumericSettings, Page, Question,
-    Questionnaire, ScaleSettings, SingleChoiceSettings, TextSettings, Texts, nps_text, replace,
-    replace_question,
+    KANO_ANSWERS, Binding, Choice, DocumentError, KanoSettings, MatrixRow, NumericSettings, Page,
+    Question, Questionnaire, ScaleSettings, SingleChoiceSettings, Texts, replace, replace_question,
 )
 
 T = Texts("中", "en")
@@ -24,23 +24,6 @@ def one_page(*questions: Question, **options) -> Questionnaire:
                          **options)
 
 
-def test_texts_get_and_missing():
-    texts = Texts("你好", "")
-    assert texts.get("zh_CN") == "你好" and texts.get("zh") == "你好" and texts.get("en") == ""
-    assert texts.missing() == ("en",)
-    assert Texts().missing() == ("zh", "en")
-    assert Texts("a", "  ").missing() == ("en",)
-    with pytest.raises(DocumentError, match="must be strings"):
-        Texts(1, "x")
-
-
-def test_default_settings_follow_the_type():
-    assert Question("q", "rating", T).settings == ScaleSettings(min=1, max=5)
-    assert Question("q", "numeric", T).settings == NumericSettings(integer=True)
-    assert isinstance(Question("q", "single_choice", T, choices=choices("a")).settings,
-                      SingleChoiceSettings)
-
-
 @pytest.mark.parametrize("code", ["1abc", "a-b", "a b", "", "问题", "x" * 65])
 def test_question_code_must_be_an_identifier(code):
     with pytest.raises(DocumentError, match="is invalid"):
@@ -50,37 +33,14 @@ def test_question_code_must_be_an_identifier(code):
 @pytest.mark.parametrize(
     ("question", "message"),
     [
-        (lambda: Question("q", "rating", T, settings=ScaleSettings(min=1, max=6)),
-         r"question 'q': setting 'min/max' must be one of the scales"),
-        (lambda: Question("q", "rating", T, settings=ScaleSettings(min=0, max=5)),
-         r"min/max"),
-        (lambda: Question("q", "rating", T, settings=NumericSettings()),
-         r"setting 'settings' must be ScaleSettings"),
         (lambda: Question("q", "single_choice", T), r"setting 'choices' must list at least one"),
         (lambda: Question("q", "single_choice", T, choices=choices("a", "a")),
          r"unique codes"),
         (lambda: Question("q", "single_choice", T, choices=choices("a", "other"),
                           settings=SingleChoiceSettings(other=True)), r"'other'"),
-        (lambda: Question("q", "single_choice", T, choices=choices("a"),
-                          settings=SingleChoiceSettings(display="slider")),
-         r"setting 'display' must be 'radio' or 'dropdown'"),
-        (lambda: Question("q", "multiple_choice", T, choices=choices("a", "b"),
-                          settings=MultipleChoiceSettings(max_selected=3)),
-         r"setting 'max_selected' must lie between"),
-        (lambda: Question("q", "multiple_choice", T, choices=choices("a", "b"),
-                          settings=MultipleChoiceSettings(min_selected=2, max_selected=1)),
-         r"max_selected"),
-        (lambda: Question("q", "numeric", T, settings=NumericSettings(min=5, max=1)),
-         r"setting 'min' must not exceed max"),
-        (lambda: Question("q", "numeric", T, settings=NumericSettings(min=float("nan"))),
-         r"finite number"),
-        (lambda: Question("q", "text", T, settings=TextSettings(max_length=0)),
-         r"setting 'max_length'"),
         (lambda: Question("q", "matrix", T), r"setting 'rows' must list at least one row"),
         (lambda: Question("q", "text", T, rows=(MatrixRow("r", T),)), r"rows"),
         (lambda: Question("q", "text", T, binding=ACSI), r"setting 'binding' is only allowed"),
-        (lambda: Question("q", "kano", T, settings=KanoSettings(importance="yes")),
-         r"setting 'importance' must be true or false"),
         (lambda: Question("q", "date", T, required=1), r"setting 'required'"),
         (lambda: Question("q", "essay", T), r"type 'essay' is not one of"),
     ],
@@ -88,12 +48,6 @@ def test_question_code_must_be_an_identifier(code):
 def test_invalid_questions_name_the_code_setting_and_rule(question, message):
     with pytest.raises(DocumentError, match=message):
         question()
-
-
-def test_all_four_scales_are_accepted():
-    for low, high in ((1, 5), (1, 7), (1, 10), (0, 10)):
-        question = Question("q", "rating", T, settings=ScaleSettings(min=low, max=high))
-        assert (question.variables()[0].minimum, question.variables()[0].maximum) == (low, high)
 
 
 def test_variables_cover_every_type_in_order():
@@ -130,20 +84,6 @@ def test_variables_cover_every_type_in_order():
     assert (by_code["k_imp"].minimum, by_code["k_imp"].maximum) == (1, 9)
     assert [c.code for c in by_code["yn"].choices] == ["yes", "no"]
     assert (by_code["num"].minimum, by_code["num"].maximum) == (0, 99)
-
-
-def test_kano_answers_are_keyed_by_meaning_with_standard_labels():
-    assert KANO_ANSWER_CODES == ("like", "must_be", "neutral", "live_with", "dislike")
-    assert [c.label.zh for c in KANO_ANSWERS] == ["非常喜欢", "理应如此", "无所谓", "勉强接受", "很不喜欢"]
-    assert KANO_ANSWERS[1].label.en == "I expect it"
-    assert YES_NO_CHOICES[0].code == "yes"
-
-
-def test_nps_wording_fills_the_subject():
-    text = nps_text(Texts("本店", "our shop"))
-    assert text.en == "How likely are you to recommend our shop to a friend or colleague?"
-    assert text.zh == "您向朋友或同事推荐本店的可能性有多大？"
-    assert "{subject}" in NPS_WORDING.en
 
 
 @pytest.mark.parametrize(

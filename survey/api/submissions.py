@@ -30,7 +30,7 @@ from survey.collect.page_check import check_page
 from survey.db import begin_write
 from survey.questionnaire.document import Questionnaire as Document
 from survey.services import collection
-from survey.services.complaint_cases import FollowUpRules, open_followup_tasks
+from survey.services.followup_tasks import FollowUpRules, open_followup_tasks
 from survey.services.questionnaires import current_published
 
 KEY_PREFIX = "api:"

@@ -29,7 +29,7 @@ from survey.db import get_session, read_first
 from survey.services import collection as service
 from survey.services.questionnaires import state_document, version_document
 from survey.services.response_state import ResponseState, response_state
-from survey.services.complaint_cases import FollowUpRules, open_followup_tasks
+from survey.services.followup_tasks import FollowUpRules, open_followup_tasks
 
 bp = Blueprint("collect", __name__, url_prefix="/s")
 COOKIE_PREFIX = "xs_resp_"

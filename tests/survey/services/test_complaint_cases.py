@@ -5,14 +5,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from models import ComplaintCase, Invitation, Response
+from models import ComplaintCase, Invitation
 from models.followup import FollowUpTask
 from survey.db import get_session
 from survey.questionnaire.templates import complaint_followup
 from survey.services.collection import complete_response, current_version, start_response
 from survey.services.complaint_cases import (
     ComplaintError, FollowUpRules, import_case_file, import_case_records, invite_due_cases,
-    list_tasks, open_followup_tasks, sweep_followup_tasks, update_task,
+    list_tasks, open_followup_tasks, update_task,
 )
 from survey.services.questionnaires import create_questionnaire, publish
 from survey.services.response_state import ResponseState
@@ -138,31 +138,6 @@ def test_case_to_invitation_to_response_to_task(session, followup) -> None:
     assert [t.id for t in list_tasks(session, status="open")] == [second.id]
     with pytest.raises(ValueError):
         update_task(session, task, status="lost")
-
-
-def test_partial_response_opens_no_task_and_rules_are_configurable(session, followup) -> None:
-    response = Response(version_id=followup.id, resume_token="r", status="partial",
-                        answers={"nps": 0})
-    session.add(response)
-    session.flush()
-    assert open_followup_tasks(session, response, FollowUpRules()) is None
-    strict = FollowUpRules.from_config({"FOLLOWUP_DETRACTOR_MAX": 8, "FOLLOWUP_SATISFACTION_THRESHOLD": 3})
-    assert strict.reasons({"nps": 8, "resolution_satisfaction": 3}) == ["low_resolution_satisfaction", "detractor"]
-    assert FollowUpRules().reasons({"nps": 8, "resolution_satisfaction": 3}) == []
-    assert FollowUpRules().reasons({"resolution_status": "partly"}) == ["unresolved"]
-
-
-def test_sweep_opens_tasks_for_linked_responses(session, followup) -> None:
-    case = ComplaintCase(case_ref="S1", customer_ref="C", resolution_status="resolved",
-                         opened_at=NOW, resolved_at=NOW, handler="Sun")
-    session.add(case)
-    session.flush()
-    session.add(Response(version_id=followup.id, resume_token="s", status="complete",
-                         complaint_case_id=case.id, answers={"resolution_status": "not"}))
-    session.flush()
-    assert sweep_followup_tasks(session, FollowUpRules(), now=NOW) == 1
-    assert sweep_followup_tasks(session, FollowUpRules(), now=NOW) == 0
-    assert session.scalars(select(FollowUpTask)).one().owner == "Sun"
 
 
 def test_invite_due_command(app, runner, followup) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from models import Invitation, Response
 from survey.questionnaire.templates import acsi_standard
-from survey.services.invitations import UploadError, import_invitations, read_table
+from survey.services.invitations import import_invitations
 from survey.services.questionnaires import create_questionnaire, publish
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -127,12 +127,6 @@ def test_unpublished_questionnaire_is_refused(session) -> None:
     draft = create_questionnaire(session, acsi_standard())
     with pytest.raises(LookupError):
         import_invitations(session, draft.questionnaire_id, "a.csv", b"customer_ref,language\nC,en\n")
-
-
-def test_read_table_strict_utf8() -> None:
-    with pytest.raises(UploadError) as caught:
-        read_table("a.csv", "a,b\n\xe9,1\n".encode("latin-1"))
-    assert caught.value.problem.rule == "encoding"
 
 
 def test_one_response_per_token_is_enforced_by_the_database(session, version) -> None:

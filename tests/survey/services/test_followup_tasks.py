@@ -1,0 +1,76 @@
+"""Follow-up tasks: the rules that open them, opening once, the sweep, the queue."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from models import ComplaintCase, Response
+from models.followup import FollowUpTask
+from survey.questionnaire.templates import complaint_followup
+from survey.services.followup_tasks import (
+    FollowUpRules, is_overdue, list_tasks, open_followup_tasks, sweep_followup_tasks, update_task,
+)
+from survey.services.questionnaires import create_questionnaire, publish
+from survey.services.response_state import ResponseState
+
+NOW = datetime(2026, 6, 10, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def followup(session):
+    version = publish(session, create_questionnaire(session, complaint_followup()))
+    session.commit()
+    return version
+
+
+def test_partial_response_opens_no_task_and_rules_are_configurable(session, followup) -> None:
+    response = Response(version_id=followup.id, resume_token="r", status="partial",
+                        answers={"nps": 0})
+    session.add(response)
+    session.flush()
+    assert open_followup_tasks(session, response, FollowUpRules()) is None
+    strict = FollowUpRules.from_config({"FOLLOWUP_DETRACTOR_MAX": 8, "FOLLOWUP_SATISFACTION_THRESHOLD": 3})
+    assert strict.reasons({"nps": 8, "resolution_satisfaction": 3}) == ["low_resolution_satisfaction", "detractor"]
+    assert FollowUpRules().reasons({"nps": 8, "resolution_satisfaction": 3}) == []
+    assert FollowUpRules().reasons({"resolution_status": "partly"}) == ["unresolved"]
+
+
+def test_sweep_opens_tasks_for_linked_responses(session, followup) -> None:
+    case = ComplaintCase(case_ref="S1", customer_ref="C", resolution_status="resolved",
+                         opened_at=NOW, resolved_at=NOW, handler="Sun")
+    session.add(case)
+    session.flush()
+    session.add(Response(version_id=followup.id, resume_token="s", status="complete",
+                         complaint_case_id=case.id, answers={"resolution_status": "not"}))
+    session.flush()
+    assert sweep_followup_tasks(session, FollowUpRules(), now=NOW) == 1
+    assert sweep_followup_tasks(session, FollowUpRules(), now=NOW) == 0
+    assert session.scalars(select(FollowUpTask)).one().owner == "Sun"
+
+
+@pytest.mark.parametrize("answers, reasons", [
+    ({"nps": "3"}, ["detractor"]),  # numbers as stored text count too
+    ({"nps": True}, []), ({"nps": "n/a"}, []), ({"resolution_satisfaction": None}, []),
+    ({"resolution_status": "fully", "resolution_satisfaction": 2, "nps": 7},
+     ["low_resolution_satisfaction"]),
+])
+def test_reasons_read_only_numbers_and_the_configured_answers(answers, reasons) -> None:
+    assert FollowUpRules().reasons(answers) == reasons
+
+
+def test_a_snapshot_opens_its_task_once_and_the_queue_tracks_it(session, followup) -> None:
+    row = Response(version_id=followup.id, resume_token="t", status="complete", answers={"nps": 1})
+    session.add(row)
+    session.flush()
+    rules = FollowUpRules(default_owner="desk", due_days=1)
+    task = open_followup_tasks(session, ResponseState.of(row), rules, now=NOW)
+    assert (task.reasons, task.owner, task.due_at) == (["detractor"], "desk", NOW + timedelta(days=1))
+    assert open_followup_tasks(session, ResponseState.of(row), rules, now=NOW).id == task.id
+    assert is_overdue(task, NOW + timedelta(days=2)) and not is_overdue(task, NOW)
+    update_task(session, task, status="done", now=NOW)
+    assert not is_overdue(task, NOW + timedelta(days=2))
+    assert [t.id for t in list_tasks(session, status="done")] == [task.id]
+    with pytest.raises(ValueError, match="status 'lost' is not one of"):
+        update_task(session, task, status="lost")

@@ -14,18 +14,11 @@ from survey.services.complaint_cases import (
     ComplaintError, FollowUpRules, import_case_file, import_case_records, invite_due_cases,
     list_tasks, open_followup_tasks, update_task,
 )
-from survey.services.questionnaires import create_questionnaire, publish
+from survey.services.questionnaires import create_questionnaire
 from survey.services.response_state import ResponseState
 
 NOW = datetime(2026, 6, 10, 12, 0, tzinfo=UTC)
 HEADER = "case_id,customer_ref,category,channel,handler,resolution_status,opened_at,resolved_at,region,language\n"
-
-
-@pytest.fixture
-def followup(session):
-    version = publish(session, create_questionnaire(session, complaint_followup()))
-    session.commit()
-    return version
 
 
 def count(session, model) -> int:

@@ -8,21 +8,12 @@ from sqlalchemy import select
 
 from models import ComplaintCase, Response
 from models.followup import FollowUpTask
-from survey.questionnaire.templates import complaint_followup
 from survey.services.followup_tasks import (
     FollowUpRules, is_overdue, list_tasks, open_followup_tasks, sweep_followup_tasks, update_task,
 )
-from survey.services.questionnaires import create_questionnaire, publish
 from survey.services.response_state import ResponseState
 
 NOW = datetime(2026, 6, 10, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def followup(session):
-    version = publish(session, create_questionnaire(session, complaint_followup()))
-    session.commit()
-    return version
 
 
 def test_partial_response_opens_no_task_and_rules_are_configurable(session, followup) -> None:

@@ -19,8 +19,8 @@ from acsi.ipma import ipma
 from acsi.pls import InnerScheme
 from acsi.results import json_number, series_to_dict
 from acsi.rollup import rollup
-from acsi.segment_fit import (Method, SegmentFit, SkippedSegment, compare_segment_indices, fit_segments,
-                              recommended_min_base)
+from acsi.segment_differences import compare_segment_indices
+from acsi.segment_fit import Method, SegmentFit, SkippedSegment, fit_segments, recommended_min_base
 from acsi.spec import ModelSpec
 
 __all__ = ["SCHEMA_VERSION", "fit_report", "segment_entry"]
@@ -90,7 +90,7 @@ def fit_report(
 
     Options as in :func:`acsi.segment_fit.fit_segments`; ``ipma_target`` adds an IPMA per
     segment (pls / plsc); ``compare`` adds index differences between segments
-    (:func:`acsi.segment_fit.compare_segment_indices`, pls / plsc); ``rollup_weights``
+    (:func:`acsi.segment_differences.compare_segment_indices`, pls / plsc); ``rollup_weights``
     (segment → weight, named by ``rollup_source``) adds the weighted roll-up of the segments'
     ``rollup_construct`` index, skipped segments excluded and listed. Raises the errors of those
     functions.

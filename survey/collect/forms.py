@@ -27,7 +27,7 @@ from wtforms import HiddenField, SelectMultipleField, StringField, TextAreaField
 from survey.collect.fields import display_value
 from survey.collect.page_check import check_page, known_answers, newly_shown, parse_page
 from survey.questionnaire.document import OTHER_CODE, Choice, Page, Question, Questionnaire
-from survey.services.collection import shown_questions
+from survey.services.page_flow import shown_questions
 
 SUBMISSION_FIELD = "xs_submission"
 

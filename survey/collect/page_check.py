@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 
 from survey.collect.fields import AnswerError, parse_variable
 from survey.questionnaire.document import OTHER_CODE, MultipleChoiceSettings, Page, Question
-from survey.services.collection import rule_holds, shown_questions
+from survey.services.page_flow import rule_holds, shown_questions
 
 
 @dataclass(frozen=True, slots=True)

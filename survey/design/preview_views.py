@@ -14,7 +14,7 @@ from survey.design.messages import translation_location
 from survey.design.views import bp
 from survey.questionnaire.document import Questionnaire as Document
 from survey.services import questionnaires as store
-from survey.services.collection import next_page, previous_page
+from survey.services.page_flow import next_page, previous_page
 
 
 # --- preview ----------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """Collecting responses: start, save page by page, complete exactly once.
 
-The functions take a Session and never commit: the caller commits once per request, so a failed
-commit (a database outage) rolls everything back and nothing is half-written.
+The functions take a Session and never commit: the caller commits once per request (through
+:func:`write_once`), so a failed commit (a database outage) rolls everything back and nothing is
+half-written. What a respondent sees (show-if, page flow, progress) is the pure
+``survey.services.page_flow``, re-exported here.
 
 Exactly once: ``complete_response`` is a compare-and-set, ``UPDATE responses SET status =
 'complete' … WHERE id = :id AND status = 'partial'``; of any number of concurrent attempts (double
@@ -13,11 +15,10 @@ unique constraint on ``responses.invitation_id``; losing that race returns the e
 from __future__ import annotations
 
 import copy
-import functools
 import hashlib
 import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any, Literal, TypeVar
@@ -29,10 +30,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Invitation, Questionnaire, QuestionnaireVersion, Response
 from survey.db import begin_write
-from survey.questionnaire.document import Page, Question
-from survey.questionnaire.document import Questionnaire as Document
-from survey.questionnaire.logic import LogicError, is_true, parse, references
-from survey.questionnaire.logic.ast import Expr
+from survey.services.page_flow import (  # noqa: F401 (re-exported: respondents' page flow)
+    Progress, first_page, next_page, page_is_shown, parsed_rule, previous_page, profile_answers,
+    progress, rule_holds, shown_questions,
+)
 from survey.services.response_state import ResponseState, accepts_responses
 
 T = TypeVar("T")
@@ -47,68 +48,12 @@ class AlreadySubmitted(CollectionError):
     """The response is already complete; nothing was changed."""
 
 
-@dataclass(frozen=True, slots=True)
-class Progress:
-    """Where a respondent is: ``position`` (1-based) of ``total`` pages shown to them."""
-
-    position: int
-    total: int
-
-    @property
-    def fraction(self) -> float:
-        return 0.0 if self.total == 0 else (self.position - 1) / self.total
-
-
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-# --- show-if, evaluated with the designer's evaluator ------------------------------------------
-
-@functools.lru_cache(maxsize=2048)
-def parsed_rule(text: str) -> Expr | None:
-    """The syntax tree of a show-if / validation rule; None when it does not parse (a draft)."""
-    try:
-        return parse(text)
-    except LogicError:
-        return None
-
-
-def rule_holds(text: str | None, answers: Mapping[str, object], *, current: object = None) -> bool:
-    """True when ``text`` is empty or evaluates to true for ``answers`` (broken rules hold)."""
-    if text is None or not text.strip():
-        return True
-    expr = parsed_rule(text)
-    if expr is None:
-        return True
-    try:
-        return is_true(expr, answers, current=current)
-    except LogicError:
-        return True
-
-
-def page_is_shown(page: Page, answers: Mapping[str, object]) -> bool:
-    """Whether ``page``'s show-if holds for the answers given so far."""
-    return rule_holds(page.show_if, answers)
-
-
-def shown_questions(page: Page, answers: Mapping[str, object]) -> tuple[Question, ...]:
-    """The questions of ``page`` whose show-if holds, evaluated in page order: an answer to a
-    question that turns out hidden counts as unanswered for the questions after it."""
-    known = dict(answers)
-    shown = []
-    for question in page.questions:
-        if rule_holds(question.show_if, known):
-            shown.append(question)
-        else:
-            for variable in question.variables():
-                known.pop(variable.code, None)
-    return tuple(shown)
-
 
 
 # --- finding what a link points at -------------------------------------------------------------
@@ -163,41 +108,6 @@ def invitation_state(session: Session, invitation: Invitation, *,
 
 def invitation_response(session: Session, invitation: Invitation) -> Response | None:
     return session.scalars(select(Response).where(Response.invitation_id == invitation.id)).first()
-
-
-# --- page flow ---------------------------------------------------------------------------------
-
-def first_page(document: Document, answers: Mapping[str, object]) -> int | None:
-    return next_page(document, answers, -1)
-
-
-def next_page(document: Document, answers: Mapping[str, object], current: int) -> int | None:
-    """The index of the next page shown after ``current``; None when ``current`` is the last."""
-    for index in range(current + 1, len(document.pages)):
-        if page_is_shown(document.pages[index], answers):
-            return index
-    return None
-
-
-def previous_page(document: Document, answers: Mapping[str, object], current: int) -> int | None:
-    """The index of the shown page before ``current``; None on the first page."""
-    for index in range(current - 1, -1, -1):
-        if page_is_shown(document.pages[index], answers):
-            return index
-    return None
-
-
-def _undecided(page: Page, answers: Mapping[str, object]) -> bool:
-    """A page whose show-if uses a question not answered yet may still be shown."""
-    expr = parsed_rule(page.show_if) if page.show_if else None
-    return expr is not None and any(answers.get(name) is None for name in references(expr))
-
-
-def progress(document: Document, answers: Mapping[str, object], current: int) -> Progress:
-    """Page ``current`` as a position among the pages shown for ``answers``."""
-    shown = [i for i, page in enumerate(document.pages)
-             if i == current or page_is_shown(page, answers) or _undecided(page, answers)]
-    return Progress(shown.index(current) + 1 if current in shown else 1, len(shown))
 
 
 # --- transactions ------------------------------------------------------------------------------
@@ -372,11 +282,3 @@ _COMPLETE = (
     .where(Response.id == bindparam("response_id"), Response.status == "partial")
     .values({name: bindparam(name) for name in (
         "status", "answers", "submitted_at", "last_page", "segment", "idempotency_key")}))
-
-
-def profile_answers(document: Document, answers: Mapping[str, object]) -> dict[str, object]:
-    """The answers that describe the respondent rather than rate anything: single-choice
-    questions without a construct binding (region, age band, channel …)."""
-    return {question.code: answers[question.code] for question in document.questions()
-            if question.type == "single_choice" and question.binding is None
-            and question.code in answers}

@@ -7,6 +7,7 @@ from hypothesis import given, settings, strategies as st
 from scipy import stats
 
 from acsi.errors import InputDataError
+from acsi.intervals import nps_score_interval
 from acsi.nps import compare_nps, net_promoter_score, nps_from_counts, nps_group
 
 
@@ -18,8 +19,9 @@ def test_methodology_example_from_counts_and_from_scores():
     for result in (nps_from_counts(90, 60, 50), net_promoter_score(scores(90, 60, 50))):
         assert result.nps == pytest.approx(20.0)
         assert result.se == pytest.approx(5.745, abs=5e-4)
-        assert result.nps - result.ci_low == pytest.approx(11.26, abs=5e-3)
-        assert result.ci_high - result.nps == pytest.approx(11.26, abs=5e-3)
+        # Score interval (tests/acsi/test_intervals.py checks it against a numerical inversion);
+        # the Wald interval would be 20 ± 11.26.
+        assert (result.ci_low, result.ci_high) == pytest.approx((8.5007, 30.9120), abs=5e-4)
         assert (result.promoters, result.passives, result.detractors) == (90, 60, 50)
         assert result.variance == pytest.approx(0.66)
         assert result.reliability == "reliable"
@@ -41,7 +43,8 @@ def test_bad_scores_name_the_row(score):
 def test_all_promoters_and_empty():
     result = net_promoter_score([9] * 40)
     assert result.nps == 100 and result.se == 0
-    assert result.ci_low == 100 and result.ci_high == 100
+    # The score interval keeps room below 100 where Wald collapses to [100, 100].
+    assert result.ci_high == 100 and 80 < result.ci_low < 95
     empty = net_promoter_score([])
     assert empty.nps is None and empty.se is None and empty.reliability == "suppressed"
     assert empty.summary().startswith("NPS: no answers")
@@ -53,7 +56,9 @@ def test_weights_by_hand():
     assert result.nps == pytest.approx(50)
     assert result.n == 2 and result.n_effective == pytest.approx(1.6)
     assert result.se == pytest.approx(100 * math.sqrt(0.75 / 1.6))
-    assert result.ci_high == 100  # clipped to the scale
+    # Weighted shares enter the score interval with Kish's n_eff.
+    assert (result.ci_low, result.ci_high) == pytest.approx(nps_score_interval(0.75, 0.25, 1.6))
+    assert -100 < result.ci_low < 50 < result.ci_high < 100
 
 
 @pytest.mark.parametrize("n, expected", [(29, "suppressed"), (30, "unreliable"),

@@ -13,7 +13,8 @@ def test_estimate_proportion_by_hand():
     cell = estimate_proportion([True] * 60 + [False] * 40)
     assert cell.estimate == pytest.approx(0.6)
     assert cell.se == pytest.approx(math.sqrt(0.24 / 100))
-    assert cell.ci_low == pytest.approx(0.6 - 1.959964 * 0.0489898, abs=1e-6)
+    # Wilson's interval for 60 of 100 (statsmodels: 0.502003 to 0.690599).
+    assert (cell.ci_low, cell.ci_high) == pytest.approx((0.502003, 0.690599), abs=1e-6)
     assert cell.reliability == "reliable"
     zero = estimate_proportion([False] * 100)
     assert zero.estimate == 0 and zero.reliability == "unreliable"

@@ -105,7 +105,7 @@ def test_nps_example_segments_and_holm(tmp_path, capsys):
     assert overall["segment"] == "all" and overall["comparison_with_rest"] is None
     assert overall["nps"] == pytest.approx(20.0)
     assert overall["se"] == pytest.approx(5.745, abs=5e-4)
-    assert overall["ci_high"] - overall["nps"] == pytest.approx(11.26, abs=5e-3)
+    assert (overall["ci_low"], overall["ci_high"]) == pytest.approx((8.5007, 30.9120), abs=5e-4)
     assert (overall["promoters"], overall["passives"], overall["detractors"]) == (90, 60, 50)
     # north 60/20/10 vs south 30/40/40
     assert north["nps"] == pytest.approx(100 * 50 / 90)

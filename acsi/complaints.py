@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from statsmodels.duration.survfunc import SurvfuncRight
 
 from acsi.errors import InputDataError
 from acsi.segment_cells import CellEstimate, estimate_mean, estimate_proportion
@@ -58,19 +59,32 @@ class ComplaintSettings:
 
 @dataclass(frozen=True, slots=True)
 class TimeToResolution:
-    """Days from opening to resolution over resolved cases; open cases are counted apart."""
+    """Days from opening to resolution, by Kaplan–Meier: open cases are right-censored at
+    ``as_of`` instead of dropped (dropping them read 6.1 days where the truth was 10).
+
+    ``median_days`` and ``p90_days`` are the times by which half and 90 % of cases are resolved
+    (None while the curve has not got there); the median's CI inverts Brookmeyer–Crowley tests on
+    the complementary log-log scale; ``restricted_mean_days`` is the area under the curve up to
+    the last observed time. ``resolved_share`` is the plain share of cases resolved by ``as_of``.
+    """
 
     n_cases: int
     n_resolved: int
     n_open: int
-    mean_days: float | None
+    as_of: str | None
     median_days: float | None
+    median_ci_low: float | None
+    median_ci_high: float | None
     p90_days: float | None
+    restricted_mean_days: float | None
+    resolved_share: float | None
 
     def to_dict(self) -> dict[str, object]:
         return {"n_cases": self.n_cases, "n_resolved": self.n_resolved, "n_open": self.n_open,
-                "mean_days": self.mean_days, "median_days": self.median_days,
-                "p90_days": self.p90_days}
+                "as_of": self.as_of, "median_days": self.median_days,
+                "median_ci_low": self.median_ci_low, "median_ci_high": self.median_ci_high,
+                "p90_days": self.p90_days, "restricted_mean_days": self.restricted_mean_days,
+                "resolved_share": self.resolved_share, "method": "kaplan_meier"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,32 +169,68 @@ def _scale(values: pd.Series, low: int, high: int, column: str) -> np.ndarray:
     return numbers.to_numpy(dtype=float)
 
 
-def time_to_resolution(opened_at: pd.Series, resolved_at: pd.Series) -> TimeToResolution:
-    """Days between ``opened_at`` and ``resolved_at`` (missing ``resolved_at`` = still open).
+def _timestamp(value: object) -> pd.Timestamp:
+    stamp = pd.Timestamp(value)
+    return stamp.tz_convert("UTC").tz_localize(None) if stamp.tzinfo is not None else stamp
 
-    Raises InputDataError naming the row of an unparseable timestamp or a resolution before
-    its opening.
+
+def time_to_resolution(opened_at: pd.Series, resolved_at: pd.Series, *,
+                       as_of: object | None = None, confidence: float = 0.95) -> TimeToResolution:
+    """Kaplan–Meier time to resolution; a missing ``resolved_at`` is a case still open at
+    ``as_of`` (default: the latest opening or resolution time in the data).
+
+    Raises InputDataError naming the row of an unparseable timestamp, a resolution before its
+    opening, or an opening after ``as_of``.
     """
-    days = []
+    starts, ends = [], []
     for index, opened, resolved in zip(opened_at.index, opened_at, resolved_at):
         if pd.isna(opened) or str(opened).strip() == "":
             raise InputDataError(f"row {index}, opened_at: a case needs its opening time")
         try:
-            start = pd.Timestamp(opened)
-            end = None if pd.isna(resolved) or str(resolved).strip() == "" else pd.Timestamp(resolved)
+            start = _timestamp(opened)
+            end = None if pd.isna(resolved) or str(resolved).strip() == "" else _timestamp(resolved)
         except ValueError as exc:
             raise InputDataError(f"row {index}: cannot read a timestamp ({exc})") from exc
-        if end is not None:
-            if end < start:
-                raise InputDataError(f"row {index}: resolved_at {resolved} is before "
-                                     f"opened_at {opened}")
-            days.append((end - start).total_seconds() / 86400)
-    n_cases = len(opened_at)
-    if not days:
-        return TimeToResolution(n_cases, 0, n_cases, None, None, None)
-    array = np.asarray(days)
-    return TimeToResolution(n_cases, len(days), n_cases - len(days), float(array.mean()),
-                            float(np.median(array)), float(np.quantile(array, 0.9)))
+        if end is not None and end < start:
+            raise InputDataError(f"row {index}: resolved_at {resolved} is before opened_at {opened}")
+        starts.append((index, start))
+        ends.append(end)
+    n_cases = len(starts)
+    if not n_cases:
+        return TimeToResolution(0, 0, 0, None, None, None, None, None, None, None)
+    seen = [t for _, t in starts] + [t for t in ends if t is not None]
+    cutoff = max(seen) if as_of is None else _timestamp(as_of)
+    durations, resolved_flags = [], []
+    for (index, start), end in zip(starts, ends):
+        if start > cutoff:
+            raise InputDataError(f"row {index}: opened_at {start} is after the as-of time {cutoff}")
+        done = end is not None and end <= cutoff
+        durations.append(((end if done else cutoff) - start).total_seconds() / 86400)
+        resolved_flags.append(1 if done else 0)
+    n_resolved = sum(resolved_flags)
+    as_of_text = cutoff.isoformat()
+    if not n_resolved:
+        return TimeToResolution(n_cases, 0, n_cases, as_of_text, None, None, None, None, None, 0.0)
+    curve = SurvfuncRight(np.asarray(durations, dtype=float), np.asarray(resolved_flags))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        low, high = curve.quantile_ci(0.5, alpha=1 - confidence, method="cloglog")
+    return TimeToResolution(
+        n_cases, n_resolved, n_cases - n_resolved, as_of_text,
+        _finite(curve.quantile(0.5)), _finite(low), _finite(high), _finite(curve.quantile(0.9)),
+        _restricted_mean(curve.surv_times, curve.surv_prob, max(durations)),
+        n_resolved / n_cases)
+
+
+def _finite(value: object) -> float | None:
+    number = float(value)  # type: ignore[arg-type]
+    return number if np.isfinite(number) else None
+
+
+def _restricted_mean(times: np.ndarray, survival: np.ndarray, horizon: float) -> float:
+    """Area under the Kaplan–Meier step curve from 0 to ``horizon``."""
+    edges = np.concatenate(([0.0], times[times <= horizon], [horizon]))
+    heights = np.concatenate(([1.0], survival[times <= horizon]))
+    return float(np.sum(np.diff(edges) * heights))
 
 
 def expected_purchase_impact(fully_satisfied_share: float | None, *,

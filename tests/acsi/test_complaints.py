@@ -1,6 +1,7 @@
 """Complaint metrics on hand-computed vectors."""
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
@@ -91,15 +92,45 @@ def test_weights():
 
 
 def test_time_to_resolution_by_hand():
+    # Durations 2.0 and 0.5 days resolved, one case open for 1.0 day at as_of (censored).
+    # Kaplan–Meier: S(0.5) = 2/3, then the open case leaves at 1.0, S(2.0) = 0: median 2.0;
+    # area under the curve to 2.0 = 0.5·1 + 1.5·(2/3) = 1.5. Dropping the open case gave 1.25.
     opened = pd.Series(["2024-01-01 00:00", "2024-01-01 12:00", "2024-01-05"])
     resolved = pd.Series(["2024-01-03 00:00", "2024-01-02 00:00", None])
-    result = time_to_resolution(opened, resolved)
+    result = time_to_resolution(opened, resolved, as_of="2024-01-06")
     assert (result.n_cases, result.n_resolved, result.n_open) == (3, 2, 1)
-    assert result.mean_days == pytest.approx(1.25)
-    assert result.median_days == pytest.approx(1.25)
-    assert result.p90_days == pytest.approx(0.5 + 0.9 * 1.5)
+    assert result.median_days == pytest.approx(2.0)
+    assert result.p90_days == pytest.approx(2.0)
+    assert result.restricted_mean_days == pytest.approx(1.5)
+    assert result.resolved_share == pytest.approx(2 / 3)
+    assert result.as_of == "2024-01-06T00:00:00"
+    assert result.median_ci_low == pytest.approx(0.5) and result.median_ci_high == pytest.approx(2.0)
     only_open = time_to_resolution(pd.Series(["2024-01-01"]), pd.Series([None]))
-    assert only_open.mean_days is None and only_open.n_open == 1
+    assert only_open.median_days is None and only_open.n_open == 1
+
+
+def test_open_cases_are_censored_not_dropped():
+    """Resolution times exponential with median 10 days; cases open on a rolling basis and the
+    long ones are still open at the cut-off. Dropping open cases reads far too short."""
+    rng = np.random.default_rng(7)
+    n = 4000
+    opened = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.uniform(0, 60, n), unit="D")
+    days = rng.exponential(10 / np.log(2), n)
+    as_of = pd.Timestamp("2024-03-01")
+    resolved_at = opened + pd.to_timedelta(days, unit="D")
+    resolved = pd.Series([t if t <= as_of else None for t in resolved_at], dtype=object)
+    result = time_to_resolution(pd.Series(opened), resolved, as_of=as_of)
+    assert result.n_open > 500
+    assert result.median_days == pytest.approx(10, abs=0.8)
+    assert result.median_ci_low <= 10 <= result.median_ci_high
+    finished = (resolved_at[resolved.notna().to_numpy()] - opened[resolved.notna().to_numpy()])
+    assert finished.median().total_seconds() / 86400 < 8  # what dropping open cases reads
+
+
+def test_resolutions_after_as_of_count_as_open():
+    result = time_to_resolution(pd.Series(["2024-01-01"]), pd.Series(["2024-01-10"]),
+                                as_of="2024-01-05")
+    assert (result.n_resolved, result.n_open) == (0, 1)
 
 
 def test_time_to_resolution_errors_name_the_row():
@@ -112,7 +143,7 @@ def test_time_to_resolution_errors_name_the_row():
 
 def test_cases_in_the_response_file():
     frame = responses().assign(opened_at=["2024-01-01"] * 6, resolved_at=["2024-01-02"] * 6)
-    assert summarise_complaints(frame).time_to_resolution.mean_days == pytest.approx(1)
+    assert summarise_complaints(frame).time_to_resolution.median_days == pytest.approx(1)
 
 
 @pytest.mark.parametrize("column, value, message", [

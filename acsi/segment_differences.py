@@ -29,7 +29,8 @@ from acsi.indices import ScaleBounds, construct_indices, index_values
 from acsi.pls import PLS, InnerScheme
 from acsi.results import json_number
 from acsi.segment_fit import check_options, usable_rows
-from acsi.segments import ALL_SEGMENT, holm_adjust, split_by_segment
+from acsi.multiple_testing import holm_adjust, versus_rest_families
+from acsi.segments import ALL_SEGMENT, split_by_segment
 from acsi.spec import ModelSpec
 
 __all__ = ["IndexDifference", "compare_segment_indices"]
@@ -106,7 +107,12 @@ def compare_segment_indices(
             continue
         found += _difference(estimator, x, y, first, second, chosen, method, int(resamples), seed, weights,
                              bounds, level)
-    holm = holm_adjust([d.p_value for d in found])
+    families: list[object] = [(d.construct, d.first, d.second) for d in found]
+    if versus == "rest":
+        # With two segments holding every row, "north vs rest" is "south vs rest": one comparison.
+        keys = dict(zip(groups, versus_rest_families(list(groups), frame, segment)))
+        families = [(d.construct, keys[d.first]) for d in found]
+    holm = holm_adjust([d.p_value for d in found], families=families)
     return tuple(replace(d, p_value_holm=h) for d, h in zip(found, holm))
 
 

@@ -34,18 +34,18 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from scipy import stats
-from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.oneway import anova_oneway
 from statsmodels.stats.proportion import proportions_ztest
 from statsmodels.stats.weightstats import ttest_ind
 
 from acsi.errors import InputDataError, InsufficientDataError
+from acsi.multiple_testing import holm_adjust
 
 __all__ = [
     "ALL_SEGMENT", "NCHS_RULE", "Reliability", "SuppressionRule", "reliability",
     "margin_of_error_proportion", "margin_of_error_mean", "z_critical",
     "Comparison", "compare_means_with_rest", "compare_proportions_with_rest", "welch_anova",
-    "compare_segments_pairwise", "permutation_difference", "holm_adjust", "post_stratification_weights",
+    "compare_segments_pairwise", "permutation_difference", "post_stratification_weights",
     "kish_effective_n", "check_weights",
     "split_by_segment", "lifecycle_stage", "LIFECYCLE_STAGES", "RelationshipStageSettings",
     "relationship_stage", "ValueQuadrantSettings",
@@ -286,17 +286,6 @@ def permutation_difference(first: pd.DataFrame, second: pd.DataFrame,
                  - float(statistic(pooled.iloc[order[len(x):]])))
         extreme += abs(value) >= abs(observed) - 1e-12
     return Comparison("permutation", observed, None, (extreme + 1) / (resamples + 1))
-
-
-def holm_adjust(p_values: Sequence[float | None]) -> list[float | None]:
-    """Holm step-down adjusted p-values; None entries stay None and are not counted."""
-    present = [i for i, p in enumerate(p_values) if p is not None]
-    adjusted: list[float | None] = [None] * len(p_values)
-    if present:
-        _, corrected, _, _ = multipletests([p_values[i] for i in present], method="holm")
-        for i, value in zip(present, corrected):
-            adjusted[i] = float(value)
-    return adjusted
 
 
 def kish_effective_n(weights: Sequence[float]) -> float:

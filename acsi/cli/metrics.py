@@ -19,9 +19,9 @@ from acsi.complaints import (ComplaintSettings, ComplaintSummary, parse_yes_no,
 from acsi.errors import InputDataError
 from acsi.kano import KanoSettings, analyse_kano
 from acsi.nps import NpsResult, compare_nps, net_promoter_score, nps_group
+from acsi.multiple_testing import holm_adjust, versus_rest_families
 from acsi.segments import (ALL_SEGMENT, Comparison, SuppressionRule, compare_means_with_rest,
-                           compare_proportions_with_rest, holm_adjust, split_by_segment,
-                           welch_anova)
+                           compare_proportions_with_rest, split_by_segment, welch_anova)
 from acsi.word_of_mouth import (CalibratedWordOfMouth, MeasuredWordOfMouth,
                                 WordOfMouthSettings, calibrated_word_of_mouth,
                                 measured_word_of_mouth, parse_valence)
@@ -74,14 +74,19 @@ def _segments(frame: pd.DataFrame, args: argparse.Namespace,
               versus_rest: Callable[[pd.DataFrame, pd.DataFrame], dict[str, Comparison]]
               ) -> list[dict[str, Any]]:
     """Per segment: {"segment", "n", **one(rows), "comparison_with_rest"} with Holm per test."""
-    entries, comparisons = [], []
+    entries, comparisons, labels = [], [], []
     for label, rows in split_by_segment(frame, args.segment):
         entry = {"segment": label, "n": int(len(rows)), **one(rows)}
         tests = {} if label == ALL_SEGMENT else versus_rest(rows, frame.drop(index=rows.index))
         entries.append(entry)
         comparisons.append(tests)
+        labels.append(label)
+    segment_labels = [label for label in labels if label != ALL_SEGMENT]
+    families = [ALL_SEGMENT if label == ALL_SEGMENT else family for label, family in zip(
+        labels, [ALL_SEGMENT, *versus_rest_families(segment_labels, frame, args.segment)])]
     for key in {k for tests in comparisons for k in tests}:
-        holm = holm_adjust([tests[key].p_value if key in tests else None for tests in comparisons])
+        holm = holm_adjust([tests[key].p_value if key in tests else None for tests in comparisons],
+                           families=families)
         for tests, adjusted in zip(comparisons, holm):
             if key in tests:
                 t = tests[key]

@@ -10,7 +10,7 @@ from acsi.indices import construct_indices
 from acsi.pls import PLS
 from acsi.segment_differences import _group, _permutation_draws, compare_segment_indices
 from acsi.segment_fit import fit_segments
-from acsi.segments import holm_adjust
+from acsi.multiple_testing import holm_adjust
 from acsi.spec import BUILTIN_MODELS
 
 ECSI = BUILTIN_MODELS["ecsi"]
@@ -82,3 +82,14 @@ def test_comparisons_leave_out_groups_below_the_base_and_check_options(frame):
         compare_segment_indices(ECSI, frame, segment="region", constructs=["joy"])
     with pytest.raises(AcsiError, match="resamples"):
         compare_segment_indices(ECSI, frame, segment="region", resamples=5)
+
+
+def test_two_segments_versus_rest_are_one_comparison_for_holm(make_segment_frame):
+    data = make_segment_frame({"a": 150, "b": 150}, {}, seed=41)
+    found = compare_segment_indices(ECSI, data, segment="region", resamples=49, seed=1,
+                                    constructs=["satisfaction", "loyalty"])
+    assert [(d.first, d.construct) for d in found] == [
+        ("a", "satisfaction"), ("a", "loyalty"), ("b", "satisfaction"), ("b", "loyalty")]
+    # a vs rest is b vs rest: Holm counts two distinct tests (one per construct), not four.
+    distinct = holm_adjust([found[0].p_value, found[1].p_value])
+    assert [d.p_value_holm for d in found] == pytest.approx(distinct * 2)

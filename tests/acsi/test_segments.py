@@ -6,8 +6,9 @@ import pytest
 from scipy import stats
 
 from acsi.errors import InputDataError, InsufficientDataError
+from acsi.multiple_testing import holm_adjust
 from acsi.segments import (SuppressionRule, check_weights, compare_means_with_rest,
-                           compare_proportions_with_rest, compare_segments_pairwise, holm_adjust,
+                           compare_proportions_with_rest, compare_segments_pairwise,
                            kish_effective_n, margin_of_error_mean, margin_of_error_proportion,
                            permutation_difference, post_stratification_weights, reliability,
                            split_by_segment, welch_anova)

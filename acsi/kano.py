@@ -3,8 +3,10 @@
 In: answers keyed by meaning — "like", "must_be", "neutral", "live_with", "dislike" — given as
 those keys, codes 1–5 (in that order), Chinese (非常喜欢, 理应如此, 无所谓, 勉强接受, 很不喜欢) or
 common English wordings. Out: one :class:`KanoAttributeResult` per attribute with counts of
-A/O/M/I/R/Q, the category by mode with the category-strength rule, total strength, Fong's test,
-Better/Worse (None on an empty denominator) and DuMouchel's continuous scores.
+A/O/M/I/R/Q, the category by mode over A/O/M/I/R with the category-strength rule (Q, a
+contradictory pair, is a data-quality signal: never the category, flagged by
+``questionable_warning`` above a share), total strength, Fong's test, Better/Worse (None on an
+empty denominator) and DuMouchel's continuous scores.
 
 With survey weights, ``counts`` stay the raw respondent counts while shares, category, strengths,
 Better/Worse and means use the weights; Fong's test then runs on the weighted shares times
@@ -94,6 +96,8 @@ class KanoSettings:
     rule, rank after I). ``fong_z``: the z of Fong's test. ``quadrant_split``: Better/|Worse| cut
     for charts. ``screen_extreme``: drop respondents who answer the same extreme to everything.
     ``confidence``: level of the margins of error of the shares, Better and Worse.
+    ``questionable_warning_share``: Q (questionable: a contradictory answer pair) is a
+    data-quality signal, never the reported category; a Q share above this raises a warning.
     """
 
     category_strength_threshold: float = 0.06
@@ -103,8 +107,12 @@ class KanoSettings:
     screen_extreme: bool = False
     confidence: float = 0.95
     suppression: SuppressionRule = field(default=NCHS_RULE)
+    questionable_warning_share: float = 0.05
 
     def __post_init__(self) -> None:
+        if not 0 <= self.questionable_warning_share <= 1:
+            raise InputDataError("questionable_warning_share must be in [0, 1], got "
+                                 f"{self.questionable_warning_share}")
         if not self.category_strength_threshold >= 0:
             raise InputDataError("category_strength_threshold must be >= 0, got "
                                  f"{self.category_strength_threshold}")
@@ -137,6 +145,7 @@ class KanoAttributeResult:
     reliability: Reliability
     quadrant: str | None = None
     margins: Mapping[str, float | None] | None = None
+    questionable_warning: bool = False
 
     def to_dict(self, *, redact_suppressed: bool = True) -> dict[str, object]:
         """JSON-ready dict (documented in docs/acsi-metrics-json.md)."""
@@ -154,19 +163,23 @@ class KanoAttributeResult:
             "importance_weighted_dysfunctional_mean": self.importance_weighted_dysfunctional_mean,
             "reliability": self.reliability, "quadrant": self.quadrant,
             "margins": None if self.margins is None else dict(self.margins),
+            "questionable_warning": self.questionable_warning,
         }
         if redact_suppressed and self.reliability == "suppressed":
             for key in data:
-                if key not in ("attribute", "n", "n_effective", "reliability"):
+                if key not in ("attribute", "n", "n_effective", "reliability",
+                               "questionable_warning"):
                     data[key] = None
         return data
 
     def summary(self) -> str:
         if self.category is None:
-            return f"{self.attribute}: no answers"
+            return (f"{self.attribute}: no answers" if self.n == 0 else
+                    f"{self.attribute}: no classifiable answers (n={self.n})")
         return (f"{self.attribute}: {self.category} (n={self.n}, CS={self.category_strength:.3f}, "
                 f"TS={self.total_strength:.3f}, Better={_fmt(self.better)}, "
-                f"Worse={_fmt(self.worse)}, {self.reliability})")
+                f"Worse={_fmt(self.worse)}, {self.reliability}"
+                f"{', questionable answers above threshold' if self.questionable_warning else ''})")
 
 
 def _fmt(value: float | None) -> str:
@@ -213,12 +226,14 @@ def analyse_attribute(attribute: str, functional: Sequence[object], dysfunctiona
     if n == 0 or total <= 0:
         return empty
     shares = {c: weighted[c] / total for c in CATEGORIES}
+    questionable = shares["Q"] > settings.questionable_warning_share + 1e-12
     rank = {c: i for i, c in enumerate(settings.tie_priority)}
-    ordered = sorted(CATEGORIES, key=lambda c: (-weighted[c], rank[c]))
+    # Q is never the category: the mode is taken over the five real categories.
+    ordered = sorted((c for c in CATEGORIES if c != "Q"), key=lambda c: (-weighted[c], rank[c]))
     top, second = ordered[0], ordered[1]
     strength = (weighted[top] - weighted[second]) / total
-    category = top
-    if strength <= settings.category_strength_threshold + 1e-12:
+    category: str | None = top if weighted[top] > 0 else None
+    if category is not None and strength <= settings.category_strength_threshold + 1e-12:
         category = min((top, second), key=lambda c: rank[c])
     a, b = shares[top] * n_eff, shares[second] * n_eff
     fong_bound = settings.fong_z * math.sqrt((a + b) * (2 * n_eff - a - b) / (2 * n_eff))
@@ -255,7 +270,7 @@ def analyse_attribute(attribute: str, functional: Sequence[object], dysfunctiona
         shares["A"] + shares["O"] + shares["M"], abs(a - b) >= fong_bound, better, worse,
         f_mean, f_sd, d_mean, d_sd, iw_f, iw_d,
         reliability(n_eff, rule=settings.suppression),
-        better_worse_quadrant(better, worse, split=settings.quadrant_split), z_margin)
+        better_worse_quadrant(better, worse, split=settings.quadrant_split), z_margin, questionable)
 
 
 def better_worse_quadrant(better: float | None, worse: float | None, *,

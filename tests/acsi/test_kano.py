@@ -230,6 +230,37 @@ def test_properties_of_any_answer_set(answer_pairs):
     if result.shares is not None:
         assert sum(result.shares.values()) == pytest.approx(1)
         assert 0 <= result.category_strength <= 1
-        assert result.counts[result.category] > 0
+        assert result.category != "Q"  # a data-quality signal, never the category
+        if result.category is None:
+            assert result.counts["Q"] == len(answer_pairs)
+        else:
+            assert result.counts[result.category] > 0
     if result.better is not None:
         assert 0 <= result.better <= 1 and -1 <= result.worse <= 0
+
+
+def test_questionable_is_never_the_category_and_is_flagged():
+    # 6 contradictory pairs (like/like → Q), 4 "like / dislike" (O): Q is the mode of all six
+    # categories, but the reported category is O, with the data-quality warning.
+    result = analyse_attribute("speed", ["like"] * 10, ["like"] * 6 + ["dislike"] * 4)
+    assert result.counts["Q"] == 6 and result.counts["O"] == 4
+    assert result.category == "O"
+    assert result.questionable_warning is True
+    assert result.to_dict()["questionable_warning"] is True
+    assert "questionable" in result.summary()
+
+
+def test_a_small_questionable_share_is_not_flagged():
+    functional = ["like"] * 40
+    dysfunctional = ["like"] * 2 + ["dislike"] * 38  # Q share 0.05: at the threshold, not above
+    result = analyse_attribute("speed", functional, dysfunctional)
+    assert result.category == "O" and result.questionable_warning is False
+    strict = analyse_attribute("speed", functional, dysfunctional,
+                               settings=KanoSettings(questionable_warning_share=0.01))
+    assert strict.questionable_warning is True
+
+
+def test_only_questionable_answers_give_no_category():
+    result = analyse_attribute("speed", ["like"] * 3, ["like"] * 3)
+    assert result.category is None and result.questionable_warning is True
+    assert "no classifiable answers" in result.summary()

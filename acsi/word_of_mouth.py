@@ -6,12 +6,18 @@ satisfaction item), r+ and r− the people told (settings, 4.5 and 9.5):
 
     WOMI = r+·p − r−·(1 − p)          net reach per complainant
     SE   = (r+ + r−)·√(p(1 − p)/n)     n is Kish's effective n when weighted
+    CI   = WOMI at the ends of Wilson's interval of p (WOMI rises with p, so the map is exact)
     B    = 100·(r+p − r−(1 − p)) / (r+p + r−(1 − p))      balance, −100 … 100
     break-even p* = r− / (r+ + r−)
 
 *Measured*: each complainer says how many people they told and whether mostly positive (+1),
 mixed (0) or negative (−1); WOM_net = mean(told × valence), SE = sd/√n, plus the share who
 told ``many_told`` (20) or more — TARP found over 12 %.
+
+The TARP constants are a range, not a point (4–5 and 9–10 people told): ``calibration_low`` /
+``calibration_high`` give the index over the whole range (r+ low with r− high, and the reverse),
+and ``range_ci_low`` / ``range_ci_high`` the CI widened to cover every constant in the range, so
+a reader sees how much of the uncertainty is the calibration and how much the sample.
 
 Both are net scores that can be 0, so reliability uses n only (no relative-SE check) — except
 the share telling 20+, a proportion, which uses the full rule.
@@ -26,9 +32,10 @@ import numpy as np
 import pandas as pd
 
 from acsi.errors import InputDataError
+from acsi.intervals import wilson_interval
 from acsi.segment_cells import CellEstimate, estimate_mean, estimate_proportion
 from acsi.segments import (NCHS_RULE, Reliability, SuppressionRule, check_weights, kish_effective_n,
-                           reliability, z_critical)
+                           reliability)
 
 __all__ = ["WordOfMouthSettings", "CalibratedWordOfMouth", "MeasuredWordOfMouth",
            "calibrated_from_share", "calibrated_word_of_mouth", "measured_word_of_mouth",
@@ -42,6 +49,8 @@ class WordOfMouthSettings:
 
     reach_satisfied: float = 4.5
     reach_dissatisfied: float = 9.5
+    reach_satisfied_range: tuple[float, float] = (4.0, 5.0)
+    reach_dissatisfied_range: tuple[float, float] = (9.0, 10.0)
     resolution_top_box: int = 5
     many_told: int = 20
     suppression: SuppressionRule = field(default=NCHS_RULE)
@@ -50,6 +59,12 @@ class WordOfMouthSettings:
         if not (self.reach_satisfied > 0 and self.reach_dissatisfied > 0):
             raise InputDataError("TARP reach constants must be > 0, got "
                                  f"{self.reach_satisfied} and {self.reach_dissatisfied}")
+        for name, point, (low, high) in (
+                ("reach_satisfied", self.reach_satisfied, self.reach_satisfied_range),
+                ("reach_dissatisfied", self.reach_dissatisfied, self.reach_dissatisfied_range)):
+            if not 0 < low <= point <= high:
+                raise InputDataError(f"{name}_range ({low}, {high}) must hold {name}={point} "
+                                     "with 0 < low ≤ high")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +81,10 @@ class CalibratedWordOfMouth:
     balance: float | None
     break_even_share: float
     reliability: Reliability
+    calibration_low: float | None = None
+    calibration_high: float | None = None
+    range_ci_low: float | None = None
+    range_ci_high: float | None = None
 
     def summary(self) -> str:
         if self.index is None:
@@ -80,10 +99,13 @@ class CalibratedWordOfMouth:
             "fully_satisfied_share": self.fully_satisfied_share, "index": self.index,
             "se": self.se, "ci_low": self.ci_low, "ci_high": self.ci_high,
             "balance": self.balance, "break_even_share": self.break_even_share,
-            "reliability": self.reliability}
+            "reliability": self.reliability, "calibration_low": self.calibration_low,
+            "calibration_high": self.calibration_high, "range_ci_low": self.range_ci_low,
+            "range_ci_high": self.range_ci_high}
         if redact_suppressed and self.reliability == "suppressed":
             data.update({k: None for k in ("fully_satisfied_share", "index", "se", "ci_low",
-                                           "ci_high", "balance")})
+                                           "ci_high", "balance", "calibration_low",
+                                           "calibration_high", "range_ci_low", "range_ci_high")})
         return data
 
 
@@ -118,10 +140,21 @@ def calibrated_from_share(share: float | None, n: float, *, n_respondents: int |
     positive, negative = plus * share, minus * (1 - share)
     index = positive - negative
     se = (plus + minus) * math.sqrt(share * (1 - share) / n)
-    z = z_critical(confidence)
     balance = 100 * index / (positive + negative) if positive + negative > 0 else None
-    return CalibratedWordOfMouth(count, float(n), share, index, se, index - z * se, index + z * se,
-                                 balance, break_even, reliability(n, rule=settings.suppression))
+    share_low, share_high = wilson_interval(share, n, confidence=confidence)
+
+    def reach(r_plus: float, r_minus: float, p: float) -> float:
+        return r_plus * p - r_minus * (1 - p)
+
+    # The index rises with r+ and falls with r−: its extremes over the range are two corners.
+    (plus_low, plus_high), (minus_low, minus_high) = (settings.reach_satisfied_range,
+                                                      settings.reach_dissatisfied_range)
+    return CalibratedWordOfMouth(
+        count, float(n), share, index, se, reach(plus, minus, share_low),
+        reach(plus, minus, share_high), balance, break_even,
+        reliability(n, rule=settings.suppression),
+        reach(plus_low, minus_high, share), reach(plus_high, minus_low, share),
+        reach(plus_low, minus_high, share_low), reach(plus_high, minus_low, share_high))
 
 
 def _numbers(values: Sequence[object] | pd.Series, what: str) -> np.ndarray:

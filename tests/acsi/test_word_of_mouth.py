@@ -106,3 +106,27 @@ def test_summary_text():
     text = calibrated_from_share(0.6, 100).summary()
     assert "-1.10" in text and "break-even 67.9%" in text
     assert "no answers" in calibrated_word_of_mouth([]).summary()
+
+
+def test_interval_maps_wilson_and_the_tarp_range_is_shown():
+    # p = 0.6, n = 100: Wilson 0.5020 to 0.6906 (statsmodels); WOMI = 14·p − 9.5.
+    result = calibrated_from_share(0.6, 100)
+    assert (result.ci_low, result.ci_high) == pytest.approx(
+        (14 * 0.5020026 - 9.5, 14 * 0.6905987 - 9.5), abs=1e-6)
+    # The TARP range 4–5 / 9–10 people told: 4·0.6 − 10·0.4 = −1.6 and 5·0.6 − 9·0.4 = −0.6.
+    assert (result.calibration_low, result.calibration_high) == pytest.approx((-1.6, -0.6))
+    assert (result.range_ci_low, result.range_ci_high) == pytest.approx(
+        (14 * 0.5020026 - 10, 14 * 0.6905987 - 9), abs=1e-6)
+    assert result.range_ci_low < result.ci_low < result.index < result.ci_high < result.range_ci_high
+    data = result.to_dict()
+    assert data["calibration_low"] == pytest.approx(-1.6) and "range_ci_high" in data
+
+
+def test_all_satisfied_keeps_an_interval():
+    result = calibrated_from_share(1.0, 50)
+    assert result.ci_high == pytest.approx(4.5) and result.ci_low < 4.5  # Wald collapsed to 4.5
+
+
+def test_the_range_must_hold_the_point():
+    with pytest.raises(InputDataError, match="reach_satisfied_range"):
+        WordOfMouthSettings(reach_satisfied=4.5, reach_satisfied_range=(5.0, 6.0))

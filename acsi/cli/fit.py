@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from acsi.cli.metrics import read_table
+from acsi.cli.tables import read_table
 from acsi.errors import InputDataError, ModelSpecError
 from acsi.report import fit_report
 from acsi.spec import BUILTIN_MODELS, ModelSpec
@@ -110,7 +110,7 @@ def _print_table(document: dict[str, Any]) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     spec = load_model(args.model)
-    frame = read_table(args.data, weights=args.weights)
+    frame = read_table(args.data, weights=args.weights, numeric=spec.items)
     document = fit_report(
         spec, frame, method=args.method, scheme=args.scheme, segment=args.segment, weights=args.weights,
         missing=args.missing, min_base=args.min_base, scale_bounds=_scale_bounds(args, spec),

@@ -16,6 +16,7 @@ import pandas as pd
 
 from acsi.complaints import (ComplaintSettings, ComplaintSummary, parse_yes_no,
                              summarise_complaints)
+from acsi.cli.tables import read_table
 from acsi.errors import InputDataError
 from acsi.kano import KanoSettings, analyse_kano
 from acsi.nps import NpsResult, compare_nps, net_promoter_score, nps_group
@@ -26,29 +27,7 @@ from acsi.word_of_mouth import (CalibratedWordOfMouth, MeasuredWordOfMouth,
                                 WordOfMouthSettings, calibrated_word_of_mouth,
                                 measured_word_of_mouth, parse_valence)
 
-__all__ = ["register", "read_table"]
-
-
-def read_table(path: str, *, weights: str | None = None) -> pd.DataFrame:
-    """Read a CSV (UTF-8, BOM allowed) as text; index = CSV line number; weights made numeric."""
-    try:
-        frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig", skipinitialspace=True)
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputDataError(f"cannot read {path!r}: {exc}") from exc
-    frame.columns = [str(c).strip() for c in frame.columns]
-    frame.index = pd.RangeIndex(2, len(frame) + 2)
-    if weights is not None:
-        if weights not in frame.columns:
-            raise InputDataError(f"weights column {weights!r} is not in {path!r}; columns are "
-                                 f"{list(frame.columns)}")
-        numbers = pd.to_numeric(frame[weights], errors="coerce")
-        bad = numbers.isna() | (numbers < 0) | ~np.isfinite(numbers.fillna(0))
-        if bad.any():
-            row = frame.index[bad.to_numpy()][0]
-            raise InputDataError(f"row {row}, column {weights!r}: weight {frame.at[row, weights]!r} "
-                                 "is not a number >= 0")
-        frame[weights] = numbers
-    return frame
+__all__ = ["register"]
 
 
 def _require(frame: pd.DataFrame, *columns: str) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 
 import pandas as pd
-from statsmodels.stats.multitest import multipletests
 
 from acsi.errors import InputDataError
 
@@ -33,6 +32,9 @@ def holm_adjust(p_values: Sequence[float | None], *,
     distinct = list(first.values())
     by_key: dict[Hashable, float] = {}
     if distinct:
+        # Imported when a run has tests to adjust: statsmodels.stats takes a second to import.
+        from statsmodels.stats.multitest import multipletests
+
         _, corrected, _, _ = multipletests([p_values[i] for i in distinct], method="holm")
         by_key = {keys[i]: float(value) for i, value in zip(distinct, corrected)}
     return [None if p is None else by_key[keys[i]] for i, p in enumerate(p_values)]

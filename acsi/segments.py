@@ -33,10 +33,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-from statsmodels.stats.oneway import anova_oneway
-from statsmodels.stats.proportion import proportions_ztest
-from statsmodels.stats.weightstats import ttest_ind
+from statistics import NormalDist
 
 from acsi.errors import InputDataError, InsufficientDataError
 from acsi.multiple_testing import holm_adjust
@@ -102,7 +99,9 @@ def z_critical(confidence: float = 0.95) -> float:
     """Two-sided normal critical value for ``confidence`` in (0, 1)."""
     if not 0 < confidence < 1:
         raise InputDataError(f"confidence must be in (0, 1), got {confidence}")
-    return float(stats.norm.ppf(0.5 + confidence / 2))
+    # The standard library's inverse normal (Wichura's AS 241, ~1e-16): importing scipy.stats for
+    # this alone costs a fitting command about a second of start-up.
+    return NormalDist().inv_cdf(0.5 + confidence / 2)
 
 
 def _finite_population_correction(n: float, population_size: float | None) -> float:
@@ -137,6 +136,8 @@ def margin_of_error_mean(sd: float, n: float, *, confidence: float = 0.95,
         return None
     if not 0 < confidence < 1:
         raise InputDataError(f"confidence must be in (0, 1), got {confidence}")
+    from scipy import stats  # the tests below import scipy.stats / statsmodels when first used
+
     t = float(stats.t.ppf(0.5 + confidence / 2, n - 1))
     fpc = _finite_population_correction(n, population_size)
     return t * sd / math.sqrt(n) * math.sqrt(design_effect) * fpc
@@ -201,6 +202,8 @@ def compare_means_with_rest(segment: Sequence[float], rest: Sequence[float], *,
     difference = float(np.average(a, weights=wa) - np.average(b, weights=wb))
     if a.size < 2 or b.size < 2 or (np.ptp(a) == 0 and np.ptp(b) == 0):
         return Comparison("welch_t", difference, None, None)  # no variance: no test
+    from statsmodels.stats.weightstats import ttest_ind
+
     statistic, p_value, _ = ttest_ind(a, b, usevar="unequal", weights=(wa, wb))
     return Comparison("welch_t", difference, _float_or_none(statistic), _float_or_none(p_value))
 
@@ -218,6 +221,8 @@ def compare_proportions_with_rest(successes: float, n: float, rest_successes: fl
     pooled = (successes + rest_successes) / (n + rest_n)
     if pooled in (0.0, 1.0):
         return Comparison("two_proportion_z", difference, None, None)
+    from statsmodels.stats.proportion import proportions_ztest
+
     statistic, p_value = proportions_ztest([successes, rest_successes], [n, rest_n])
     return Comparison("two_proportion_z", difference, _float_or_none(statistic),
                       _float_or_none(p_value))
@@ -237,6 +242,8 @@ def welch_anova(groups: Sequence[Sequence[float]]) -> Comparison:
     means = [a.mean() for a in arrays]
     if any(np.ptp(a) == 0 for a in arrays):  # Welch weights n/s² are infinite
         return Comparison("welch_anova", float(max(means) - min(means)), None, None)
+    from statsmodels.stats.oneway import anova_oneway
+
     result = anova_oneway(arrays, use_var="unequal")
     return Comparison("welch_anova", float(max(means) - min(means)),
                       _float_or_none(result.statistic), _float_or_none(result.pvalue))

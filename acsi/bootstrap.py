@@ -32,7 +32,7 @@ from acsi.data import PreparedData, prepare_items
 from acsi.errors import AcsiError, EstimationError
 from acsi.indices import ScaleBounds, construct_indices, index_values, resolve_scale_bounds
 from acsi.pls import PLS, Layout
-from acsi.results import BootstrapResults, PLSResults
+from acsi.results import MIN_SUCCESSFUL_SHARE, BootstrapResults, PLSResults
 from acsi.validity import htmt, htmt_array
 from acsi.threads import single_threaded_blas
 
@@ -286,6 +286,9 @@ def _summarise(original: PLSResults, draws: dict[str, np.ndarray], bounds: Mappi
     warnings = list(original.warnings)
     if failed:
         warnings.append(f"{failed} of {resamples} bootstrap resamples failed and were left out of the intervals")
+    if resamples - failed < MIN_SUCCESSFUL_SHARE * resamples:
+        warnings.append(f"unreliable intervals: only {resamples - failed} of {resamples} bootstrap resamples "
+                        f"succeeded (rule: at least {MIN_SUCCESSFUL_SHARE:.0%})")
     return BootstrapResults(
         estimate=original, resamples=resamples, successful=resamples - failed, failed=failed, seed=seed, level=level,
         paths=table(original.paths.to_numpy(), draws["paths"], path_index),

@@ -72,7 +72,8 @@ def segment_entry(fit: SegmentFit | SkippedSegment, *, ipma_target: str | None =
             "r2": r2, "indices": _number_map(fit.indices.values) if fit.indices is not None else {},
             "index_intervals": intervals, "validity": validity, "ipma": ipma_entry,
             "bootstrap": None if boot is None else {"resamples": boot.resamples, "successful": boot.successful,
-                                                    "failed": boot.failed, "seed": boot.seed, "level": boot.level},
+                                                    "failed": boot.failed, "seed": boot.seed, "level": boot.level,
+                                                    "intervals_reliable": boot.intervals_reliable},
             "warnings": list(fit.warnings)}
 
 

@@ -129,6 +129,10 @@ class PLSResults:
         return out
 
 
+#: Share of bootstrap resamples that must succeed for the intervals to count as reliable.
+MIN_SUCCESSFUL_SHARE = 0.9
+
+
 @dataclass(frozen=True, slots=True)
 class BootstrapResults:
     """Original estimates with bootstrap standard errors and percentile intervals.
@@ -153,6 +157,12 @@ class BootstrapResults:
     indices: pd.DataFrame | None
     path_draws: np.ndarray
     warnings: tuple[str, ...]
+
+    @property
+    def intervals_reliable(self) -> bool:
+        """False when fewer than :data:`MIN_SUCCESSFUL_SHARE` of the resamples succeeded: the
+        intervals then rest on the resamples that happened to fit and are not to be trusted."""
+        return self.resamples > 0 and self.successful >= MIN_SUCCESSFUL_SHARE * self.resamples
 
     def summary(self) -> str:
         """Paths with percentile intervals, and the resample counts."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -100,6 +101,17 @@ def test_failed_resamples_are_counted(mobi):
     assert 0 < result.failed < 50 and result.successful == 50 - result.failed
     assert result.path_draws.shape[0] == result.successful
     assert any(f"{result.failed} of 50 bootstrap resamples failed" in w for w in result.warnings)
+    # About 37 % of resamples miss row 0 ((59/60)^60): far below the 90 % rule.
+    assert result.successful < 45 and result.intervals_reliable is False
+    assert any(w.startswith("unreliable intervals: only") for w in result.warnings)
+
+
+def test_intervals_are_reliable_from_90_percent_successful_resamples(mobi):
+    result = bootstrap(PLS(ECSI), mobi, resamples=20, seed=3)
+    assert result.failed == 0 and result.intervals_reliable is True
+    assert not any(w.startswith("unreliable intervals") for w in result.warnings)
+    assert replace(result, successful=18, failed=2).intervals_reliable is True
+    assert replace(result, successful=17, failed=3).intervals_reliable is False
 
 
 def test_resamples_with_collinear_mode_b_items_fail_and_the_rest_match_single_fits():

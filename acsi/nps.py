@@ -3,7 +3,7 @@
 In: 0–10 answers to "How likely are you to recommend … to a friend or colleague?" (optionally
 with survey weights). Promoters answer 9–10, passives 7–8, detractors 0–6;
 NPS = 100·(p − d). The per-respondent variance of the promoter (+1) / passive (0) / detractor
-(−1) score is V = p + d − (p − d)², so SE = 100·√(V/n) (n is Kish's effective n when weighted),
+(−1) score is V = p + d − (p − d)², so SE = 100·√(V/n) (with weights, the linearised SE of the weighted mean score),
 and two independent segments differ by z = ΔNPS / (100·√(V1/n1 + V2/n2)).
 
 The confidence interval is the score interval of p − d (:func:`acsi.intervals.nps_score_interval`),
@@ -24,6 +24,7 @@ from scipy import stats
 
 from acsi.errors import InputDataError
 from acsi.intervals import nps_score_interval
+from acsi.segment_cells import linearised_standard_error
 from acsi.segments import (NCHS_RULE, Comparison, Reliability, SuppressionRule, check_weights,
                            kish_effective_n, reliability)
 
@@ -88,14 +89,19 @@ class NpsResult:
 
 
 def _result(n: int, n_eff: float, counts: tuple[int, int, int], shares: tuple[float, ...] | None,
-            confidence: float, rule: SuppressionRule) -> NpsResult:
+            confidence: float, rule: SuppressionRule, linearised_se: float | None = None) -> NpsResult:
     if shares is None or n_eff <= 0:
         return NpsResult(n, n_eff, *counts, None, None, None, None, None, None, None, "suppressed")
     p, passive, d = shares
     value = 100 * (p - d)
     variance = max(0.0, p + d - (p - d) ** 2)
     se = 100 * math.sqrt(variance / n_eff)
-    low, high = nps_score_interval(p, d, n_eff, confidence=confidence)
+    n_interval = n_eff
+    if linearised_se is not None and math.isfinite(linearised_se) and linearised_se > 0:
+        # Weighted: the design-based SE, and the design's effective n for the score interval.
+        se = 100 * linearised_se
+        n_interval = variance / linearised_se ** 2
+    low, high = nps_score_interval(p, d, n_interval, confidence=confidence)
     return NpsResult(n, n_eff, *counts, p, passive, d, value, se, low, high,
                      reliability(n_eff, rule=rule))
 
@@ -132,7 +138,10 @@ def net_promoter_score(scores: Sequence[object] | pd.Series, *,
         return _result(len(groups), n_eff, counts, None, confidence, rule)  # type: ignore[arg-type]
     shares = tuple(float(w_array[[g == name for g in groups]].sum()) / total
                    for name in ("promoter", "passive", "detractor"))
-    return _result(len(groups), n_eff, counts, shares, confidence, rule)  # type: ignore[arg-type]
+    score = np.array([{"promoter": 1.0, "passive": 0.0, "detractor": -1.0}[g] for g in groups])
+    se = None if w is None else linearised_standard_error(score, w_array)
+    return _result(len(groups), n_eff, counts, shares, confidence, rule,  # type: ignore[arg-type]
+                   linearised_se=se)
 
 
 def compare_nps(first: NpsResult, second: NpsResult) -> Comparison:

@@ -51,13 +51,15 @@ def test_all_promoters_and_empty():
 
 
 def test_weights_by_hand():
-    # promoter weight 3, detractor weight 1: p = .75, d = .25, V = 1 − .25 = .75, n_eff = 1.6
+    # promoter weight 3, detractor weight 1: p = .75, d = .25, V = 1 − .25 = .75, n_eff = 1.6.
+    # Linearised SE of the mean score: w·(x − .5) = 1.5, −1.5; 2/1 · 4.5/16 = .5625 → 0.75.
     result = net_promoter_score([10, 0], weights=[3, 1])
     assert result.nps == pytest.approx(50)
     assert result.n == 2 and result.n_effective == pytest.approx(1.6)
-    assert result.se == pytest.approx(100 * math.sqrt(0.75 / 1.6))
-    # Weighted shares enter the score interval with Kish's n_eff.
-    assert (result.ci_low, result.ci_high) == pytest.approx(nps_score_interval(0.75, 0.25, 1.6))
+    assert result.se == pytest.approx(75)
+    # The score interval runs on the design's effective n, V / SE² = .75 / .5625.
+    assert (result.ci_low, result.ci_high) == pytest.approx(
+        nps_score_interval(0.75, 0.25, 0.75 / 0.5625))
     assert -100 < result.ci_low < 50 < result.ci_high < 100
 
 

@@ -35,7 +35,7 @@ from acsi.spec import ModelSpec
 from acsi.validity import ValidityReport, assess_validity
 
 __all__ = ["BASE_FLOOR", "Method", "SegmentFit", "SkippedSegment", "check_options", "fit_segment",
-           "fit_segments", "recommended_min_base", "usable_rows"]
+           "fit_segments", "recommended_min_base", "usable_rows", "answered_rows"]
 
 Method = Literal["pls", "plsc", "cbsem"]
 BASE_FLOOR = 50
@@ -92,12 +92,26 @@ class SkippedSegment:
         return segment_entry(self)
 
 
+def answered_rows(frame: pd.DataFrame, spec: ModelSpec, missing: MissingStrategy) -> np.ndarray:
+    """Rows that answered the model's items: every item under ``listwise``; otherwise at least one
+    item of every construct — a row with a construct left wholly blank would be imputation only."""
+    observed = frame[list(spec.items)].notna()
+    if missing == "listwise":
+        return observed.all(axis=1).to_numpy()
+    keep = np.ones(len(frame), bool)
+    for construct in spec.constructs:
+        keep &= observed[list(construct.items)].any(axis=1).to_numpy()
+    return keep
+
+
 def usable_rows(frame: pd.DataFrame, spec: ModelSpec, missing: MissingStrategy,
                 weights: str | None) -> tuple[int, float]:
-    """(rows usable under ``missing``, their effective n: Kish's when ``weights`` names a column)."""
-    rows = frame[list(spec.items)].notna().all(axis=1) if missing == "listwise" else np.ones(len(frame), bool)
+    """(rows that answered the model's items (:func:`answered_rows`), their effective n: Kish's
+    when ``weights`` names a column). The minimum base is checked against this count, never
+    against rows that only imputation would fill."""
+    rows = answered_rows(frame, spec, missing)
     n = int(np.sum(rows))
-    n_eff = float(n) if weights is None else kish_effective_n(frame.loc[np.asarray(rows), weights].to_numpy(float))
+    n_eff = float(n) if weights is None else kish_effective_n(frame.loc[rows, weights].to_numpy(float))
     return n, n_eff
 
 
@@ -170,9 +184,10 @@ def _segment(spec: ModelSpec, rows: pd.DataFrame, label: str, method: Method, sc
         if strict:
             raise InsufficientDataError(f"the whole sample: {reason}")
         return SkippedSegment(label, len(rows), n_used, reason)
+    answered = rows if missing == "listwise" else rows[answered_rows(rows, spec, missing)]
     try:
-        return _fit_one(spec, rows, label, method, scheme, weights, missing, base, bounds,
-                        resamples, seed, level, n_jobs)
+        return _fit_one(spec, answered, label, method, scheme, weights, missing, base, bounds,
+                        resamples, seed, level, n_jobs, n_rows=len(rows))
     except AcsiError as error:
         if strict:
             raise
@@ -181,12 +196,12 @@ def _segment(spec: ModelSpec, rows: pd.DataFrame, label: str, method: Method, sc
 
 def _fit_one(spec: ModelSpec, rows: pd.DataFrame, label: str, method: Method, scheme: InnerScheme,
              weights: str | None, missing: MissingStrategy, base: int, bounds: dict[str, tuple[float, float]],
-             resamples: int, seed: int, level: float, n_jobs: int) -> SegmentFit:
+             resamples: int, seed: int, level: float, n_jobs: int, *, n_rows: int) -> SegmentFit:
     row_weights = None if weights is None else rows[weights].to_numpy(float)
     data = prepare_items(rows, spec.items, missing=missing, weights=row_weights, min_rows=base)
     n_eff = float(data.n) if data.weights is None else kish_effective_n(data.weights)
     if method == "cbsem":
-        return _fit_cbsem(spec, data, label, len(rows), n_eff, bounds)
+        return _fit_cbsem(spec, data, label, n_rows, n_eff, bounds)
     estimator = PLS(spec, scheme=scheme, consistent=method == "plsc", missing=missing, min_rows=base)
     boot = None
     if resamples:
@@ -199,7 +214,7 @@ def _fit_one(spec: ModelSpec, rows: pd.DataFrame, label: str, method: Method, sc
     validity = assess_validity(results)
     warnings = tuple(dict.fromkeys((*results.warnings, *validity.warnings, *indices.warnings,
                                     *(boot.warnings if boot else ()))))
-    return SegmentFit(label, len(rows), results.n, n_eff, method, results, results.outer_weights, indices,
+    return SegmentFit(label, n_rows, results.n, n_eff, method, results, results.outer_weights, indices,
                       validity, boot, warnings)
 
 

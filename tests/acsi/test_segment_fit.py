@@ -114,3 +114,27 @@ def test_cbsem_segments_use_bartlett_weights():
     expected = 100 * raw @ (data[items].mean().to_numpy() + 10) / (raw.sum() * 20)
     assert fit.indices.values["quality"] == pytest.approx(expected, abs=1e-9)
     assert fit.weights["COMP"] == 1.0
+
+
+def test_base_counts_respondents_who_answered_not_rows(frame):
+    """A 60-row segment where only 18 answered the model's items is below the base of 50, with
+    EM as with listwise deletion; rows that left a construct blank are not fitted."""
+    rows = frame[frame["region"] == "a"].head(60).copy()
+    rows.loc[rows.index[18:], list(ECSI.items)] = np.nan
+    rows["region"] = "small"
+    data = pd.concat([frame[frame["region"] == "b"], rows])
+    for missing in ("em", "mean", "listwise"):
+        fits = {f.segment: f for f in fit_segments(ECSI, data, segment="region", missing=missing)}
+        small = fits["small"]
+        assert small.status == "skipped" and small.n == 60 and small.n_used == 18, missing
+        assert "18 usable rows" in small.reason
+        assert fits["all"].n == 260 and fits["all"].n_used == 218, missing
+
+
+def test_a_construct_left_blank_takes_the_row_out_under_em(frame):
+    rows = frame[frame["region"] == "a"].copy()
+    satisfaction = [c for c in ECSI.constructs if c.name == "satisfaction"][0].items
+    rows.loc[rows.index[:30], list(satisfaction)] = np.nan  # 30 rows skipped the whole block
+    rows.loc[rows.index[30:60], satisfaction[0]] = np.nan   # 30 rows skipped one item of it
+    (fit,) = fit_segments(ECSI, rows, missing="em")
+    assert fit.n == 200 and fit.n_used == 170

@@ -9,7 +9,7 @@ from flask import Blueprint
 from models import AnalysisRun, QuestionnaireVersion
 from survey.db import get_session
 from survey.jobs import enqueue
-from survey.services.analysis_pipeline import AnalysisParameters, AnalysisSetupError
+from survey.services.analysis_pipeline import DEFAULT_BOOTSTRAP, AnalysisParameters, AnalysisSetupError
 from survey.services.analysis_runs import create_run, execute_run
 from sqlalchemy import select
 
@@ -22,7 +22,7 @@ bp = Blueprint("analysis_cli", __name__, cli_group="analysis")
 @click.option("--model", type=click.Choice(["acsi", "ecsi", "ccsi"]), default="acsi", show_default=True)
 @click.option("--method", type=click.Choice(["pls", "plsc"]), default="pls", show_default=True)
 @click.option("--segment", "segments", multiple=True, help="Segment dimension (an invitation attribute), repeatable.")
-@click.option("--bootstrap", type=click.IntRange(0, 5000), default=0, show_default=True)
+@click.option("--bootstrap", type=click.IntRange(0, 5000), default=DEFAULT_BOOTSTRAP, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--from", "submitted_from", type=click.DateTime(), help="Responses submitted on or after.")
 @click.option("--to", "submitted_to", type=click.DateTime(), help="Responses submitted before.")

@@ -9,6 +9,8 @@ from wtforms.validators import DataRequired, NumberRange
 from wtforms.validators import Optional as OptionalValue
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from survey.services.analysis_pipeline import DEFAULT_BOOTSTRAP
+
 MODEL_LABELS = {"acsi": _l("ACSI (American Customer Satisfaction Index)"),
                 "ecsi": _l("ECSI (European Customer Satisfaction Index)"),
                 "ccsi": _l("CCSI (China Customer Satisfaction Index)")}
@@ -41,7 +43,7 @@ class RunForm(FlaskForm):
     segments = CheckboxListField(_l("Segment dimensions"), choices=[], validate_choice=True)
     model = RadioField(_l("Model"), choices=[SelectChoice(k, v) for k, v in MODEL_LABELS.items()], default="acsi")
     method = RadioField(_l("Estimation method"), choices=[SelectChoice(k, v) for k, v in METHOD_LABELS.items()], default="pls")
-    bootstrap = IntegerField(_l("Bootstrap resamples"), default=0,
+    bootstrap = IntegerField(_l("Bootstrap resamples"), default=DEFAULT_BOOTSTRAP,
                              validators=[NumberRange(0, 5000, _l("Enter a number between %(min)s and %(max)s."))])
     seed = IntegerField(_l("Random seed"), default=1, validators=[NumberRange(0, 2**31 - 1)])
 

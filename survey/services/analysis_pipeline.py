@@ -29,6 +29,8 @@ from survey.services.response_matrix import load_responses
 COMPLAINT_CODES = ("handle", "resolution_satisfaction", "resolution_status", "first_contact",
                    "repurchase", "purchase_change", "people_told", "told_valence")
 Checkpoint = Callable[[float, str], None]
+#: Bootstrap resamples of a run unless the analyst asks otherwise: enough for a stable 95 % CI.
+DEFAULT_BOOTSTRAP = 500
 
 
 # Why a run can fail once it is under way (English, as stored on the run; the report pages show
@@ -51,6 +53,9 @@ class AnalysisParameters:
     segment_dimensions: tuple[str, ...] = ()
     bootstrap: int = 0
     seed: int = 1
+    # EM for items a respondent skipped: mean replacement biased the index under MAR (+0.97 points
+    # in the audit, CI coverage 0.60) where EM was unbiased.
+    missing: Literal["em", "mean", "listwise"] = "em"
     submitted_from: datetime | None = None
     submitted_to: datetime | None = None
 
@@ -63,11 +68,13 @@ class AnalysisParameters:
             raise AnalysisSetupError(f"method {self.method!r} is not 'pls' or 'plsc'")
         if not 0 <= self.bootstrap <= 5000:
             raise AnalysisSetupError(f"bootstrap {self.bootstrap} must be between 0 and 5000 resamples")
+        if self.missing not in ("em", "mean", "listwise"):
+            raise AnalysisSetupError(f"missing-item rule {self.missing!r} is not 'em', 'mean' or 'listwise'")
 
     def to_dict(self) -> dict[str, Any]:
         return {"version_ids": list(self.version_ids), "model": self.model, "method": self.method,
                 "segment_dimensions": list(self.segment_dimensions), "bootstrap": self.bootstrap,
-                "seed": self.seed,
+                "seed": self.seed, "missing": self.missing,
                 "submitted_from": self.submitted_from.isoformat() if self.submitted_from else None,
                 "submitted_to": self.submitted_to.isoformat() if self.submitted_to else None}
 
@@ -77,6 +84,8 @@ class AnalysisParameters:
             version_ids=tuple(int(v) for v in data["version_ids"]), model=data.get("model", "acsi"),
             method=data.get("method", "pls"), segment_dimensions=tuple(data.get("segment_dimensions", ())),
             bootstrap=int(data.get("bootstrap", 0)), seed=int(data.get("seed", 1)),
+            # Runs stored before the missing-item rule was a parameter used mean replacement.
+            missing=data.get("missing", "mean"),
             submitted_from=datetime.fromisoformat(data["submitted_from"]) if data.get("submitted_from") else None,
             submitted_to=datetime.fromisoformat(data["submitted_to"]) if data.get("submitted_to") else None,
         )
@@ -155,7 +164,7 @@ def _acsi_results(plan: _Plan, parameters: AnalysisParameters, label: str, rows:
     """The model fit of one segment, by the rules of ``acsi.segment_fit`` (minimum base, bootstrap,
     indices, validity): its payload, or ``{"skipped": why, "n": rows}``."""
     items, bounds = _model_frame(plan, rows)
-    fitted = fit_segment(plan.spec, items, label, method=parameters.method, missing="mean",
+    fitted = fit_segment(plan.spec, items, label, method=parameters.method, missing=parameters.missing,
                          scale_bounds=bounds, resamples=parameters.bootstrap, seed=parameters.seed)
     if isinstance(fitted, SkippedSegment):
         return {"skipped": fitted.reason, "n": int(len(items))}
@@ -250,5 +259,5 @@ def run_analysis(engine: Engine, document: Questionnaire, parameters: AnalysisPa
     return stored
 
 
-__all__ = ["AcsiError", "AnalysisParameters", "AnalysisSetupError", "StoredResult", "display_names",
+__all__ = ["AcsiError", "AnalysisParameters", "DEFAULT_BOOTSTRAP", "AnalysisSetupError", "StoredResult", "display_names",
            "plan_analysis", "run_analysis"]

@@ -3,12 +3,17 @@ posts per address and per link, the API per token; 429 with Retry-After, a page 
 languages or the API's JSON error."""
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import uuid
 
 import pytest
 from sqlalchemy import func, select
 
 from models import Invitation, Response
+from config import ConfigError, load_environment
+from survey.app import create_app
 from survey.db import get_session
 from survey.questionnaire.document import Page, Question, Questionnaire, ScaleSettings, Texts
 from survey.services.api_tokens import create_token
@@ -216,3 +221,81 @@ def test_the_api_counts_requests_per_address_too(app, client, version) -> None:
     guesses = [client.get(url, headers={"Authorization": f"Bearer guess-{n}\u00e9"}).status_code
                for n in range(5)]
     assert guesses == [401, 401, 401, 429, 429]
+
+
+# --- configuration and shared storage --------------------------------------------------------
+
+REDIS = os.environ.get("XS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+# Redis is expected wherever it is installed (this machine and CI); there the test fails when
+# the server does not answer. Only a machine without Redis skips it.
+REDIS_EXPECTED = bool(os.environ.get("XS_REQUIRE_REDIS") or shutil.which("redis-server")
+                      or shutil.which("redis-cli"))
+
+
+@pytest.mark.skipif(not REDIS_EXPECTED, reason="Redis is not installed on this machine "
+                    "(XS_REQUIRE_REDIS=1 makes this test required)")
+def test_two_app_instances_share_counters_in_redis(app, make_user, database_url, tmp_path) -> None:
+    import redis
+
+    server = redis.Redis.from_url(REDIS)
+    server.ping()  # no Redis answering where one is installed: this fails, it is not skipped
+    prefix = f"xs-test-{uuid.uuid4().hex}"
+    make_user("designer", "shared@example.com")
+
+    def instance():
+        return create_app({
+            "ENVIRON": {"XINSHENG_ENV": "testing", "XINSHENG_INSTANCE": str(tmp_path)},
+            "SQLALCHEMY_DATABASE_URL": database_url, "JOB_QUEUE_URL": "memory://",
+            "JOB_QUEUE_IMMEDIATE": True, "RATELIMIT_STORAGE_URI": REDIS,
+            "RATELIMIT_KEY_PREFIX": prefix, "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": False,
+        })
+
+    first, second = instance(), instance()
+    try:
+        for web in (first, second, first, second, first):
+            assert attempt(web.test_client(), "shared@example.com", "wrong").status_code == 422
+        assert attempt(second.test_client(), "shared@example.com", TEST_PASSWORD).status_code == 429
+        assert list(server.scan_iter(f"*{prefix}*"))  # the counters are in Redis
+    finally:
+        for web in (first, second):
+            web.extensions["sqlalchemy_engine"].dispose()
+        for key in server.scan_iter(f"*{prefix}*"):
+            server.delete(key)
+        server.close()
+
+
+def test_memory_counters_are_per_app(app, make_user, tmp_path) -> None:
+    make_user("designer", "solo@example.com")
+    for _ in range(5):
+        assert attempt(app.test_client(), "solo@example.com", "wrong").status_code == 422
+    assert attempt(app.test_client(), "solo@example.com", TEST_PASSWORD).status_code == 429
+    fresh = create_app({**{k: app.config[k] for k in ("SQLALCHEMY_DATABASE_URL", "JOB_QUEUE_URL")},
+                        "ENVIRON": {"XINSHENG_ENV": "testing", "XINSHENG_INSTANCE": str(tmp_path)}})
+    try:
+        assert attempt(fresh.test_client(), "solo@example.com", TEST_PASSWORD).status_code == 302
+    finally:
+        fresh.extensions["sqlalchemy_engine"].dispose()
+
+
+@pytest.mark.parametrize(("environ", "storage"), [
+    ({}, "memory://"),
+    ({"JOB_QUEUE_URL": "sqlite:///jobs.sqlite3"}, "memory://"),
+    ({"JOB_QUEUE_URL": "redis://queue:6379/0"}, "redis://queue:6379/0"),
+    ({"JOB_QUEUE_URL": "redis://queue:6379/0", "REDIS_URL": "redis://cache:6379/1"}, "redis://cache:6379/1"),
+    ({"REDIS_URL": "redis://cache:6379/1", "RATELIMIT_STORAGE_URI": "memcached://m:11211"},
+     "memcached://m:11211"),
+])
+def test_storage_is_redis_when_the_environment_has_one(environ, storage) -> None:
+    settings = load_environment({"XINSHENG_ENV": "production", "SECRET_KEY": "k" * 40, **environ})
+    assert settings["RATELIMIT_STORAGE_URI"] == storage
+    testing = load_environment({"XINSHENG_ENV": "testing", **environ})
+    assert testing["RATELIMIT_STORAGE_URI"] == "memory://"  # test apps never share counters
+
+
+def test_limits_come_from_the_environment_and_bad_ones_are_named(tmp_path) -> None:
+    environ = {"XINSHENG_ENV": "testing", "XINSHENG_INSTANCE": str(tmp_path),
+               "RATE_LIMIT_LOGIN_ACCOUNT": "3 per 10 minutes"}
+    assert load_environment(environ)["RATE_LIMIT_LOGIN_ACCOUNT"] == "3 per 10 minutes"
+    with pytest.raises(ConfigError, match=r"RATE_LIMIT_API_TOKEN='lots' is not a rate limit"):
+        create_app({"ENVIRON": {**environ, "RATE_LIMIT_API_TOKEN": "lots"},
+                    "SQLALCHEMY_DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}"})

@@ -51,6 +51,7 @@ class Config:
     RATE_LIMIT_SUBMIT_LINK = "60 per minute; 600 per hour"  # page posts per response
     RATE_LIMIT_API_TOKEN = "600 per minute"  # API requests per bearer token
     RATE_LIMIT_API_ADDRESS = "1200 per minute"  # API requests per client address
+    RATE_LIMIT_TRUSTED_PROXIES = ""  # "10.0.0.1, 10.1.0.0/16": their X-Forwarded-For is believed
 
 
 class DevelopmentConfig(Config):

@@ -11,17 +11,20 @@ Limits (config keys ``RATE_LIMIT_*``, "N per period" strings, several joined by 
 - API: requests per bearer token (its hash, never the secret) and per client address, checked
   before the token is looked up.
 
-The client address is ``request.remote_addr`` only: forwarded-for headers are not trusted. A
-limit used up answers 429 with ``Retry-After`` (seconds): a page in the visitor's language, or
-the API's JSON error. Each app gets its own :class:`~flask_limiter.Limiter` (``memory://`` gives
+The client address is ``request.remote_addr``; X-Forwarded-For counts only when the connection
+comes from a proxy listed in ``RATE_LIMIT_TRUSTED_PROXIES`` (none by default). A limit used up
+answers 429 with ``Retry-After`` (seconds): a page in the visitor's language, or the API's JSON
+error. Each app gets its own :class:`~flask_limiter.Limiter` (``memory://`` gives
 each app, hence each test, fresh counters); ``app.extensions["rate_limiter"]`` holds it.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 
 from flask import Flask, current_app, make_response, render_template, request
 from flask.wrappers import Response
@@ -44,6 +47,7 @@ def init_app(app: Flask) -> Limiter:
     registered) and answer 429. Raises :class:`ConfigError` naming a limit that does not parse."""
     for key in LIMIT_KEYS:
         check_limit(key, app.config[key])
+    trusted_proxies(app.config["RATE_LIMIT_TRUSTED_PROXIES"])
     limiter = Limiter(key_func=client_address)
     limiter.init_app(app)
     app.extensions["rate_limiter"] = limiter
@@ -71,8 +75,44 @@ def _digest(value: str) -> str:
 
 
 def client_address() -> str:
-    """The connecting address; a proxy's X-Forwarded-For is not trusted."""
-    return f"address:{request.remote_addr or 'unknown'}"
+    return f"address:{client_ip()}"
+
+
+def client_ip() -> str:
+    """The connecting address. Only when it is one of ``RATE_LIMIT_TRUSTED_PROXIES`` is
+    X-Forwarded-For read: from the right, the first hop that is not a trusted proxy (the proxy's
+    own address when that hop is not an address at all)."""
+    address = request.remote_addr or "unknown"
+    proxies = trusted_proxies(current_app.config["RATE_LIMIT_TRUSTED_PROXIES"])
+    if not _within(address, proxies):
+        return address
+    for hop in reversed(request.headers.get("X-Forwarded-For", "").split(",")[-32:]):
+        hop = hop.strip()
+        if not _within(hop, proxies):
+            return hop if _within(hop, (_ANY_V4, _ANY_V6)) else address
+        address = hop
+    return address
+
+
+_ANY_V4, _ANY_V6 = ip_network("0.0.0.0/0"), ip_network("::/0")
+
+
+def _within(address: str, networks: tuple[IPv4Network | IPv6Network, ...]) -> bool:
+    try:
+        parsed = ip_address(address)
+    except ValueError:
+        return False
+    return any(parsed.version == net.version and parsed in net for net in networks)
+
+
+@functools.lru_cache(maxsize=8)
+def trusted_proxies(value: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    """``"10.0.0.1, 192.168.0.0/16"`` → the networks; raises :class:`ConfigError` on a bad one."""
+    try:
+        return tuple(ip_network(item.strip(), strict=False) for item in str(value).split(",") if item.strip())
+    except ValueError as error:
+        raise ConfigError(f"RATE_LIMIT_TRUSTED_PROXIES={value!r}: {error} "
+                          f"(addresses or networks, comma-separated)") from None
 
 
 def login_account() -> str:

@@ -299,3 +299,28 @@ def test_limits_come_from_the_environment_and_bad_ones_are_named(tmp_path) -> No
     with pytest.raises(ConfigError, match=r"RATE_LIMIT_API_TOKEN='lots' is not a rate limit"):
         create_app({"ENVIRON": {**environ, "RATE_LIMIT_API_TOKEN": "lots"},
                     "SQLALCHEMY_DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}"})
+
+
+@pytest.mark.parametrize(("remote", "forwarded", "counted_as"), [
+    ("203.0.113.1", "198.51.100.1", "203.0.113.1"),  # not a trusted proxy: the header is ignored
+    ("10.0.0.1", "198.51.100.1", "198.51.100.1"),
+    ("10.0.0.1", "198.51.100.1, 10.0.0.7", "198.51.100.1"),  # through two trusted proxies
+    ("10.0.0.1", "198.51.100.9, 198.51.100.1", "198.51.100.1"),  # the client's own claim is not believed
+    ("10.0.0.1", "not-an-address", "10.0.0.1"),
+    ("10.0.0.1", "", "10.0.0.1"),
+    ("2001:db8::5", "2001:db8:1::9", "2001:db8:1::9"),
+])
+def test_forwarded_for_is_read_only_from_a_trusted_proxy(app, remote, forwarded, counted_as) -> None:
+    from survey.rate_limits import client_ip
+
+    app.config["RATE_LIMIT_TRUSTED_PROXIES"] = "10.0.0.0/24, 2001:db8::/64"
+    with app.test_request_context("/", environ_base={"REMOTE_ADDR": remote},
+                                  headers={"X-Forwarded-For": forwarded}):
+        assert client_ip() == counted_as
+
+
+def test_a_bad_trusted_proxy_is_named(tmp_path) -> None:
+    with pytest.raises(ConfigError, match=r"RATE_LIMIT_TRUSTED_PROXIES='10.0.0.0/33'"):
+        create_app({"ENVIRON": {"XINSHENG_ENV": "testing", "XINSHENG_INSTANCE": str(tmp_path),
+                                "RATE_LIMIT_TRUSTED_PROXIES": "10.0.0.0/33"},
+                    "SQLALCHEMY_DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}"})

@@ -324,3 +324,17 @@ def test_a_bad_trusted_proxy_is_named(tmp_path) -> None:
         create_app({"ENVIRON": {"XINSHENG_ENV": "testing", "XINSHENG_INSTANCE": str(tmp_path),
                                 "RATE_LIMIT_TRUSTED_PROXIES": "10.0.0.0/33"},
                     "SQLALCHEMY_DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}"})
+
+
+def test_an_unreachable_redis_falls_back_to_counting_in_memory(app, make_user, database_url, tmp_path) -> None:
+    make_user("designer", "fallback@example.com")
+    web = create_app({
+        "ENVIRON": {"XINSHENG_ENV": "testing", "XINSHENG_INSTANCE": str(tmp_path)},
+        "SQLALCHEMY_DATABASE_URL": database_url, "JOB_QUEUE_URL": "memory://",
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0",  # nothing listens there
+    })
+    try:
+        statuses = [attempt(web.test_client(), "fallback@example.com", "wrong").status_code for _ in range(6)]
+        assert statuses == [422] * 5 + [429]
+    finally:
+        web.extensions["sqlalchemy_engine"].dispose()

@@ -35,6 +35,23 @@ class Config:
     # Job queue for analysis runs: huey on a SQLite file (embedded) or Redis (production).
     JOB_QUEUE_URL = f"sqlite:///{INSTANCE_DIR / 'jobs.sqlite3'}"
     JOB_QUEUE_IMMEDIATE = False
+    # Throttling (survey/rate_limits.py, Flask-Limiter). A limit is "N per period", several joined
+    # by ";"; each RATE_LIMIT_* can be set in the environment. Counters live in Redis when
+    # RATELIMIT_STORAGE_URI, REDIS_URL or a redis:// JOB_QUEUE_URL is set, else in each process.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_KEY_PREFIX = "xinsheng"
+    RATELIMIT_STRATEGY = "fixed-window"
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: count per process, not fail open
+    RATELIMIT_SWALLOW_ERRORS = True  # a storage failure is logged, never a 500
+    RATE_LIMIT_LOGIN_ACCOUNT = "5 per 15 minutes"  # failed sign-ins per e-mail address
+    RATE_LIMIT_LOGIN_ADDRESS = "20 per 15 minutes"  # failed sign-ins per client address
+    RATE_LIMIT_START_ADDRESS = "120 per minute; 2000 per hour"  # new responses per address (NAT)
+    RATE_LIMIT_START_LINK = "300 per minute; 10000 per hour"  # per public link or invitation
+    RATE_LIMIT_SUBMIT_ADDRESS = "600 per minute; 20000 per hour"  # respondent page posts
+    RATE_LIMIT_SUBMIT_LINK = "60 per minute; 600 per hour"  # page posts per response
+    RATE_LIMIT_API_TOKEN = "600 per minute"  # API requests per bearer token
+    RATE_LIMIT_API_ADDRESS = "1200 per minute"  # API requests per client address
+    RATE_LIMIT_TRUSTED_PROXIES = ""  # "10.0.0.1, 10.1.0.0/16": their X-Forwarded-For is believed
 
 
 class DevelopmentConfig(Config):
@@ -49,6 +66,7 @@ class TestConfig(DevelopmentConfig):
     ENV_NAME = "testing"
     TESTING = True
     SECRET_KEY = "test-secret-key-not-for-production"
+    RATELIMIT_SWALLOW_ERRORS = False  # a broken key function fails the test
 
 
 CONFIGS: Mapping[str, type[Config]] = {
@@ -77,6 +95,7 @@ def load_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
     settings = {key: getattr(base, key) for key in dir(base) if key.isupper()}
     if env.get("JOB_QUEUE_URL"):
         settings["JOB_QUEUE_URL"] = env["JOB_QUEUE_URL"]
+    settings.update(rate_limit_settings(env, name))
     if env.get("DATABASE_URL"):
         settings["SQLALCHEMY_DATABASE_URL"] = normalise_database_url(env["DATABASE_URL"])
     secret = env.get("SECRET_KEY") or settings.get("SECRET_KEY")
@@ -89,6 +108,21 @@ def load_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         secret = development_secret(Path(env.get("XINSHENG_INSTANCE", INSTANCE_DIR)))
     settings["SECRET_KEY"] = secret
     settings["ENV_NAME"] = name
+    return settings
+
+
+def rate_limit_settings(env: Mapping[str, str], name: str) -> dict[str, str]:
+    """The ``RATE_LIMIT_*`` values set in ``env``, and where the counters live: ``RATELIMIT_STORAGE_URI``,
+    else ``REDIS_URL``, else a ``redis://`` ``JOB_QUEUE_URL``, else (and always when testing, so
+    no two test apps share counters) each process's memory."""
+    settings = {key: env[key] for key in dir(Config) if key.startswith("RATE_LIMIT_") and env.get(key)}
+    if name == "testing":
+        return settings
+    queue = env.get("JOB_QUEUE_URL", "")
+    storage = env.get("RATELIMIT_STORAGE_URI") or env.get("REDIS_URL") or (
+        queue if queue.startswith(("redis://", "rediss://")) else "")
+    if storage:
+        settings["RATELIMIT_STORAGE_URI"] = storage
     return settings
 
 

@@ -12,7 +12,7 @@ from flask_wtf import CSRFProtect
 
 from config import ROOT, load_environment
 from models import User
-from survey import db, errors, i18n, jobs
+from survey import db, errors, i18n, jobs, rate_limits
 
 logger = logging.getLogger(__name__)
 csrf = CSRFProtect()
@@ -40,6 +40,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     _init_login(app)
     _register_blueprints(app)
     errors.init_app(app)
+    rate_limits.init_app(app)  # after the blueprints: it limits their views by endpoint
     jobs.init_app(app)
     return app
 

@@ -3,7 +3,7 @@ hostile text and number strings, and helpers to post forms and files.
 
 Every property test here shares one app (and database) across its examples, as a server shares
 its database between requests; the health check against function-scoped fixtures is silenced
-for that reason (:data:`SHARED_APP`). Example counts are small and fixed: the whole directory
+for that reason (:func:`bounded`). Example counts are small and fixed: the whole directory
 must stay well under five minutes per database on two cores (``.ci/run`` runs it twice), and
 the derandomised "reproducible" profile of tests/conftest.py makes every run draw the same
 examples.
@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 
 from flask import Flask
-from hypothesis import HealthCheck, strategies as st
+from hypothesis import HealthCheck, Phase, settings, strategies as st
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
@@ -25,6 +26,13 @@ from survey.questionnaire.document import (
 )
 
 SHARED_APP = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+
+
+def bounded(max_examples: int) -> settings:
+    """The fuzz gate's settings: ``max_examples`` draws, one shared app, and no shrinking — a
+    failing example is reported as drawn (shrinking a slow web request can take many minutes)."""
+    return settings(max_examples=max_examples, suppress_health_check=SHARED_APP,
+                    phases=(Phase.explicit, Phase.generate))
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 HIDDEN = {name: re.compile(rf'name="{name}" type="hidden" value="([^"]*)"') for name in ("xs_submission", "xs_shown")}
 
@@ -116,3 +124,15 @@ def urlencoded(fields: dict[str, str]) -> bytes:
 
     return "&".join(f"{quote_from_bytes(k.encode())}={quote_from_bytes(v.encode('utf-8', 'surrogatepass'))}"
                     for k, v in fields.items()).encode("ascii")
+
+
+def truncated_sheet(xlsx: bytes, keep: float, sheet: str = "xl/worksheets/sheet1.xml") -> bytes:
+    """The workbook with its first sheet's XML cut off part-way (the zip itself is sound)."""
+    source, out = zipfile.ZipFile(io.BytesIO(xlsx)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == sheet:
+                data = data[: int(len(data) * keep)]
+            target.writestr(item.filename, data)
+    return out.getvalue()

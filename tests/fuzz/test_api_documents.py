@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import example, given, settings, strategies as st
+from hypothesis import example, given, strategies as st
 
 from models import ComplaintCase, Response
 from survey.db import get_session
 from survey.questionnaire.templates import complaint_followup
 from survey.services.api_tokens import create_token
 from survey.services.questionnaires import create_questionnaire, publish
-from fuzz.hostile import SHARED_APP, count_rows, text_strings
+from fuzz.hostile import bounded, count_rows, text_strings
 
 #: A valid follow-up response without its "nps" answer (the fuzzed one).
 GOOD = {"resolution_status": "fully", "first_contact": True, "handle": 9,
@@ -59,7 +59,7 @@ def submission(client_id: str, answer: str, segment: str, depth: int) -> str:
 
 # 40 examples: each is one request; the hostile literals and sizes are drawn from short lists,
 # so 40 draws cover them (about 10 s per database).
-@settings(max_examples=40, suppress_health_check=SHARED_APP)
+@bounded(40)
 @given(answer=json_scalars, segment=segments, depth=st.sampled_from([0, 0, 50, 5_000, 200_000]))
 @example(answer="9", segment='{"region": NaN}', depth=0)
 @example(answer="9", segment='{"region": "\\ud800"}', depth=0)
@@ -78,7 +78,7 @@ def test_hostile_submissions_are_refused_with_a_json_error(app, client, target, 
 
 
 # 25 examples of one request each (about 5 s per database).
-@settings(max_examples=25, suppress_health_check=SHARED_APP)
+@bounded(25)
 @given(value=json_scalars, segment=segments, depth=st.sampled_from([0, 50, 100_000]))
 @example(value='"\\ud800"', segment="{}", depth=0)
 def test_hostile_complaint_cases_are_refused_with_a_json_error(app, client, target, value, segment, depth) -> None:

@@ -18,7 +18,6 @@ import tempfile
 
 import pytest
 import schemathesis
-from hypothesis import settings
 
 from survey.app import create_app
 from survey.db import get_session
@@ -26,7 +25,7 @@ from survey.questionnaire.templates import complaint_followup
 from survey.services.api_tokens import GRANTS, create_token, hash_token
 from survey.services.live_cache import forget
 from survey.services.questionnaires import create_questionnaire, publish
-from fuzz.hostile import SHARED_APP
+from fuzz.hostile import bounded
 
 # Fixed so the cases schemathesis builds at collection time carry it; stored per test (hashed).
 SECRET = "xs_fuzz-gate-0123456789abcdefghijklmnopqrstuvwxyzABCDEF"
@@ -69,7 +68,7 @@ def questionnaire_id(app) -> int:
 # 25 examples per operation and phase (the coverage phase adds its own fixed cases): the three
 # operations take about 40 s per database.
 @schema.parametrize()
-@settings(max_examples=25, suppress_health_check=SHARED_APP)
+@bounded(25)
 def test_api_answers_every_request_as_its_document_says(case, app, questionnaire_id) -> None:
     drawn = (case.path_parameters or {}).get("questionnaire_id")
     if isinstance(drawn, int) and not isinstance(drawn, bool) and drawn >= 1 and drawn % 2 == 0:

@@ -3,12 +3,12 @@
 refused page is half-written)."""
 from __future__ import annotations
 
-from hypothesis import example, given, settings, strategies as st
+from hypothesis import example, given, strategies as st
 from sqlalchemy import select
 
 from models import Response
 from survey.db import get_session
-from fuzz.hostile import FREE_FIELDS, SHARED_APP, form_tokens, number_strings, text_strings, urlencoded
+from fuzz.hostile import FREE_FIELDS, bounded, form_tokens, number_strings, text_strings, urlencoded
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -40,7 +40,7 @@ answers = st.fixed_dictionaries({
 
 # 30 examples: each starts a fresh response (four requests); with the explicit hostile examples
 # below this covers every strategy branch in about 20 s per database.
-@settings(max_examples=30, suppress_health_check=SHARED_APP)
+@bounded(30)
 @given(posted=answers)
 @example(posted={"count": "1e1000000", "amount": "1", "name": "a", "note": "b", "visit": ""})
 @example(posted={"count": "9" * 5000, "amount": "1e100000", "name": "", "note": "", "visit": ""})

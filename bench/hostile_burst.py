@@ -42,7 +42,6 @@ import http.client
 import json
 import os
 import random
-import re
 import secrets
 import signal
 import subprocess
@@ -52,7 +51,6 @@ import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import quote_from_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -68,14 +66,11 @@ from survey.questionnaire.document import (  # noqa: E402
 from survey.services.api_tokens import create_token  # noqa: E402
 from survey.services.questionnaires import create_questionnaire, publish  # noqa: E402
 from bench_support import ensure_postgresql_database  # noqa: E402
+from burst_support import CSRF, TIMEOUT, Client, burst, form_body, hidden_fields, percentiles, probe  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/xinsheng_bench_hostile"
-CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
-HIDDEN = {name: re.compile(rf'name="{name}" type="hidden" value="([^"]*)"') for name in ("xs_submission", "xs_shown")}
 VALID = {"sat": "4", "count": "3", "amount": "2.5", "name": "Li", "note": "fine"}
-TIMEOUT = 60.0
-PROBE_EVERY = 0.05
 TARGET_MS = 100.0
 
 # kind → how many of the 100 requests
@@ -127,45 +122,6 @@ def prepare(kind: str, started: int) -> dict:
     return context
 
 
-class Client:
-    """One HTTP/1.1 connection (reopened when the server closed it) with a cookie jar."""
-
-    def __init__(self, port: int, timeout: float = TIMEOUT) -> None:
-        self.port, self.timeout = port, timeout
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
-        headers = dict(headers or {})
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            data = response.read()
-        finally:
-            connection.close()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = header.partition("=")
-            self.cookies[name.strip()] = rest.split(";")[0]
-        return response.status, response.headers, data.decode("utf-8", "replace")
-
-
-def form_body(fields: dict[str, str]) -> bytes:
-    """URL-encoded as a hostile client sends it: a lone surrogate goes out as its invalid UTF-8."""
-    return "&".join(f"{quote_from_bytes(k.encode())}={quote_from_bytes(v.encode('utf-8', 'surrogatepass'))}"
-                    for k, v in fields.items()).encode("ascii")
-
-
-def hidden_fields(html: str) -> dict[str, str]:
-    found = {"csrf_token": CSRF.search(html).group(1)}
-    for name, pattern in HIDDEN.items():
-        match = pattern.search(html)
-        if match:
-            found[name] = match.group(1)
-    return found
-
-
 def build_requests(port: int, ctx: dict) -> list[tuple[str, str, object]]:
     """The hostile requests (kind, a function sending it and returning the status), each with
     its browser session and CSRF token fetched now, before the burst."""
@@ -211,67 +167,6 @@ def build_requests(port: int, ctx: dict) -> list[tuple[str, str, object]]:
     # interleave the kinds, as a mixed attack would arrive
     random.Random(13).shuffle(requests)
     return requests
-
-
-def probe(port: int, stop: threading.Event, samples: list[float], failures: Counter) -> None:
-    """GET /healthz every 50 ms until ``stop``; latency in ms (a timeout counts as its length)."""
-    while not stop.is_set():
-        began = time.perf_counter()
-        try:
-            status, _h, _b = Client(port, timeout=TIMEOUT).request("GET", "/healthz")
-            if status != 200:
-                failures[f"status {status}"] += 1
-        except (OSError, http.client.HTTPException) as exc:
-            failures[type(exc).__name__] += 1
-        samples.append((time.perf_counter() - began) * 1000)
-        stop.wait(max(0.0, PROBE_EVERY - (time.perf_counter() - began)))
-
-
-def percentiles(samples: list[float]) -> str:
-    if not samples:
-        return "no samples"
-    ordered = sorted(samples)
-
-    def at(p: float) -> float:
-        return ordered[min(len(ordered) - 1, int(p * len(ordered)))]
-
-    return f"p50 {at(0.5):8.1f} ms  p95 {at(0.95):8.1f} ms  max {ordered[-1]:8.1f} ms  ({len(ordered)} probes)"
-
-
-UNKNOWN = "no answer by the deadline"
-
-
-def burst(port: int, requests: list, threads: int, deadline: float) -> dict[str, tuple[str, str]]:
-    """Send every request from ``threads`` threads; key → (kind, outcome: status or error)."""
-    outcomes: dict[str, tuple[str, str]] = {key: (kind, UNKNOWN) for kind, key, _send in requests}
-    lock = threading.Lock()
-    queue = list(requests)
-    closed = threading.Event()
-
-    def worker() -> None:
-        while not closed.is_set():
-            with lock:
-                if not queue:
-                    return
-                kind, key, send = queue.pop()
-            try:
-                status, _h, _b = send()
-                outcome = str(status)
-            except (OSError, http.client.HTTPException) as exc:
-                outcome = type(exc).__name__
-            with lock:
-                if not closed.is_set():
-                    outcomes[key] = (kind, outcome)
-
-    pool = [threading.Thread(target=worker, daemon=True) for _ in range(threads)]
-    for thread in pool:
-        thread.start()
-    end = time.monotonic() + deadline
-    for thread in pool:
-        thread.join(max(0.0, end - time.monotonic()))
-    with lock:
-        closed.set()
-        return dict(outcomes)
 
 
 def check_database(kind: str, ctx: dict, outcomes: dict[str, tuple[str, str]]) -> list[str]:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 from flask import Blueprint
+from sqlalchemy.exc import DBAPIError
 
 from models import Questionnaire
 from survey.db import get_session
@@ -23,8 +24,13 @@ def import_command(path: Path) -> None:
     except InterchangeError as error:
         raise click.ClickException(str(error)) from error
     session = get_session()
-    version = create_questionnaire(session, imported.questionnaire)
-    session.commit()
+    try:
+        version = create_questionnaire(session, imported.questionnaire)
+        session.commit()
+    except DBAPIError as error:  # a value the database cannot hold: nothing is kept, say which
+        session.rollback()
+        raise click.ClickException(f"the database refused the questionnaire, nothing was stored: "
+                                   f"{str(error.orig).splitlines()[0]}") from error
     for warning in imported.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(version.questionnaire_id)

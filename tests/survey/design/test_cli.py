@@ -66,3 +66,17 @@ def test_bad_files_fail_with_the_designer_message(runner, session, tmp_path) -> 
 def test_export_unknown_id_is_an_error(runner, session, tmp_path) -> None:
     result = runner.invoke(args=["questionnaire", "export", "999", "--format", "json", "-o", str(tmp_path / "x.json")])
     assert result.exit_code != 0 and "no questionnaire with id 999" in result.output
+
+
+def test_a_database_refusal_is_a_message_and_stores_nothing(runner, session, tmp_path, monkeypatch) -> None:
+    from support import WriteOutage
+
+    source = tmp_path / "complaint.json"
+    source.write_text(json.dumps(to_json(complaint_followup()), ensure_ascii=False), encoding="utf-8")
+    with WriteOutage(monkeypatch, only="INSERT INTO questionnaire_versions"):
+        result = runner.invoke(args=["questionnaire", "import", str(source)])
+    assert result.exit_code == 1 and result.exception is None or isinstance(result.exception, SystemExit)
+    assert "the database refused the questionnaire, nothing was stored" in result.output
+    assert "Traceback" not in result.output
+    session.rollback()
+    assert _count(session) == 0

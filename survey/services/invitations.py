@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Invitation, Questionnaire, QuestionnaireVersion
+from survey.services.segment_attributes import MAX_ATTRIBUTES
 from survey.services.upload_tables import (  # noqa: F401 (re-exported: the upload API)
     LOOKUP_CHUNK, MAX_REPORTED_PROBLEMS, MAX_ROWS, MAX_SEGMENT_VALUE_LENGTH, MAX_UPLOAD_BYTES,
     RULE_MESSAGES, ImportReport, Language, RowProblem, Table, UploadError, aware, cell_text,
@@ -38,6 +39,8 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # --- invitations ------------------------------------------------------------------------------
 
 INVITATION_COLUMNS = ("customer_ref", "language", "email", "expires_at")
+#: Segment attribute columns an invitation file may have (the shared segment rule's count).
+MAX_SEGMENT_COLUMNS = MAX_ATTRIBUTES
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +125,8 @@ def import_invitations(
         raise LookupError(f"questionnaire {questionnaire_id} has no published version")
     now = now or datetime.now(UTC)
     try:
-        table = read_table(filename, data, max_bytes=max_bytes)
+        table = read_table(filename, data, max_bytes=max_bytes, known_columns=INVITATION_COLUMNS,
+                           max_segment_columns=MAX_SEGMENT_COLUMNS)
     except UploadError as exc:
         return ImportReport(rows=0, problems=(exc.problem,))
     problems = check_columns(table, ("customer_ref", "language"))

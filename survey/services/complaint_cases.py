@@ -30,7 +30,7 @@ from survey.services.followup_tasks import (  # noqa: F401 (re-exported: the clo
 from survey.services.invitations import new_token, published_questionnaires, published_version
 from survey.services.upload_tables import (
     LOOKUP_CHUNK, MAX_REPORTED_PROBLEMS, MAX_UPLOAD_BYTES, ImportReport, RowProblem, Table,
-    UploadError, check_columns, check_header, check_length, normalise_column, normalise_language,
+    UploadError, UploadLimits, check_columns, check_header, check_length, normalise_column, normalise_language,
     parse_datetime, read_table, segment_of,
 )
 
@@ -43,6 +43,7 @@ _ALIASES = {"case_id": "case_ref", "status": "resolution_status"}
 #: complaint_category and complaint_channel, and stays within the shared segment rule's count.
 MAX_SEGMENT_COLUMNS = MAX_ATTRIBUTES - 2
 _KNOWN_COLUMNS = (*CASE_COLUMNS, *_ALIASES)
+UPLOAD_LIMITS = UploadLimits(CASE_COLUMNS, MAX_SEGMENT_COLUMNS)
 MAX_JSON_CASES = 10_000
 
 

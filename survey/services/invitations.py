@@ -28,7 +28,7 @@ from models import Invitation, Questionnaire, QuestionnaireVersion
 from survey.services.segment_attributes import MAX_ATTRIBUTES
 from survey.services.upload_tables import (  # noqa: F401 (re-exported: the upload API)
     LOOKUP_CHUNK, MAX_REPORTED_PROBLEMS, MAX_ROWS, MAX_SEGMENT_VALUE_LENGTH, MAX_UPLOAD_BYTES,
-    RULE_MESSAGES, ImportReport, Language, RowProblem, Table, UploadError, aware, cell_text,
+    RULE_MESSAGES, ImportReport, Language, RowProblem, Table, UploadError, UploadLimits, aware, cell_text,
     check_columns, check_length, normalise_column, normalise_language, parse_datetime, read_table,
     segment_of,
 )
@@ -41,6 +41,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 INVITATION_COLUMNS = ("customer_ref", "language", "email", "expires_at")
 #: Segment attribute columns an invitation file may have (the shared segment rule's count).
 MAX_SEGMENT_COLUMNS = MAX_ATTRIBUTES
+UPLOAD_LIMITS = UploadLimits(INVITATION_COLUMNS, MAX_SEGMENT_COLUMNS)
 
 
 @dataclass(frozen=True, slots=True)

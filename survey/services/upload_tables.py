@@ -20,7 +20,9 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from survey.services.segment_attributes import KEY_PATTERN, MAX_ATTRIBUTES, MAX_VALUE_LENGTH
+from survey.services.segment_attributes import (
+    KEY_PATTERN, MAX_ATTRIBUTES, MAX_KEY_LENGTH, MAX_VALUE_LENGTH,
+)
 from survey.services.upload_report import (  # noqa: F401 (RULE_MESSAGES, ImportReport: re-exported)
     RULE_MESSAGES, ImportReport, Language, RowProblem, UploadError,
 )
@@ -39,6 +41,18 @@ MAX_REPORTED_PROBLEMS = 500
 LOOKUP_CHUNK = 1000
 
 _SEGMENT_KEY = re.compile(KEY_PATTERN)
+
+@dataclass(frozen=True, slots=True)
+class UploadLimits:
+    """The limits an upload page states: segment attribute columns besides ``known_columns``,
+    the longest column name and value, and how far an .xlsx may unpack (MB)."""
+
+    known_columns: tuple[str, ...]
+    segment_columns: int
+    name_length: int = MAX_KEY_LENGTH
+    value_length: int = MAX_VALUE_LENGTH
+    unpacked_megabytes: int = XLSX_LIMITS.max_total_bytes // (1024 * 1024)
+
 
 @dataclass(frozen=True, slots=True)
 class Table:

@@ -22,9 +22,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import Invitation, Questionnaire, QuestionnaireVersion
+from models.collection import OPEN_INVITATION_STATUSES
 from survey.services.segment_attributes import MAX_ATTRIBUTES
 from survey.services.upload_tables import (  # noqa: F401 (re-exported: the upload API)
     LOOKUP_CHUNK, MAX_REPORTED_PROBLEMS, MAX_ROWS, MAX_SEGMENT_VALUE_LENGTH, MAX_UPLOAD_BYTES,
@@ -120,7 +122,10 @@ def import_invitations(
     """Check every row of an upload and, only when all pass, add one invitation per row.
 
     Returns the :class:`ImportReport`; nothing is added when it lists a problem. Flushed, not
-    committed. Raises :class:`LookupError` when the questionnaire has no published version.
+    committed. A customer keeps at most one open invitation to a questionnaire even under
+    concurrent uploads: they take turns (:func:`lock_uploads`) and the unique index on open
+    invitations refuses the rest, which come back as ``already_invited`` problems. Raises
+    :class:`LookupError` when the questionnaire has no published version.
     """
     if published_version(session, questionnaire_id) is None:
         raise LookupError(f"questionnaire {questionnaire_id} has no published version")
@@ -145,28 +150,62 @@ def import_invitations(
             first_row[ref] = number
         if result is not None:
             checked.append(result)
+    lock_uploads(session, questionnaire_id)
+    problems += _already_invited(session, questionnaire_id, first_row)
+    if problems:
+        return _problem_report(len(table.rows), problems)
+    default_expiry = now + timedelta(days=default_expiry_days) if default_expiry_days else None
+    try:
+        with session.begin_nested():
+            session.add_all(
+                Invitation(questionnaire_id=questionnaire_id, token=new_token(),
+                           customer_ref=r.customer_ref, email=r.email, language=r.language,
+                           segment=r.segment, expires_at=r.expires_at or default_expiry,
+                           status="pending")
+                for r in checked)
+    except IntegrityError:
+        # A writer that did not take the lock opened one of these first (the unique index on
+        # open invitations refused the row): report it like any open invitation.
+        problems = _already_invited(session, questionnaire_id, first_row)
+        if not problems:
+            raise
+        return _problem_report(len(table.rows), problems)
+    return ImportReport(rows=len(table.rows), created=len(checked))
+
+
+#: PostgreSQL advisory-lock namespace of invitation uploads ("XS" + 1); the key is the questionnaire.
+_UPLOAD_LOCK_NAMESPACE = 0x5853_0001
+
+
+def lock_uploads(session: Session, questionnaire_id: int) -> None:
+    """Make concurrent uploads to one questionnaire take turns until the transaction ends, so
+    the later one sees the invitations the earlier one committed and reports them row by row.
+
+    PostgreSQL: a transaction-level advisory lock. SQLite: nothing to do, every write
+    transaction begins IMMEDIATE (``survey.db``) and so holds the database's write lock. The
+    unique index ``uq_invitations_open_customer`` holds the rule even without this lock."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(_UPLOAD_LOCK_NAMESPACE, questionnaire_id)))
+
+
+def _already_invited(session: Session, questionnaire_id: int,
+                     first_row: Mapping[str, int]) -> list[RowProblem]:
+    """An ``already_invited`` problem for every customer of the file with an open invitation."""
     refs = list(first_row)
     live: set[str] = set()
     for start in range(0, len(refs), LOOKUP_CHUNK):
         live.update(session.scalars(select(Invitation.customer_ref).where(
             Invitation.questionnaire_id == questionnaire_id,
-            Invitation.status.in_(("pending", "started")),
+            Invitation.status.in_(OPEN_INVITATION_STATUSES),
             Invitation.customer_ref.in_(refs[start:start + LOOKUP_CHUNK]))))
-    problems += [RowProblem(first_row[ref], "customer_ref", ref, "already_invited")
-                 for ref in sorted(live, key=first_row.__getitem__)]
-    if problems:
-        problems.sort(key=lambda p: (p.row, p.column))
-        return ImportReport(rows=len(table.rows), problems=tuple(problems[:MAX_REPORTED_PROBLEMS]),
-                            truncated=len(problems) > MAX_REPORTED_PROBLEMS)
-    default_expiry = now + timedelta(days=default_expiry_days) if default_expiry_days else None
-    session.add_all(
-        Invitation(questionnaire_id=questionnaire_id, token=new_token(), customer_ref=r.customer_ref,
-                   email=r.email, language=r.language, segment=r.segment,
-                   expires_at=r.expires_at or default_expiry, status="pending")
-        for r in checked
-    )
-    session.flush()
-    return ImportReport(rows=len(table.rows), created=len(checked))
+    return [RowProblem(first_row[ref], "customer_ref", ref, "already_invited")
+            for ref in sorted(live, key=first_row.__getitem__)]
+
+
+def _problem_report(rows: int, problems: list[RowProblem]) -> ImportReport:
+    problems.sort(key=lambda p: (p.row, p.column))
+    return ImportReport(rows=rows, problems=tuple(problems[:MAX_REPORTED_PROBLEMS]),
+                        truncated=len(problems) > MAX_REPORTED_PROBLEMS)
 
 
 def list_invitations(session: Session, questionnaire_id: int, *, status: str | None = None,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -91,3 +92,34 @@ def test_thirty_segment_columns_are_accepted_and_bad_names_refused(app, client, 
     html = _post(client, upload_path, "bad.csv", bad).get_data(as_text=True)
     assert html.count("Column names may contain only letters, digits") == 2
     assert _count(app) == 1
+
+
+def test_four_parallel_uploads_answer_one_302_and_three_row_level_reports(app, client, upload_path) -> None:
+    from support import login
+
+    data = ("customer_ref,language\n" + "".join(f"C{i:02d},en\n" for i in range(50))).encode()
+    clients = [client] + [app.test_client() for _ in range(3)]
+    for other in clients[1:]:
+        assert login(other, "designer@example.com").status_code == 302
+    tokens = [csrf_token(c, f"{upload_path}?lang=en") for c in clients]
+    barrier = threading.Barrier(len(clients), timeout=60)
+    replies: list[tuple[int, str]] = []
+
+    def post(c, token) -> None:
+        boundary, body = encode_multipart({"csrf_token": token,
+                                           "file": FileStorage(io.BytesIO(data), "list.csv")})
+        barrier.wait()
+        response = c.post(f"{upload_path}?lang=en", data=body,
+                          content_type=f"multipart/form-data; boundary={boundary}")
+        replies.append((response.status_code, response.get_data(as_text=True)))
+
+    threads = [threading.Thread(target=post, args=pair) for pair in zip(clients, tokens)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(status for status, _ in replies) == [302, 422, 422, 422]
+    for status, html in replies:
+        if status == 422:
+            assert html.count("This customer already has an open invitation.") == 50
+    assert _count(app) == 50

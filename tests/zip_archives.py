@@ -7,6 +7,7 @@ deflate block (``zlib.Z_FULL_FLUSH`` resets the compressor, so every copy is ide
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 import zlib
@@ -38,6 +39,16 @@ def rezip(parts: dict[str, bytes]) -> bytes:
         for name, body in parts.items():
             archive.writestr(name, body)
     return buffer.getvalue()
+
+
+def declared_huge(data: bytes, extra_rows: str = "") -> bytes:
+    """``data`` with its first sheet claiming the whole grid (A1:XFD1048576) and ``extra_rows``
+    (sheet XML) appended to its data."""
+    parts = members(data)
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    sheet = re.sub(r'<dimension ref="[^"]*" ?/>', '<dimension ref="A1:XFD1048576"/>', sheet)
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace("</sheetData>", extra_rows + "</sheetData>").encode()
+    return rezip(parts)
 
 
 def truncated_sheet(data: bytes) -> bytes:

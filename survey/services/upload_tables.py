@@ -32,6 +32,8 @@ from survey.services.zip_guard import ArchiveRejected, ZipLimits, check_archive
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 #: Most data rows in one upload.
 MAX_ROWS = 50_000
+#: Most lines (header, data and blank rows) read from one upload.
+MAX_LINES = 2 * MAX_ROWS
 MAX_SEGMENT_VALUE_LENGTH = MAX_VALUE_LENGTH
 #: How far an uploaded .xlsx may unpack (a 5 MB workbook of 50,000 rows unpacks to ~25-65 MB).
 XLSX_LIMITS = ZipLimits(max_total_bytes=100 * 1024 * 1024, max_member_bytes=100 * 1024 * 1024,
@@ -136,8 +138,15 @@ def _xlsx_records(data: bytes) -> Iterator[list[str]]:
     if not workbook.worksheets:
         workbook.close()
         raise _unreadable("the workbook has no sheet")
+    sheet = workbook.worksheets[0]
+    # The sheet's declared size is not trusted: "A1:XFD1048576" would pad every row to 16,384
+    # cells and add a million rows. The header is as wide as its cells; rows are cut to it.
+    sheet.reset_dimensions()
     try:
-        for values in workbook.worksheets[0].iter_rows(values_only=True):
+        header = [cell_text(v) for v in next(sheet.iter_rows(max_row=1, values_only=True), ())]
+        yield header
+        width = max((i + 1 for i, cell in enumerate(header) if cell), default=1)
+        for values in sheet.iter_rows(min_row=2, max_col=width, values_only=True):
             yield [cell_text(v) for v in values]
     except _XLSX_READ_ERRORS as exc:
         raise _unreadable("the first sheet is damaged (cut off or not valid XML)") from exc
@@ -191,6 +200,9 @@ def read_table(filename: str, data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES,
         columns = check_header(header, known_columns, max_segment_columns)
         rows = []
         for number, record in enumerate(records, start=2):
+            if number > MAX_LINES:
+                raise UploadError(RowProblem(0, "", f"> {MAX_LINES}", "too_many_rows",
+                                             (("limit", str(MAX_ROWS)),)))
             cells = [c.strip() for c in record]
             if not any(cells):
                 continue
@@ -212,9 +224,9 @@ def check_columns(table: Table, required: Iterable[str]) -> list[RowProblem]:
         if not column:
             continue
         if column in seen:
-            problems.append(RowProblem(1, column, column, "duplicate_column"))
+            problems.append(RowProblem(1, column[:80], column[:80], "duplicate_column"))
         elif not _SEGMENT_KEY.match(column):
-            problems.append(RowProblem(1, column, column, "column_name"))
+            problems.append(RowProblem(1, column[:80], column[:80], "column_name"))
         seen.add(column)
     return problems
 

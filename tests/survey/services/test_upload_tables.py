@@ -108,3 +108,15 @@ def test_a_header_is_refused_before_the_rows_are_read() -> None:
 
 def test_a_csv_with_nul_is_refused() -> None:
     assert _refused("nul.csv", b"customer_ref,language\nC\x001,en\n").rule == "nul"
+
+
+def test_a_sheet_claiming_the_whole_grid_is_read_as_wide_as_its_header() -> None:
+    """A 6 KB workbook declaring A1:XFD1048576 once took minutes (every row padded to 16,384
+    cells, a million rows added); rows are now cut to the header and the lines are capped."""
+    book = zip_archives.workbook([["customer_ref", "language"], ["C1", "en"]])
+    far_cell = '<row r="3"><c r="XFD3" t="inlineStr"><is><t>x</t></is></c></row>'
+    table = read_table("wide.xlsx", zip_archives.declared_huge(book, far_cell))
+    assert table.rows == ((2, {"customer_ref": "C1", "language": "en"}),)
+    far_row = '<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    problem = _refused("tall.xlsx", zip_archives.declared_huge(book, far_row))
+    assert (problem.rule, dict(problem.params)["limit"]) == ("too_many_rows", "50000")

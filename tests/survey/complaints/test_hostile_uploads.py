@@ -30,9 +30,9 @@ def _count(app) -> int:
 
 
 @pytest.mark.parametrize("lang, text", [
-    ("en", "Segment attributes: at most 28 columns besides case_ref, customer_ref, category, "
+    ("en", "Segment attributes: at most 28 columns besides case_id, customer_ref, category, "
            "channel, handler, resolution_status, opened_at, resolved_at, language."),
-    ("zh_CN", "细分属性：除 case_ref, customer_ref, category, channel, handler, resolution_status, "
+    ("zh_CN", "细分属性：除 case_id, customer_ref, category, channel, handler, resolution_status, "
               "opened_at, resolved_at, language 外最多 28 列。"),
 ])
 def test_the_page_states_the_limits(client, login_as, lang, text) -> None:

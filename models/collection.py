@@ -13,12 +13,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, created_at_column
 
 INVITATION_STATUSES = ("pending", "started", "completed", "closed")
+#: An invitation a customer can still answer (pending or started; expiry is checked on use).
+OPEN_INVITATION_STATUSES = ("pending", "started")
+# Which invitations must be unique per (questionnaire, customer): the open ones from uploads.
+# Complaint follow-ups are one per case (a customer with two cases gets two) and invitations
+# without a customer reference name nobody, so both are left out.
+_OPEN_UPLOADED = text("status IN ('pending', 'started') AND complaint_case_id IS NULL"
+                      " AND customer_ref <> ''")
 
 
 class Invitation(Base):
@@ -30,6 +37,10 @@ class Invitation(Base):
             "status IN ('pending', 'started', 'completed', 'closed')", name="status_known"
         ),
         CheckConstraint("language IN ('zh_CN', 'en')", name="language_known"),
+        # At most one open uploaded invitation per customer and questionnaire, whatever the
+        # concurrency (four parallel uploads of one file once made two per customer).
+        Index("uq_invitations_open_customer", "questionnaire_id", "customer_ref", unique=True,
+              postgresql_where=_OPEN_UPLOADED, sqlite_where=_OPEN_UPLOADED),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

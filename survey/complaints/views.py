@@ -115,7 +115,8 @@ def import_cases():
     elif form.errors:
         status_code = 422
     return render_template("complaints/import.html", form=form,
-                           report=result.report if result else None, settings=_settings()), status_code
+                           report=result.report if result else None, settings=_settings(),
+                           upload_limits=service.UPLOAD_LIMITS), status_code
 
 
 @bp.route("/invite-due", methods=["POST"])

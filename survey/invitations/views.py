@@ -84,7 +84,7 @@ def upload(questionnaire_id: int):
         report=report, status=status, status_labels=STATUS_LABELS,
         counts=service.invitation_status_counts(session, questionnaire_id),
         invitations=service.list_invitations(session, questionnaire_id, status=status),
-        link_base=_link_base(), limit=_upload_limit(),
+        link_base=_link_base(), limit=_upload_limit(), upload_limits=service.UPLOAD_LIMITS,
     ), status_code
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import ComplaintCase, Invitation
+from survey.services.segment_attributes import MAX_ATTRIBUTES
 from survey.services.followup_tasks import (  # noqa: F401 (re-exported: the closed loop's API)
     FollowUpRules, is_overdue, list_tasks, open_followup_tasks, sweep_followup_tasks, task_owners,
     update_task,
@@ -29,7 +30,7 @@ from survey.services.followup_tasks import (  # noqa: F401 (re-exported: the clo
 from survey.services.invitations import new_token, published_questionnaires, published_version
 from survey.services.upload_tables import (
     LOOKUP_CHUNK, MAX_REPORTED_PROBLEMS, MAX_UPLOAD_BYTES, ImportReport, RowProblem, Table,
-    UploadError, check_columns, check_length, normalise_column, normalise_language,
+    UploadError, UploadLimits, check_columns, check_header, check_length, normalise_column, normalise_language,
     parse_datetime, read_table, segment_of,
 )
 
@@ -38,6 +39,12 @@ CASE_COLUMNS = ("case_ref", "customer_ref", "category", "channel", "handler", "r
                 "opened_at", "resolved_at", "language")
 REQUIRED_CASE_COLUMNS = ("case_ref", "customer_ref", "resolution_status", "opened_at")
 _ALIASES = {"case_id": "case_ref", "status": "resolution_status"}
+#: Segment attribute columns a case file may have: the follow-up invitation adds
+#: complaint_category and complaint_channel, and stays within the shared segment rule's count.
+MAX_SEGMENT_COLUMNS = MAX_ATTRIBUTES - 2
+_KNOWN_COLUMNS = (*CASE_COLUMNS, *_ALIASES)
+# Stated on the import page, which calls the case_ref column by its alias case_id.
+UPLOAD_LIMITS = UploadLimits(("case_id", *CASE_COLUMNS[1:]), MAX_SEGMENT_COLUMNS)
 MAX_JSON_CASES = 10_000
 
 
@@ -150,11 +157,14 @@ def table_from_records(records: object) -> Table:
         flat: dict[str, Any] = {k: v for k, v in record.items() if k != "segment"}
         if isinstance(record.get("segment"), dict):
             flat.update(record["segment"])
+        if len(flat) > len(_KNOWN_COLUMNS) + MAX_SEGMENT_COLUMNS:  # before any per-key work
+            check_header(list(flat), _KNOWN_COLUMNS, MAX_SEGMENT_COLUMNS)
         for key, value in flat.items():
             column = normalise_column(key)
             row[column] = "" if value is None else str(value).strip()
             columns[column] = None
         rows.append((index, row))
+    check_header(list(columns), _KNOWN_COLUMNS, MAX_SEGMENT_COLUMNS)
     return Table(tuple(columns), tuple(rows))
 
 
@@ -213,7 +223,9 @@ def import_case_file(session: Session, filename: str, data: bytes, *,
                      max_bytes: int = MAX_UPLOAD_BYTES, **options: Any) -> CaseImportResult:
     """:func:`import_case_table` for a CSV/XLSX upload; file problems come back in the report."""
     try:
-        table = read_table(filename, data, max_bytes=max_bytes)
+        table = read_table(filename, data, max_bytes=max_bytes,
+                           known_columns=_KNOWN_COLUMNS,
+                           max_segment_columns=MAX_SEGMENT_COLUMNS)
     except UploadError as exc:
         return CaseImportResult(ImportReport(rows=0, problems=(exc.problem,)))
     return import_case_table(session, table, **options)

@@ -22,12 +22,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import Invitation, Questionnaire, QuestionnaireVersion
+from models.collection import OPEN_INVITATION_STATUSES
+from survey.services.segment_attributes import MAX_ATTRIBUTES
 from survey.services.upload_tables import (  # noqa: F401 (re-exported: the upload API)
     LOOKUP_CHUNK, MAX_REPORTED_PROBLEMS, MAX_ROWS, MAX_SEGMENT_VALUE_LENGTH, MAX_UPLOAD_BYTES,
-    RULE_MESSAGES, ImportReport, Language, RowProblem, Table, UploadError, aware, cell_text,
+    RULE_MESSAGES, ImportReport, Language, RowProblem, Table, UploadError, UploadLimits, aware, cell_text,
     check_columns, check_length, normalise_column, normalise_language, parse_datetime, read_table,
     segment_of,
 )
@@ -38,6 +41,9 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # --- invitations ------------------------------------------------------------------------------
 
 INVITATION_COLUMNS = ("customer_ref", "language", "email", "expires_at")
+#: Segment attribute columns an invitation file may have (the shared segment rule's count).
+MAX_SEGMENT_COLUMNS = MAX_ATTRIBUTES
+UPLOAD_LIMITS = UploadLimits(INVITATION_COLUMNS, MAX_SEGMENT_COLUMNS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,13 +122,17 @@ def import_invitations(
     """Check every row of an upload and, only when all pass, add one invitation per row.
 
     Returns the :class:`ImportReport`; nothing is added when it lists a problem. Flushed, not
-    committed. Raises :class:`LookupError` when the questionnaire has no published version.
+    committed. A customer keeps at most one open invitation to a questionnaire even under
+    concurrent uploads: they take turns (:func:`lock_uploads`) and the unique index on open
+    invitations refuses the rest, which come back as ``already_invited`` problems. Raises
+    :class:`LookupError` when the questionnaire has no published version.
     """
     if published_version(session, questionnaire_id) is None:
         raise LookupError(f"questionnaire {questionnaire_id} has no published version")
     now = now or datetime.now(UTC)
     try:
-        table = read_table(filename, data, max_bytes=max_bytes)
+        table = read_table(filename, data, max_bytes=max_bytes, known_columns=INVITATION_COLUMNS,
+                           max_segment_columns=MAX_SEGMENT_COLUMNS)
     except UploadError as exc:
         return ImportReport(rows=0, problems=(exc.problem,))
     problems = check_columns(table, ("customer_ref", "language"))
@@ -140,28 +150,62 @@ def import_invitations(
             first_row[ref] = number
         if result is not None:
             checked.append(result)
+    lock_uploads(session, questionnaire_id)
+    problems += _already_invited(session, questionnaire_id, first_row)
+    if problems:
+        return _problem_report(len(table.rows), problems)
+    default_expiry = now + timedelta(days=default_expiry_days) if default_expiry_days else None
+    try:
+        with session.begin_nested():
+            session.add_all(
+                Invitation(questionnaire_id=questionnaire_id, token=new_token(),
+                           customer_ref=r.customer_ref, email=r.email, language=r.language,
+                           segment=r.segment, expires_at=r.expires_at or default_expiry,
+                           status="pending")
+                for r in checked)
+    except IntegrityError:
+        # A writer that did not take the lock opened one of these first (the unique index on
+        # open invitations refused the row): report it like any open invitation.
+        problems = _already_invited(session, questionnaire_id, first_row)
+        if not problems:
+            raise
+        return _problem_report(len(table.rows), problems)
+    return ImportReport(rows=len(table.rows), created=len(checked))
+
+
+#: PostgreSQL advisory-lock namespace of invitation uploads ("XS" + 1); the key is the questionnaire.
+_UPLOAD_LOCK_NAMESPACE = 0x5853_0001
+
+
+def lock_uploads(session: Session, questionnaire_id: int) -> None:
+    """Make concurrent uploads to one questionnaire take turns until the transaction ends, so
+    the later one sees the invitations the earlier one committed and reports them row by row.
+
+    PostgreSQL: a transaction-level advisory lock. SQLite: nothing to do, every write
+    transaction begins IMMEDIATE (``survey.db``) and so holds the database's write lock. The
+    unique index ``uq_invitations_open_customer`` holds the rule even without this lock."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(_UPLOAD_LOCK_NAMESPACE, questionnaire_id)))
+
+
+def _already_invited(session: Session, questionnaire_id: int,
+                     first_row: Mapping[str, int]) -> list[RowProblem]:
+    """An ``already_invited`` problem for every customer of the file with an open invitation."""
     refs = list(first_row)
     live: set[str] = set()
     for start in range(0, len(refs), LOOKUP_CHUNK):
         live.update(session.scalars(select(Invitation.customer_ref).where(
             Invitation.questionnaire_id == questionnaire_id,
-            Invitation.status.in_(("pending", "started")),
+            Invitation.status.in_(OPEN_INVITATION_STATUSES),
             Invitation.customer_ref.in_(refs[start:start + LOOKUP_CHUNK]))))
-    problems += [RowProblem(first_row[ref], "customer_ref", ref, "already_invited")
-                 for ref in sorted(live, key=first_row.__getitem__)]
-    if problems:
-        problems.sort(key=lambda p: (p.row, p.column))
-        return ImportReport(rows=len(table.rows), problems=tuple(problems[:MAX_REPORTED_PROBLEMS]),
-                            truncated=len(problems) > MAX_REPORTED_PROBLEMS)
-    default_expiry = now + timedelta(days=default_expiry_days) if default_expiry_days else None
-    session.add_all(
-        Invitation(questionnaire_id=questionnaire_id, token=new_token(), customer_ref=r.customer_ref,
-                   email=r.email, language=r.language, segment=r.segment,
-                   expires_at=r.expires_at or default_expiry, status="pending")
-        for r in checked
-    )
-    session.flush()
-    return ImportReport(rows=len(table.rows), created=len(checked))
+    return [RowProblem(first_row[ref], "customer_ref", ref, "already_invited")
+            for ref in sorted(live, key=first_row.__getitem__)]
+
+
+def _problem_report(rows: int, problems: list[RowProblem]) -> ImportReport:
+    problems.sort(key=lambda p: (p.row, p.column))
+    return ImportReport(rows=rows, problems=tuple(problems[:MAX_REPORTED_PROBLEMS]),
+                        truncated=len(problems) > MAX_REPORTED_PROBLEMS)
 
 
 def list_invitations(session: Session, questionnaire_id: int, *, status: str | None = None,

@@ -3,8 +3,10 @@
 Shared by the invitation upload (``survey.services.invitations``) and the complaint-case import
 (``survey.services.complaint_cases``): :func:`read_table` turns a file into a ``Table`` of
 normalised columns and text cells; the value rules (language, dates, lengths, segment columns)
-add ``RowProblem`` entries, each naming the row as a spreadsheet shows it (the header is row 1),
-the column, the value and the rule, in Chinese and in English (``RULE_MESSAGES``).
+add ``RowProblem`` entries (``survey.services.upload_report``), each naming the row as a
+spreadsheet shows it (the header is row 1), the column, the value and the rule, in Chinese and in
+English. Segment columns follow the one rule of ``survey.services.segment_attributes`` (count,
+name pattern, value length); an .xlsx passes ``survey.services.zip_guard`` before it is opened.
 """
 from __future__ import annotations
 
@@ -12,100 +14,46 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Mapping
+import zlib
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, Literal
+
+from survey.services.segment_attributes import (
+    KEY_PATTERN, MAX_ATTRIBUTES, MAX_KEY_LENGTH, MAX_VALUE_LENGTH,
+)
+from survey.services.upload_report import (  # noqa: F401 (RULE_MESSAGES, ImportReport: re-exported)
+    RULE_MESSAGES, ImportReport, Language, RowProblem, UploadError,
+)
+from survey.services.zip_guard import ArchiveRejected, ZipLimits, check_archive
 
 #: Largest accepted upload (bytes); the view may pass a smaller limit.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 #: Most data rows in one upload.
 MAX_ROWS = 50_000
-MAX_SEGMENT_VALUE_LENGTH = 200
+#: Most lines (header, data and blank rows) read from one upload.
+MAX_LINES = 2 * MAX_ROWS
+MAX_SEGMENT_VALUE_LENGTH = MAX_VALUE_LENGTH
+#: How far an uploaded .xlsx may unpack (a 5 MB workbook of 50,000 rows unpacks to ~25-65 MB).
+XLSX_LIMITS = ZipLimits(max_total_bytes=100 * 1024 * 1024, max_member_bytes=100 * 1024 * 1024,
+                        max_ratio=100)
 MAX_REPORTED_PROBLEMS = 500
 #: Values per IN (...) lookup (SQLite and psycopg cap the bound parameters of a statement).
 LOOKUP_CHUNK = 1000
 
-Language = Literal["zh_CN", "en"]
-
-_SEGMENT_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-
-# rule code → (Chinese, English); ``%(...)s`` placeholders are filled from the problem.
-RULE_MESSAGES: Mapping[str, tuple[str, str]] = {
-    "too_large": ("文件过大（上限 %(limit)s 字节）。", "The file is too large (limit %(limit)s bytes)."),
-    "format": ("只接受 .csv 或 .xlsx 文件。", "Only .csv and .xlsx files are accepted."),
-    "encoding": ("CSV 文件必须是 UTF-8 编码（可带 BOM）；请在 Excel 中另存为“CSV UTF-8”。",
-                 "A CSV file must be UTF-8 (with or without BOM); in Excel use “CSV UTF-8”."),
-    "unreadable": ("无法读取该文件：%(detail)s。", "The file cannot be read: %(detail)s."),
-    "empty": ("文件没有标题行或数据行。", "The file has no header row or no data rows."),
-    "too_many_rows": ("数据行过多（上限 %(limit)s 行）。", "Too many data rows (limit %(limit)s)."),
-    "missing_column": ("缺少必需的列。", "A required column is missing."),
-    "duplicate_column": ("列名重复。", "The column name appears twice."),
-    "column_name": ("列名只能包含字母、数字和下划线，并以字母开头（最多 64 个字符）。",
-                    "Column names may contain only letters, digits and '_', starting with a letter "
-                    "(at most 64)."),
-    "required": ("必填，不能为空。", "Required; must not be empty."),
-    "too_long": ("过长（最多 %(limit)s 个字符）。", "Too long (at most %(limit)s characters)."),
-    "language": ("语言必须是 zh_CN 或 en。", "The language must be zh_CN or en."),
-    "email": ("不是有效的电子邮件地址。", "Not a valid e-mail address."),
-    "date": ("日期格式应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM。",
-             "Dates must look like YYYY-MM-DD or YYYY-MM-DD HH:MM."),
-    "past": ("过期时间已过去。", "The expiry time is in the past."),
-    "duplicate": ("在文件中重复出现（第 %(first)s 行已有）。",
-                  "Appears twice in the file (first on row %(first)s)."),
-    "already_invited": ("该客户已有尚未完成的邀请。", "This customer already has an open invitation."),
-    "choice": ("必须是以下之一：%(allowed)s。", "Must be one of: %(allowed)s."),
-    "before_opened": ("解决时间早于受理时间。", "The resolution time is before the opening time."),
-    "resolved_at_required": ("已结案的案件需要解决时间。", "A closed case needs a resolution time."),
-    "not_object": ("每条记录必须是一个 JSON 对象。", "Each record must be a JSON object."),
-}
-
-
-class UploadError(ValueError):
-    """The file itself cannot be used (size, format, encoding); carries one report problem."""
-
-    def __init__(self, problem: RowProblem) -> None:
-        super().__init__(problem.message("en"))
-        self.problem = problem
-
+_SEGMENT_KEY = re.compile(KEY_PATTERN)
 
 @dataclass(frozen=True, slots=True)
-class RowProblem:
-    """One broken rule: ``row`` as a spreadsheet numbers it (header = 1; 0 for the whole file)."""
+class UploadLimits:
+    """The limits an upload page states: segment attribute columns besides ``known_columns``,
+    the longest column name and value, and how far an .xlsx may unpack (MB)."""
 
-    row: int
-    column: str
-    value: str
-    rule: str
-    params: tuple[tuple[str, str], ...] = ()
-
-    def message(self, language: Language | str = "en") -> str:
-        chinese, english = RULE_MESSAGES[self.rule]
-        template = chinese if str(language).startswith("zh") else english
-        return template % dict(self.params) if self.params else template
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "value": self.value, "rule": self.rule,
-                "message_en": self.message("en"), "message_zh": self.message("zh_CN")}
-
-
-@dataclass(frozen=True, slots=True)
-class ImportReport:
-    """What an import found (``problems``) and did (``created``/``updated``)."""
-
-    rows: int
-    problems: tuple[RowProblem, ...] = ()
-    created: int = 0
-    updated: int = 0
-    truncated: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "rows": self.rows, "created": self.created, "updated": self.updated,
-                "problems": [p.as_dict() for p in self.problems], "truncated": self.truncated}
+    known_columns: tuple[str, ...]
+    segment_columns: int
+    name_length: int = MAX_KEY_LENGTH
+    value_length: int = MAX_VALUE_LENGTH
+    unpacked_megabytes: int = XLSX_LIMITS.max_total_bytes // (1024 * 1024)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,43 +86,103 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _csv_records(data: bytes) -> list[list[str]]:
+def _csv_records(data: bytes) -> Iterator[list[str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UploadError(RowProblem(0, "", f"byte {exc.start}", "encoding")) from exc
-    try:
-        return list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise UploadError(RowProblem(0, "", "", "unreadable", (("detail", str(exc)),))) from exc
+    if "\x00" in text:
+        raise UploadError(RowProblem(0, "", f"character {text.index(chr(0)) + 1}", "nul"))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise UploadError(RowProblem(0, "", "", "unreadable", (("detail", str(exc)),))) from exc
 
 
-def _xlsx_records(data: bytes) -> list[list[str]]:
+# The archive rule that refused a workbook → the report's rule and its parameters.
+_ARCHIVE_RULES = {"members": "zip_members", "member_size": "zip_size", "total_size": "zip_size",
+                  "ratio": "zip_ratio", "overrun": "zip_overrun"}
+# What openpyxl raises for a damaged workbook or sheet: a cut-off or invalid XML part is a
+# SyntaxError (ElementTree's ParseError), a bad index or reference a LookupError/ValueError.
+_XLSX_READ_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile, SyntaxError, LookupError, ValueError, TypeError, EOFError, OSError,
+    zlib.error,
+)
+
+
+def _unreadable(detail: str) -> UploadError:
+    return UploadError(RowProblem(0, "", "", "unreadable", (("detail", detail),)))
+
+
+def _xlsx_records(data: bytes) -> Iterator[list[str]]:
     from openpyxl import load_workbook  # imported when an .xlsx arrives, not at app start
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise UploadError(RowProblem(0, "", "", "unreadable",
-                                     (("detail", "not an Excel .xlsx workbook"),))) from exc
+        check_archive(data, XLSX_LIMITS)
+    except ArchiveRejected as exc:
+        if exc.rule == "not_zip":
+            raise _unreadable("not an Excel .xlsx workbook") from exc
+        if exc.rule not in _ARCHIVE_RULES:
+            raise _unreadable(f"the workbook is damaged: {exc}") from exc
+        raise UploadError(RowProblem(0, exc.member, str(exc.actual), _ARCHIVE_RULES[exc.rule],
+                                     (("limit", str(exc.limit)), ("actual", str(exc.actual))))) from exc
     try:
-        sheet = workbook.worksheets[0]
-        records = []
-        for values in sheet.iter_rows(values_only=True):
-            records.append([cell_text(v) for v in values])
-            if len(records) > MAX_ROWS + 1:
-                break
-        return records
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (*_XLSX_READ_ERRORS, InvalidFileException) as exc:
+        raise _unreadable("not an Excel .xlsx workbook") from exc
+    if not workbook.worksheets:
+        workbook.close()
+        raise _unreadable("the workbook has no sheet")
+    sheet = workbook.worksheets[0]
+    # The sheet's declared size is not trusted: "A1:XFD1048576" would pad every row to 16,384
+    # cells and add a million rows. The header is as wide as its cells; rows are cut to it.
+    sheet.reset_dimensions()
+    try:
+        header = [cell_text(v) for v in next(sheet.iter_rows(max_row=1, values_only=True), ())]
+        yield header
+        width = max((i + 1 for i, cell in enumerate(header) if cell), default=1)
+        for values in sheet.iter_rows(min_row=2, max_col=width, values_only=True):
+            yield [cell_text(v) for v in values]
+    except _XLSX_READ_ERRORS as exc:
+        raise _unreadable("the first sheet is damaged (cut off or not valid XML)") from exc
     finally:
         workbook.close()
 
 
-def read_table(filename: str, data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES) -> Table:
+def check_header(header: list[str], known_columns: Collection[str], limit: int) -> tuple[str, ...]:
+    """The normalised header; raises :class:`UploadError` when it has more segment columns than
+    ``limit`` (counted on the raw cells first, so a 200,000-column header costs one pass)."""
+    filled = sum(1 for cell in header if cell.strip())
+    known = set(known_columns)
+    if filled > len(known) + limit:
+        raise UploadError(_too_many_columns(filled, known_columns, limit))
+    columns = tuple(normalise_column(c) for c in header)
+    if sum(1 for c in columns if c and c not in known) > limit:
+        raise UploadError(_too_many_columns(filled, known_columns, limit))
+    return columns
+
+
+def _too_many_columns(count: int, known_columns: Collection[str], limit: int) -> RowProblem:
+    return RowProblem(1, "", str(count), "too_many_columns",
+                      (("count", str(count)), ("limit", str(limit)),
+                       ("known", ", ".join(known_columns) or "-")))
+
+
+def read_table(filename: str, data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES,
+               known_columns: Collection[str] = (), max_segment_columns: int = MAX_ATTRIBUTES) -> Table:
     """Parse a CSV (UTF-8 or UTF-8 with BOM) or XLSX upload into a :class:`Table`.
 
-    Blank rows are skipped; row numbers stay those of the file. Raises :class:`UploadError` for
-    a file too large, of another format or encoding, unreadable, empty or with too many rows.
+    Columns other than ``known_columns`` are segment attributes; a header with more than
+    ``max_segment_columns`` of them is refused before any data row is read. An .xlsx file passes
+    the archive guard (``survey.services.zip_guard``) before openpyxl opens it. Blank rows are
+    skipped; row numbers stay those of the file. Raises :class:`UploadError` for a file too
+    large, of another format or encoding, unreadable, breaking an archive limit, empty, with too
+    many columns or too many rows.
     """
     if len(data) > max_bytes:
         raise UploadError(RowProblem(0, "", f"{len(data)}", "too_large", (("limit", str(max_bytes)),)))
@@ -185,20 +193,26 @@ def read_table(filename: str, data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES)
         records = _xlsx_records(data)
     else:
         raise UploadError(RowProblem(0, "", filename[-60:], "format"))
-    if not records or not any(c.strip() for c in records[0]):
-        raise UploadError(RowProblem(0, "", "", "empty"))
-    columns = tuple(normalise_column(c) for c in records[0])
-    rows = []
-    for number, record in enumerate(records[1:], start=2):
-        cells = [c.strip() for c in record]
-        if not any(cells):
-            continue
-        rows.append((number, {col: cells[i] if i < len(cells) else ""
-                              for i, col in enumerate(columns) if col}))
+    with closing(records):
+        header = next(records, None)
+        if header is None or not any(c.strip() for c in header):
+            raise UploadError(RowProblem(0, "", "", "empty"))
+        columns = check_header(header, known_columns, max_segment_columns)
+        rows = []
+        for number, record in enumerate(records, start=2):
+            if number > MAX_LINES:
+                raise UploadError(RowProblem(0, "", f"> {MAX_LINES}", "too_many_rows",
+                                             (("limit", str(MAX_ROWS)),)))
+            cells = [c.strip() for c in record]
+            if not any(cells):
+                continue
+            rows.append((number, {col: cells[i] if i < len(cells) else ""
+                                  for i, col in enumerate(columns) if col}))
+            if len(rows) > MAX_ROWS:
+                raise UploadError(RowProblem(0, "", f"> {MAX_ROWS}", "too_many_rows",
+                                             (("limit", str(MAX_ROWS)),)))
     if not rows:
         raise UploadError(RowProblem(0, "", "", "empty"))
-    if len(rows) > MAX_ROWS:
-        raise UploadError(RowProblem(0, "", str(len(rows)), "too_many_rows", (("limit", str(MAX_ROWS)),)))
     return Table(columns, tuple(rows))
 
 
@@ -210,9 +224,9 @@ def check_columns(table: Table, required: Iterable[str]) -> list[RowProblem]:
         if not column:
             continue
         if column in seen:
-            problems.append(RowProblem(1, column, column, "duplicate_column"))
+            problems.append(RowProblem(1, column[:80], column[:80], "duplicate_column"))
         elif not _SEGMENT_KEY.match(column):
-            problems.append(RowProblem(1, column, column, "column_name"))
+            problems.append(RowProblem(1, column[:80], column[:80], "column_name"))
         seen.add(column)
     return problems
 

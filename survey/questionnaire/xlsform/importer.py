@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 import warnings as python_warnings
+import zipfile
 from pathlib import PurePath
 from typing import Any
 
@@ -32,6 +33,10 @@ _TEXT_TYPES = {"text", "string"}
 _GENERATED_MARKERS = ("other_specify", "matrix_row", "kano_part")
 _UNDERSTOOD_BIND_KEYS = {"relevant", "required", "constraint", "jr:constraintMsg", "type"}
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_BOM = "\ufeff".encode()
+# What the workbook readers under pyxform raise for a sheet whose XML is cut off or invalid
+# (ElementTree's ParseError is a SyntaxError) once the archive itself has passed the ZIP guard.
+_SHEET_READ_ERRORS: tuple[type[BaseException], ...] = (SyntaxError, zipfile.BadZipFile, EOFError)
 # pyxform inserts these for a table-list group; they are layout, not designer content.
 _TABLE_LIST_HEADER_PREFIX = "reserved_name_for_field_list_labels_"
 
@@ -48,6 +53,8 @@ def import_xlsform(data: bytes, *, filename: str) -> ImportResult:
     rejects it (e.g. "Duplicate column header: label"), or the form breaks a document rule.
     """
     file_type = detect_file_type(data, filename)
+    if file_type == ".csv" and data.startswith(_BOM):
+        data = data[len(_BOM):]  # pyxform reads CSV as plain UTF-8: the BOM would name a sheet
     messages: list[str] = []
     with python_warnings.catch_warnings(record=True) as caught:
         python_warnings.simplefilter("always")
@@ -60,6 +67,10 @@ def import_xlsform(data: bytes, *, filename: str) -> ImportResult:
         except UnicodeDecodeError as error:
             raise QuestionnaireImportError(f"{filename}: the file is not UTF-8 text ({error})") \
                 from None
+        except _SHEET_READ_ERRORS as error:
+            raise QuestionnaireImportError(
+                f"{filename}: a sheet of the workbook is damaged (cut off or not valid XML: "
+                f"{error}); save it again from Excel and retry") from None
     messages.extend(f"{warning.category.__name__}: {warning.message}" for warning in caught)
     try:
         questionnaire = _Importer(converted._pyxform, raw, filename, messages).questionnaire()

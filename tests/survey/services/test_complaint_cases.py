@@ -148,3 +148,20 @@ def test_invite_due_command(app, runner, followup) -> None:
     result = runner.invoke(args=["complaints", "invite-due"])
     assert result.exit_code == 0 and "1 invitations created" in result.output
     assert "0 invitations created" in runner.invoke(args=["complaints", "invite-due"]).output
+
+
+def test_segment_attributes_are_limited_so_the_followup_stays_within_the_shared_rule(session, followup) -> None:
+    """28 attributes: the follow-up invitation adds complaint_category and complaint_channel and
+    so carries at most MAX_ATTRIBUTES (30); 29, or 20,000 keys, are refused before any row."""
+    base = {"case_id": "J1", "customer_ref": "C1", "resolution_status": "resolved",
+            "opened_at": "2026-06-01", "resolved_at": "2026-06-02", "category": "billing",
+            "channel": "phone"}
+    ok = import_case_records(session, [{**base, "segment": {f"s{i}": "v" for i in range(28)}}], now=NOW)
+    assert ok.report.ok and ok.invited == 1
+    invitation = session.scalars(select(Invitation)).one()
+    assert len(invitation.segment) == 30
+    for keys in (29, 20_000):
+        result = import_case_records(
+            session, [{**base, "case_id": "J2", "segment": {f"s{i}": "v" for i in range(keys)}}], now=NOW)
+        [problem] = result.report.problems
+        assert problem.rule == "too_many_columns" and dict(problem.params)["limit"] == "28"

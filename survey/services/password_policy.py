@@ -104,11 +104,12 @@ def password_problem(password: str, user_inputs: Iterable[str] = ()) -> Password
 
 
 def _known_words(user_inputs: Iterable[str]) -> list[str]:
-    """Each input, and its parts split at ``@``, dots, spaces and the like."""
+    """Each input, its parts around ``@`` (an e-mail's local part and domain) and its words."""
     words: list[str] = []
     for value in user_inputs:
         if value:
             words.append(value)
+            words.extend(part for part in value.split("@") if part and part != value)
             words.extend(part for part in re.split(r"[\W_]+", value) if len(part) >= 3)
     return words
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,8 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SECURE = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # "Keep me signed in" lasts 30 days (Flask-Login's default is 365); logout ends it at once.
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # tie the token to the session, not a wall clock (long surveys)
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024

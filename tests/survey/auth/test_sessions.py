@@ -177,3 +177,17 @@ def test_csrf_token_from_before_logout_is_not_accepted_after_logout(app, client,
     client.post("/auth/logout", data={"csrf_token": signed_in_token})
     response = client.post("/language/en", data={"csrf_token": signed_in_token, "next": "/"})
     assert response.status_code == 400
+
+
+def test_remember_me_cookie_lasts_30_days(client, make_user) -> None:
+    from email.utils import parsedate_to_datetime
+    from datetime import UTC, datetime, timedelta
+
+    make_user("designer")
+    response = client.post("/auth/login", data={
+        "email": "designer@example.com", "password": TEST_PASSWORD, "remember": "y",
+        "csrf_token": csrf_token(client)})
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith(f"{REMEMBER}="))
+    expires = parsedate_to_datetime(cookie.split("Expires=")[1].split(";")[0])
+    assert timedelta(days=29) < expires - datetime.now(UTC) <= timedelta(days=30)
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie

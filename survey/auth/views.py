@@ -19,7 +19,6 @@ from survey.auth.roles import public, role_required
 from survey.auth.sessions import has_remember_cookie, sign_in, sign_out
 from survey.db import get_session
 from survey.navigation import safe_next
-from survey.services.password_policy import MIN_LENGTH
 from survey.services.accounts import (
     WeakPassword,
     WrongPassword,
@@ -27,6 +26,7 @@ from survey.services.accounts import (
     change_password,
     end_sessions,
 )
+from survey.services.password_policy import MIN_LENGTH
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__, url_prefix="/auth")

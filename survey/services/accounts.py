@@ -97,7 +97,8 @@ def set_password(session: Session, user: User, password: str) -> None:
 
 def change_password(session: Session, user: User, *, current_password: str, new_password: str) -> None:
     """The user's own change: ``current_password`` must be right (else :class:`WrongPassword`),
-    ``new_password`` must follow the rule (else :class:`WeakPassword`). Ends all the user's sessions; the caller signs the current one in again."""
+    ``new_password`` must follow the rule (else :class:`WeakPassword`). Ends all the user's
+    sessions; the caller signs the current one in again."""
     if not _verifies(user.password_hash, current_password):
         raise WrongPassword("the current password is wrong")
     set_password(session, user, new_password)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent
 INSTANCE_DIR = ROOT / "instance"
+#: Shortest SECRET_KEY production accepts, in bytes (UTF-8): it signs sessions, remember-me
+#: cookies and CSRF tokens, so a short one can be guessed and an admin login forged.
+MIN_SECRET_KEY_BYTES = 32
 
 
 class Config:
@@ -28,6 +32,8 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SECURE = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # "Keep me signed in" lasts 30 days (Flask-Login's default is 365); logout ends it at once.
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # tie the token to the session, not a wall clock (long surveys)
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
@@ -83,7 +89,8 @@ class ConfigError(RuntimeError):
 def load_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Read ``XINSHENG_ENV``, ``DATABASE_URL`` and ``SECRET_KEY`` once and return the settings.
 
-    Raises :class:`ConfigError` when ``SECRET_KEY`` is missing outside development and testing.
+    Raises :class:`ConfigError` when ``SECRET_KEY`` is missing outside development and testing,
+    or shorter than :data:`MIN_SECRET_KEY_BYTES` in production.
     """
     env = os.environ if environ is None else environ
     name = env.get("XINSHENG_ENV", "production")
@@ -106,6 +113,8 @@ def load_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
                 "(set XINSHENG_ENV=development to get a random one for local use)"
             )
         secret = development_secret(Path(env.get("XINSHENG_INSTANCE", INSTANCE_DIR)))
+    if name == "production":
+        check_secret_key(secret)
     settings["SECRET_KEY"] = secret
     settings["ENV_NAME"] = name
     return settings
@@ -124,6 +133,18 @@ def rate_limit_settings(env: Mapping[str, str], name: str) -> dict[str, str]:
     if storage:
         settings["RATELIMIT_STORAGE_URI"] = storage
     return settings
+
+
+def check_secret_key(secret: str) -> None:
+    """Raise :class:`ConfigError` naming the length when ``secret`` is under
+    :data:`MIN_SECRET_KEY_BYTES` bytes (UTF-8)."""
+    length = len(secret.encode("utf-8"))
+    if length < MIN_SECRET_KEY_BYTES:
+        raise ConfigError(
+            f"SECRET_KEY is {length} bytes long; production needs at least "
+            f"{MIN_SECRET_KEY_BYTES} random bytes (for example the output of "
+            "python -c 'import secrets; print(secrets.token_hex(32))')"
+        )
 
 
 def normalise_database_url(url: str) -> str:

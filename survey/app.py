@@ -7,11 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 
 from config import ROOT, load_environment
-from models import User
 from survey import db, errors, i18n, jobs, rate_limits
 
 logger = logging.getLogger(__name__)
@@ -46,32 +44,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _init_login(app: Flask) -> None:
-    manager = LoginManager()
-    manager.login_view = "auth.login"
-    manager.login_message = None  # the login page explains itself
-    manager.session_protection = "strong"
+    """Flask-Login with revocable sessions (see survey/auth/sessions.py)."""
+    from survey.auth import sessions
 
-    @manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        if not user_id.isdigit():
-            return None
-        user = db.get_session().get(User, int(user_id))
-        return user if user is not None and user.active else None
-
-    manager.anonymous_user = _Anonymous
-    manager.init_app(app)
-
-
-class _Anonymous:
-    is_authenticated = False
-    is_active = False
-    is_anonymous = True
-
-    def get_id(self) -> None:
-        return None
-
-    def has_role(self, *roles: str) -> bool:
-        return False
+    sessions.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -6,6 +6,8 @@ import pytest
 
 from config import ConfigError, load_environment, normalise_database_url
 
+LONG_SECRET = "k" * 32
+
 
 def test_production_requires_a_secret_key() -> None:
     with pytest.raises(ConfigError, match="SECRET_KEY must be set"):
@@ -14,13 +16,27 @@ def test_production_requires_a_secret_key() -> None:
 
 def test_production_takes_the_secret_and_database_from_the_environment() -> None:
     settings = load_environment(
-        {"XINSHENG_ENV": "production", "SECRET_KEY": "s3cret", "DATABASE_URL": "postgres://u@h/db"}
+        {"XINSHENG_ENV": "production", "SECRET_KEY": LONG_SECRET, "DATABASE_URL": "postgres://u@h/db"}
     )
-    assert settings["SECRET_KEY"] == "s3cret"
+    assert settings["SECRET_KEY"] == LONG_SECRET
     assert settings["SQLALCHEMY_DATABASE_URL"] == "postgresql+psycopg://u@h/db"
     assert settings["SESSION_COOKIE_SECURE"] is True
     assert settings["SESSION_COOKIE_HTTPONLY"] is True
     assert settings["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+@pytest.mark.parametrize("secret", ["x", "s3cret", "k" * 31, "密" * 10])
+def test_production_refuses_a_secret_key_under_32_bytes(secret: str) -> None:
+    length = len(secret.encode("utf-8"))
+    with pytest.raises(ConfigError, match=f"SECRET_KEY is {length} bytes long; production needs at least 32"):
+        load_environment({"XINSHENG_ENV": "production", "SECRET_KEY": secret})
+
+
+def test_production_accepts_32_bytes_and_other_environments_any_key(tmp_path: Path) -> None:
+    assert load_environment({"XINSHENG_ENV": "production", "SECRET_KEY": "密" * 11})["SECRET_KEY"] == "密" * 11
+    for name in ("development", "testing"):
+        settings = load_environment({"XINSHENG_ENV": name, "SECRET_KEY": "x", "XINSHENG_INSTANCE": str(tmp_path)})
+        assert settings["SECRET_KEY"] == "x"
 
 
 def test_development_key_is_random_once_then_shared_by_every_worker(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ Duplicates already stored (concurrent uploads on PostgreSQL could make them) are
 per (questionnaire, customer) the started invitation, else the oldest pending one, stays open.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-07 06:30:00
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0004'
-down_revision: str | None = '0002'
+down_revision: str | None = '0003'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,4 +1,4 @@
-"""``flask users create --role ...`` and ``flask users list``."""
+"""``flask users create --role ...``, ``list``, ``set-password`` and ``sign-out-everywhere``."""
 from __future__ import annotations
 
 import click
@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from models import ROLES, User
 from survey.db import get_session
-from survey.services.accounts import AccountError, create_user
+from survey.services.accounts import AccountError, create_user, end_sessions, find_user, set_password
 
 bp = Blueprint("users_cli", __name__, cli_group="users")
 
@@ -33,3 +33,36 @@ def list_users() -> None:
     """List users with their roles."""
     for user in get_session().scalars(select(User).order_by(User.id)):
         click.echo(f"{user.id}\t{user.email}\t{user.role}\t{'active' if user.active else 'disabled'}")
+
+
+@bp.cli.command("set-password")
+@click.argument("email")
+@click.password_option(help="New password (asked for when not given).")
+def set_password_command(email: str, password: str) -> None:
+    """Give the user with EMAIL a new password; ends all their sessions."""
+    session = get_session()
+    user = _user(session, email)
+    try:
+        set_password(session, user, password)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    session.commit()
+    click.echo(f"new password set for {user.email}; all their sessions ended")
+
+
+@bp.cli.command("sign-out-everywhere")
+@click.argument("email")
+def sign_out_everywhere(email: str) -> None:
+    """End every session and remember-me cookie of the user with EMAIL (all browsers)."""
+    session = get_session()
+    user = _user(session, email)
+    end_sessions(session, user)
+    session.commit()
+    click.echo(f"signed {user.email} out everywhere")
+
+
+def _user(session, email: str) -> User:
+    user = find_user(session, email)
+    if user is None:
+        raise click.ClickException(f"no user with e-mail {email!r}")
+    return user

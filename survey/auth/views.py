@@ -1,15 +1,32 @@
+"""Sign in, sign out, change one's own password, sign out everywhere else.
+
+Sessions are revocable (survey/auth/sessions.py): logging out, changing the password and
+"sign out everywhere else" replace the user's session token, which ends every other session
+and remember-me cookie of that user.
+"""
 from __future__ import annotations
 
 import logging
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
 
-from survey.auth.forms import LoginForm
-from survey.auth.roles import public
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from models import ROLES
+from survey.auth.forms import LoginForm, PasswordChangeForm, SignOutEverywhereForm
+from survey.auth.roles import public, role_required
+from survey.auth.sessions import has_remember_cookie, sign_in, sign_out
 from survey.db import get_session
 from survey.navigation import safe_next
-from survey.services.accounts import authenticate
+from survey.services.accounts import (
+    WeakPassword,
+    WrongPassword,
+    authenticate,
+    change_password,
+    end_sessions,
+)
+from survey.services.password_policy import MIN_LENGTH
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -30,7 +47,7 @@ def login():
             form.password.errors.append(_("Wrong e-mail or password."))
         else:
             session.commit()  # a rehashed password is kept
-            login_user(user, remember=form.remember.data)
+            sign_in(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 422
 
@@ -38,6 +55,52 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @public
 def logout():
-    logout_user()
+    """Sign out: ends this session and every other session of the user."""
+    if current_user.is_authenticated:
+        session = get_session()
+        end_sessions(session, current_user._get_current_object())
+        session.commit()
+    sign_out()
     flash(_("You are signed out."))
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@role_required(*ROLES)
+def password():
+    """Change one's own password; every other session of the user ends, this one continues."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        session = get_session()
+        user = current_user._get_current_object()
+        try:
+            change_password(session, user, current_password=form.current_password.data,
+                            new_password=form.new_password.data)
+        except WrongPassword:
+            form.current_password.errors.append(_("The current password is wrong."))
+        except WeakPassword as exc:
+            form.new_password.errors.append(exc.problem.message(str(get_locale())))
+        else:
+            session.commit()
+            sign_in(user, remember=has_remember_cookie())
+            flash(_("Your password is changed. You were signed out everywhere else."))
+            return redirect(url_for("auth.password"))
+    status = 422 if form.errors else 200
+    return render_template("auth/password.html", form=form, sign_out_form=SignOutEverywhereForm(),
+                           min_length=MIN_LENGTH), status
+
+
+@bp.route("/sign-out-everywhere", methods=["POST"])
+@role_required(*ROLES)
+def sign_out_everywhere():
+    """End every other session and remember-me cookie of the signed-in user; keep this one."""
+    form = SignOutEverywhereForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("auth.password"))
+    session = get_session()
+    user = current_user._get_current_object()
+    end_sessions(session, user)
+    session.commit()
+    sign_in(user, remember=has_remember_cookie())
+    flash(_("You were signed out everywhere else."))
+    return redirect(url_for("auth.password"))

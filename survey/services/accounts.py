@@ -1,4 +1,8 @@
-"""Accounts: creating users, checking passwords (argon2id), finding users."""
+"""Accounts: creating users, checking and changing passwords (argon2id, with the rule of
+``survey.services.password_policy``), finding users, ending a user's sessions.
+
+Functions take a Session and flush, never commit; the caller commits.
+"""
 from __future__ import annotations
 
 from argon2 import PasswordHasher
@@ -7,13 +11,27 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import ROLES, User
+from models.user import new_session_token
+from survey.services.password_policy import PasswordProblem, password_problem
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-MIN_PASSWORD_LENGTH = 10
 
 
 class AccountError(ValueError):
     """A user cannot be created or changed as asked; the message says why."""
+
+
+class WeakPassword(AccountError):
+    """The new password breaks the password rule; ``problem`` says which and why (in Chinese
+    and English)."""
+
+    def __init__(self, problem: PasswordProblem) -> None:
+        super().__init__(problem.message("en"))
+        self.problem = problem
+
+
+class WrongPassword(AccountError):
+    """The current password given to confirm a change is not the user's password."""
 
 
 def hash_password(password: str) -> str:
@@ -33,8 +51,7 @@ def create_user(
         raise AccountError(f"{email!r} is not an e-mail address")
     if role not in ROLES:
         raise AccountError(f"role {role!r} is not one of {', '.join(ROLES)}")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    check_new_password(password, email=email, name=name)
     if find_user(session, email) is not None:
         raise AccountError(f"a user with e-mail {email!r} already exists")
     user = User(email=email, name=name, role=role, password_hash=hash_password(password))
@@ -55,10 +72,47 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     if user is None or not user.active:
         _hasher.hash(password)  # spend the same time whether or not the account exists
         return None
-    try:
-        _hasher.verify(user.password_hash, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
+    if not _verifies(user.password_hash, password):
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
+
+
+def check_new_password(password: str, *, email: str, name: str = "") -> None:
+    """Raise :class:`WeakPassword` when ``password`` breaks the password rule for a user with
+    this e-mail and name."""
+    problem = password_problem(password, user_inputs=(email, name))
+    if problem is not None:
+        raise WeakPassword(problem)
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    """Give ``user`` a new password (after the password rule) and end all their sessions.
+    Raises :class:`WeakPassword`."""
+    check_new_password(password, email=user.email, name=user.name)
+    user.password_hash = hash_password(password)
+    end_sessions(session, user)
+
+
+def change_password(session: Session, user: User, *, current_password: str, new_password: str) -> None:
+    """The user's own change: ``current_password`` must be right (else :class:`WrongPassword`),
+    ``new_password`` must follow the rule (else :class:`WeakPassword`). Ends all the user's
+    sessions; the caller signs the current one in again."""
+    if not _verifies(user.password_hash, current_password):
+        raise WrongPassword("the current password is wrong")
+    set_password(session, user, new_password)
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """End every session and remember-me cookie of ``user`` by replacing the session token
+    they all carry (see ``survey/auth/sessions.py``)."""
+    user.session_token = new_session_token()
+    session.flush()
+
+
+def _verifies(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False

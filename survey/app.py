@@ -12,7 +12,7 @@ from flask_wtf import CSRFProtect
 
 from config import ROOT, load_environment
 from models import User
-from survey import db, errors, i18n, jobs
+from survey import db, errors, i18n, jobs, routing
 
 logger = logging.getLogger(__name__)
 csrf = CSRFProtect()
@@ -38,6 +38,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     csrf.init_app(app)
     _init_login(app)
+    routing.init_app(app)  # before the blueprints: their <int:...> rules use it
     _register_blueprints(app)
     errors.init_app(app)
     jobs.init_app(app)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -22,6 +22,15 @@ def render_error(code: int, description: str | None = None):
     return render_template("errors/error.html", code=code, description=description), code
 
 
+def _with_headers(response, error: HTTPException):
+    """Keep the headers the exception carries (``Allow`` of a 405, ``Retry-After``,
+    ``WWW-Authenticate``...) on the re-rendered page; its own Content-Type wins."""
+    for name, value in error.get_headers(request.environ):
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
@@ -32,7 +41,7 @@ def init_app(app: Flask) -> None:
         code = error.code or 500
         if code not in HANDLED:
             return error
-        return render_error(code)
+        return _with_headers(make_response(render_error(code)), error)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -16,14 +16,13 @@ from wtforms.fields import IntegerField, DecimalField
 from acsi.spec import BUILTIN_MODELS
 from survey.questionnaire.constructs import model_display_name
 from survey.questionnaire.document import (
-    CHOICE_CODE_PATTERN, CODE_PATTERN, Binding, Choice, DocumentError, KanoSettings, MatrixRow,
+    CHOICE_CODE_PATTERN, CODE_PATTERN, TITLE_MAX, BINDING_PART_MAX, Binding, Choice, DocumentError, KanoSettings, MatrixRow,
     MultipleChoiceSettings, NumericSettings, Question, ScaleSettings, SingleChoiceSettings,
     TextSettings, Texts,
 )
 from survey.questionnaire.templates import TEMPLATES
 
 STATUS_FILTERS = ("active", "archived", "all")
-TITLE_MAX = 300
 TEXT_MAX = 5000
 SCALES = {"1-5": (1, 5), "1-7": (1, 7), "1-10": (1, 10), "0-10": (0, 10)}
 
@@ -182,6 +181,9 @@ def _parse_lines(text: str, *, rows: bool) -> list:
                     raise ValueError(_("Line %(number)d: write the binding as "
                                        "model.construct.indicator, e.g. acsi.value.PQ.",
                                        number=number))
+                if any(len(piece) > BINDING_PART_MAX for piece in pieces):
+                    raise ValueError(_("Line %(number)d: each part of the binding may have at most "
+                                       "%(max)d characters.", number=number, max=BINDING_PART_MAX))
                 binding = Binding(*pieces)
             entries.append(MatrixRow(code, texts, binding))
         else:

@@ -12,7 +12,7 @@ from flask_wtf import CSRFProtect
 
 from config import ROOT, load_environment
 from models import User
-from survey import db, errors, i18n, jobs, routing
+from survey import db, errors, i18n, jobs, public_urls, routing
 
 logger = logging.getLogger(__name__)
 csrf = CSRFProtect()
@@ -41,6 +41,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     routing.init_app(app)  # before the blueprints: their <int:...> rules use it
     _register_blueprints(app)
     errors.init_app(app)
+    public_urls.init_app(app)
     jobs.init_app(app)
     return app
 

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, make_response, render_template, request
+from flask import Flask, Response, make_response, render_template, request
+from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.http import HTTP_STATUS_CODES
 
 logger = logging.getLogger(__name__)
 
@@ -17,6 +19,11 @@ def _wants_json() -> bool:
 
 
 def render_error(code: int, description: str | None = None):
+    if request_ctx.url_adapter is None:
+        # The request names a host outside TRUSTED_HOSTS: no URL can be built, so the page
+        # (which links to the home page and the stylesheet) cannot be rendered.
+        return Response(f"{code} — {HTTP_STATUS_CODES.get(code, '')} / 请求无法处理\n", status=code,
+                        mimetype="text/plain"), code
     if _wants_json():
         return {"error": {"status": code, "message": description or ""}}, code
     return render_template("errors/error.html", code=code, description=description), code

@@ -12,7 +12,7 @@ from flask_wtf import CSRFProtect
 
 from config import ROOT, load_environment
 from models import User
-from survey import db, errors, i18n, jobs, public_urls, routing
+from survey import db, errors, i18n, jobs, public_urls, routing, security_headers
 
 logger = logging.getLogger(__name__)
 csrf = CSRFProtect()
@@ -42,6 +42,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     errors.init_app(app)
     public_urls.init_app(app)
+    security_headers.init_app(app)
     jobs.init_app(app)
     return app
 

@@ -332,7 +332,7 @@ def _figures(data: service.DashboardData, view) -> dict[str, str]:
         if key in cache:
             cache.move_to_end(key)
             return cache[key]
-    fragments = render_fragments(view, _locale())
+    fragments = render_fragments(view, _locale(), embed="data")  # drawn by static/js/figures.js (CSP)
     with _FIGURE_CACHE_LOCK:
         cache[key] = fragments
         while len(cache) > FIGURE_CACHE_SIZE:

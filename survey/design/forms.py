@@ -21,6 +21,7 @@ from survey.questionnaire.document import (
     TextSettings, Texts,
 )
 from survey.questionnaire.templates import TEMPLATES
+from survey.security_headers import MAX_EMBED_ORIGINS, OriginError, embed_origin
 
 STATUS_FILTERS = ("active", "archived", "all")
 TEXT_MAX = 5000
@@ -121,6 +122,29 @@ class TemplateForm(FlaskForm):
 class ImportForm(FlaskForm):
     file = FileField(_l("Questionnaire file (XLSForm .xlsx, .xls, .csv or .json)"),
                      validators=[FileRequired(message=_l("Choose a file to upload."))])
+
+
+class EmbeddingForm(FlaskForm):
+    """The sites (https origins, one per line) allowed to show the respondent pages in a frame."""
+
+    origins = TextAreaField(_l("Sites allowed to embed the survey, one per line"),
+                            validators=[Length(max=MAX_EMBED_ORIGINS * 210)])
+
+    def validate_origins(self, field) -> None:
+        origins: list[str] = []
+        for line in (field.data or "").splitlines():
+            if not line.strip():
+                continue
+            try:
+                origin = embed_origin(line)
+            except OriginError:
+                raise ValidationError(_("“%(value)s” is not a site address: write https://host or "
+                                        "https://host:port, one per line.", value=line.strip()[:80])) from None
+            if origin not in origins:
+                origins.append(origin)
+        if len(origins) > MAX_EMBED_ORIGINS:
+            raise ValidationError(_("List at most %(max)d sites.", max=MAX_EMBED_ORIGINS))
+        self.parsed_origins = tuple(origins)
 
 
 class ConfirmForm(FlaskForm):

@@ -238,6 +238,17 @@ def editable_draft(session: Session, questionnaire_id: int) -> QuestionnaireVers
     return draft
 
 
+def embed_origins(questionnaire: Questionnaire) -> tuple[str, ...]:
+    """The origins allowed to frame ``questionnaire``'s respondent pages (stored one per line)."""
+    return tuple(line for line in questionnaire.embed_origins.splitlines() if line)
+
+
+def set_embed_origins(questionnaire: Questionnaire, origins: tuple[str, ...]) -> None:
+    """Store ``origins`` (already checked https origins, see survey.security_headers) as the
+    sites allowed to frame the questionnaire; the caller commits."""
+    questionnaire.embed_origins = "\n".join(origins)
+
+
 def _copy_title(title: str, suffix: str) -> str:
     """``title`` + ``suffix``, the title shortened so that the copy's title still fits."""
     if not title:

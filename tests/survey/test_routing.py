@@ -19,3 +19,9 @@ def test_the_largest_id_is_still_routed_and_simply_not_found(client, login_as) -
     login_as("admin")
     assert client.get(f"/design/{MAX_ID}").status_code == 404
     assert client.get(f"/reports/runs/{MAX_ID}/dashboard").status_code == 404
+
+
+def test_run_ids_too_large_for_the_database_in_the_compare_form_are_refused(client, login_as) -> None:
+    login_as("analyst")
+    response = client.get(f"/reports/runs/compare?a={MAX_ID + 1}&b={10**25}&lang=en")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/reports/runs")

@@ -54,3 +54,9 @@ def test_405_pages_carry_the_allow_header(client) -> None:
     assert set(response.headers["Allow"].replace(" ", "").split(",")) >= {"POST"}
     assert "GET" not in response.headers["Allow"].split(", ")
     assert response.mimetype == "text/html"
+
+
+def test_api_405_answers_carry_the_allow_header(client) -> None:
+    response = client.delete("/api/v1/openapi.json")
+    assert response.status_code == 405 and response.get_json()["error"]["status"] == 405
+    assert "GET" in response.headers["Allow"]

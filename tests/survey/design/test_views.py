@@ -399,3 +399,12 @@ def test_a_matrix_row_binding_longer_than_its_column_is_refused_in_both_language
         _token(designer), code="grid", scale="1-5", rows=f"r1 | 一 | One | acsi.{'c' * 80}.PQ"))
     assert response.status_code == 422 and message in response.get_data(as_text=True)
     assert "grid" not in {q.code for q in _document(app, qid).questions()}
+
+
+def test_importing_a_questionnaire_with_a_400_character_title_is_refused(app, designer) -> None:
+    document = to_json(_three_pages())
+    document["title"] = {"zh": "长" * 400, "en": "Long"}
+    response = _upload(designer, _token(designer), json.dumps(document, ensure_ascii=False).encode(), "q.json")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "at most 300" in html and 'id="file-error"' in html
+    assert _count(app) == 0

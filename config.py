@@ -8,6 +8,7 @@ from datetime import timedelta
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent
 INSTANCE_DIR = ROOT / "instance"
@@ -117,6 +118,7 @@ def load_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         check_secret_key(secret)
     settings["SECRET_KEY"] = secret
     settings["ENV_NAME"] = name
+    settings.update(public_address(env))
     return settings
 
 
@@ -145,6 +147,30 @@ def check_secret_key(secret: str) -> None:
             f"{MIN_SECRET_KEY_BYTES} random bytes (for example the output of "
             "python -c 'import secrets; print(secrets.token_hex(32))')"
         )
+
+
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+
+
+def public_address(env: Mapping[str, str]) -> dict[str, Any]:
+    """``PUBLIC_BASE_URL`` (from ``XINSHENG_BASE_URL``, e.g. ``https://survey.example.com``;
+    default :data:`DEFAULT_BASE_URL`) — every absolute link we hand out (links.csv, resume
+    links) starts with it, never with the request's Host header — and ``TRUSTED_HOSTS``: the
+    base URL's host plus ``XINSHENG_TRUSTED_HOSTS`` (comma-separated), set only when the base
+    URL is configured, so a request naming another host gets 400.
+
+    Raises :class:`ConfigError` for a base URL that is not ``http(s)://host[:port]``."""
+    configured = (env.get("XINSHENG_BASE_URL") or "").strip()
+    if not configured:
+        return {"PUBLIC_BASE_URL": DEFAULT_BASE_URL}
+    parts = urlsplit(configured)
+    if (parts.scheme not in ("http", "https") or not parts.hostname or parts.path.strip("/")
+            or parts.query or parts.fragment or parts.username or parts.password):
+        raise ConfigError(f"XINSHENG_BASE_URL={configured!r} must be http(s)://host[:port] "
+                          "with no path, e.g. https://survey.example.com")
+    extra = [host.strip() for host in env.get("XINSHENG_TRUSTED_HOSTS", "").split(",") if host.strip()]
+    return {"PUBLIC_BASE_URL": f"{parts.scheme}://{parts.netloc}",
+            "TRUSTED_HOSTS": [parts.hostname, *extra]}
 
 
 def normalise_database_url(url: str) -> str:

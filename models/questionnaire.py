@@ -36,6 +36,9 @@ class Questionnaire(Base):
     status: Mapped[str] = mapped_column(String(16), default="active")
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = created_at_column()
+    # Origins (https://host[:port]) allowed to show the respondent pages in a frame, one per
+    # line; empty: no site may frame them (survey/security_headers.py).
+    embed_origins: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     versions: Mapped[list[QuestionnaireVersion]] = relationship(
         back_populates="questionnaire", order_by="QuestionnaireVersion.number",

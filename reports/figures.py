@@ -1,5 +1,8 @@
 """Pure figure functions: view-model dataclasses -> ``plotly.graph_objects.Figure``.
 
+Text that comes from data (segment values, attribute, construct and run names) goes through
+:func:`reports.plot_text.plot_text`, so plotly shows markup in it as typed (never as a link).
+
 Every function takes the parts of a :class:`reports.view_model.ReportView` it draws and a
 ``locale`` ("zh_CN" or "en"; titles and axis labels come from :mod:`reports.labels`), and returns
 a new Figure; nothing is read or written. Raises ValueError for an unknown locale.
@@ -21,6 +24,7 @@ import math
 import plotly.graph_objects as go
 
 from reports.labels import construct_label, labels, segment_label
+from reports.plot_text import plot_text
 from reports.view_model import (
     ComplaintPanel,
     Estimate,
@@ -73,8 +77,10 @@ def segment_figure(comparison: SegmentComparison, locale: str) -> go.Figure:
     text = labels(locale)
     shown = [row for row in comparison.rows
              if row.estimate.value is not None and row.estimate.reliability != "suppressed"]
-    hidden = [segment_label(row.segment, locale, row.value_names) for row in comparison.rows if row not in shown]
-    names = [text["all_respondents"]] + [segment_label(row.segment, locale, row.value_names) for row in shown]
+    hidden = [plot_text(segment_label(row.segment, locale, row.value_names))
+              for row in comparison.rows if row not in shown]
+    names = [text["all_respondents"]] + [plot_text(segment_label(row.segment, locale, row.value_names))
+                                          for row in shown]
     estimates = [comparison.overall] + [row.estimate for row in shown]
     symbols = ["diamond"] + ["circle-open" if row.estimate.reliability == "unreliable" else "circle" for row in shown]
     fig = _figure(go.Scatter(
@@ -95,7 +101,7 @@ def trend_figure(series: tuple[TrendSeries, ...], locale: str) -> go.Figure:
     text = labels(locale)
     fig = _figure()
     for line in series:
-        fig.add_trace(go.Scatter(x=[p.run_label for p in line.points], y=[p.estimate.value for p in line.points],
+        fig.add_trace(go.Scatter(x=[plot_text(p.run_label) for p in line.points], y=[p.estimate.value for p in line.points],
                                  mode="lines+markers", name=text[f"card_{line.metric}"],
                                  error_y=_errors([p.estimate for p in line.points])))
     fig.update_xaxes(title=text["run"], type="category")
@@ -106,16 +112,17 @@ def trend_figure(series: tuple[TrendSeries, ...], locale: str) -> go.Figure:
 def ipma_figure(points: tuple[IpmaPoint, ...], locale: str, *, target: str = "satisfaction") -> go.Figure:
     """Importance–performance map; dashed lines at the mean importance and mean performance."""
     text = labels(locale)
-    names = [construct_label(p.construct, locale) for p in points]
+    names = [plot_text(construct_label(p.construct, locale)) for p in points]
+    target_name = plot_text(construct_label(target, locale))
     fig = _figure(go.Scatter(x=[p.importance for p in points], y=[p.performance for p in points],
                                mode="markers+text", text=names, textposition="top center",
-                               marker={"size": 14}, name=construct_label(target, locale)))
+                               marker={"size": 14}, name=target_name))
     if points:
         fig.add_vline(x=sum(p.importance for p in points) / len(points), line_dash="dash", line_color="#888")
         fig.add_hline(y=sum(p.performance for p in points) / len(points), line_dash="dash", line_color="#888")
     fig.update_xaxes(title=text["importance"])
     fig.update_yaxes(title=text["performance"])
-    return _layout(fig, f"{text['ipma']} → {construct_label(target, locale)}")
+    return _layout(fig, f"{text['ipma']} → {target_name}")
 
 
 def kano_better_worse_figure(points: tuple[KanoPoint, ...], locale: str) -> go.Figure:
@@ -126,7 +133,7 @@ def kano_better_worse_figure(points: tuple[KanoPoint, ...], locale: str) -> go.F
         members = [p for p in points if p.category == category and p.better is not None and p.worse is not None]
         if members:
             fig.add_trace(go.Scatter(x=[abs(p.worse) for p in members], y=[p.better for p in members],
-                                     mode="markers+text", text=[p.label(locale) for p in members],
+                                     mode="markers+text", text=[plot_text(p.label(locale)) for p in members],
                                      textposition="top center", name=text[f"kano_{category}"],
                                      marker={"size": 12, "color": KANO_COLOURS[category]}))
     fig.add_vline(x=0.5, line_dash="dash", line_color="#888")
@@ -141,7 +148,7 @@ def kano_category_figure(points: tuple[KanoPoint, ...], locale: str) -> go.Figur
     text = labels(locale)
     fig = _figure()
     for category in KANO_ORDER:
-        fig.add_trace(go.Bar(y=[p.label(locale) for p in points], x=[p.shares.get(category, 0.0) for p in points],
+        fig.add_trace(go.Bar(y=[plot_text(p.label(locale)) for p in points], x=[p.shares.get(category, 0.0) for p in points],
                              orientation="h", name=text[f"kano_{category}"],
                              marker={"color": KANO_COLOURS[category]}))
     fig.update_layout(barmode="stack")
@@ -181,19 +188,19 @@ def path_figure(model: PathModel, locale: str) -> go.Figure:
         y=[0.6 * position[e.source][1] + 0.4 * position[e.target][1] for e in model.edges],
         mode="text", text=[f"{e.estimate:.2f}" for e in model.edges], name="β",
         textfont={"size": 12, "color": "#222"},
-        customdata=[[e.source, e.target, e.ci_low, e.ci_high] for e in model.edges],
+        customdata=[[plot_text(e.source), plot_text(e.target), e.ci_low, e.ci_high] for e in model.edges],
         hovertemplate="%{customdata[0]} → %{customdata[1]}: %{text}<extra></extra>"))
     names = list(model.constructs)
-    node_text = [construct_label(c, locale) + (f"<br>R²={model.r_squared[c]:.2f}" if c in model.r_squared else "")
+    node_text = [plot_text(construct_label(c, locale)) + (f"<br>R²={model.r_squared[c]:.2f}" if c in model.r_squared else "")
                  for c in names]
     fig.add_trace(go.Scatter(x=[position[c][0] for c in names], y=[position[c][1] for c in names],
                              mode="markers+text", text=node_text, textposition="middle center",
-                             name=model.model.upper(),
+                             name=plot_text(model.model.upper()),
                              marker={"size": 58, "color": "#e3f2fd", "line": {"color": "#1565c0", "width": 2}}))
     fig.update_xaxes(visible=False, range=[-0.5, 3.5])
     fig.update_yaxes(visible=False, range=[-0.2, 1.2])
     fig.update_layout(showlegend=False)
-    out = _layout(fig, f"{text['path_diagram']} ({model.model.upper()})", height=420)
+    out = _layout(fig, f"{text['path_diagram']} ({plot_text(model.model.upper())})", height=420)
     out.update_layout(showlegend=False)
     return out
 

@@ -6,8 +6,10 @@ API (stable; the dashboard pages use it):
   loads plotly.js: the installed bundle inlined (``plotly.offline.get_plotlyjs()``), or
   ``<script src=url>`` for a local static URL. Raises ValueError for "url" without ``url``.
 * ``figure_html(fig, div_id) -> Markup`` — a ``<div>`` + ``Plotly.newPlot`` script, no plotly.js.
-* ``render_fragments(view, locale) -> dict[name, Markup]`` — every figure of
-  :func:`reports.figures.report_figures`, div ids ``report-<name>``.
+* ``figure_data_html(fig, div_id) -> Markup`` — a ``<div>`` + the figure as JSON data, drawn by
+  ``survey/static/js/figures.js`` (no inline script: served pages have a strict CSP).
+* ``render_fragments(view, locale, embed="script" | "data") -> dict[name, Markup]`` — every figure
+  of :func:`reports.figures.report_figures`, div ids ``report-<name>``.
 * ``report_sections(view) -> tuple[str, ...]`` — the sections (= printed pages) of the report.
 * ``render_standalone(view, locale, *, title=None, generated_at=None) -> str`` — a complete HTML
   document (template ``templates/reports/standalone.html``) that makes no network request: no
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import Literal
 
 import plotly.graph_objects as go
+from plotly.io import to_json
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
@@ -58,9 +61,27 @@ def figure_html(fig: go.Figure, div_id: str) -> Markup:
                               default_width="100%", default_height=f"{fig.layout.height or 380}px"))
 
 
-def render_fragments(view: ReportView, locale: str) -> dict[str, Markup]:
-    """``{figure name: fragment}`` of every figure the report has data for (report order)."""
-    return {name: figure_html(fig, f"report-{name.replace('_', '-')}")
+def figure_data_html(fig: go.Figure, div_id: str) -> Markup:
+    """The figure as an empty ``<div>`` plus its data in a ``<script type="application/json">``
+    block, which a browser never runs: the served dashboard draws it with the static
+    ``figures.js`` (so its Content-Security-Policy needs no inline script and the fragment can be
+    cached across requests). ``<``, ``>`` and ``&`` are written as JSON escapes, so no text in
+    the figure can end the block."""
+    figure = fig.to_plotly_json()
+    spec = {"data": figure["data"], "layout": figure["layout"], "config": PLOTLY_CONFIG}
+    payload = to_json(spec, validate=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    height = int(fig.layout.height or 380)
+    return Markup('<div id="{id}" class="plotly-graph-div figure-canvas" data-figure="{id}-data" '
+                  'data-height="{height}"></div><script type="application/json" id="{id}-data">').format(
+        id=div_id, height=height) + Markup(payload) + Markup("</script>")
+
+
+def render_fragments(view: ReportView, locale: str, *, embed: Literal["script", "data"] = "script") -> dict[str, Markup]:
+    """``{figure name: fragment}`` of every figure the report has data for (report order):
+    :func:`figure_html` (``embed="script"``, the offline report) or :func:`figure_data_html`
+    (``embed="data"``, pages served with a Content-Security-Policy)."""
+    render = figure_html if embed == "script" else figure_data_html
+    return {name: render(fig, f"report-{name.replace('_', '-')}")
             for name, fig in report_figures(view, locale).items()}
 
 

@@ -10,7 +10,7 @@ from flask import Flask
 from flask_wtf import CSRFProtect
 
 from config import ROOT, load_environment
-from survey import db, errors, i18n, jobs, rate_limits
+from survey import db, errors, i18n, jobs, public_urls, rate_limits, routing, security_headers
 
 logger = logging.getLogger(__name__)
 csrf = CSRFProtect()
@@ -36,9 +36,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     csrf.init_app(app)
     _init_login(app)
+    routing.init_app(app)  # before the blueprints: their <int:...> rules use it
     _register_blueprints(app)
     errors.init_app(app)
     rate_limits.init_app(app)  # after the blueprints: it limits their views by endpoint
+    public_urls.init_app(app)
+    security_headers.init_app(app)
     jobs.init_app(app)
     return app
 

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, make_response, render_template, request
+from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.http import HTTP_STATUS_CODES
 
 logger = logging.getLogger(__name__)
 
@@ -17,9 +19,23 @@ def _wants_json() -> bool:
 
 
 def render_error(code: int, description: str | None = None):
+    if request_ctx.url_adapter is None:
+        # The request names a host outside TRUSTED_HOSTS: no URL can be built, so the page
+        # (which links to the home page and the stylesheet) cannot be rendered.
+        return Response(f"{code} — {HTTP_STATUS_CODES.get(code, '')} / 请求无法处理\n", status=code,
+                        mimetype="text/plain"), code
     if _wants_json():
         return {"error": {"status": code, "message": description or ""}}, code
     return render_template("errors/error.html", code=code, description=description), code
+
+
+def _with_headers(response, error: HTTPException):
+    """Keep the headers the exception carries (``Allow`` of a 405, ``Retry-After``,
+    ``WWW-Authenticate``...) on the re-rendered page; its own Content-Type wins."""
+    for name, value in error.get_headers(request.environ):
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def init_app(app: Flask) -> None:
@@ -32,7 +48,7 @@ def init_app(app: Flask) -> None:
         code = error.code or 500
         if code not in HANDLED:
             return error
-        return render_error(code)
+        return _with_headers(make_response(render_error(code)), error)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -26,6 +26,7 @@ from survey.collect.rendering import (
 
 __all__ = ["bp", "render_survey_page"]
 from survey.db import get_session, read_first
+from survey.public_urls import public_url
 from survey.services import collection as service
 from survey.services.questionnaires import state_document, version_document
 from survey.services.response_state import ResponseState, response_state
@@ -228,7 +229,7 @@ def page(resume_token: str, page_index: int):
             form.xs_submission.data = secrets.token_urlsafe(16)
         html = render_survey_page(
             document, page_index, form, locale=locale, preview=False, answers=stored,
-            resume_url=url_for("collect.resume", resume_token=resume_token, _external=True),
+            resume_url=public_url("collect.resume", resume_token=resume_token),
             retry=retry, revealed=bool(revealed))
         return html, status
 

@@ -16,14 +16,14 @@ from wtforms.fields import IntegerField, DecimalField
 from acsi.spec import BUILTIN_MODELS
 from survey.questionnaire.constructs import model_display_name
 from survey.questionnaire.document import (
-    CHOICE_CODE_PATTERN, CODE_PATTERN, Binding, Choice, DocumentError, KanoSettings, MatrixRow,
+    CHOICE_CODE_PATTERN, CODE_PATTERN, TITLE_MAX, BINDING_PART_MAX, Binding, Choice, DocumentError, KanoSettings, MatrixRow,
     MultipleChoiceSettings, NumericSettings, Question, ScaleSettings, SingleChoiceSettings,
     TextSettings, Texts,
 )
 from survey.questionnaire.templates import TEMPLATES
+from survey.security_headers import MAX_EMBED_ORIGINS, OriginError, embed_origin
 
 STATUS_FILTERS = ("active", "archived", "all")
-TITLE_MAX = 300
 TEXT_MAX = 5000
 SCALES = {"1-5": (1, 5), "1-7": (1, 7), "1-10": (1, 10), "0-10": (0, 10)}
 
@@ -124,6 +124,29 @@ class ImportForm(FlaskForm):
                      validators=[FileRequired(message=_l("Choose a file to upload."))])
 
 
+class EmbeddingForm(FlaskForm):
+    """The sites (https origins, one per line) allowed to show the respondent pages in a frame."""
+
+    origins = TextAreaField(_l("Sites allowed to embed the survey, one per line"),
+                            validators=[Length(max=MAX_EMBED_ORIGINS * 210)])
+
+    def validate_origins(self, field) -> None:
+        origins: list[str] = []
+        for line in (field.data or "").splitlines():
+            if not line.strip():
+                continue
+            try:
+                origin = embed_origin(line)
+            except OriginError:
+                raise ValidationError(_("“%(value)s” is not a site address: write https://host or "
+                                        "https://host:port, one per line.", value=line.strip()[:80])) from None
+            if origin not in origins:
+                origins.append(origin)
+        if len(origins) > MAX_EMBED_ORIGINS:
+            raise ValidationError(_("List at most %(max)d sites.", max=MAX_EMBED_ORIGINS))
+        self.parsed_origins = tuple(origins)
+
+
 class ConfirmForm(FlaskForm):
     """A bare POST button (publish, new draft, clone, archive, delete)."""
 
@@ -182,6 +205,9 @@ def _parse_lines(text: str, *, rows: bool) -> list:
                     raise ValueError(_("Line %(number)d: write the binding as "
                                        "model.construct.indicator, e.g. acsi.value.PQ.",
                                        number=number))
+                if any(len(piece) > BINDING_PART_MAX for piece in pieces):
+                    raise ValueError(_("Line %(number)d: each part of the binding may have at most "
+                                       "%(max)d characters.", number=number, max=BINDING_PART_MAX))
                 binding = Binding(*pieces)
             entries.append(MatrixRow(code, texts, binding))
         else:

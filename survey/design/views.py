@@ -218,5 +218,5 @@ def publish(questionnaire_id: int):
                            language_names=language_names), status
 
 
-# The editor and the preview add their routes to ``bp``.
-from survey.design import editor_views, preview_views  # noqa: E402,F401
+# The editor, the embedding settings and the preview add their routes to ``bp``.
+from survey.design import editor_views, embedding_views, preview_views  # noqa: E402,F401

@@ -15,6 +15,7 @@ from wtforms.validators import NumberRange, Optional
 from models import Questionnaire
 from survey.auth.roles import role_required
 from survey.db import get_session
+from survey.public_urls import public_url
 from survey.services import invitations as service
 
 bp = Blueprint("invitations", __name__, url_prefix="/invitations")
@@ -41,7 +42,8 @@ def _questionnaire_or_404(questionnaire_id: int) -> Questionnaire:
 
 
 def _link_base() -> str:
-    return request.host_url + "s/i/"
+    """The configured public address (never the request's Host) + the invitation path."""
+    return public_url("collect.invitation_start", token="-")[:-1]
 
 
 @bp.route("/")

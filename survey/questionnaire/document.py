@@ -33,8 +33,8 @@ from survey.questionnaire.values import (  # noqa: F401 (re-exported)
     CHOICE_CODE_PATTERN, CODE_PATTERN, DONT_KNOW, DONT_KNOW_LABEL, KANO_ANSWER_CODES, KANO_ANSWERS,
     KANO_DYSFUNCTIONAL_PROMPT, KANO_FUNCTIONAL_PROMPT, KANO_IMPORTANCE_PROMPT, NO_TEXT,
     NPS_HIGH_LABEL, NPS_LOW_LABEL, NPS_WORDING, OTHER_CHOICE, OTHER_CODE, OTHER_SPECIFY,
-    YES_NO_CHOICES, Binding, Choice, DocumentError, MatrixRow, Texts, check_texts, nps_text,
-    setting_error,
+    BINDING_PART_MAX, TITLE_MAX, YES_NO_CHOICES, Binding, Choice, DocumentError, MatrixRow, Texts, check_texts,
+    check_title, nps_text, setting_error,
 )
 
 QuestionType = Literal[
@@ -200,6 +200,7 @@ class Page:
     def __post_init__(self) -> None:
         _check_code(self.code, "page")
         check_texts(f"page {self.code!r}", title=self.title)
+        check_title(f"page {self.code!r}", self.title)
         object.__setattr__(self, "questions", tuple(self.questions))
         if self.show_if is not None and not isinstance(self.show_if, str):
             raise DocumentError(f"page {self.code!r}: show_if must be empty or an expression "
@@ -227,6 +228,7 @@ class Questionnaire:
     def __post_init__(self) -> None:
         object.__setattr__(self, "pages", tuple(self.pages))
         check_texts("questionnaire", title=self.title, description=self.description)
+        check_title("questionnaire", self.title)
         if self.default_language not in get_args(Language):
             raise DocumentError(f"default_language {self.default_language!r} must be 'zh_CN' or "
                                 "'en'")

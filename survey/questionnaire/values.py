@@ -13,6 +13,10 @@ DONT_KNOW = "dont_know"
 OTHER_CODE = "other"
 CODE_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 CHOICE_CODE_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}$")
+#: Longest questionnaire or page title per language (the title columns are String(300)).
+TITLE_MAX = 300
+#: Longest model, construct or indicator name of a binding (String(64) columns).
+BINDING_PART_MAX = 64
 
 
 class DocumentError(ValueError):
@@ -58,6 +62,15 @@ def check_texts(owner: str, **fields: object) -> None:
             raise DocumentError(f"{owner}: {name} must be Texts(zh=..., en=...), got {value!r}")
 
 
+def check_title(owner: str, title: Texts) -> None:
+    """Raise ``DocumentError`` when either language of ``title`` is longer than TITLE_MAX."""
+    for lang in ("zh", "en"):
+        length = len(getattr(title, lang))
+        if length > TITLE_MAX:
+            raise DocumentError(f"{owner}: the {lang} title has {length} characters; "
+                                f"at most {TITLE_MAX} are allowed")
+
+
 @dataclass(frozen=True, slots=True)
 class Binding:
     """Ties an answer variable to a measurement model's indicator, e.g. ('acsi', 'CS', 'CS1')."""
@@ -71,6 +84,9 @@ class Binding:
             value = getattr(self, name)
             if not isinstance(value, str) or not value.strip():
                 raise DocumentError(f"binding {name} must be a non-empty string, got {value!r}")
+            if len(value) > BINDING_PART_MAX:
+                raise DocumentError(f"binding {name} {value[:20]!r}... has {len(value)} characters; "
+                                    f"at most {BINDING_PART_MAX} are allowed")
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from survey.auth.roles import role_required
 from survey.db import get_session
 from survey.i18n import normalise_locale
 from survey.jobs import enqueue
+from survey.routing import MAX_ID
 from survey.reports.forms import METHOD_LABELS, MODEL_LABELS, CancelForm, CompareForm, QuestionnaireChoiceForm, RunForm
 from survey.services import dashboard as service
 from survey.services import analysis_pipeline as pipeline
@@ -249,6 +250,8 @@ def compare_runs():
     views = []
     for run_id in (form.a.data, form.b.data):
         try:
+            if not 0 < int(run_id) <= MAX_ID:  # beyond an Integer column: no such run
+                raise ValueError(run_id)
             views.append(service.build_dashboard(session, int(run_id)))
         except (service.DashboardUnavailable, TypeError, ValueError):
             flash(_("Choose two succeeded runs to compare."))
@@ -332,7 +335,7 @@ def _figures(data: service.DashboardData, view) -> dict[str, str]:
         if key in cache:
             cache.move_to_end(key)
             return cache[key]
-    fragments = render_fragments(view, _locale())
+    fragments = render_fragments(view, _locale(), embed="data")  # drawn by static/js/figures.js (CSP)
     with _FIGURE_CACHE_LOCK:
         cache[key] = fragments
         while len(cache) > FIGURE_CACHE_SIZE:

@@ -238,14 +238,31 @@ def editable_draft(session: Session, questionnaire_id: int) -> QuestionnaireVers
     return draft
 
 
+def embed_origins(questionnaire: Questionnaire) -> tuple[str, ...]:
+    """The origins allowed to frame ``questionnaire``'s respondent pages (stored one per line)."""
+    return tuple(line for line in questionnaire.embed_origins.splitlines() if line)
+
+
+def set_embed_origins(questionnaire: Questionnaire, origins: tuple[str, ...]) -> None:
+    """Store ``origins`` (already checked https origins, see survey.security_headers) as the
+    sites allowed to frame the questionnaire; the caller commits."""
+    questionnaire.embed_origins = "\n".join(origins)
+
+
+def _copy_title(title: str, suffix: str) -> str:
+    """``title`` + ``suffix``, the title shortened so that the copy's title still fits."""
+    if not title:
+        return ""
+    return title[:doc.TITLE_MAX - len(suffix)] + suffix
+
+
 def clone_questionnaire(session: Session, questionnaire_id: int, *, created_by_id: int | None = None) -> QuestionnaireVersion:
     """A new questionnaire whose draft copies the latest version of another."""
     latest = latest_version(session, questionnaire_id)
     if latest is None:
         raise QuestionnaireStateError(f"questionnaire {questionnaire_id} has no version")
     document = version_document(latest)
-    copy_title = doc.Texts(f"{document.title.zh}（副本）" if document.title.zh else "",
-                           f"{document.title.en} (copy)" if document.title.en else "")
+    copy_title = doc.Texts(_copy_title(document.title.zh, "（副本）"), _copy_title(document.title.en, " (copy)"))
     return create_questionnaire(session, doc.replace(document, title=copy_title), created_by_id=created_by_id)
 
 

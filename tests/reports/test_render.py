@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from plotly.offline import get_plotlyjs
 
-from reports.render import figure_html, plotly_script, render_fragments, render_standalone, report_sections
+from reports.render import figure_data_html, figure_html, plotly_script, render_fragments, render_standalone, report_sections
 from reports.view_model import build_report
 
 PLOTLY_HEADER = get_plotlyjs()[:40]  # "/**\n* plotly.js vX.Y.Z\n..."
@@ -105,3 +105,18 @@ def test_the_url_check_would_see_an_external_resource() -> None:
     page = ('<script src="https://cdn.plot.ly/plotly.min.js"></script><link href="//fonts.example/x.css">'
             "<style>@import 'x.css'; body { background: url(http://example.com/a.png) }</style>")
     assert len(FETCHING.findall(page)) == 4
+
+
+def test_figure_data_html_carries_the_figure_as_inert_json(view) -> None:
+    import json
+    import re
+
+    from reports.figures import trend_figure
+
+    fragment = str(figure_data_html(trend_figure(view.trend, "en"), "my-trend"))
+    assert fragment.startswith('<div id="my-trend" class="plotly-graph-div figure-canvas" data-figure="my-trend-data"')
+    assert "Plotly.newPlot" not in fragment and fragment.count("<script") == 1
+    payload = re.fullmatch(r'.*<script type="application/json" id="my-trend-data">(.*)</script>', fragment, re.S).group(1)
+    assert "<" not in payload and ">" not in payload
+    spec = json.loads(payload)
+    assert spec["config"]["displaylogo"] is False and spec["layout"]["height"] == 380 and spec["data"]

@@ -46,3 +46,17 @@ def test_api_errors_are_json(app) -> None:
     response = app.test_client().get("/api/v1/nothing-here")
     assert response.status_code == 404
     assert response.get_json() == {"error": {"status": 404, "message": ""}}
+
+
+def test_405_pages_carry_the_allow_header(client) -> None:
+    response = client.get("/auth/logout?lang=en")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) >= {"POST"}
+    assert "GET" not in response.headers["Allow"].split(", ")
+    assert response.mimetype == "text/html"
+
+
+def test_api_405_answers_carry_the_allow_header(client) -> None:
+    response = client.delete("/api/v1/openapi.json")
+    assert response.status_code == 405 and response.get_json()["error"]["status"] == 405
+    assert "GET" in response.headers["Allow"]

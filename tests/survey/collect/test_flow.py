@@ -113,7 +113,7 @@ def test_resume_link_continues_where_the_respondent_left(app, client, published,
     html = client.get(page2).get_data(as_text=True)
     stored = _only_response(app)
     resume = f"/s/r/{stored.resume_token}"
-    assert f"http://localhost{resume}</a>" in html  # shown to bookmark
+    assert f"http://127.0.0.1:5000{resume}</a>" in html  # shown to bookmark, at the configured address
     other_device = app.test_client()
     reply = other_device.get(resume)
     assert reply.status_code == 302 and reply.headers["Location"] == page2

@@ -12,7 +12,7 @@ from werkzeug.test import encode_multipart
 
 from models import Questionnaire, QuestionnaireVersion
 from survey.db import get_session
-from survey.questionnaire.document import Page, Question, Questionnaire as Document, Texts
+from survey.questionnaire.document import Binding, DocumentError, Page, Question, Questionnaire as Document, Texts
 from survey.questionnaire.jsonio import to_json
 from survey.services.questionnaires import create_questionnaire, latest_version, version_document
 from support import csrf_token
@@ -354,3 +354,57 @@ def test_changing_a_question_type_keeps_code_texts_and_rules(app, designer) -> N
     # A type that does not exist is refused; the stored question is untouched.
     assert designer.get(f"/design/{qid}/questions/why?type=spreadsheet").status_code == 404
     assert _document(app, qid).question("why").type == "single_choice"
+
+
+# --- Bounded texts: every text stored in a String(N) column is refused by the form (or the
+# document rules) in the visitor's language instead of failing in the database (PostgreSQL).
+
+@pytest.mark.parametrize(("lang", "message"), [("en", "cannot be longer than 300"), ("zh_CN", "不能超过 300")])
+def test_a_400_character_title_is_refused_by_the_form_in_both_languages(app, designer, lang, message) -> None:
+    token = _token(designer)
+    response = designer.post(f"/design/new?lang={lang}", data={"csrf_token": token, "title_zh": "长" * 400})
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    qid = _store(app, _three_pages())
+    response = designer.post(f"/design/{qid}/edit?lang={lang}", data={
+        "csrf_token": token, "title_zh": "题", "title_en": "t" * 400})
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    response = designer.post(f"/design/{qid}/pages/0?lang={lang}", data={
+        "csrf_token": token, "code": "p1", "title_zh": "页" * 400})
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert _count(app) == 1 and _document(app, qid).title.zh == "满意度"
+
+
+def test_cloning_a_questionnaire_with_the_longest_title_keeps_the_copy_within_bounds(app, designer) -> None:
+    qid = _store(app, Document(title=Texts("长" * 300, "L" * 300), pages=_three_pages().pages))
+    response = designer.post(f"/design/{qid}/clone", data={"csrf_token": _token(designer)})
+    assert response.status_code == 302 and _count(app) == 2
+    with app.app_context():
+        copy = get_session().scalars(select(Questionnaire).where(Questionnaire.id != qid)).one()
+        assert copy.title_zh == "长" * 296 + "（副本）" and copy.title_en == "L" * 293 + " (copy)"
+
+
+def test_documents_with_too_long_titles_or_binding_names_are_refused() -> None:
+    with pytest.raises(DocumentError, match="301 characters; at most 300"):
+        Document(title=Texts("x" * 301, ""), pages=())
+    with pytest.raises(DocumentError, match="at most 300"):
+        Page("p1", Texts("", "y" * 301), ())
+    with pytest.raises(DocumentError, match="at most 64"):
+        Binding("acsi", "c" * 65, "PQ")
+
+
+@pytest.mark.parametrize(("lang", "message"), [("en", "at most 64 characters"), ("zh_CN", "最多 64 个字符")])
+def test_a_matrix_row_binding_longer_than_its_column_is_refused_in_both_languages(app, designer, lang, message) -> None:
+    qid = _store(app, _three_pages())
+    response = designer.post(f"/design/{qid}/pages/0/questions/new?type=matrix&lang={lang}", data=_question_data(
+        _token(designer), code="grid", scale="1-5", rows=f"r1 | 一 | One | acsi.{'c' * 80}.PQ"))
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert "grid" not in {q.code for q in _document(app, qid).questions()}
+
+
+def test_importing_a_questionnaire_with_a_400_character_title_is_refused(app, designer) -> None:
+    document = to_json(_three_pages())
+    document["title"] = {"zh": "长" * 400, "en": "Long"}
+    response = _upload(designer, _token(designer), json.dumps(document, ensure_ascii=False).encode(), "q.json")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "at most 300" in html and 'id="file-error"' in html
+    assert _count(app) == 0

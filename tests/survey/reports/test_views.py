@@ -111,7 +111,8 @@ def test_viewer_sees_the_latest_dashboards_in_both_languages(app, client, login_
     for heading in ("核心指数", "细分群体比较", "历次运行趋势", "路径图", "模型效度", "所用设置"):
         assert heading in chinese, heading
     # One plotly.js for the page, then one figure per section with data: trend, segments, path, IPMA.
-    assert english.count("/reports/plotly.min.js") == 1 and english.count("Plotly.newPlot") == 4
+    assert english.count("/reports/plotly.min.js") == 1 and english.count("data-figure=") == 4
+    assert "Plotly.newPlot" not in english and "/static/js/figures.js" in english  # no inline script (CSP)
     assert "Region: South" in english and "Tier: Gold" in english
     assert "地区：南区" in chinese and "客户等级：金卡" in chinese
     assert "No confidence interval: the run had no bootstrap." in english
@@ -127,9 +128,9 @@ def test_every_demo_dashboard_renders_its_sections(client, login_as, demo) -> No
     acsi_run, complaint_run, kano_run = demo
     complaints = client.get(f"/reports/runs/{complaint_run}/dashboard?lang=en").get_data(as_text=True)
     assert "Net Promoter Score" in complaints and "Will stop buying" in complaints
-    assert complaints.count("Plotly.newPlot") == 3  # trend, segments (NPS), complaint panel
+    assert complaints.count("data-figure=") == 3  # trend, segments (NPS), complaint panel
     kano = client.get(f"/reports/runs/{kano_run}/dashboard?lang=zh_CN").get_data(as_text=True)
-    assert "Kano" in kano and "必备属性" in kano and kano.count("Plotly.newPlot") == 2
+    assert "Kano" in kano and "必备属性" in kano and kano.count("data-figure=") == 2
     assert "Run details" not in kano and "运行详情" in kano
 
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, make_response, render_template, request
+from flask import Flask, Response, g, make_response, render_template, request
 from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -54,4 +55,18 @@ def init_app(app: Flask) -> None:
     def unexpected_error(error: Exception):
         # Logged with its traceback for the operators; the visitor sees a plain page.
         logger.exception("unhandled error on %s %s", request.method, request.path)
+        _roll_back_the_request_session()
         return render_error(InternalServerError.code)
+
+
+def _roll_back_the_request_session() -> None:
+    """A failed write leaves the request's session unusable (PendingRollbackError): the error
+    page itself loads the signed-in user, so roll back first. An unreachable database must not
+    turn the error page into a second failure."""
+    session = g.get("db_session")
+    if session is None:
+        return
+    try:
+        session.rollback()
+    except SQLAlchemyError:
+        logger.exception("rollback after an unhandled error failed")

@@ -60,3 +60,28 @@ def test_api_405_answers_carry_the_allow_header(client) -> None:
     response = client.delete("/api/v1/openapi.json")
     assert response.status_code == 405 and response.get_json()["error"]["status"] == 405
     assert "GET" in response.headers["Allow"]
+
+
+def test_a_failed_write_still_gets_the_error_page_for_a_signed_in_user(app, login_as, client) -> None:
+    """The page loads the signed-in user; after a failed flush the request's session must be
+    rolled back first, or rendering the 500 page fails too (PendingRollbackError)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from models import User
+    from survey.db import get_session
+
+    @app.route("/failed-write")
+    def failed_write():
+        session = get_session()
+        session.expire_all()  # the page will read the user again
+        session.add(User(email=None, password_hash="x", role="designer"))  # NOT NULL breaks
+        session.flush()
+        return "unreachable"
+
+    app.view_functions["failed_write"].public_view = True
+    login_as("designer")
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = client.get("/failed-write?lang=en")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.get_data(as_text=True)
+    assert "designer@example.com" in response.get_data(as_text=True)  # the page knew the user

@@ -77,7 +77,7 @@ def parse_number_text(text: str, *, integer: bool = False, minimum: float | None
 def check_bounds(number: Decimal | int | float, minimum: float | None,
                  maximum: float | None) -> None:
     """Raise :class:`NumberRejected` when ``number`` lies outside ``minimum``..``maximum``."""
-    value = number if isinstance(number, Decimal) else Decimal(number)
+    value = Decimal(repr(number)) if isinstance(number, float) else Decimal(number)
     if minimum is not None and value < Decimal(str(minimum)):
         raise NumberRejected("below_minimum", f"must be at least {minimum}")
     if maximum is not None and value > Decimal(str(maximum)):

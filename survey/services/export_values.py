@@ -1,0 +1,66 @@
+"""Reading stored JSON documents for an export so that any stored value can be written.
+
+Rows stored before the inbound checks (or written around them) may hold what no export format
+can carry. Every format applies the same rule, here:
+
+* ``NaN``, ``Infinity`` and ``-Infinity`` (SQLite's JSON text can hold them) → blank;
+* a whole number of more than :data:`MAX_NUMBER_DIGITS` digits → its digits as text (CSV and
+  XLSX show the text; a numeric .sav variable gets system-missing; Python could not even read
+  one of more than 4,300 digits as a number);
+* NUL characters are dropped and lone surrogates become U+FFFD (the replacement character), in
+  values and in segment attribute names.
+
+Parsing stays at C speed: only a document whose text shows one of these (see ``_SUSPECT``) is
+read with hooks and walked. Pure: no Flask, no SQL.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+#: Longest whole number kept as a number (larger ones lose digits in a double).
+MAX_NUMBER_DIGITS = 15
+_SUSPECT = re.compile(r"\\u0000|\\u[dD][89a-fA-F]|NaN|Infinity|[0-9]{%d}|\x00|[\ud800-\udfff]"
+                      % (MAX_NUMBER_DIGITS + 1))
+_UNWRITABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """``text`` without NUL characters and with every lone surrogate replaced by U+FFFD."""
+    if not _UNWRITABLE.search(text):
+        return text
+    return _UNWRITABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", text)
+
+
+def _constant(_name: str) -> None:
+    return None
+
+
+def _integer(text: str) -> int | str:
+    return int(text) if len(text.lstrip("-")) <= MAX_NUMBER_DIGITS else text
+
+
+def _real(text: str) -> float | None:
+    value = float(text)
+    return value if math.isfinite(value) else None
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(key): _clean(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    return value
+
+
+def load_document(text: str) -> Any:
+    """A stored JSON document (``segment`` or ``answers`` as text) as writable Python data, by the
+    rule in the module docstring."""
+    if not _SUSPECT.search(text):
+        return json.loads(text)
+    return _clean(json.loads(text, parse_constant=_constant, parse_int=_integer, parse_float=_real))
+

@@ -16,6 +16,7 @@ from models import Questionnaire
 from survey.auth.roles import role_required
 from survey.db import get_session
 from survey.services import invitations as service
+from survey.services.exports import escape_formula
 
 bp = Blueprint("invitations", __name__, url_prefix="/invitations")
 
@@ -89,8 +90,8 @@ def upload(questionnaire_id: int):
 
 
 def _spreadsheet_safe(value: str) -> str:
-    """Keep a spreadsheet from reading a cell as a formula (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    """Keep a spreadsheet from reading a cell as a formula (CSV injection): the exports' rule."""
+    return escape_formula(value)
 
 
 @bp.route("/<int:questionnaire_id>/links.csv")

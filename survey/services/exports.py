@@ -11,7 +11,8 @@ Columns and labels: ``survey.services.export_columns``. Rows: ``survey.services.
 
 * **CSV**: UTF-8 with a byte-order mark (Excel opens CJK text correctly), one header row of
   column names. Text cells that a spreadsheet would run as a formula — starting with ``=``,
-  ``+``, ``-``, ``@``, a tab or a carriage return — get a leading ``'``; stored numbers
+  ``+``, ``-``, ``@`` (or their full-width forms), a tab, a carriage return or a line feed, or
+  with whitespace or control characters before ``= + - @`` — get a leading ``'``; stored numbers
   (``-1``, ``2.5``) are written as numbers. ``values="labels"`` writes choice labels instead of
   codes.
 * **XLSX**: a streaming SpreadsheetML writer (``survey.services.export_xlsx``) into a temporary
@@ -19,6 +20,9 @@ Columns and labels: ``survey.services.export_columns``. Rows: ``survey.services.
   sheet ``labels`` (variable labels and value labels). Text is stored as inline strings, so text
   that looks like a formula is never a formula.
 * **SAV**: see ``survey.services.export_sav``.
+
+Stored values no format can carry (NaN, lone surrogates, NUL, whole numbers of more than 15
+digits) are written by the rule of ``survey.services.export_values``.
 
 "Don't know" answers are the code ``dont_know`` in CSV/XLSX (its label with ``values="labels"``)
 and the user-missing value 99 (labelled) in .sav files.
@@ -29,6 +33,7 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -57,7 +62,12 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "sav": "application/x-spss-sav",
 }
-FORMULA_STARTS = frozenset("=+-@\t\r")
+#: First characters that make a spreadsheet read a cell as a formula (full-width forms too), or
+#: that a spreadsheet may drop or treat as a separator before one (tab, carriage return, line feed).
+FORMULA_STARTS = frozenset("=+-@\t\r\n＝＋－＠")
+#: Characters a spreadsheet may skip before a formula: whitespace and control characters.
+_SKIPPABLE = frozenset(chr(c) for c in range(33)) | frozenset("\x7f\u00a0\u3000\ufeff\u200b")
+_FORMULA_AFTER_SPACE = re.compile("[\\s\x00-\x1f\x7f\u00a0\u3000\ufeff\u200b]+[=+\\-@＝＋－＠]")
 BOM = "\ufeff".encode()
 FILE_CHUNK_BYTES = 256 * 1024
 
@@ -152,10 +162,18 @@ def prepare_export(session: Session, questionnaire_id: int, options: ExportOptio
 
 # --- cells ------------------------------------------------------------------------------------
 
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet could read ``text`` as a formula: it starts with one of
+    :data:`FORMULA_STARTS`, or with whitespace or control characters followed by ``= + - @``."""
+    return bool(text) and (text[0] in FORMULA_STARTS or (
+        text[0] in _SKIPPABLE and _FORMULA_AFTER_SPACE.match(text) is not None))
+
+
 def escape_formula(value: Any) -> Any:
-    """A text that a spreadsheet would run as a formula gets a leading ``'``; numbers, empty
-    and other values are returned unchanged."""
-    if isinstance(value, str) and value and value[0] in FORMULA_STARTS:
+    """A text that a spreadsheet would run as a formula (:func:`formula_like`) gets a leading
+    ``'``; numbers, empty and other values are returned unchanged. Every CSV this application
+    writes (response exports, invitation links) escapes its cells with this function."""
+    if isinstance(value, str) and formula_like(value):
         return "'" + value
     return value
 
@@ -184,7 +202,7 @@ def csv_cells(export: PreparedExport) -> Callable[[Sequence[Any]], list[Any]]:
     """A function from a selected row to its CSV cells (formula-like text escaped)."""
     reader = RowReader(export.plan.columns, export.selection)
     label_maps = _label_maps(export)
-    starts = FORMULA_STARTS
+    starts = FORMULA_STARTS | _SKIPPABLE  # a quick first test; formula_like decides
 
     def cells(row: Sequence[Any]) -> list[Any]:
         values = reader.values(row)
@@ -195,7 +213,8 @@ def csv_cells(export: PreparedExport) -> Callable[[Sequence[Any]], list[Any]]:
             if value.__class__ is str:
                 values[i] = labels.get(value, value)
         return [v if v is None or (t := v.__class__) is int or t is float
-                else (("'" + v if v and v[0] in starts else v) if t is str else _json_text(v))
+                else (("'" + v if v and v[0] in starts and formula_like(v) else v) if t is str
+                      else _json_text(v))
                 for v in values]
     return cells
 

@@ -47,7 +47,7 @@ def hostile(session):
         ({"age": 30, "score": 2.5, "comment": "ok"}, {"region": "north"}),
         ({"age": BIG, "comment": "big"}, {"region": BIG}),
         ({"age": 1}, {f"attribute_{i:03d}": f"v{i}" for i in range(200)}),
-        ({"age": 2}, {}),
+        ({"age": 2, "score": 1.0}, {"region": " =cmd"}),
     ]
     if sqlite:
         rows += [
@@ -65,7 +65,7 @@ def hostile(session):
         session.flush()
         ids.append(response.id)
     session.commit()
-    document_text = '{"age": %s, "comment": %s}' % (HUGE_TEXT, HUGE_TEXT)
+    document_text = '{"age": %s, "comment": %s, "score": 1.0}' % (HUGE_TEXT, HUGE_TEXT)
     cast = "CAST(:answers AS jsonb)" if not sqlite else ":answers"
     with session.get_bind().begin() as connection:
         connection.execute(text(f"UPDATE responses SET answers = {cast} WHERE id = :id"),
@@ -92,6 +92,7 @@ def test_csv_is_written_to_the_end(app, session, hostile) -> None:
     assert found[ids[1]]["age"] == str(BIG) and found[ids[1]]["segment_region"] == str(BIG)
     assert found[ids[2]]["segment_attribute_199"] == "v199"
     assert found[ids[3]]["age"] == HUGE_TEXT and found[ids[3]]["comment"] == HUGE_TEXT
+    assert found[ids[3]]["segment_region"] == "' =cmd"  # a formula behind a space is escaped
     if sqlite:
         assert found[ids[4]]["score"] == "" and found[ids[4]]["segment_region"] == ""
         assert found[ids[5]]["score"] == found[ids[5]]["age"] == ""

@@ -49,7 +49,7 @@ def _errors(*codes: int) -> dict[str, Any]:
 
 def _questionnaire_id() -> dict[str, Any]:
     return {"name": "questionnaire_id", "in": "path", "required": True,
-            "schema": {"type": "integer", "minimum": 1}}
+            "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}}
 
 
 SCHEMAS: dict[str, Any] = {
@@ -120,7 +120,8 @@ SCHEMAS: dict[str, Any] = {
         "type": "object", "required": ["cases"],
         "properties": {"cases": {"type": "array", "minItems": 1, "maxItems": 10000,
                                  "items": {"$ref": "#/components/schemas/ComplaintCase"}},
-                       "followup_questionnaire_id": {"type": "integer"}},
+                       "followup_questionnaire_id": {"type": "integer", "minimum": 1,
+                                                     "maximum": 2**31 - 1}},
     },
     "ImportReport": {
         "type": "object",

@@ -25,6 +25,8 @@ from survey.services.complaint_cases import ComplaintError, FollowUpRules, impor
 from survey.services.inbound_json import MAX_BYTES, MAX_DEPTH, JsonRejected, load_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+#: Largest id a client may name (the database's integer ids).
+MAX_ID = 2**31 - 1
 
 
 def error(status: int, message: str, **extra: Any):
@@ -144,9 +146,10 @@ def complaint_cases():
     body = _json_body()
     records = body.get("cases") if isinstance(body, dict) else body
     questionnaire_id = body.get("followup_questionnaire_id") if isinstance(body, dict) else None
-    if questionnaire_id is not None and (not isinstance(questionnaire_id, int) or isinstance(questionnaire_id, bool)):
+    if questionnaire_id is not None and (not isinstance(questionnaire_id, int) or isinstance(questionnaire_id, bool)
+                                         or not 1 <= questionnaire_id <= MAX_ID):
         return error(422, "the request body is not valid",
-                     fields={"followup_questionnaire_id": ["must be an integer"]})
+                     fields={"followup_questionnaire_id": [f"must be an integer from 1 to {MAX_ID}"]})
     session = get_session()
     config = current_app.config
     try:

@@ -163,3 +163,11 @@ def test_openapi_states_the_server_limits(client) -> None:
     assert submission["invitation_token"]["maxLength"] == 64
     case = schemas["ComplaintCase"]["properties"]["segment"]
     assert case["maxProperties"] == MAX_ATTRIBUTES
+
+
+@pytest.mark.parametrize("value", [10 ** 30, 2 ** 31, 0, -1, True, "1"])
+def test_followup_questionnaire_id_is_bounded(app, client, auth, value) -> None:
+    reply = client.post("/api/v1/complaint-cases", headers=auth,
+                        data=json.dumps({"cases": [], "followup_questionnaire_id": value}))
+    assert reply.status_code == 422
+    assert "followup_questionnaire_id" in reply.json["error"]["fields"]

@@ -16,7 +16,7 @@ from models import Questionnaire
 from survey.auth.roles import role_required
 from survey.db import get_session
 from survey.services import invitations as service
-from survey.services.exports import escape_formula
+from survey.services.export_values import escape_formula
 
 bp = Blueprint("invitations", __name__, url_prefix="/invitations")
 

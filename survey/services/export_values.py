@@ -11,7 +11,8 @@ can carry. Every format applies the same rule, here:
   values and in segment attribute names.
 
 Parsing stays at C speed: only a document whose text shows one of these (see ``_SUSPECT``) is
-read with hooks and walked. Pure: no Flask, no SQL.
+read with hooks and walked. Text cells of a CSV that a spreadsheet would run as a formula are
+escaped by :func:`escape_formula` (every CSV the application writes uses it). Pure: no Flask, no SQL.
 """
 from __future__ import annotations
 
@@ -25,6 +26,12 @@ MAX_NUMBER_DIGITS = 15
 _SUSPECT = re.compile(r"\\u0000|\\u[dD][89a-fA-F]|NaN|Infinity|[0-9]{%d}|\x00|[\ud800-\udfff]"
                       % (MAX_NUMBER_DIGITS + 1))
 _UNWRITABLE = re.compile("[\x00\ud800-\udfff]")
+#: First characters that make a spreadsheet read a cell as a formula (full-width forms too), or
+#: that a spreadsheet may drop or treat as a separator before one (tab, carriage return, line feed).
+FORMULA_STARTS = frozenset("=+-@\t\r\n＝＋－＠")
+#: Characters a spreadsheet may skip before a formula: whitespace and control characters.
+SKIPPABLE = frozenset(chr(c) for c in range(33)) | frozenset("\x7f\u00a0\u3000\ufeff\u200b")
+_FORMULA_AFTER_SPACE = re.compile("[\\s\x00-\x1f\x7f\u00a0\u3000\ufeff\u200b]+[=+\\-@＝＋－＠]")
 
 
 def clean_text(text: str) -> str:
@@ -64,3 +71,20 @@ def load_document(text: str) -> Any:
         return json.loads(text)
     return _clean(json.loads(text, parse_constant=_constant, parse_int=_integer, parse_float=_real))
 
+
+# --- spreadsheet formulas ---------------------------------------------------------------------
+
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet could read ``text`` as a formula: it starts with one of
+    :data:`FORMULA_STARTS`, or with whitespace or control characters followed by ``= + - @``."""
+    return bool(text) and (text[0] in FORMULA_STARTS or (
+        text[0] in SKIPPABLE and _FORMULA_AFTER_SPACE.match(text) is not None))
+
+
+def escape_formula(value: Any) -> Any:
+    """A text that a spreadsheet would run as a formula (:func:`formula_like`) gets a leading
+    ``'``; numbers, empty and other values are returned unchanged. Every CSV this application
+    writes (response exports, invitation links) escapes its cells with this function."""
+    if isinstance(value, str) and formula_like(value):
+        return "'" + value
+    return value

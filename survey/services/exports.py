@@ -33,7 +33,6 @@ import csv
 import io
 import json
 import os
-import re
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -49,6 +48,8 @@ from survey.questionnaire import document as doc
 from survey.services.export_xlsx import MAX_DATA_ROWS as XLSX_MAX_DATA_ROWS
 from survey.services.export_xlsx import XlsxWriter
 from survey.services.export_columns import Column, ColumnPlan, Language, build_plan
+from survey.services.export_values import FORMULA_STARTS, SKIPPABLE, formula_like
+from survey.services.export_values import escape_formula as escape_formula  # one rule for every CSV
 from survey.services.export_rows import (
     TIME_POSITIONS, RowReader, Selection, segment_keys, stream_rows, utc_naive,
 )
@@ -62,12 +63,6 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "sav": "application/x-spss-sav",
 }
-#: First characters that make a spreadsheet read a cell as a formula (full-width forms too), or
-#: that a spreadsheet may drop or treat as a separator before one (tab, carriage return, line feed).
-FORMULA_STARTS = frozenset("=+-@\t\r\n＝＋－＠")
-#: Characters a spreadsheet may skip before a formula: whitespace and control characters.
-_SKIPPABLE = frozenset(chr(c) for c in range(33)) | frozenset("\x7f\u00a0\u3000\ufeff\u200b")
-_FORMULA_AFTER_SPACE = re.compile("[\\s\x00-\x1f\x7f\u00a0\u3000\ufeff\u200b]+[=+\\-@＝＋－＠]")
 BOM = "\ufeff".encode()
 FILE_CHUNK_BYTES = 256 * 1024
 
@@ -162,22 +157,6 @@ def prepare_export(session: Session, questionnaire_id: int, options: ExportOptio
 
 # --- cells ------------------------------------------------------------------------------------
 
-def formula_like(text: str) -> bool:
-    """Whether a spreadsheet could read ``text`` as a formula: it starts with one of
-    :data:`FORMULA_STARTS`, or with whitespace or control characters followed by ``= + - @``."""
-    return bool(text) and (text[0] in FORMULA_STARTS or (
-        text[0] in _SKIPPABLE and _FORMULA_AFTER_SPACE.match(text) is not None))
-
-
-def escape_formula(value: Any) -> Any:
-    """A text that a spreadsheet would run as a formula (:func:`formula_like`) gets a leading
-    ``'``; numbers, empty and other values are returned unchanged. Every CSV this application
-    writes (response exports, invitation links) escapes its cells with this function."""
-    if isinstance(value, str) and formula_like(value):
-        return "'" + value
-    return value
-
-
 def _json_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
@@ -202,7 +181,7 @@ def csv_cells(export: PreparedExport) -> Callable[[Sequence[Any]], list[Any]]:
     """A function from a selected row to its CSV cells (formula-like text escaped)."""
     reader = RowReader(export.plan.columns, export.selection)
     label_maps = _label_maps(export)
-    starts = FORMULA_STARTS | _SKIPPABLE  # a quick first test; formula_like decides
+    starts = FORMULA_STARTS | SKIPPABLE  # a quick first test; formula_like decides
 
     def cells(row: Sequence[Any]) -> list[Any]:
         values = reader.values(row)

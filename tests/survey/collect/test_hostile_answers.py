@@ -132,3 +132,15 @@ def test_page_check_refuses_a_15_megabyte_answer_and_lone_surrogates() -> None:
                          locale="en", limits=AnswerLimits())
     assert set(checked.errors) == {"note", "name"}
     assert checked.answers == {"count": 3}
+
+
+@pytest.mark.parametrize("submission", ["s" * 200, "a\x00b", "<script>"])
+def test_a_forged_submission_id_is_not_stored_and_breaks_nothing(app, client, page_url, kit,
+                                                                  submission) -> None:
+    url = page_url()
+    tokens = kit.page_tokens(client.get(url).get_data(as_text=True))
+    reply = client.post(url, data={**tokens, "xs_submission": submission, "count": "3"})
+    assert reply.status_code == 302
+    with app.app_context():
+        stored = get_session().scalars(select(Response)).one()
+        assert stored.status == "complete" and stored.idempotency_key is None

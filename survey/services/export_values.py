@@ -23,8 +23,8 @@ from typing import Any
 
 #: Longest whole number kept as a number (larger ones lose digits in a double).
 MAX_NUMBER_DIGITS = 15
-_SUSPECT = re.compile(r"\\u0000|\\u[dD][89a-fA-F]|NaN|Infinity|[0-9]{%d}|\x00|[\ud800-\udfff]"
-                      % (MAX_NUMBER_DIGITS + 1))
+_SUSPECT = re.compile(r"\\u0000|\\u[dD][89a-fA-F]|NaN|Infinity|[0-9]{%d}|[eE][+-]?[0-9]{3}"
+                      r"|\x00|[\ud800-\udfff]" % (MAX_NUMBER_DIGITS + 1))
 _UNWRITABLE = re.compile("[\x00\ud800-\udfff]")
 #: First characters that make a spreadsheet read a cell as a formula (full-width forms too), or
 #: that a spreadsheet may drop or treat as a separator before one (tab, carriage return, line feed).

@@ -4,6 +4,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from survey.services.bounded_numbers import (
     MAX_MAGNITUDE, NumberRejected, bounded_value, check_bounds, parse_number_text,
@@ -57,3 +59,15 @@ def test_json_values_are_held_to_the_same_bounds(value) -> None:
 def test_json_values_within_bounds() -> None:
     assert bounded_value(MAX_MAGNITUDE - 1) == MAX_MAGNITUDE - 1
     assert str(bounded_value(-0.0)) == "0.0" and bounded_value(2.5) == 2.5
+
+
+@given(st.one_of(st.text(max_size=60), st.from_regex(r"[+-]?[0-9]{0,30}(\.[0-9]{0,20})?([eE][+-]?[0-9]{1,8})?", fullmatch=True)),
+       st.booleans())
+def test_any_text_gives_a_bounded_number_or_a_refusal(text, integer) -> None:
+    try:
+        value = parse_number_text(text, integer=integer)
+    except NumberRejected as rejected:
+        assert rejected.rule in ("too_long", "syntax", "too_large", "not_whole")
+        return
+    assert abs(value) < MAX_MAGNITUDE and math.isfinite(value)
+    assert type(value) is (int if integer else float)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from survey.services.inbound_json import JsonRejected, load_json, nesting_depth
 
@@ -47,3 +49,28 @@ def test_ordinary_documents_pass_unchanged() -> None:
 ])
 def test_nesting_depth_ignores_brackets_in_strings(data, depth) -> None:
     assert nesting_depth(data) == depth
+
+
+_JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=20)
+
+
+@given(_JSONISH)
+def test_any_python_json_value_loads_back_or_is_refused_by_rule(value) -> None:
+    text = json.dumps(value)  # NaN, Infinity and lone surrogates included, as Python writes them
+    try:
+        loaded = load_json(text.encode())
+    except JsonRejected as rejected:
+        assert rejected.rule in ("not_finite", "characters", "depth")
+        return
+    assert loaded == value
+
+
+@given(st.binary(max_size=200) | st.text(alphabet='[]{}",:\\u0abdNI 1e-', max_size=80).map(str.encode))
+def test_any_bytes_give_a_value_or_a_refusal(data) -> None:
+    try:
+        load_json(data)
+    except JsonRejected:
+        pass

@@ -10,7 +10,9 @@ nor kept.
 The web page forms (:mod:`survey.collect.forms`) and the API (:mod:`survey.api.submissions`)
 both call it, so a response is held to the same rules whichever way it arrives. It reads no
 database and builds no form; messages are produced in the active Babel locale (``locale``
-picks the designer's own ``validation_message``).
+picks the designer's own ``validation_message``). Answer sizes are bounded by
+:class:`~survey.collect.fields.AnswerLimits` — the app's ``ANSWER_TEXT_MAX_CHARS`` and
+``RESPONSE_TEXT_MAX_CHARS`` (10,000 and 200,000 characters by default) unless given.
 """
 from __future__ import annotations
 

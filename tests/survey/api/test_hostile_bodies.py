@@ -171,3 +171,11 @@ def test_followup_questionnaire_id_is_bounded(app, client, auth, value) -> None:
                         data=json.dumps({"cases": [], "followup_questionnaire_id": value}))
     assert reply.status_code == 422
     assert "followup_questionnaire_id" in reply.json["error"]["fields"]
+
+
+@pytest.mark.parametrize("raw", ["null", "[]", "5", '"x"', "true", '{"cases": null}', '{"cases": [null]}'])
+def test_odd_json_documents_are_4xx_on_every_route(app, client, auth, questionnaire_id, raw) -> None:
+    for path in (f"/api/v1/questionnaires/{questionnaire_id}/responses", "/api/v1/complaint-cases"):
+        reply = client.post(path, headers=auth, data=raw)
+        assert 400 <= reply.status_code < 500, (path, raw, reply.get_data(as_text=True))
+    assert rows(app) == 0 and rows(app, ComplaintCase) == 0

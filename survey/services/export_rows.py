@@ -219,6 +219,8 @@ class RowReader:
         answers = row[ANSWERS]
         if answers.__class__ is str:
             answers = load_document(answers)
+        if answers.__class__ is not dict:  # not an object (never written so, but never a 500)
+            answers = {}
         part = [answers.get(k) for k in self.answer_keys]
         for i, choice in self.flags:
             value = part[i]

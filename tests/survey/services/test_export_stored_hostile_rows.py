@@ -38,7 +38,8 @@ def document() -> doc.Questionnaire:
 
 @pytest.fixture
 def hostile(session):
-    """Response ids in order: plain, 4,000 digits, 200 attributes, 5,000 digits (raw SQL), then
+    """Response ids in order: plain, 4,000 digits, 200 attributes (then answers and segment
+    overwritten with a JSON list, raw SQL), 5,000 digits (raw SQL), then
     on SQLite only (PostgreSQL's jsonb refuses them): NaN, infinity, a lone surrogate and NUL."""
     version = questionnaires.create_questionnaire(session, document())
     questionnaires.publish(session, version)
@@ -46,6 +47,7 @@ def hostile(session):
     rows = [
         ({"age": 30, "score": 2.5, "comment": "ok"}, {"region": "north"}),
         ({"age": BIG, "comment": "big"}, {"region": BIG}),
+        ({"age": 1}, {f"attribute_{i:03d}": f"v{i}" for i in range(200)}),
         ({"age": 1}, {f"attribute_{i:03d}": f"v{i}" for i in range(200)}),
         ({"age": 2, "score": 1.0}, {"region": " =cmd"}),
     ]
@@ -69,7 +71,9 @@ def hostile(session):
     cast = "CAST(:answers AS jsonb)" if not sqlite else ":answers"
     with session.get_bind().begin() as connection:
         connection.execute(text(f"UPDATE responses SET answers = {cast} WHERE id = :id"),
-                           {"answers": document_text, "id": ids[3]})
+                           {"answers": document_text, "id": ids[4]})
+        connection.execute(text(f"UPDATE responses SET answers = {cast}, segment = {cast} WHERE id = :id"),
+                           {"answers": '["not", "an", "object"]', "id": ids[3]})
     return version, ids, sqlite
 
 
@@ -91,13 +95,14 @@ def test_csv_is_written_to_the_end(app, session, hostile) -> None:
     assert list(found) == ids
     assert found[ids[1]]["age"] == str(BIG) and found[ids[1]]["segment_region"] == str(BIG)
     assert found[ids[2]]["segment_attribute_199"] == "v199"
-    assert found[ids[3]]["age"] == HUGE_TEXT and found[ids[3]]["comment"] == HUGE_TEXT
-    assert found[ids[3]]["segment_region"] == "' =cmd"  # a formula behind a space is escaped
+    assert found[ids[3]]["age"] == found[ids[3]]["segment_attribute_199"] == ""  # not objects
+    assert found[ids[4]]["age"] == HUGE_TEXT and found[ids[4]]["comment"] == HUGE_TEXT
+    assert found[ids[4]]["segment_region"] == "' =cmd"  # a formula behind a space is escaped
     if sqlite:
-        assert found[ids[4]]["score"] == "" and found[ids[4]]["segment_region"] == ""
-        assert found[ids[5]]["score"] == found[ids[5]]["age"] == ""
-        assert found[ids[6]]["comment"] == "a\ufffdb" and found[ids[6]]["segment_region"] == "a\ufffdb"
-        assert found[ids[7]]["comment"] == "nulhere"
+        assert found[ids[5]]["score"] == "" and found[ids[5]]["segment_region"] == ""
+        assert found[ids[6]]["score"] == found[ids[6]]["age"] == ""
+        assert found[ids[7]]["comment"] == "a\ufffdb" and found[ids[7]]["segment_region"] == "a\ufffdb"
+        assert found[ids[8]]["comment"] == "nulhere"
 
 
 def test_xlsx_is_written_and_reads_back(app, session, hostile) -> None:
@@ -111,10 +116,10 @@ def test_xlsx_is_written_and_reads_back(app, session, hostile) -> None:
     assert found[ids[0]]["age"] == 30 and found[ids[0]]["score"] == 2.5
     assert found[ids[1]]["age"] == str(BIG)[:32_767]  # too large for a spreadsheet number: text
     assert found[ids[2]]["segment_attribute_199"] == "v199"
-    assert found[ids[3]]["age"] == HUGE_TEXT
+    assert found[ids[4]]["age"] == HUGE_TEXT
     if sqlite:
-        assert found[ids[4]]["score"] is None and found[ids[4]]["segment_region"] is None
-        assert found[ids[6]]["comment"] == "a\ufffdb"
+        assert found[ids[5]]["score"] is None and found[ids[5]]["segment_region"] is None
+        assert found[ids[7]]["comment"] == "a\ufffdb"
 
 
 def test_sav_is_written_and_reads_back(app, session, hostile, tmp_path) -> None:
@@ -126,13 +131,13 @@ def test_sav_is_written_and_reads_back(app, session, hostile, tmp_path) -> None:
     rows = {int(r["response_id"]): r for _, r in frame.iterrows()}
     assert rows[ids[0]]["age"] == 30 and rows[ids[0]]["score"] == 2.5
     assert frame["age"].isna().tolist()[1] and rows[ids[2]]["age"] == 1  # 4,000 digits: missing
-    assert frame["age"].isna().tolist()[3] and rows[ids[3]]["comment"] == HUGE_TEXT
+    assert frame["age"].isna().tolist()[4] and rows[ids[4]]["comment"] == HUGE_TEXT
     assert rows[ids[1]]["segment_region"] == str(BIG)
     assert rows[ids[2]]["segment_attribute_199"] == "v199"
     if sqlite:
-        assert frame["score"].isna().tolist()[4:6] == [True, True]
-        assert rows[ids[6]]["comment"] == "a\ufffdb"
-        assert rows[ids[7]]["comment"] == "nulhere"
+        assert frame["score"].isna().tolist()[5:7] == [True, True]
+        assert rows[ids[7]]["comment"] == "a\ufffdb"
+        assert rows[ids[8]]["comment"] == "nulhere"
         labels = dict(zip(meta.column_names, meta.column_labels))
         assert labels["segment_key_"] == "key\ufffd"
 

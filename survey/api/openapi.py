@@ -3,7 +3,35 @@ from __future__ import annotations
 
 from typing import Any
 
+from survey.api.submissions import (
+    CASE_REF_MAX, CHANNELS, CLIENT_ID_MAX, LANGUAGES, MAX_ANSWERS, MAX_LIST_ITEMS, TOKEN_MAX,
+)
+from survey.collect.fields import TEXT_MAX_CHARS
+from survey.services.bounded_numbers import MAX_MAGNITUDE
+from survey.services.inbound_json import MAX_BYTES, MAX_DEPTH
+from survey.services.segment_attributes import (
+    KEY_PATTERN, MAX_ATTRIBUTES, MAX_KEY_LENGTH, MAX_VALUE_LENGTH,
+)
+
 _ERROR = {"$ref": "#/components/schemas/Error"}
+#: A number the server accepts: finite and below 10**15 in magnitude (the bounded parser's rule).
+_NUMBER = {"type": "number", "exclusiveMinimum": -MAX_MAGNITUDE, "exclusiveMaximum": MAX_MAGNITUDE}
+#: Segment attributes: the shared rule of :mod:`survey.services.segment_attributes`.
+_SEGMENT = {
+    "type": "object", "maxProperties": MAX_ATTRIBUTES,
+    "propertyNames": {"type": "string", "pattern": KEY_PATTERN, "maxLength": MAX_KEY_LENGTH},
+    "additionalProperties": {"anyOf": [
+        {"type": "string", "maxLength": MAX_VALUE_LENGTH},
+        {"type": "integer", "minimum": -(10 ** 15 - 1), "maximum": 10 ** 15 - 1},
+        _NUMBER, {"type": "boolean"}, {"type": "null"}]},
+    "description": f"Segment attributes of the customer: at most {MAX_ATTRIBUTES} attributes, "
+                   f"names matching `{KEY_PATTERN}`, values text of at most {MAX_VALUE_LENGTH} "
+                   "characters, a finite number (whole numbers of at most 15 digits), true/false "
+                   "or null (not given). No text may hold NUL or lone surrogates.",
+}
+_ANSWER_VALUE = {"anyOf": [
+    {"type": "string", "maxLength": TEXT_MAX_CHARS}, _NUMBER, {"type": "boolean"},
+    {"type": "array", "maxItems": MAX_LIST_ITEMS, "items": {"type": "string"}}, {"type": "null"}]}
 
 
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -21,7 +49,7 @@ def _errors(*codes: int) -> dict[str, Any]:
 
 def _questionnaire_id() -> dict[str, Any]:
     return {"name": "questionnaire_id", "in": "path", "required": True,
-            "schema": {"type": "integer", "minimum": 1}}
+            "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}}
 
 
 SCHEMAS: dict[str, Any] = {
@@ -31,6 +59,10 @@ SCHEMAS: dict[str, Any] = {
             "type": "object", "required": ["status", "message"],
             "properties": {
                 "status": {"type": "integer"}, "message": {"type": "string"},
+                "path": {"type": "string", "description": "JSON pointer of the bad value in a "
+                         "rejected body (`/segment/region`)"},
+                "rule": {"type": "string", "description": "The body rule broken: size, encoding, "
+                         "syntax, depth, not_finite, number_length or characters"},
                 "fields": {"type": "object", "description": "Messages per field; answer errors "
                            "are keyed `answers.<variable code>`.",
                            "additionalProperties": {"type": "array", "items": {"type": "string"}}},
@@ -40,20 +72,24 @@ SCHEMAS: dict[str, Any] = {
     "ResponseSubmission": {
         "type": "object", "required": ["client_id", "answers"], "additionalProperties": False,
         "properties": {
-            "client_id": {"type": "string", "minLength": 1, "maxLength": 120,
+            "client_id": {"type": "string", "minLength": 1, "maxLength": CLIENT_ID_MAX, "pattern": r"\S",
                           "description": "Idempotency key chosen by the client: an identical repeat "
                                          "returns the first response (200); different content → 409."},
-            "answers": {"type": "object", "description": "Answer-variable code → value (number, "
-                        "choice code, list of choice codes, text, YYYY-MM-DD, true/false for yes/no). "
-                        "Checked with the same rules as the web form.",
-                        "additionalProperties": True},
-            "language": {"enum": ["zh_CN", "en"]},
-            "channel": {"enum": ["api", "import"], "default": "api"},
-            "segment": {"type": "object", "description": "Segment attributes of the customer.",
-                        "additionalProperties": {"type": ["string", "number", "boolean", "null"]}},
-            "case_ref": {"type": "string", "description": "Links the response to a complaint case."},
-            "invitation_token": {"type": "string", "description": "Answers this personal invitation "
-                                 "(one response per invitation)."},
+            "answers": {"type": "object", "maxProperties": MAX_ANSWERS,
+                        "description": "Answer-variable code → value (number, choice code, list of "
+                        "choice codes, text, YYYY-MM-DD, true/false for yes/no). Checked with the "
+                        "same rules as the web form: numbers below 1e15 in magnitude, text answers "
+                        f"of at most {TEXT_MAX_CHARS:,} characters by default (the server's "
+                        "ANSWER_TEXT_MAX_CHARS), without NUL or lone surrogates.",
+                        "additionalProperties": _ANSWER_VALUE},
+            "language": {"enum": list(LANGUAGES)},
+            "channel": {"enum": list(CHANNELS), "default": "api"},
+            "segment": _SEGMENT,
+            "case_ref": {"type": "string", "maxLength": CASE_REF_MAX,
+                         "description": "Links the response to a complaint case."},
+            "invitation_token": {"type": "string", "maxLength": TOKEN_MAX,
+                                 "description": "Answers this personal invitation (one response "
+                                                "per invitation)."},
         },
     },
     "ResponseCreated": {
@@ -73,16 +109,19 @@ SCHEMAS: dict[str, Any] = {
             "opened_at": {"type": "string", "description": "ISO 8601 date or date-time (UTC if no offset)"},
             "resolved_at": {"type": ["string", "null"], "description": "Required unless the case is open"},
             "language": {"enum": ["zh_CN", "en"]},
-            "segment": {"type": "object", "additionalProperties": {"type": ["string", "number", "null"]}},
+            "segment": _SEGMENT,
         },
-        "additionalProperties": {"type": ["string", "number", "null"],
-                                 "description": "Other fields are segment attributes."},
+        "additionalProperties": {"anyOf": [{"type": "string", "maxLength": MAX_VALUE_LENGTH},
+                                           _NUMBER, {"type": "null"}],
+                                 "description": "Other fields are segment attributes (the same "
+                                                "limits as `segment`)."},
     },
     "ComplaintCaseImport": {
         "type": "object", "required": ["cases"],
         "properties": {"cases": {"type": "array", "minItems": 1, "maxItems": 10000,
                                  "items": {"$ref": "#/components/schemas/ComplaintCase"}},
-                       "followup_questionnaire_id": {"type": "integer"}},
+                       "followup_questionnaire_id": {"type": "integer", "minimum": 1,
+                                                     "maximum": 2**31 - 1}},
     },
     "ImportReport": {
         "type": "object",
@@ -123,7 +162,12 @@ def openapi_document(server_url: str = "/api/v1") -> dict[str, Any]:
         "info": {"title": "Xinsheng API", "version": "1.0.0",
                  "description": "Submit complete responses from other channels, import complaint "
                                 "cases and read response counts. Authenticate with "
-                                "`Authorization: Bearer <token>` (`flask api-tokens create`). A "
+                                "`Authorization: Bearer <token>` (`flask api-tokens create`). "
+                                "Request bodies are JSON (UTF-8) of at most "
+                                f"{MAX_BYTES // (1024 * 1024)} MB by default and {MAX_DEPTH} levels "
+                                "of nesting, with finite numbers only (no NaN or Infinity) and no "
+                                "NUL or lone surrogate in any string or key; otherwise 400 (413 for "
+                                "size) with the JSON path and the rule broken. A "
                                 "revoked token, a newly published version or an archived "
                                 "questionnaire takes effect within 2 seconds on every server "
                                 "process."},

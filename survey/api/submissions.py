@@ -30,12 +30,22 @@ from survey.collect.page_check import check_page
 from survey.db import begin_write
 from survey.questionnaire.document import Questionnaire as Document
 from survey.services import collection
+from survey.services.bounded_numbers import NumberRejected, bounded_value
 from survey.services.followup_tasks import FollowUpRules, open_followup_tasks
 from survey.services.questionnaires import current_published
+from survey.services.segment_attributes import segment_problems
 
 KEY_PREFIX = "api:"
 Outcome = Literal["created", "repeat", "conflict", "invalid", "not_found"]
 _FIELDS = {"client_id", "answers", "language", "channel", "segment", "case_ref", "invitation_token"}
+#: Limits of a submission body, stated in the OpenAPI document too.
+CLIENT_ID_MAX = 120
+CASE_REF_MAX = 128
+TOKEN_MAX = 64
+MAX_ANSWERS = 2_000
+MAX_LIST_ITEMS = 500
+LANGUAGES = ("zh_CN", "en")
+CHANNELS = ("api", "import")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,29 +86,51 @@ def check_answers(document: Document, answers: Mapping[str, Any]) -> tuple[dict[
     return merged, errors, last
 
 
+def _answer_value_ok(value: object) -> bool:
+    if value is None or isinstance(value, (str, bool)):
+        return True
+    if isinstance(value, (int, float)):
+        try:
+            bounded_value(value)
+        except NumberRejected:
+            return False
+        return True
+    return isinstance(value, list) and len(value) <= MAX_LIST_ITEMS and all(
+        isinstance(item, str) for item in value)
+
+
 def check_payload(payload: object) -> dict[str, list[str]]:
-    """Shape errors of a submission body (before its answers are looked at)."""
+    """Shape errors of a submission body (before its answers are looked at): the rules the
+    OpenAPI schema ``ResponseSubmission`` states (see :mod:`survey.api.openapi`)."""
     if not isinstance(payload, dict):
         return {"body": ["must be a JSON object"]}
     errors: dict[str, list[str]] = {}
-    for name in sorted(set(payload) - _FIELDS):
-        errors[name] = ["is not a known field"]
+    for name in sorted(set(payload) - _FIELDS)[:20]:
+        errors[str(name)[:64]] = ["is not a known field"]
     client_id = payload.get("client_id")
-    if not isinstance(client_id, str) or not 1 <= len(client_id.strip()) <= 120:
-        errors["client_id"] = ["is required: a string of 1 to 120 characters"]
-    if not isinstance(payload.get("answers"), dict):
+    if not isinstance(client_id, str) or not 1 <= len(client_id.strip()) <= CLIENT_ID_MAX:
+        errors["client_id"] = [f"is required: a string of 1 to {CLIENT_ID_MAX} characters"]
+    answers = payload.get("answers")
+    if not isinstance(answers, dict):
         errors["answers"] = ["is required: an object of answer-variable code to value"]
-    if payload.get("language", "zh_CN") not in ("zh_CN", "en"):
+    elif len(answers) > MAX_ANSWERS:
+        errors["answers"] = [f"has {len(answers)} entries; at most {MAX_ANSWERS} are accepted"]
+    else:
+        for code, value in answers.items():
+            if not _answer_value_ok(value):
+                errors[f"answers.{code[:64]}"] = [
+                    "must be text, a finite number below 1e15 in magnitude, true/false, a list of "
+                    f"at most {MAX_LIST_ITEMS} choice codes, or null"]
+    if payload.get("language", "zh_CN") not in LANGUAGES:
         errors["language"] = ["must be 'zh_CN' or 'en'"]
-    if payload.get("channel", "api") not in ("api", "import"):
+    if payload.get("channel", "api") not in CHANNELS:
         errors["channel"] = ["must be 'api' or 'import'"]
-    segment = payload.get("segment", {})
-    if not isinstance(segment, dict) or not all(
-            isinstance(v, (str, int, float, bool)) or v is None for v in segment.values()):
-        errors["segment"] = ["must be an object of attribute to text or number"]
-    for name in ("case_ref", "invitation_token"):
-        if name in payload and not isinstance(payload[name], str):
-            errors[name] = ["must be a string"]
+    for problem in segment_problems(payload.get("segment", {})):
+        field_name = f"segment.{problem.key}" if problem.key else "segment"
+        errors.setdefault(field_name, []).append(problem.message)
+    for name, longest in (("case_ref", CASE_REF_MAX), ("invitation_token", TOKEN_MAX)):
+        if name in payload and (not isinstance(payload[name], str) or len(payload[name]) > longest):
+            errors[name] = [f"must be a string of at most {longest} characters"]
     return errors
 
 

@@ -22,8 +22,11 @@ from survey.auth.roles import public
 from survey.db import get_session, read_first
 from survey.services.api_tokens import allows, authenticate
 from survey.services.complaint_cases import ComplaintError, FollowUpRules, import_case_records
+from survey.services.inbound_json import MAX_BYTES, MAX_DEPTH, JsonRejected, load_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+#: Largest id a client may name (the database's integer ids).
+MAX_ID = 2**31 - 1
 
 
 def error(status: int, message: str, **extra: Any):
@@ -77,9 +80,35 @@ def _database_unavailable(failure: OperationalError):
     return body, status, {"Retry-After": "5"}
 
 
+class BodyRejected(Exception):
+    """The request body is not an acceptable JSON document; ``response`` is the error to send."""
+
+    def __init__(self, response: tuple[dict[str, Any], int]) -> None:
+        super().__init__(response[0]["error"]["message"])
+        self.response = response
+
+
+@bp.errorhandler(BodyRejected)
+def _body_rejected(rejected: BodyRejected):
+    return rejected.response
+
+
 def _json_body() -> Any:
-    """The JSON body, or None when it is missing or not JSON."""
-    return request.get_json(silent=True)
+    """The JSON body, read by the one inbound JSON validator (:mod:`survey.services.inbound_json`:
+    finite numbers, no NUL or lone surrogate, at most ``API_JSON_MAX_DEPTH`` levels and
+    ``API_JSON_MAX_BYTES`` bytes). Raises :class:`BodyRejected` (answered 400, or 413 for size)
+    naming the path and the rule broken."""
+    if not request.is_json:
+        raise BodyRejected(error(400, "the body must be JSON (Content-Type: application/json)"))
+    config = current_app.config
+    try:
+        return load_json(request.get_data(cache=True),
+                         max_bytes=int(config.get("API_JSON_MAX_BYTES", MAX_BYTES)),
+                         max_depth=int(config.get("API_JSON_MAX_DEPTH", MAX_DEPTH)))
+    except JsonRejected as rejected:
+        status = 413 if rejected.rule == "size" else 400
+        raise BodyRejected(error(status, f"the body is not acceptable JSON: {rejected}",
+                                 path=rejected.path, rule=rejected.rule)) from None
 
 
 @bp.route("/openapi.json")
@@ -93,8 +122,6 @@ def openapi():
 @token_required("responses:write", autocommit_reads=True)
 def submit(questionnaire_id: int):
     body = _json_body()
-    if body is None:
-        return error(400, "the body must be JSON (Content-Type: application/json)")
     result = submit_response(get_session(), questionnaire_id, body,
                              rules=FollowUpRules.from_config(current_app.config))
     if result.outcome == "not_found":
@@ -117,13 +144,12 @@ def submit(questionnaire_id: int):
 @token_required("cases:write")
 def complaint_cases():
     body = _json_body()
-    if body is None:
-        return error(400, "the body must be JSON (Content-Type: application/json)")
     records = body.get("cases") if isinstance(body, dict) else body
     questionnaire_id = body.get("followup_questionnaire_id") if isinstance(body, dict) else None
-    if questionnaire_id is not None and (not isinstance(questionnaire_id, int) or isinstance(questionnaire_id, bool)):
+    if questionnaire_id is not None and (not isinstance(questionnaire_id, int) or isinstance(questionnaire_id, bool)
+                                         or not 1 <= questionnaire_id <= MAX_ID):
         return error(422, "the request body is not valid",
-                     fields={"followup_questionnaire_id": ["must be an integer"]})
+                     fields={"followup_questionnaire_id": [f"must be an integer from 1 to {MAX_ID}"]})
     session = get_session()
     config = current_app.config
     try:

@@ -7,12 +7,40 @@ the document promises (``Variable.kind``) and an invalid entry is shown back exa
 from __future__ import annotations
 
 import datetime
-import math
-from decimal import Decimal, InvalidOperation
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
 from survey.questionnaire.document import DONT_KNOW, NumericSettings, Question, Variable
+from survey.services.bounded_numbers import (
+    MAX_MAGNITUDE_DIGITS, MAX_TEXT_LENGTH, NumberRejected, parse_number_text,
+)
+
+
+#: Longest text answer by default (a question's ``max_length`` may lower it).
+TEXT_MAX_CHARS = 10_000
+#: Most characters of text answers one response may hold altogether, by default.
+RESPONSE_TEXT_MAX_CHARS = 200_000
+#: Characters no stored answer may hold: NUL (PostgreSQL refuses it) and lone surrogates.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerLimits:
+    """Size limits of respondents' answers: ``text_chars`` per text answer (a question's own
+    ``max_length`` may only lower it) and ``response_chars`` for all text answers of one response
+    together. ``from_config`` reads ``ANSWER_TEXT_MAX_CHARS`` and ``RESPONSE_TEXT_MAX_CHARS``."""
+
+    text_chars: int = TEXT_MAX_CHARS
+    response_chars: int = RESPONSE_TEXT_MAX_CHARS
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> AnswerLimits:
+        return cls(int(config.get("ANSWER_TEXT_MAX_CHARS", TEXT_MAX_CHARS)),
+                   int(config.get("RESPONSE_TEXT_MAX_CHARS", RESPONSE_TEXT_MAX_CHARS)))
 
 
 class AnswerError(ValueError):
@@ -49,47 +77,56 @@ def _format_bound(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+def _bounds_message(low: float | None, high: float | None):
+    if low is not None and high is not None:
+        return _l("Enter a number between %(min)s and %(max)s.",
+                  min=_format_bound(low), max=_format_bound(high))
+    if low is not None:
+        return _l("Enter a number of at least %(min)s.", min=_format_bound(low))
+    return _l("Enter a number of at most %(max)s.", max=_format_bound(high))
+
+
 def parse_number(raw: object, variable: Variable, *, integer: bool = True) -> int | float | str | None:
-    """A number within the variable's bounds (or ``DONT_KNOW`` where allowed); None when empty."""
+    """A number within the variable's bounds (or ``DONT_KNOW`` where allowed); None when empty.
+
+    Read by the one bounded parser (:mod:`survey.services.bounded_numbers`): a text too long, not
+    a plain decimal number or too large in magnitude is refused before any arithmetic."""
     if _empty(raw):
         return None
-    text = str(raw).strip().replace("，", ",").replace(",", "")
+    text = str(raw)
+    if len(text) > 4 * MAX_TEXT_LENGTH:  # spaces and separators aside, far too long already
+        raise AnswerError(_l("Enter a whole number.") if integer else _l("Enter a number."))
+    text = text.strip().replace("，", ",").replace(",", "")
     if variable.dont_know and text == DONT_KNOW:
         return DONT_KNOW
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite():
-        raise AnswerError(_l("Enter a whole number.") if integer else _l("Enter a number."))
-    if integer and number != number.to_integral_value():
-        raise AnswerError(_l("Enter a whole number."))
     low, high = variable.minimum, variable.maximum
-    if (low is not None and number < Decimal(str(low))) or \
-            (high is not None and number > Decimal(str(high))):
-        if low is not None and high is not None:
-            message = _l("Enter a number between %(min)s and %(max)s.",
-                         min=_format_bound(low), max=_format_bound(high))
-        elif low is not None:
-            message = _l("Enter a number of at least %(min)s.", min=_format_bound(low))
-        else:
-            message = _l("Enter a number of at most %(max)s.", max=_format_bound(high))
-        raise AnswerError(message)
-    if integer:
-        return int(number)
-    value = float(number)
-    if not math.isfinite(value):
-        raise AnswerError(_l("Enter a number."))
-    return value
+    try:
+        return parse_number_text(text, integer=integer, minimum=low, maximum=high)
+    except NumberRejected as rejected:
+        if rejected.rule in ("below_minimum", "above_maximum") or (
+                rejected.rule == "too_large" and low is not None and high is not None):
+            raise AnswerError(_bounds_message(low, high)) from None
+        if rejected.rule == "too_large":
+            raise AnswerError(_l("Enter a number of at most %(count)s digits before the decimal point.",
+                                 count=MAX_MAGNITUDE_DIGITS)) from None
+        raise AnswerError(_l("Enter a whole number.") if integer else _l("Enter a number.")) from None
 
 
-def parse_text(raw: object, max_length: int | None) -> str | None:
-    """Free text with trailing spaces removed; None when empty."""
+def parse_text(raw: object, max_length: int | None, *,
+               limit: int = TEXT_MAX_CHARS) -> str | None:
+    """Free text with surrounding spaces removed; None when empty.
+
+    At most ``max_length`` characters (the question's own setting) and never more than
+    ``limit``; NUL characters and lone surrogates (which no database or export can hold) are
+    refused with a message, so the rest of the page is kept and shown again."""
     if _empty(raw):
         return None
     value = str(raw).strip()
-    if max_length is not None and len(value) > max_length:
-        raise AnswerError(_l("Use at most %(max)s characters.", max=max_length))
+    bound = limit if max_length is None else min(max_length, limit)
+    if len(value) > bound:
+        raise AnswerError(_l("Use at most %(max)s characters.", max=bound))
+    if _UNSTORABLE.search(value):
+        raise AnswerError(_l("Remove the invisible control characters (such as NUL) from this answer."))
     return value
 
 
@@ -103,7 +140,8 @@ def parse_date(raw: object) -> str | None:
         raise AnswerError(_l("Enter a date as YYYY-MM-DD.")) from None
 
 
-def parse_variable(question: Question, variable: Variable, raw: object) -> object:
+def parse_variable(question: Question, variable: Variable, raw: object, *,
+                   limits: AnswerLimits = AnswerLimits()) -> object:
     """Parse the posted ``raw`` value of ``variable`` (one of ``question``'s variables).
 
     Returns the typed answer or None when empty; raises ``AnswerError`` when invalid.
@@ -120,7 +158,7 @@ def parse_variable(question: Question, variable: Variable, raw: object) -> objec
         return parse_date(raw)
     max_length = getattr(question.settings, "max_length", None) \
         if variable.code == question.code else None
-    return parse_text(raw, max_length)
+    return parse_text(raw, max_length, limit=limits.text_chars)
 
 
 def display_value(value: object) -> object:

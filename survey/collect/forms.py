@@ -18,6 +18,7 @@ are in ``form.question_errors`` (question code -> messages).
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Mapping
 
 from flask_babel import force_locale
@@ -30,6 +31,15 @@ from survey.questionnaire.document import OTHER_CODE, Choice, Page, Question, Qu
 from survey.services.page_flow import shown_questions
 
 SUBMISSION_FIELD = "xs_submission"
+_SUBMISSION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def posted_submission_id(formdata) -> str | None:
+    """The page's one-time submission id as posted (``SUBMISSION_FIELD``), or None when it is
+    missing or not one this application issues (URL-safe text of at most 64 characters): it is
+    stored as the response's idempotency key, which holds at most 128 characters and no NUL."""
+    value = formdata.get(SUBMISSION_FIELD)
+    return value if isinstance(value, str) and _SUBMISSION_ID.fullmatch(value) else None
 
 
 def ordered_choices(question: Question, seed: str) -> tuple[Choice, ...]:

@@ -10,16 +10,19 @@ nor kept.
 The web page forms (:mod:`survey.collect.forms`) and the API (:mod:`survey.api.submissions`)
 both call it, so a response is held to the same rules whichever way it arrives. It reads no
 database and builds no form; messages are produced in the active Babel locale (``locale``
-picks the designer's own ``validation_message``).
+picks the designer's own ``validation_message``). Answer sizes are bounded by
+:class:`~survey.collect.fields.AnswerLimits` — the app's ``ANSWER_TEXT_MAX_CHARS`` and
+``RESPONSE_TEXT_MAX_CHARS`` (10,000 and 200,000 characters by default) unless given.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 
-from survey.collect.fields import AnswerError, parse_variable
+from survey.collect.fields import AnswerError, AnswerLimits, parse_variable
 from survey.questionnaire.document import OTHER_CODE, MultipleChoiceSettings, Page, Question
 from survey.services.page_flow import rule_holds, shown_questions
 
@@ -112,15 +115,30 @@ def check_question(question: Question, values: Mapping[str, object], answers: Ma
     return []
 
 
-def parse_page(page: Page, raw: Mapping[str, object]) -> tuple[dict[str, object], dict[str, list[str]]]:
+def current_limits() -> AnswerLimits:
+    """The answer size limits of the running app's configuration (the defaults outside one)."""
+    return AnswerLimits.from_config(current_app.config) if has_app_context() else AnswerLimits()
+
+
+def text_size(answers: Mapping[str, object]) -> int:
+    """The characters of the text in ``answers`` (strings, and strings inside lists)."""
+    return sum(len(value) if isinstance(value, str) else
+               sum(len(item) for item in value if isinstance(item, str)) if isinstance(value, list)
+               else 0 for value in answers.values())
+
+
+def parse_page(page: Page, raw: Mapping[str, object], *, limits: AnswerLimits | None = None,
+               ) -> tuple[dict[str, object], dict[str, list[str]]]:
     """Every variable of ``page`` parsed from ``raw`` (None when empty or invalid), and the
-    parse errors per question code."""
+    parse errors per question code (``limits``: the answer size limits; the app's by default)."""
+    limits = limits or current_limits()
     values: dict[str, object] = {}
     errors: dict[str, list[str]] = {}
     for question in page.questions:
         for variable in question.variables():
             try:
-                values[variable.code] = parse_variable(question, variable, raw.get(variable.code))
+                values[variable.code] = parse_variable(question, variable, raw.get(variable.code),
+                                                       limits=limits)
             except AnswerError as error:
                 values[variable.code] = None
                 errors.setdefault(question.code, []).append(str(error))
@@ -135,9 +153,12 @@ def known_answers(prior: Mapping[str, object], values: Mapping[str, object]) -> 
 
 
 def check_page(page: Page, raw: Mapping[str, object], prior: Mapping[str, object], *,
-               locale: str) -> PageCheck:
-    """Parse and check one page; see the module docstring."""
-    values, parse_errors = parse_page(page, raw)
+               locale: str, limits: AnswerLimits | None = None) -> PageCheck:
+    """Parse and check one page; see the module docstring. ``limits``: the answer size limits
+    (the app's configuration by default); text answers that would take the response past
+    ``limits.response_chars`` altogether get a message on this page."""
+    limits = limits or current_limits()
+    values, parse_errors = parse_page(page, raw, limits=limits)
     known = known_answers(prior, values)
     shown = shown_questions(page, known)
     errors: dict[str, list[str]] = {}
@@ -154,4 +175,22 @@ def check_page(page: Page, raw: Mapping[str, object], prior: Mapping[str, object
                 value = None  # "please specify" only counts when "other" is chosen
             if value is not None:
                 answers[variable.code] = value
+    _check_response_size(page, prior, answers, errors, limits)
     return PageCheck(page, values, answers, errors, shown)
+
+
+def _check_response_size(page: Page, prior: Mapping[str, object], answers: dict[str, object],
+                         errors: dict[str, list[str]], limits: AnswerLimits) -> None:
+    """Move this page's text answers to ``errors`` when the response's text would grow past
+    ``limits.response_chars`` altogether."""
+    page_codes = {v.code for q in page.questions for v in q.variables()}
+    before = text_size({k: v for k, v in prior.items() if k not in page_codes})
+    if before + text_size(answers) <= limits.response_chars:
+        return
+    message = str(_l("Your answers are too long altogether: please shorten this answer."))
+    for question in page.questions:
+        codes = [v.code for v in question.variables() if v.kind == "text" and v.code in answers]
+        if codes:
+            errors.setdefault(question.code, []).append(message)
+            for code in codes:
+                del answers[code]

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from models import Invitation, QuestionnaireVersion, Response
 from survey.auth.roles import public
-from survey.collect.forms import SUBMISSION_FIELD, build_page_form, form_data, merge_page_answers
+from survey.collect.forms import build_page_form, form_data, merge_page_answers, posted_submission_id
 from survey.collect.page_check import check_page, posted_values
 from survey.collect.rendering import (
     choose_locale, render_message, render_survey_page, render_welcome,
@@ -274,7 +274,7 @@ def page(resume_token: str, page_index: int):
         elif completing:
             completed = service.complete_response(
                 db, response, answers=merged, page_index=page_index,
-                submission_id=request.form.get(SUBMISSION_FIELD) or None,
+                submission_id=posted_submission_id(request.form),
                 profile=service.profile_answers(document, merged))
             # Closed loop: an unresolved complaint, low resolution satisfaction or a detractor
             # opens a follow-up task in the same transaction as the completion.

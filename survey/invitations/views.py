@@ -17,6 +17,7 @@ from survey.auth.roles import role_required
 from survey.db import get_session
 from survey.public_urls import public_url
 from survey.services import invitations as service
+from survey.services.export_values import escape_formula
 
 bp = Blueprint("invitations", __name__, url_prefix="/invitations")
 
@@ -91,8 +92,8 @@ def upload(questionnaire_id: int):
 
 
 def _spreadsheet_safe(value: str) -> str:
-    """Keep a spreadsheet from reading a cell as a formula (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    """Keep a spreadsheet from reading a cell as a formula (CSV injection): the exports' rule."""
+    return escape_formula(value)
 
 
 @bp.route("/<int:questionnaire_id>/links.csv")

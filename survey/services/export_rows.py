@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from survey.services.export_columns import Column
+from survey.services.export_values import MAX_NUMBER_DIGITS, clean_text, load_document
 
 CHUNK_ROWS = 5_000
 SEGMENT, ANSWERS = 7, 8
@@ -60,15 +61,35 @@ def _fetch_all(engine: Engine, sql: str, params: Sequence[Any] = ()) -> list[tup
         raw.close()
 
 
+def _odd_documents(engine: Engine, selection: Selection) -> list[tuple[Any, Any]]:
+    """(segment, answers) of the selected rows SQLite's JSON functions cannot measure as the
+    export writes them (see :mod:`survey.services.export_values`): JSON text it refuses (NaN,
+    Infinity), escaped surrogates, or runs of 16 digits; read by :func:`load_document`. Such
+    rows cannot be stored in PostgreSQL's jsonb, where this is empty."""
+    if engine.dialect.name == "postgresql":
+        return []
+    digits = "[0-9]" * (MAX_NUMBER_DIGITS + 1)
+    odd = " OR ".join(f"{c} LIKE '%\\ud%' OR {c} GLOB '*{digits}*' OR NOT json_valid({c})"
+                      for c in ("segment", "answers"))
+    rows = _fetch_all(engine, f"SELECT segment, answers FROM responses {selection.where_sql()} AND ({odd})")
+    return [tuple(load_document(d) if isinstance(d, str) else d for d in row) for row in rows]
+
+
 def segment_keys(engine: Engine, selection: Selection) -> list[str]:
-    """The union of the segment attribute keys of the selected responses, sorted (one query)."""
+    """The union of the segment attribute keys of the selected responses, sorted (one query, and
+    on SQLite one more for rows its JSON functions refuse). Keys are cleaned like values."""
     if engine.dialect.name == "postgresql":
         sql = (f"SELECT DISTINCT jsonb_object_keys(segment) FROM responses {selection.where_sql()} "
                "AND jsonb_typeof(segment) = 'object'")
-    else:
-        sql = (f"SELECT DISTINCT j.key FROM (SELECT segment FROM responses {selection.where_sql()} "
-               "AND json_type(segment) = 'object') AS r, json_each(r.segment) AS j")
-    return sorted(str(key) for (key,) in _fetch_all(engine, sql))
+        return sorted(clean_text(str(key)) for (key,) in _fetch_all(engine, sql))
+    # Keys as bytes: an escaped lone surrogate comes out of SQLite as bytes that are not UTF-8.
+    sql = (f"SELECT DISTINCT CAST(j.key AS BLOB) FROM (SELECT segment FROM responses "
+           f"{selection.where_sql()} AND CASE WHEN json_valid(segment) THEN json_type(segment) END "
+           "= 'object') AS r, json_each(r.segment) AS j")
+    keys = {clean_text(bytes(key).decode("utf-8", "surrogatepass")) for (key,) in _fetch_all(engine, sql)}
+    keys.update(key for segment, _answers in _odd_documents(engine, selection)
+                if isinstance(segment, dict) for key in segment)
+    return sorted(keys)
 
 
 def text_byte_widths(engine: Engine, selection: Selection, columns: Sequence[Column]) -> dict[str, int]:
@@ -85,10 +106,20 @@ def text_byte_widths(engine: Engine, selection: Selection, columns: Sequence[Col
             expressions.append(f"max(octet_length({document} ->> %s))")
             params.append(column.key)
         else:
-            expressions.append(f"max(length(CAST(json_extract({document}, ?) AS BLOB)))")
+            expressions.append(f"max(length(CAST(CASE WHEN json_valid({document}) THEN "
+                               f"json_extract({document}, ?) END AS BLOB)))")
             params.append('$."' + column.key.replace('"', '""') + '"')
     (row,) = _fetch_all(engine, f"SELECT {', '.join(expressions)} FROM responses {selection.where_sql()}", params)
-    return {column.name: max(int(width or 0), 1) for column, width in zip(wanted, row)}
+    widths = {column.name: max(int(width or 0), 1) for column, width in zip(wanted, row)}
+    for segment, answers in _odd_documents(engine, selection):
+        for column in wanted:
+            document = segment if column.source == "segment" else answers
+            value = document.get(column.key) if isinstance(document, dict) else None
+            if value is not None:
+                shown = segment_text(value) if column.source == "segment" else value
+                size = len((shown if isinstance(shown, str) else str(shown)).encode("utf-8"))
+                widths[column.name] = max(widths[column.name], size)
+    return widths
 
 
 def _rows_sql(selection: Selection, dialect: str) -> str:
@@ -180,14 +211,16 @@ class RowReader:
         if self.segment_keys:
             segment = row[SEGMENT]
             if segment.__class__ is str:
-                segment = json.loads(segment)
+                segment = load_document(segment)
             if segment.__class__ is dict:
                 values += [segment_text(segment.get(k)) for k in self.segment_keys]
             else:
                 values += [None] * len(self.segment_keys)
         answers = row[ANSWERS]
         if answers.__class__ is str:
-            answers = json.loads(answers)
+            answers = load_document(answers)
+        if answers.__class__ is not dict:  # not an object (never written so, but never a 500)
+            answers = {}
         part = [answers.get(k) for k in self.answer_keys]
         for i, choice in self.flags:
             value = part[i]

@@ -11,7 +11,8 @@ Columns and labels: ``survey.services.export_columns``. Rows: ``survey.services.
 
 * **CSV**: UTF-8 with a byte-order mark (Excel opens CJK text correctly), one header row of
   column names. Text cells that a spreadsheet would run as a formula — starting with ``=``,
-  ``+``, ``-``, ``@``, a tab or a carriage return — get a leading ``'``; stored numbers
+  ``+``, ``-``, ``@`` (or their full-width forms), a tab, a carriage return or a line feed, or
+  with whitespace or control characters before ``= + - @`` — get a leading ``'``; stored numbers
   (``-1``, ``2.5``) are written as numbers. ``values="labels"`` writes choice labels instead of
   codes.
 * **XLSX**: a streaming SpreadsheetML writer (``survey.services.export_xlsx``) into a temporary
@@ -19,6 +20,9 @@ Columns and labels: ``survey.services.export_columns``. Rows: ``survey.services.
   sheet ``labels`` (variable labels and value labels). Text is stored as inline strings, so text
   that looks like a formula is never a formula.
 * **SAV**: see ``survey.services.export_sav``.
+
+Stored values no format can carry (NaN, lone surrogates, NUL, whole numbers of more than 15
+digits) are written by the rule of ``survey.services.export_values``.
 
 "Don't know" answers are the code ``dont_know`` in CSV/XLSX (its label with ``values="labels"``)
 and the user-missing value 99 (labelled) in .sav files.
@@ -44,6 +48,8 @@ from survey.questionnaire import document as doc
 from survey.services.export_xlsx import MAX_DATA_ROWS as XLSX_MAX_DATA_ROWS
 from survey.services.export_xlsx import XlsxWriter
 from survey.services.export_columns import Column, ColumnPlan, Language, build_plan
+from survey.services.export_values import FORMULA_STARTS, SKIPPABLE, formula_like
+from survey.services.export_values import escape_formula as escape_formula  # one rule for every CSV
 from survey.services.export_rows import (
     TIME_POSITIONS, RowReader, Selection, segment_keys, stream_rows, utc_naive,
 )
@@ -57,7 +63,6 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "sav": "application/x-spss-sav",
 }
-FORMULA_STARTS = frozenset("=+-@\t\r")
 BOM = "\ufeff".encode()
 FILE_CHUNK_BYTES = 256 * 1024
 
@@ -152,14 +157,6 @@ def prepare_export(session: Session, questionnaire_id: int, options: ExportOptio
 
 # --- cells ------------------------------------------------------------------------------------
 
-def escape_formula(value: Any) -> Any:
-    """A text that a spreadsheet would run as a formula gets a leading ``'``; numbers, empty
-    and other values are returned unchanged."""
-    if isinstance(value, str) and value and value[0] in FORMULA_STARTS:
-        return "'" + value
-    return value
-
-
 def _json_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
@@ -184,7 +181,7 @@ def csv_cells(export: PreparedExport) -> Callable[[Sequence[Any]], list[Any]]:
     """A function from a selected row to its CSV cells (formula-like text escaped)."""
     reader = RowReader(export.plan.columns, export.selection)
     label_maps = _label_maps(export)
-    starts = FORMULA_STARTS
+    starts = FORMULA_STARTS | SKIPPABLE  # a quick first test; formula_like decides
 
     def cells(row: Sequence[Any]) -> list[Any]:
         values = reader.values(row)
@@ -195,7 +192,8 @@ def csv_cells(export: PreparedExport) -> Callable[[Sequence[Any]], list[Any]]:
             if value.__class__ is str:
                 values[i] = labels.get(value, value)
         return [v if v is None or (t := v.__class__) is int or t is float
-                else (("'" + v if v and v[0] in starts else v) if t is str else _json_text(v))
+                else (("'" + v if v and v[0] in starts and formula_like(v) else v) if t is str
+                      else _json_text(v))
                 for v in values]
     return cells
 

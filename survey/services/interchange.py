@@ -11,6 +11,7 @@ from survey.questionnaire.document import DocumentError, Questionnaire
 from survey.questionnaire.jsonio import from_json, to_json
 from survey.questionnaire.sanitize import sanitize_questionnaire
 from survey.questionnaire.xlsform import MAX_UPLOAD_BYTES, export_xlsform, import_xlsform
+from survey.services.inbound_json import MAX_DEPTH, JsonRejected, load_json
 
 ExportFormat = Literal["xlsform", "json"]
 XLSFORM_SUFFIXES = (".xlsx", ".xls", ".csv")
@@ -37,12 +38,11 @@ def import_questionnaire(data: bytes, *, filename: str) -> ImportedQuestionnaire
         if len(data) > MAX_UPLOAD_BYTES:
             raise InterchangeError(
                 f"{filename}: the file has {len(data):,} bytes; the limit is {MAX_UPLOAD_BYTES:,}")
-        try:
-            payload = json.loads(data.decode("utf-8"))
-        except UnicodeDecodeError as error:
-            raise InterchangeError(f"{filename}: the file is not UTF-8 text ({error.reason} at byte {error.start})") from None
-        except json.JSONDecodeError as error:
-            raise InterchangeError(f"{filename}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
+        try:  # the one inbound JSON validator: depth, finite numbers, no NUL or lone surrogates
+            payload = load_json(data, max_bytes=MAX_UPLOAD_BYTES, max_depth=MAX_DEPTH)
+        except JsonRejected as rejected:
+            raise InterchangeError(f"{filename}: {rejected.path}: {rejected.message} "
+                                   f"(rule {rejected.rule})") from None
         try:
             return ImportedQuestionnaire(sanitize_questionnaire(from_json(payload)), ())
         except DocumentError as error:

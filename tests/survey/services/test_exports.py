@@ -122,7 +122,13 @@ def test_formula_like_text_is_escaped(value) -> None:
     assert escape_formula(value) == "'" + value
 
 
-@pytest.mark.parametrize("value", [-1, -2.5, 0, None, "", "plain", "中文", "a=b"])
+@pytest.mark.parametrize("value", ["\n=HYPERLINK(\"https://evil.example\")", "\nplain", " =1+1",
+                                   "\t \r\n@SUM(A1)", "\u3000=1", "\u00a0-1", "\x00+1", "＝1", "\ufeff=1"])
+def test_formulas_behind_line_feeds_spaces_and_controls_are_escaped(value) -> None:
+    assert escape_formula(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", [-1, -2.5, 0, None, "", "plain", "中文", "a=b", "  plain", " ", "x-1"])
 def test_numbers_and_plain_text_are_untouched(value) -> None:
     assert escape_formula(value) == value
 

@@ -42,6 +42,8 @@ def _errors(*codes: int) -> dict[str, Any]:
     text = {400: "The body is not JSON", 401: "Missing, unknown or revoked token",
             403: "The token's role does not allow this", 404: "Not found",
             409: "Conflict", 413: "The body is too large", 422: "Validation failed",
+            429: "Too many requests for this token or address: retry after the Retry-After "
+                 "header's seconds",
             503: "The database is unavailable just now: nothing was half-written; retry after "
                  "the Retry-After header's seconds"}
     return {str(code): _json(_ERROR, text[code]) for code in codes}
@@ -191,7 +193,7 @@ def openapi_document(server_url: str = "/api/v1") -> dict[str, Any]:
                     "201": _json({"$ref": "#/components/schemas/ResponseCreated"}, "Stored"),
                     "200": _json({"$ref": "#/components/schemas/ResponseCreated"},
                                  "Identical repeat of an earlier submission (same client_id)"),
-                    **_errors(400, 401, 403, 404, 409, 413, 422, 503)}}},
+                    **_errors(400, 401, 403, 404, 409, 413, 422, 429, 503)}}},
             "/complaint-cases": {"post": {
                 "operationId": "importComplaintCases", "summary": "Import (upsert) complaint cases",
                 "description": "Role designer, analyst or admin. All or nothing; upsert by case_id; "
@@ -200,11 +202,11 @@ def openapi_document(server_url: str = "/api/v1") -> dict[str, Any]:
                 "requestBody": {"required": True, "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/ComplaintCaseImport"}}}},
                 "responses": {"200": _json({"$ref": "#/components/schemas/ImportReport"}, "Imported"),
-                              **_errors(400, 401, 403, 404, 413, 422, 503)}}},
+                              **_errors(400, 401, 403, 404, 413, 422, 429, 503)}}},
             "/questionnaires/{questionnaire_id}/counts": {"get": {
                 "operationId": "getCounts", "summary": "Complete and partial responses per version and channel",
                 "security": secured, "parameters": [_questionnaire_id()],
                 "responses": {"200": _json({"$ref": "#/components/schemas/Counts"}, "Counts"),
-                              **_errors(401, 403, 404, 503)}}},
+                              **_errors(401, 403, 404, 429, 503)}}},
         },
     }

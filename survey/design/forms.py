@@ -10,10 +10,11 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, StopValidation, ValidationError
 from wtforms.fields import IntegerField, DecimalField
 
 from acsi.spec import BUILTIN_MODELS
+from survey.services.bounded_numbers import NumberRejected, parse_number_text
 from survey.questionnaire.constructs import model_display_name
 from survey.questionnaire.document import (
     CHOICE_CODE_PATTERN, CODE_PATTERN, TITLE_MAX, BINDING_PART_MAX, Binding, Choice, DocumentError, KanoSettings, MatrixRow,
@@ -238,6 +239,16 @@ def binding_choices() -> dict[str, list[tuple[str, str]]]:
     return {_("No binding"): [("", _("Not bound"))], **groups}
 
 
+def _bounded_number(form, field) -> None:  # noqa: ANN001 - WTForms' validator signature
+    """The bounds of a numeric question go through the one bounded number parser: ``1e1000000``
+    would otherwise cost minutes of CPU when the settings turn it into an integer."""
+    text = (field.raw_data or [""])[0]
+    try:
+        parse_number_text(str(text))
+    except NumberRejected:
+        raise StopValidation(_l("Enter a number smaller than 10¹⁵ in size, such as 0, 10 or 2.5.")) from None
+
+
 class QuestionForm(FlaskForm):
     """Every field of a question; the template shows those that apply to ``question_type``."""
 
@@ -275,8 +286,8 @@ class QuestionForm(FlaskForm):
     attribute_zh = StringField(_l("Feature (Chinese)"), filters=[_strip], validators=[Length(max=TITLE_MAX)])
     attribute_en = StringField(_l("Feature (English)"), filters=[_strip], validators=[Length(max=TITLE_MAX)])
     importance = BooleanField(_l("Also ask how important the feature is (1–9)"))
-    minimum = DecimalField(_l("Smallest allowed number"), validators=[Optional()])
-    maximum = DecimalField(_l("Largest allowed number"), validators=[Optional()])
+    minimum = DecimalField(_l("Smallest allowed number"), validators=[Optional(), _bounded_number])
+    maximum = DecimalField(_l("Largest allowed number"), validators=[Optional(), _bounded_number])
     integer = BooleanField(_l("Whole numbers only"))
     max_length = IntegerField(_l("Longest answer (characters)"), validators=[Optional(), NumberRange(min=1, max=100000)])
 

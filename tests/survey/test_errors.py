@@ -65,8 +65,6 @@ def test_api_405_answers_carry_the_allow_header(client) -> None:
 def test_a_failed_write_still_gets_the_error_page_for_a_signed_in_user(app, login_as, client) -> None:
     """The page loads the signed-in user; after a failed flush the request's session must be
     rolled back first, or rendering the 500 page fails too (PendingRollbackError)."""
-    from sqlalchemy.exc import IntegrityError
-
     from models import User
     from survey.db import get_session
 

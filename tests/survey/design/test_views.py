@@ -408,3 +408,19 @@ def test_importing_a_questionnaire_with_a_400_character_title_is_refused(app, de
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "at most 300" in html and 'id="file-error"' in html
     assert _count(app) == 0
+
+
+@pytest.mark.parametrize("bound", ["1e1000000", "1e100000", "9" * 5000, "NaN", "Infinity"])
+def test_numeric_bounds_go_through_the_bounded_parser(app, designer, bound) -> None:
+    qid = _store(app, _three_pages())
+    token = _token(designer)
+    for lang, message in (("en", "smaller than 10¹⁵"), ("zh_CN", "小于 10¹⁵")):
+        response = designer.post(f"/design/{qid}/pages/0/questions/new?type=numeric&lang={lang}",
+                                 data=_question_data(token, code="spend", minimum="0", maximum=bound))
+        assert response.status_code == 422
+        assert message in response.get_data(as_text=True)
+    assert "spend" not in [q.code for q in _document(app, qid).questions()]
+    response = designer.post(f"/design/{qid}/pages/0/questions/new?type=numeric",
+                             data=_question_data(token, code="spend", minimum="0", maximum="1e6", integer="y"))
+    assert response.status_code == 302
+    assert _document(app, qid).question("spend").settings.max == 1_000_000

@@ -182,7 +182,8 @@ def openapi_document(server_url: str = "/api/v1") -> dict[str, Any]:
             "/openapi.json": {"get": {
                 "operationId": "getOpenApi", "summary": "This document", "security": [],
                 "responses": {"200": {"description": "OpenAPI 3.1 document",
-                                      "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+                                      "content": {"application/json": {"schema": {"type": "object"}}}},
+                              **_errors(429)}}},
             "/questionnaires/{questionnaire_id}/responses": {"post": {
                 "operationId": "submitResponse", "summary": "Submit one complete response",
                 "description": "Role designer or admin. Validated like the web form.",

@@ -51,6 +51,7 @@ class Config:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: count per process, not fail open
     RATELIMIT_SWALLOW_ERRORS = True  # a storage failure is logged, never a 500
     RATE_LIMIT_LOGIN_ACCOUNT = "5 per 15 minutes"  # failed sign-ins per e-mail address
+    RATE_LIMIT_PASSWORD_USER = "5 per 15 minutes"  # wrong current passwords on the password page
     RATE_LIMIT_LOGIN_ADDRESS = "20 per 15 minutes"  # failed sign-ins per client address
     RATE_LIMIT_START_ADDRESS = "120 per minute; 2000 per hour"  # new responses per address (NAT)
     RATE_LIMIT_START_LINK = "300 per minute; 10000 per hour"  # per public link or invitation

@@ -26,9 +26,10 @@ from collections.abc import Callable
 from datetime import timedelta
 from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 
-from flask import Flask, current_app, make_response, render_template, request
+from flask import Flask, current_app, g, make_response, render_template, request
 from flask.wrappers import Response
 from flask_babel import format_timedelta
+from flask_login import current_user
 from flask_limiter import Limiter, RateLimitExceeded
 from limits import parse_many
 
@@ -36,7 +37,7 @@ from config import ConfigError
 from survey.errors import render_error
 from survey.services.accounts import normalise_email
 
-LIMIT_KEYS = ("RATE_LIMIT_LOGIN_ACCOUNT", "RATE_LIMIT_LOGIN_ADDRESS", "RATE_LIMIT_START_ADDRESS",
+LIMIT_KEYS = ("RATE_LIMIT_LOGIN_ACCOUNT", "RATE_LIMIT_LOGIN_ADDRESS", "RATE_LIMIT_PASSWORD_USER", "RATE_LIMIT_START_ADDRESS",
               "RATE_LIMIT_START_LINK", "RATE_LIMIT_SUBMIT_ADDRESS", "RATE_LIMIT_SUBMIT_LINK",
               "RATE_LIMIT_API_TOKEN", "RATE_LIMIT_API_ADDRESS")
 LOGIN_FAILED = 422  # what survey/auth/views.py answers to a wrong e-mail or password
@@ -143,6 +144,15 @@ def _login_failed(response: Response) -> bool:
     return response.status_code == LOGIN_FAILED
 
 
+def signed_in_user() -> str:
+    """The signed-in user (the password page is for signed-in users only)."""
+    return f"user:{getattr(current_user, 'id', 'anonymous')}"
+
+
+def _wrong_current_password(_response: Response) -> bool:
+    return bool(g.get("wrong_current_password"))
+
+
 # --- where the limits apply ------------------------------------------------------------------
 
 def _limit_views(app: Flask, limiter: Limiter) -> None:
@@ -156,6 +166,10 @@ def _limit_views(app: Flask, limiter: Limiter) -> None:
         limiter.limit(setting("RATE_LIMIT_LOGIN_ADDRESS"), key_func=client_address, methods=post,
                       deduct_when=_login_failed),
     ]
+    password = [
+        limiter.limit(setting("RATE_LIMIT_PASSWORD_USER"), key_func=signed_in_user, methods=post,
+                      deduct_when=_wrong_current_password),
+    ]
     start = [
         limiter.shared_limit(setting("RATE_LIMIT_START_ADDRESS"), "respondent-start",
                              key_func=client_address, methods=post),
@@ -166,7 +180,8 @@ def _limit_views(app: Flask, limiter: Limiter) -> None:
                              key_func=client_address, methods=post),
         limiter.limit(setting("RATE_LIMIT_SUBMIT_LINK"), key_func=link_token, methods=post),
     ]
-    for endpoint, limits in (("auth.login", login), ("collect.public_start", start),
+    for endpoint, limits in (("auth.login", login), ("auth.password", password),
+                             ("collect.public_start", start),
                              ("collect.invitation_start", start), ("collect.page", submit)):
         view = app.view_functions[endpoint]
         for limit in limits:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -77,6 +77,7 @@ def password():
             change_password(session, user, current_password=form.current_password.data,
                             new_password=form.new_password.data)
         except WrongPassword:
+            g.wrong_current_password = True  # counted by the rate limit (survey.rate_limits)
             form.current_password.errors.append(_("The current password is wrong."))
         except WeakPassword as exc:
             form.new_password.errors.append(exc.problem.message(str(get_locale())))

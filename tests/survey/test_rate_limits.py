@@ -344,3 +344,26 @@ def test_an_unreachable_redis_falls_back_to_counting_in_memory(app, make_user, d
         assert statuses == [422] * 5 + [429]
     finally:
         web.extensions["sqlalchemy_engine"].dispose()
+
+
+def test_guessing_the_current_password_on_the_password_page_is_limited(app, client, make_user) -> None:
+    """A stolen session must not become a way to guess the account's password."""
+    from support import login
+
+    user = make_user("viewer")
+    login(client, user.email)
+
+    def change(current: str):
+        return client.post("/auth/password?lang=en", data={
+            "current_password": current, "new_password": "quiet lantern orbit marmalade",
+            "confirm_password": "quiet lantern orbit marmalade",
+            "csrf_token": csrf_token(client, "/auth/password")})
+
+    weak = client.post("/auth/password?lang=en", data={
+        "current_password": TEST_PASSWORD, "new_password": "password12", "confirm_password": "password12",
+        "csrf_token": csrf_token(client, "/auth/password")})
+    assert weak.status_code == 422  # a weak new password is not a guess: not counted
+    statuses = [change(f"guess {n} wrong").status_code for n in range(6)]
+    assert statuses == [422] * 5 + [429]
+    refused = change(TEST_PASSWORD)
+    assert refused.status_code == 429 and retry_after(refused) > 0

@@ -14,6 +14,18 @@ from survey.services.segment_attributes import (
 )
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
+#: Text without NUL (lone surrogates, which JSON Schema cannot name, are refused as well).
+NO_NUL = r"^[^\u0000]*$"
+
+
+def _text(max_length: int | None = None, **rules: Any) -> dict[str, Any]:
+    """A JSON string the server stores: no NUL, at most ``max_length`` characters."""
+    schema: dict[str, Any] = {"type": "string", "pattern": NO_NUL, **rules}
+    if max_length is not None:
+        schema["maxLength"] = max_length
+    return schema
+
+
 #: A number the server accepts: finite and below 10**15 in magnitude (the bounded parser's rule).
 _NUMBER = {"type": "number", "exclusiveMinimum": -MAX_MAGNITUDE, "exclusiveMaximum": MAX_MAGNITUDE}
 #: Segment attributes: the shared rule of :mod:`survey.services.segment_attributes`.
@@ -21,7 +33,7 @@ _SEGMENT = {
     "type": "object", "maxProperties": MAX_ATTRIBUTES,
     "propertyNames": {"type": "string", "pattern": KEY_PATTERN, "maxLength": MAX_KEY_LENGTH},
     "additionalProperties": {"anyOf": [
-        {"type": "string", "maxLength": MAX_VALUE_LENGTH},
+        _text(MAX_VALUE_LENGTH),
         {"type": "integer", "minimum": -(10 ** 15 - 1), "maximum": 10 ** 15 - 1},
         _NUMBER, {"type": "boolean"}, {"type": "null"}]},
     "description": f"Segment attributes of the customer: at most {MAX_ATTRIBUTES} attributes, "
@@ -30,8 +42,8 @@ _SEGMENT = {
                    "or null (not given). No text may hold NUL or lone surrogates.",
 }
 _ANSWER_VALUE = {"anyOf": [
-    {"type": "string", "maxLength": TEXT_MAX_CHARS}, _NUMBER, {"type": "boolean"},
-    {"type": "array", "maxItems": MAX_LIST_ITEMS, "items": {"type": "string"}}, {"type": "null"}]}
+    _text(TEXT_MAX_CHARS), _NUMBER, {"type": "boolean"},
+    {"type": "array", "maxItems": MAX_LIST_ITEMS, "items": _text()}, {"type": "null"}]}
 
 
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -74,7 +86,8 @@ SCHEMAS: dict[str, Any] = {
     "ResponseSubmission": {
         "type": "object", "required": ["client_id", "answers"], "additionalProperties": False,
         "properties": {
-            "client_id": {"type": "string", "minLength": 1, "maxLength": CLIENT_ID_MAX, "pattern": r"\S",
+            "client_id": {**_text(CLIENT_ID_MAX, minLength=1),
+                          "pattern": r"^[^\u0000]*[^\s\u0000][^\u0000]*$",
                           "description": "Idempotency key chosen by the client: an identical repeat "
                                          "returns the first response (200); different content → 409."},
             "answers": {"type": "object", "maxProperties": MAX_ANSWERS,
@@ -83,13 +96,14 @@ SCHEMAS: dict[str, Any] = {
                         "same rules as the web form: numbers below 1e15 in magnitude, text answers "
                         f"of at most {TEXT_MAX_CHARS:,} characters by default (the server's "
                         "ANSWER_TEXT_MAX_CHARS), without NUL or lone surrogates.",
+                        "propertyNames": {"type": "string", "pattern": NO_NUL},
                         "additionalProperties": _ANSWER_VALUE},
             "language": {"enum": list(LANGUAGES)},
             "channel": {"enum": list(CHANNELS), "default": "api"},
             "segment": _SEGMENT,
-            "case_ref": {"type": "string", "maxLength": CASE_REF_MAX,
+            "case_ref": {**_text(CASE_REF_MAX),
                          "description": "Links the response to a complaint case."},
-            "invitation_token": {"type": "string", "maxLength": TOKEN_MAX,
+            "invitation_token": {**_text(TOKEN_MAX),
                                  "description": "Answers this personal invitation (one response "
                                                 "per invitation)."},
         },
@@ -104,22 +118,25 @@ SCHEMAS: dict[str, Any] = {
     "ComplaintCase": {
         "type": "object", "required": ["case_id", "customer_ref", "resolution_status", "opened_at"],
         "properties": {
-            "case_id": {"type": "string", "maxLength": 128},
-            "customer_ref": {"type": "string", "maxLength": 128},
-            "category": {"type": "string"}, "channel": {"type": "string"}, "handler": {"type": "string"},
+            "case_id": _text(128, minLength=1),
+            "customer_ref": _text(128, minLength=1),
+            "category": _text(), "channel": _text(), "handler": _text(),
             "resolution_status": {"enum": ["open", "resolved", "partly_resolved", "unresolved"]},
-            "opened_at": {"type": "string", "description": "ISO 8601 date or date-time (UTC if no offset)"},
-            "resolved_at": {"type": ["string", "null"], "description": "Required unless the case is open"},
+            "opened_at": {**_text(minLength=1),
+                          "description": "ISO 8601 date or date-time (UTC if no offset)"},
+            "resolved_at": {"anyOf": [_text(), {"type": "null"}],
+                            "description": "Required unless the case is open"},
             "language": {"enum": ["zh_CN", "en"]},
             "segment": _SEGMENT,
         },
-        "additionalProperties": {"anyOf": [{"type": "string", "maxLength": MAX_VALUE_LENGTH},
+        "propertyNames": {"type": "string", "pattern": NO_NUL},
+        "additionalProperties": {"anyOf": [_text(MAX_VALUE_LENGTH),
                                            _NUMBER, {"type": "null"}],
                                  "description": "Other fields are segment attributes (the same "
                                                 "limits as `segment`)."},
     },
     "ComplaintCaseImport": {
-        "type": "object", "required": ["cases"],
+        "type": "object", "required": ["cases"], "additionalProperties": False,
         "properties": {"cases": {"type": "array", "minItems": 1, "maxItems": 10000,
                                  "items": {"$ref": "#/components/schemas/ComplaintCase"}},
                        "followup_questionnaire_id": {"type": "integer", "minimum": 1,
@@ -198,7 +215,11 @@ def openapi_document(server_url: str = "/api/v1") -> dict[str, Any]:
             "/complaint-cases": {"post": {
                 "operationId": "importComplaintCases", "summary": "Import (upsert) complaint cases",
                 "description": "Role designer, analyst or admin. All or nothing; upsert by case_id; "
-                               "closed cases past the follow-up delay are invited once.",
+                               "closed cases past the follow-up delay are invited once. "
+                               "Rules that depend on the values together (dates that parse, "
+                               "resolved_at not before opened_at, a customer reachable for "
+                               "the follow-up) answer 422 with a report naming each row, "
+                               "column and rule; nothing is imported then.",
                 "security": secured,
                 "requestBody": {"required": True, "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/ComplaintCaseImport"}}}},

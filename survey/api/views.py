@@ -139,11 +139,20 @@ def submit(questionnaire_id: int):
             "followup_task_id": result.followup_task_id}, 201 if result.outcome == "created" else 200
 
 
+#: The fields of a complaint-case import body (a bare list of cases is read as ``cases``).
+IMPORT_FIELDS = frozenset({"cases", "followup_questionnaire_id"})
+
+
 @bp.route("/complaint-cases", methods=["POST"])
 @public
 @token_required("cases:write")
 def complaint_cases():
     body = _json_body()
+    unknown = sorted(set(body) - IMPORT_FIELDS) if isinstance(body, dict) else []
+    if unknown:
+        return error(422, "the request body is not valid", fields={
+            name: [f"unknown field; the body holds only {', '.join(sorted(IMPORT_FIELDS))}"]
+            for name in unknown[:20]})
     records = body.get("cases") if isinstance(body, dict) else body
     questionnaire_id = body.get("followup_questionnaire_id") if isinstance(body, dict) else None
     if questionnaire_id is not None and (not isinstance(questionnaire_id, int) or isinstance(questionnaire_id, bool)

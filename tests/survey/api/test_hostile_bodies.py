@@ -3,6 +3,7 @@ infinite numbers, deep nesting, NUL and lone surrogates, oversized segments and 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -155,7 +156,7 @@ def test_openapi_states_the_server_limits(client) -> None:
     assert segment["maxProperties"] == MAX_ATTRIBUTES
     assert segment["propertyNames"]["pattern"] == KEY_PATTERN
     value_types = segment["additionalProperties"]["anyOf"]
-    assert {"type": "string", "maxLength": MAX_VALUE_LENGTH} in value_types
+    assert {"type": "string", "maxLength": MAX_VALUE_LENGTH, "pattern": r"^[^\u0000]*$"} in value_types
     assert submission["client_id"]["maxLength"] == 120
     assert submission["language"]["enum"] == ["zh_CN", "en"]
     assert submission["answers"]["maxProperties"] == 2_000
@@ -179,3 +180,19 @@ def test_odd_json_documents_are_4xx_on_every_route(app, client, auth, questionna
         reply = client.post(path, headers=auth, data=raw)
         assert 400 <= reply.status_code < 500, (path, raw, reply.get_data(as_text=True))
     assert rows(app) == 0 and rows(app, ComplaintCase) == 0
+
+
+def test_a_complaint_import_with_an_unknown_field_is_refused_by_name(app, client, auth) -> None:
+    reply = client.post("/api/v1/complaint-cases", headers=auth,
+                        data=json.dumps({"cases": [], "follow_up_questionnaire": 3}))
+    assert reply.status_code == 422
+    assert list(reply.json["error"]["fields"]) == ["follow_up_questionnaire"]
+
+
+def test_the_document_states_that_text_holds_no_nul(client) -> None:
+    schemas = client.get("/api/v1/openapi.json").json["components"]["schemas"]
+    pattern = re.compile(schemas["ComplaintCase"]["properties"]["case_id"]["pattern"])
+    assert pattern.search("K-1") and not pattern.search("K\x001")
+    client_id = re.compile(schemas["ResponseSubmission"]["properties"]["client_id"]["pattern"])
+    assert client_id.search(" a ") and not client_id.search("   ") and not client_id.search("a\x00")
+    assert schemas["ComplaintCaseImport"]["additionalProperties"] is False

@@ -23,13 +23,20 @@ from acsi.segment_differences import compare_segment_indices
 from acsi.segment_fit import Method, SegmentFit, SkippedSegment, fit_segments, recommended_min_base
 from acsi.spec import ModelSpec
 
-__all__ = ["SCHEMA_VERSION", "fit_report", "segment_entry"]
+__all__ = ["SCHEMA_VERSION", "fit_document", "fit_report", "segment_entry"]
 
 SCHEMA_VERSION = 1
 
 
 def _number_map(mapping: Mapping[Any, Any]) -> dict[str, Any]:
     return {str(k): json_number(v) for k, v in mapping.items()}
+
+
+def _admissible(fit: SegmentFit) -> bool | None:
+    """The fit's admissibility: CB-SEM's own verdict, else the validity report's."""
+    if fit.method == "cbsem":
+        return fit.results.admissible
+    return None if fit.validity is None else fit.validity.admissible
 
 
 def segment_entry(fit: SegmentFit | SkippedSegment, *, ipma_target: str | None = None) -> dict[str, Any]:
@@ -59,7 +66,7 @@ def segment_entry(fit: SegmentFit | SkippedSegment, *, ipma_target: str | None =
                           "std_error": None if row is None else json_number(row["std_error"])})
         loadings, r2 = series_to_dict(results.loadings), series_to_dict(results.r_squared)
         validity = fit.validity.to_dict()
-        converged, admissible = results.converged, fit.validity.admissible
+        converged, admissible = results.converged, _admissible(fit)
     intervals = None
     if boot is not None and boot.indices is not None:
         intervals = {str(c): {"ci_low": json_number(r["lower"]), "ci_high": json_number(r["upper"]),
@@ -115,21 +122,47 @@ def fit_report(
             warnings.append("index comparisons refit the model with PLS (the index weights of ACSI)")
     rolled = None
     if rollup_weights is not None:
-        values = {f.segment: (f.indices.values.get(rollup_construct) if isinstance(f, SegmentFit) else None)
+        # An inadmissible fit (a Heywood case, a negative variance) has no comparable index: it is
+        # left out of the roll-up like a skipped segment, and the run says so.
+        inadmissible = [f.segment for f in fits if f.segment != "all" and isinstance(f, SegmentFit)
+                        and _admissible(f) is False]
+        values = {f.segment: (f.indices.values.get(rollup_construct)
+                              if isinstance(f, SegmentFit) and f.segment not in inadmissible else None)
                   for f in fits if f.segment != "all"}
+        if inadmissible:
+            warnings.append(f"roll-up leaves out inadmissible fits: {', '.join(inadmissible)}")
         rolled = {"construct": rollup_construct,
                   **rollup(values, {k: v for k, v in rollup_weights.items() if k in values},
                            weight_source=rollup_source or "", missing="exclude").to_dict()}
         unknown = sorted(set(rollup_weights) - set(values))
         if unknown:
             warnings.append(f"roll-up weights given for segments not in the data: {', '.join(unknown)}")
-    bounds = resolve_scale_bounds(spec, scale_bounds)
+    return fit_document(
+        spec, method=method, scheme=scheme, missing=missing, segment_column=segment, weights_column=weights,
+        min_base=base, scale_bounds=resolve_scale_bounds(spec, scale_bounds),
+        bootstrap=None if not resamples else {"resamples": resamples, "seed": seed, "level": level},
+        segments=[segment_entry(f, ipma_target=ipma_target) for f in fits], comparisons=comparisons,
+        rollup=rolled, warnings=warnings)
+
+
+def fit_document(
+    spec: ModelSpec | None, *, method: str, scheme: str | None, missing: str, segment_column: str | None,
+    weights_column: str | None, min_base: int | None, scale_bounds: Mapping[str, Sequence[float]],
+    bootstrap: Mapping[str, Any] | None, segments: Sequence[Mapping[str, Any]],
+    comparisons: Sequence[Mapping[str, Any]] | None, rollup: Mapping[str, Any] | None, warnings: Sequence[str],
+    run: Mapping[str, Any] | None = None, metrics: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The documented JSON dict (docs/acsi-fit-json.md) from its parts: ``python -m acsi fit``
+    and a stored analysis run (``flask analysis show``, which adds ``run`` and ``metrics``) both
+    print through here. ``spec`` is None for a run without a model (NPS, Kano or complaints only)."""
     return {
-        "schema_version": SCHEMA_VERSION, "model": spec.name, "lavaan": spec.to_lavaan(), "method": method,
-        "scheme": None if method == "cbsem" else scheme, "missing": missing, "segment_column": segment,
-        "weights_column": weights, "min_base": base,
-        "scale_bounds": {item: [lo, hi] for item, (lo, hi) in bounds.items()},
-        "bootstrap": None if not resamples else {"resamples": resamples, "seed": seed, "level": level},
-        "segments": [segment_entry(f, ipma_target=ipma_target) for f in fits],
-        "comparisons": comparisons, "rollup": rolled, "warnings": warnings,
+        "schema_version": SCHEMA_VERSION, "model": None if spec is None else spec.name,
+        "lavaan": None if spec is None else spec.to_lavaan(), "method": method,
+        "scheme": None if method == "cbsem" else scheme, "missing": missing, "segment_column": segment_column,
+        "weights_column": weights_column, "min_base": min_base,
+        "scale_bounds": {item: [float(lo), float(hi)] for item, (lo, hi) in scale_bounds.items()},
+        "bootstrap": None if bootstrap is None else dict(bootstrap),
+        "segments": list(segments), "comparisons": None if comparisons is None else list(comparisons),
+        "rollup": None if rollup is None else dict(rollup), "warnings": list(warnings),
+        "run": None if run is None else dict(run), "metrics": None if metrics is None else dict(metrics),
     }

@@ -79,7 +79,9 @@ def segment_figure(comparison: SegmentComparison, locale: str) -> go.Figure:
              if row.estimate.value is not None and row.estimate.reliability != "suppressed"]
     hidden = [plot_text(segment_label(row.segment, locale, row.value_names))
               for row in comparison.rows if row not in shown]
+    arrows = {"higher": " ▲", "lower": " ▼"}
     names = [text["all_respondents"]] + [plot_text(segment_label(row.segment, locale, row.value_names))
+                                          + (arrows.get(row.test.mark, "") if row.test else "")
                                           for row in shown]
     estimates = [comparison.overall] + [row.estimate for row in shown]
     symbols = ["diamond"] + ["circle-open" if row.estimate.reliability == "unreliable" else "circle" for row in shown]
@@ -90,8 +92,11 @@ def segment_figure(comparison: SegmentComparison, locale: str) -> go.Figure:
         hovertemplate="%{y}: %{x:.1f} (n=%{customdata[0]}, %{customdata[1]})<extra></extra>"))
     fig.update_yaxes(autorange="reversed")  # the figure title names the segments; an axis title would cover them
     fig.update_xaxes(title=text[f"card_{comparison.metric}"])
-    if hidden:
-        fig.add_annotation(text=f"{text['suppressed']}: {', '.join(hidden)}", xref="paper", yref="paper",
+    notes = [f"{text['suppressed']}: {', '.join(hidden)}"] if hidden else []
+    if any(row.test for row in shown):
+        notes.append(text["segment_test_rule"])
+    if notes:
+        fig.add_annotation(text="<br>".join(notes), xref="paper", yref="paper",
                            x=0, y=-0.22, showarrow=False, xanchor="left", font={"size": 10})
     return _layout(fig, f"{text['segments']} · {text[f'card_{comparison.metric}']}")
 

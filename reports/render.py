@@ -30,7 +30,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from reports.figures import report_figures
-from reports.labels import check_locale, construct_label, labels
+from reports.labels import check_locale, construct_label, labels, segment_label
 from reports.view_model import ReportView, validity_summary
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "reports"
@@ -126,4 +126,5 @@ def render_standalone(view: ReportView, locale: str, *, title: str | None = None
         view=view, t=text, locale=locale, html_lang="zh-CN" if locale == "zh_CN" else "en",
         title=title or text["report_title"], generated_at=moment, figures=render_fragments(view, locale),
         plotly_js=plotly_script("inline"), sections=report_sections(view),
-        validity=validity_summary(view.validity), construct=lambda name: construct_label(name, locale))
+        validity=validity_summary(view.validity), construct=lambda name: construct_label(name, locale),
+        segment_name=lambda row: segment_label(row.segment, locale, row.value_names))

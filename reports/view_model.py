@@ -16,7 +16,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from acsi.segments import NCHS_RULE, SuppressionRule
+from acsi.segments import NCHS_RULE, reliability
 from acsi.validity import ValidityThresholds
 from acsi.word_of_mouth import WordOfMouthSettings
 from reports.view_types import (
@@ -32,6 +32,7 @@ from reports.view_types import (
     ReportView,
     Results,
     SegmentComparison,
+    SegmentMark,
     SegmentRow,
     Significance,
     TrendPoint,
@@ -42,7 +43,7 @@ from reports.view_types import (
 )
 
 __all__ = ["CARD_KEYS", "MODEL_KINDS", "CardKey", "ComplaintPanel", "Estimate", "IndexCard", "IpmaPoint",
-           "KanoPoint", "PathEdge", "PathModel", "ReportView", "Results", "SegmentComparison", "SegmentRow",
+           "KanoPoint", "PathEdge", "PathModel", "ReportView", "Results", "SegmentComparison", "SegmentMark", "SegmentRow",
            "Significance", "TrendPoint", "TrendSeries", "ValidityRow", "ValiditySummaryRow", "build_report",
            "compare", "metric_estimate", "model_kind", "validity_summary"]
 
@@ -53,8 +54,11 @@ def _num(value: Any) -> float | None:
     return None if value is None or not math.isfinite(float(value)) else float(value)
 
 
-def _reliability(n: int, rule: SuppressionRule = NCHS_RULE) -> str:
-    return "suppressed" if n < rule.min_shown else "unreliable" if n < rule.min_reliable else "reliable"
+def _relative_se(value: float | None, se: float | None) -> float | None:
+    """se / |value| for the relative-SE rule of :func:`acsi.segments.reliability` (None: not known)."""
+    if value is None or se is None:
+        return None
+    return se / abs(value) if value else math.inf
 
 
 def model_kind(results: Results) -> str | None:
@@ -72,11 +76,18 @@ def _model_index(payload: Mapping[str, Any] | None, construct: str) -> Estimate 
     if construct not in indices:
         return None
     n = int(payload["indices"]["n"])
-    row = next((r for r in ((payload.get("bootstrap") or {}).get("indices") or []) if r["name"] == construct), None)
+    boot = payload.get("bootstrap") or {}
+    row = next((r for r in (boot.get("indices") or []) if r["name"] == construct), None)
     low, high, se = (None, None, None) if row is None else (_num(row["lower"]), _num(row["upper"]),
                                                            _num(row["std_error"]))
-    return Estimate(_num(indices[construct]["value"]), low, high, se, n, _reliability(n),
-                    indices[construct].get("note", ""))
+    value = _num(indices[construct]["value"])
+    flags = []
+    if (payload.get("validity") or {}).get("admissible") is False:
+        flags.append("inadmissible_fit")
+    if row is not None and boot.get("intervals_reliable") is False:
+        flags.append("ci_unreliable")
+    return Estimate(value, low, high, se, n, reliability(n, relative_se=_relative_se(value, se)),
+                    indices[construct].get("note", ""), tuple(flags))
 
 
 def _first_nps(results: Results, segment: str) -> Mapping[str, Any] | None:
@@ -130,7 +141,7 @@ def _card(results: Results, previous: Results | None, key: CardKey) -> IndexCard
     estimate = metric_estimate(results, key)
     if estimate is None:
         return IndexCard(key, Estimate(None), None, "unknown", ("not_measured",))
-    notes = []
+    notes = list(estimate.flags)
     if estimate.value is not None and estimate.ci_low is None:
         notes.append("no_ci")
     if estimate.reliability in ("suppressed", "unreliable"):
@@ -154,20 +165,37 @@ def _segments(results: Results, metric: CardKey) -> SegmentComparison | None:
     meta = results.get(("meta", "all"), {})
     labels = [s for s in meta.get("segments", sorted({s for _k, s in results})) if s != "all"]
     names = meta.get("names", {})
+    tested = _segment_marks(results, metric)
     rows = []
     for label in labels:
         estimate = metric_estimate(results, metric, label)
         if estimate is not None:
             dimension, _, level = label.partition("=")
-            rows.append(SegmentRow(label, dimension, level, estimate, _pair(names.get(label))))
+            rows.append(SegmentRow(label, dimension, level, estimate, _pair(names.get(label)), tested.get(label)))
     return SegmentComparison(metric, overall, tuple(rows)) if rows else None
 
 
+def _segment_marks(results: Results, metric: CardKey) -> dict[str, SegmentMark]:
+    """Segment label -> its stored test against the rest (``segment_tests`` of the run) for ``metric``."""
+    if metric == "nps":
+        codes = sorted(k for k, s in results if k.startswith("nps:") and s == "all")
+        key = codes[0] if codes else None
+    else:
+        key = metric
+    stored = (results.get(("segment_tests", "all")) or {}).get("tests", [])
+    return {t["segment"]: SegmentMark(t["test"], _num(t["difference"]) if t["difference"] is not None else None,
+                                      t["p_value"], t["p_value_holm"], t["mark"])
+            for t in stored if t["metric"] == key}
+
+
 def _ipma(payload: Mapping[str, Any], target: str) -> tuple[IpmaPoint, ...]:
-    effects = payload["fit"]["total_effects"].get(target, {})
-    values = {i["construct"]: _num(i["value"]) for i in payload["indices"]["indices"]}
-    return tuple(IpmaPoint(c, float(effects[c]), values[c]) for c in payload["fit"]["total_effects"]
-                 if c in effects and effects[c] and values.get(c) is not None and c != target)
+    """The map :func:`acsi.ipma.ipma` stored with the run (unstandardised total effects on the
+    rescaled scores); a run stored without one shows none rather than a second computation."""
+    stored = payload.get("ipma")
+    if not stored or stored.get("target") != target:
+        return ()
+    return tuple(IpmaPoint(e["construct"], float(e["importance"]), float(e["performance"]))
+                 for e in stored["constructs"] if e["importance"] is not None and e["performance"] is not None)
 
 
 def _path(payload: Mapping[str, Any], model: str) -> PathModel:
@@ -191,13 +219,33 @@ def _complaints(payload: Mapping[str, Any]) -> ComplaintPanel:
                           _cell(payload.get("word_of_mouth_calibrated")))
 
 
-def _footnotes(parameters: Mapping[str, Any], model_payload: Mapping[str, Any] | None) -> tuple[tuple[str, str], ...]:
+def _bootstrap_failures(results: Results, kind: str | None) -> dict[str, tuple[int, int]]:
+    """Segment -> (failed, resamples) of every stored model bootstrap with failed resamples."""
+    failures = {}
+    for (k, segment), payload in results.items():
+        boot = payload.get("bootstrap") if k == kind else None
+        if boot and boot.get("failed"):
+            failures[segment] = (int(boot["failed"]), int(boot["resamples"]))
+    return failures
+
+
+def _bootstrap_note(parameters: Mapping[str, Any], failures: Mapping[str, tuple[int, int]]) -> str:
+    """"500", or "500; failed: all 446/500, region=north 3/500" (the counts of failed resamples)."""
+    text = str(parameters.get("bootstrap", 0))
+    if failures:
+        text += "; failed: " + ", ".join(f"{segment} {failed}/{total}"
+                                         for segment, (failed, total) in sorted(failures.items()))
+    return text
+
+
+def _footnotes(parameters: Mapping[str, Any], model_payload: Mapping[str, Any] | None,
+               failures: Mapping[str, tuple[int, int]] | None = None) -> tuple[tuple[str, str], ...]:
     notes: list[tuple[str, str]] = []
     if parameters:
         if model_payload is not None:
             notes.append(("model", f"{str(parameters.get('model', '')).upper()}"))
             notes.append(("method", f"{str(parameters.get('method', '')).upper()}, seed {parameters.get('seed')}"))
-            notes.append(("bootstrap", str(parameters.get("bootstrap", 0))))
+            notes.append(("bootstrap", _bootstrap_note(parameters, failures or {})))
         notes.append(("period", f"{parameters.get('submitted_from') or '…'} – {parameters.get('submitted_to') or '…'}"))
     rule = NCHS_RULE
     notes.append(("suppression_rule", f"n < {rule.min_shown}: suppressed; n < {rule.min_reliable} or "
@@ -258,4 +306,4 @@ def build_report(results: Results, *, run_id: int | None = None, previous: Resul
                                    c["threshold"], c["passed"]) for c in validity.get("criteria", [])),
         admissibility_problems=tuple(validity.get("admissibility_problems", [])),
         model_skipped=str(model_payload["skipped"]) if model_payload and "skipped" in model_payload else None,
-        footnotes=_footnotes(meta.get("parameters", {}), fitted), parameters=dict(meta.get("parameters", {})))
+        footnotes=_footnotes(meta.get("parameters", {}), fitted, _bootstrap_failures(results, kind)), parameters=dict(meta.get("parameters", {})))

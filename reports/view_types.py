@@ -28,6 +28,7 @@ class Estimate:
     n: int | None = None
     reliability: str = "reliable"
     note: str = ""
+    flags: tuple[str, ...] = ()  # label keys: "inadmissible_fit", "ci_unreliable"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,12 +41,24 @@ class IndexCard:
 
 
 @dataclass(frozen=True, slots=True)
+class SegmentMark:
+    """The stored test of a segment against the rest of the sample (``acsi.segment_tests``)."""
+
+    test: str  # "permutation" | "nps_z"
+    difference: float | None  # segment − rest
+    p_value: float | None
+    p_value_holm: float | None
+    mark: Literal["higher", "lower", "none"]
+
+
+@dataclass(frozen=True, slots=True)
 class SegmentRow:
     segment: str  # "region=east"
     dimension: str
     level: str
     estimate: Estimate
     value_names: tuple[str, str] | None = None  # (zh_CN, en) of the level, when the run knows them
+    test: SegmentMark | None = None  # None: not tested (no stored test, below the base)
 
 
 @dataclass(frozen=True, slots=True)

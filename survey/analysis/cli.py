@@ -1,6 +1,8 @@
-"""``flask analysis run ...``: the same choices as the page, for scheduled delivery by cron."""
+"""``flask analysis run ...``: the same choices as the page, for scheduled delivery by cron;
+``flask analysis show RUN_ID``: a stored run in the schema of ``python -m acsi fit``."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import click
@@ -10,7 +12,8 @@ from models import AnalysisRun, QuestionnaireVersion
 from survey.db import get_session
 from survey.jobs import enqueue
 from survey.services.analysis_pipeline import DEFAULT_BOOTSTRAP, AnalysisParameters, AnalysisSetupError
-from survey.services.analysis_runs import create_run, execute_run
+from survey.services.analysis_runs import create_run, execute_run, run_results
+from survey.services.run_document import RunDocumentUnavailable, run_document
 from sqlalchemy import select
 
 bp = Blueprint("analysis_cli", __name__, cli_group="analysis")
@@ -57,3 +60,20 @@ def run_command(questionnaire_id: int, versions: tuple[int, ...], model: str, me
     if run.status != "succeeded":
         raise click.ClickException(f"run {run.id} {run.status}: {run.error or ''}")
     click.echo(f"run {run.id} succeeded")
+
+
+@bp.cli.command("show")
+@click.argument("run_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True,
+              help="The fit document of `python -m acsi fit` (docs/acsi-fit-json.md).")
+def show_command(run_id: int, fmt: str) -> None:
+    """Print stored analysis run RUN_ID in the schema `python -m acsi fit` prints."""
+    session = get_session()
+    run = session.get(AnalysisRun, run_id)
+    if run is None:
+        raise click.ClickException(f"analysis run {run_id} does not exist")
+    try:
+        document = run_document(run, run_results(session, run_id))
+    except RunDocumentUnavailable as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False))

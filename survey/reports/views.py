@@ -49,7 +49,11 @@ NOTE_LABELS = {"no_ci": _l("No confidence interval: the run had no bootstrap."),
                "not_measured": _l("Not measured in this run."),
                "suppressed": _l("Suppressed: too few answers."),
                "unreliable": _l("Unreliable: small n or large standard error."),
-               "no_previous": _l("No previous comparable run.")}
+               "no_previous": _l("No previous comparable run."),
+               "inadmissible_fit": _l("Inadmissible fit: not comparable and left out of roll-ups."),
+               "ci_unreliable": _l("Confidence interval unreliable: fewer than 9 in 10 bootstrap resamples succeeded.")}
+MARK_LABELS = {"higher": _l("Higher than the rest"), "lower": _l("Lower than the rest"),
+               "none": _l("No significant difference")}
 SIGNIFICANCE_LABELS = {"up": _l("Significant increase"), "down": _l("Significant decrease"),
                        "none": _l("No significant change"), "unknown": _l("Significance not testable")}
 KANO_LABELS = {"A": _l("Attractive"), "O": _l("One-dimensional"), "M": _l("Must-be"), "I": _l("Indifferent"),
@@ -125,7 +129,7 @@ def _page_helpers() -> dict[str, object]:
             "note_labels": NOTE_LABELS, "significance_labels": SIGNIFICANCE_LABELS,
             "reliability_labels": RELIABILITY_LABELS, "run_label": service.run_label,
             "kano_labels": KANO_LABELS, "kano_codes": tuple(KANO_LABELS), "measure_labels": MEASURE_LABELS,
-            "footnote_labels": FOOTNOTE_LABELS, "construct": _construct,
+            "footnote_labels": FOOTNOTE_LABELS, "construct": _construct, "mark_labels": MARK_LABELS,
             "suppression_min": NCHS_RULE.min_shown, "reliable_min": NCHS_RULE.min_reliable}
 
 

@@ -17,9 +17,11 @@ from sqlalchemy import Engine
 
 from acsi.complaints import summarise_complaints
 from acsi.errors import AcsiError
+from acsi.report import segment_entry
 from acsi.kano import analyse_kano
 from acsi.nps import net_promoter_score
 from acsi.segment_fit import SkippedSegment, fit_segment
+from acsi.segment_tests import segments_against_rest
 from acsi.segments import ALL_SEGMENT, split_by_segment
 from acsi.spec import BUILTIN_MODELS, ModelSpec
 from acsi.word_of_mouth import calibrated_word_of_mouth, measured_word_of_mouth
@@ -31,6 +33,11 @@ COMPLAINT_CODES = ("handle", "resolution_satisfaction", "resolution_status", "fi
 Checkpoint = Callable[[float, str], None]
 #: Bootstrap resamples of a run unless the analyst asks otherwise: enough for a stable 95 % CI.
 DEFAULT_BOOTSTRAP = 500
+#: Segment-vs-rest permutation tests reshuffle as often as the bootstrap resamples, at least this
+#: often (p-values then resolve 1/1000: Holm over up to 50 comparisons can still reach 5 %).
+MIN_PERMUTATIONS = 999
+#: The construct whose drivers the stored importance–performance map shows.
+IPMA_TARGET = "satisfaction"
 
 
 # Why a run can fail once it is under way (English, as stored on the run; the report pages show
@@ -166,13 +173,39 @@ def _acsi_results(plan: _Plan, parameters: AnalysisParameters, label: str, rows:
     items, bounds = _model_frame(plan, rows)
     fitted = fit_segment(plan.spec, items, label, method=parameters.method, missing=parameters.missing,
                          scale_bounds=bounds, resamples=parameters.bootstrap, seed=parameters.seed)
+    target = IPMA_TARGET if IPMA_TARGET in plan.spec.construct_names else None
+    # The segment's entry of the fit document (acsi.report), exactly as `python -m acsi fit` prints it.
+    entry = segment_entry(fitted, ipma_target=target)
     if isinstance(fitted, SkippedSegment):
-        return {"skipped": fitted.reason, "n": int(len(items))}
+        return {"skipped": fitted.reason, "n": int(len(items)), "entry": entry}
     payload = {"fit": fitted.results.to_dict(), "indices": fitted.indices.to_dict(),
-               "validity": fitted.validity.to_dict()}
+               "validity": fitted.validity.to_dict(), "entry": entry}
+    if entry["ipma"] is not None:
+        payload["ipma"] = entry["ipma"]
     if fitted.bootstrap is not None:
-        payload["bootstrap"] = fitted.bootstrap.to_dict()
+        payload["bootstrap"] = {**fitted.bootstrap.to_dict(),
+                                "intervals_reliable": fitted.bootstrap.intervals_reliable}
     return payload
+
+
+def _segment_tests(plan: _Plan, parameters: AnalysisParameters, frame: pd.DataFrame) -> dict[str, Any]:
+    """Every segment against the rest of the sample (:func:`acsi.segment_tests.segments_against_rest`):
+    the model's satisfaction and loyalty indices by permutation, each NPS question by its z test,
+    Holm over the run."""
+    columns = {dimension: f"segment_{dimension}" for dimension in parameters.segment_dimensions}
+    parts = [frame[list(columns.values())]]
+    bounds: dict[str, tuple[float, float]] = {}
+    if plan.spec is not None:
+        items, bounds = _model_frame(plan, frame)
+        parts.append(items)
+    nps = {code: f"nps {code}" for code in plan.nps}  # a space: never an indicator's name
+    parts += [frame[code].rename(column) for code, column in nps.items()]
+    constructs = tuple(c for c in ("satisfaction", "loyalty") if plan.spec and c in plan.spec.construct_names)
+    tests = segments_against_rest(
+        pd.concat(parts, axis=1), columns, spec=plan.spec, constructs=constructs, nps=nps,
+        consistent=parameters.method == "plsc", missing=parameters.missing, scale_bounds=bounds or (1, 10),
+        resamples=max(parameters.bootstrap, MIN_PERMUTATIONS), seed=parameters.seed)
+    return tests.to_dict()
 
 
 def _kano_frame(plan: _Plan, rows: pd.DataFrame) -> pd.DataFrame:
@@ -236,7 +269,7 @@ def run_analysis(engine: Engine, document: Questionnaire, parameters: AnalysisPa
         "names": display_names(document, plan, [label for label, _ in segments]),
         "parameters": parameters.to_dict()})]
     for position, (label, rows) in enumerate(segments):
-        checkpoint(0.05 + 0.9 * position / len(segments), f"segment {label}")
+        checkpoint(0.05 + 0.85 * position / len(segments), f"segment {label}")
         if plan.spec is not None:
             stored.append(StoredResult(parameters.model, label, _acsi_results(plan, parameters, label, rows)))
         for code in plan.nps:
@@ -255,6 +288,9 @@ def run_analysis(engine: Engine, document: Questionnaire, parameters: AnalysisPa
                 payload["word_of_mouth_measured"] = measured_word_of_mouth(
                     pd.to_numeric(told["people_told"]), told["told_valence"]).to_dict()
             stored.append(StoredResult("complaints", label, payload))
+    if parameters.segment_dimensions and (plan.spec is not None or plan.nps):
+        checkpoint(0.93, "testing segments against the rest")
+        stored.append(StoredResult("segment_tests", ALL_SEGMENT, _segment_tests(plan, parameters, frame)))
     checkpoint(0.97, "storing results")
     return stored
 

@@ -158,8 +158,8 @@ def _results(session: Session, run_ids: Sequence[int], *, segment: str | None = 
              ) -> dict[int, dict[tuple[str, str], dict[str, Any]]]:
     query = select(AnalysisResult.run_id, AnalysisResult.kind, AnalysisResult.segment, AnalysisResult.payload
                    ).where(AnalysisResult.run_id.in_(list(run_ids)))
-    if segment is not None:
-        query = query.where(AnalysisResult.segment == segment)
+    if segment is not None:  # earlier runs: what their cards need, not their segment tests
+        query = query.where(AnalysisResult.segment == segment, AnalysisResult.kind != "segment_tests")
     grouped: dict[int, dict[tuple[str, str], dict[str, Any]]] = {run_id: {} for run_id in run_ids}
     for run_id, kind, label, payload in session.execute(query):
         grouped[run_id][(kind, label)] = payload

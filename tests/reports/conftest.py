@@ -24,6 +24,11 @@ def _acsi(satisfaction: float, loyalty: float, *, n: int = 400, se: tuple[float,
             {"construct": "quality", "value": 75.0, "weights": {"Q1": 0.5, "Q2": 0.5}, "note": ""},
             {"construct": "satisfaction", "value": satisfaction, "weights": {"S1": 0.6, "S2": 0.4}, "note": ""},
             {"construct": "loyalty", "value": loyalty, "weights": {"L1": 1.0}, "note": ""}]},
+        # acsi.ipma's map (unstandardised total effect 0.55; the standardised total effect is 0.6).
+        "ipma": {"target": "satisfaction", "target_performance": satisfaction, "importance_cut": 0.55,
+                 "performance_cut": 75.0, "priorities": [],
+                 "constructs": [{"construct": "quality", "importance": 0.55, "performance": 75.0,
+                                 "quadrant": "keep_up"}]},
         "validity": {"admissible": True, "admissibility_problems": [], "criteria": [
             {"name": "loading", "subject": "Q1", "value": 0.8, "threshold": ">= 0.708", "passed": True},
             {"name": "loading", "subject": "Q2", "value": 0.6 if failing_loading else 0.75,

@@ -55,7 +55,7 @@ def test_trend_has_one_line_per_metric_across_runs(view) -> None:
 def test_ipma_plots_total_effect_against_index(view) -> None:
     fig = ipma_figure(view.ipma, "zh_CN", target="satisfaction")
     (trace,) = fig.data
-    assert list(trace.x) == [0.6] and list(trace.y) == [75.0] and list(trace.text) == ["感知质量"]
+    assert list(trace.x) == [0.55] and list(trace.y) == [75.0] and list(trace.text) == ["感知质量"]
     assert fig.layout.title.text.endswith("顾客满意度")
     assert fig.layout.xaxis.title.text == "重要性（总效应）"
 

@@ -74,7 +74,7 @@ def test_trend_runs_oldest_first_and_ends_with_the_current_run(results, previous
 
 def test_ipma_path_kano_complaints_and_validity(results) -> None:
     view = build_report(results)
-    assert [(p.construct, p.importance, p.performance) for p in view.ipma] == [("quality", 0.6, 75.0)]
+    assert [(p.construct, p.importance, p.performance) for p in view.ipma] == [("quality", 0.55, 75.0)]  # stored by acsi.ipma, not the standardised 0.6
     edges = {(e.source, e.target): e for e in view.path.edges}
     assert edges[("quality", "satisfaction")].ci_low == 0.5 and edges[("satisfaction", "loyalty")].ci_low is None
     assert view.path.r_squared == {"satisfaction": 0.36, "loyalty": 0.25}
@@ -122,3 +122,43 @@ def test_names_stored_with_the_run_name_segments_and_kano_attributes_per_languag
     # A run stored before names existed shows the codes as before.
     old = build_report(results, run_id=2)
     assert old.segments[0].rows[0].value_names is None and old.kano[1].label("zh_CN") == "Packaging"
+
+
+def _with_segment_tests(results: dict) -> dict:
+    return {**results, ("segment_tests", "all"): {"alpha": 0.05, "tests": [
+        {"metric": "satisfaction", "segment": "region=north", "test": "permutation", "difference": 3.1,
+         "p_value": 0.004, "p_value_holm": 0.012, "mark": "higher", "n_segment": 388, "n_rest": 12},
+        {"metric": "nps:nps", "segment": "region=north", "test": "nps_z", "difference": 20.0,
+         "p_value": 0.2, "p_value_holm": 0.4, "mark": "none", "n_segment": 388, "n_rest": 12}]}}
+
+
+def test_segment_rows_carry_the_stored_test_of_the_run(results) -> None:
+    view = build_report(_with_segment_tests(results))
+    by_metric = {s.metric: {r.segment: r for r in s.rows} for s in view.segments}
+    north = by_metric["satisfaction"]["region=north"].test
+    assert (north.test, north.difference, north.p_value_holm, north.mark) == ("permutation", 3.1, 0.012, "higher")
+    assert by_metric["nps"]["region=north"].test.mark == "none"
+    assert by_metric["satisfaction"]["region=south"].test is None  # skipped: never tested
+    assert all(row.test is None for s in build_report(results).segments for row in s.rows)
+
+
+def test_an_inadmissible_fit_and_an_unreliable_bootstrap_are_flagged(results) -> None:
+    payload = results[("acsi", "all")]
+    changed = {**results, ("acsi", "all"): {
+        **payload, "validity": {**payload["validity"], "admissible": False},
+        "bootstrap": {**payload["bootstrap"], "resamples": 500, "failed": 446, "intervals_reliable": False}}}
+    view = build_report(changed)
+    satisfaction = card(view, "satisfaction")
+    assert satisfaction.estimate.flags == ("inadmissible_fit", "ci_unreliable")
+    assert "inadmissible_fit" in satisfaction.notes and "ci_unreliable" in satisfaction.notes
+    assert dict(view.footnotes)["bootstrap"] == "200; failed: all 446/500"
+    assert card(build_report(results), "satisfaction").estimate.flags == ()
+
+
+def test_the_model_index_reliability_uses_the_relative_se_rule(results) -> None:
+    payload = results[("acsi", "all")]
+    boot = payload["bootstrap"]
+    wide = [{**row, "std_error": 0.31 * row["estimate"]} for row in boot["indices"]]
+    view = build_report({**results, ("acsi", "all"): {**payload, "bootstrap": {**boot, "indices": wide}}})
+    assert card(view, "satisfaction").estimate.reliability == "unreliable"  # n = 400, relative SE 31 %
+    assert card(build_report(results), "satisfaction").estimate.reliability == "reliable"

@@ -22,7 +22,7 @@ REFERENCE = REPO_ROOT / "tests" / "acsi" / "reference" / "smartpls_mobi.json"
 ECSI = BUILTIN_MODELS["ecsi"]
 
 TOP_KEYS = {"schema_version", "model", "lavaan", "method", "scheme", "missing", "segment_column", "weights_column",
-            "min_base", "scale_bounds", "bootstrap", "segments", "comparisons", "rollup", "warnings"}
+            "min_base", "scale_bounds", "bootstrap", "segments", "comparisons", "rollup", "warnings", "run", "metrics"}
 SEGMENT_KEYS = {"segment", "status", "n", "n_used", "n_effective", "reason", "converged", "admissible", "paths",
                 "weights", "loadings", "r2", "indices", "index_intervals", "validity", "ipma", "bootstrap",
                 "warnings"}

@@ -291,3 +291,41 @@ def test_failure_reasons_of_the_pipeline_are_shown_in_the_readers_language(app) 
         assert failure_text(pipeline.NOTHING_TO_ANALYSE).startswith("本问卷没有可分析的内容")
         assert failure_text("singular matrix in block 'quality'") == "singular matrix in block 'quality'"
         assert failure_text(None) == "未记录原因。"
+
+
+def test_segment_marks_on_the_dashboard_come_from_the_runs_stored_tests(app, client, login_as, demo) -> None:
+    """The demo's south region is happier (+0.35 SD): its stored permutation test marks it higher,
+    and the dashboard shows that mark with Holm's p, in both languages."""
+    from acsi.segment_tests import ALPHA
+    from survey.services.analysis_runs import run_results
+
+    login_as("viewer")
+    run_id = demo[0]
+    with app.app_context():
+        results = run_results(get_session(), run_id)
+    tests = {(t["metric"], t["segment"]): t for t in results[("segment_tests", "all")]["tests"]}
+    south = tests[("satisfaction", "region=south")]
+    assert south["test"] == "permutation" and south["difference"] > 0
+    assert south["p_value_holm"] < ALPHA and south["mark"] == "higher"
+    assert south["p_value_holm"] >= south["p_value"]
+    assert tests[("loyalty", "region=south")]["test"] == "permutation"
+    english = client.get(f"/reports/runs/{run_id}/dashboard?lang=en").get_data(as_text=True)
+    body = english.split('id="segments-heading"')[1].split("<tbody>")[1].split("</tbody>")[0]
+    row = next(r for r in body.split("<tr>") if "south" in r.split("</th>")[0].lower())
+    assert "Higher than the rest" in row and f"p = {south['p_value_holm']:.3f}, Holm-adjusted" in row
+    chinese = client.get(f"/reports/runs/{run_id}/dashboard?lang=zh_CN").get_data(as_text=True)
+    assert "高于其余" in chinese and "与其余样本相比" in chinese
+
+
+def test_the_dashboard_ipma_is_the_one_acsi_stored(app, demo) -> None:
+    """Importance on the dashboard is acsi.ipma's unstandardised total effect, not a second rule."""
+    from reports.view_model import build_report
+    from survey.services.analysis_runs import run_results
+
+    with app.app_context():
+        results = run_results(get_session(), demo[0])
+    stored = {e["construct"]: e["importance"] for e in results[("acsi", "all")]["ipma"]["constructs"]}
+    shown = {p.construct: p.importance for p in build_report(results).ipma}
+    assert shown == stored and "quality" in shown
+    standardised = results[("acsi", "all")]["fit"]["total_effects"]["satisfaction"]["quality"]
+    assert abs(shown["quality"] - standardised) > 1e-6

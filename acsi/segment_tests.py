@@ -1,0 +1,141 @@
+"""Each segment against the rest of the sample, for every metric of a run, with Holm over the run.
+
+A segment's value drawn next to "all respondents" cannot be judged by eye: "all" contains the
+segment, and overlapping intervals do not mean "no difference" (a permutation test gave p = 0.028
+where the two CIs overlapped). :func:`segments_against_rest` runs the proper test per metric:
+
+* **model indices** (satisfaction, loyalty, …): the permutation test of
+  :func:`acsi.segment_differences.compare_segment_indices` (the model is refitted in the segment
+  and in the rest for every reshuffle of the labels);
+* **NPS**: the two-group z test of :func:`acsi.nps.compare_nps` (segment vs rest).
+
+Holm's step-down adjustment runs over the **distinct** comparisons of the whole run (every
+metric, every dimension): with two segments holding every row of a dimension, "north vs rest"
+and "south vs rest" are one comparison and count once (:func:`acsi.multiple_testing.versus_rest_families`).
+A segment below the minimum base (or with an empty rest) is not tested and gets no entry.
+
+Pure: a DataFrame in, frozen dataclasses out.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+import pandas as pd
+
+from acsi.data import MissingStrategy
+from acsi.indices import ScaleBounds
+from acsi.multiple_testing import holm_adjust, versus_rest_families
+from acsi.nps import compare_nps, net_promoter_score
+from acsi.results import json_number
+from acsi.errors import EstimationError, InputDataError, InsufficientDataError
+from acsi.segment_differences import IndexDifference, compare_segment_indices
+from acsi.segment_fit import answered_rows
+from acsi.segments import ALL_SEGMENT, split_by_segment
+from acsi.spec import ModelSpec
+
+__all__ = ["ALPHA", "SegmentTest", "SegmentTests", "segments_against_rest"]
+
+#: Level of the marks: a segment is "higher" / "lower" than the rest when Holm's p < ALPHA.
+ALPHA = 0.05
+
+Mark = Literal["higher", "lower", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentTest:
+    """``metric`` of ``segment`` ("dimension=value") minus the rest of the sample."""
+
+    metric: str  # a construct name ("satisfaction") or "nps:<question code>"
+    segment: str
+    test: Literal["permutation", "nps_z"]
+    difference: float | None
+    p_value: float | None
+    p_value_holm: float | None
+    n_segment: int
+    n_rest: int
+    resamples: int | None = None  # permutation: reshuffles asked for / that converged
+    successful: int | None = None
+
+    @property
+    def mark(self) -> Mark:
+        """"higher" / "lower" when Holm's p is below :data:`ALPHA`, else "none"."""
+        if self.p_value_holm is None or self.difference is None or self.p_value_holm >= ALPHA:
+            return "none"
+        return "higher" if self.difference > 0 else "lower"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"metric": self.metric, "segment": self.segment, "test": self.test,
+                "difference": None if self.difference is None else json_number(self.difference),
+                "p_value": None if self.p_value is None else json_number(self.p_value),
+                "p_value_holm": None if self.p_value_holm is None else json_number(self.p_value_holm),
+                "mark": self.mark, "n_segment": self.n_segment, "n_rest": self.n_rest,
+                "resamples": self.resamples, "successful": self.successful}
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentTests:
+    """Every segment-vs-rest test of a run; ``alpha`` is the level of the marks."""
+
+    tests: tuple[SegmentTest, ...]
+    notes: tuple[str, ...] = ()  # dimensions whose model tests could not run, and why
+    alpha: float = ALPHA
+    adjustment: str = "holm over the distinct comparisons of the run"
+
+    def get(self, metric: str, segment: str) -> SegmentTest | None:
+        return next((t for t in self.tests if t.metric == metric and t.segment == segment), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"alpha": self.alpha, "adjustment": self.adjustment, "tests": [t.to_dict() for t in self.tests],
+                "notes": list(self.notes)}
+
+
+def segments_against_rest(
+    frame: pd.DataFrame, dimensions: Mapping[str, str], *, spec: ModelSpec | None = None,
+    constructs: Sequence[str] = (), nps: Mapping[str, str] | None = None, consistent: bool = False,
+    missing: MissingStrategy = "listwise", min_base: int | None = None, scale_bounds: ScaleBounds = (1, 10),
+    resamples: int = 999, seed: int = 0,
+) -> SegmentTests:
+    """Test each segment of each dimension against the rest of ``frame``.
+
+    ``dimensions`` maps a dimension's name (used in segment labels, "region=north") to the
+    column holding it. With ``spec`` the ``constructs`` indices (default: satisfaction when the
+    model has it) are compared by permutation (``resamples`` reshuffles, ``seed``; the model's
+    items are columns of ``frame``; options as in :func:`acsi.segment_fit.fit_segments`; only
+    rows that answered the model's items take part, as in the fits);
+    ``nps`` maps NPS question codes to 0–10 columns compared with the NPS z test. Raises the errors of
+    :func:`acsi.segment_differences.compare_segment_indices` for bad options or cells.
+    """
+    model_rows = None if spec is None else frame[answered_rows(frame, spec, missing)]
+    found: list[SegmentTest] = []
+    families: list[object] = []
+    notes: list[str] = []
+    for dimension, column in dimensions.items():
+        groups = [(label, rows) for label, rows in split_by_segment(frame, column) if label != ALL_SEGMENT]
+        family = dict(zip((label for label, _ in groups),
+                          versus_rest_families([label for label, _ in groups], frame, column)))
+        differences: tuple[IndexDifference, ...] = ()
+        if spec is not None:
+            try:
+                differences = compare_segment_indices(
+                    spec, model_rows, segment=column, constructs=constructs or None, versus="rest",
+                    method="permutation", resamples=resamples, seed=seed, consistent=consistent,
+                    missing=missing, min_base=min_base, scale_bounds=scale_bounds)
+            except (EstimationError, InputDataError, InsufficientDataError) as error:  # a segment or its rest cannot be fitted: say so, test the rest
+                notes.append(f"{dimension}: the model's indices were not tested ({error})")
+            for d in differences:
+                found.append(SegmentTest(d.construct, f"{dimension}={d.first}", "permutation", d.difference,
+                                         d.p_value, None, d.n_first, d.n_second, d.resamples, d.successful))
+                families.append((d.construct, dimension, family[d.first]))
+        for code, nps_column in (nps or {}).items():
+            for label, rows in groups:
+                scores, rest = rows[nps_column].dropna(), frame.drop(index=rows.index)[nps_column].dropna()
+                if scores.empty or rest.empty:
+                    continue
+                comparison = compare_nps(net_promoter_score(scores), net_promoter_score(rest))
+                found.append(SegmentTest(f"nps:{code}", f"{dimension}={label}", "nps_z", comparison.difference,
+                                         comparison.p_value, None, int(len(scores)), int(len(rest))))
+                families.append((f"nps:{code}", dimension, family[label]))
+    adjusted = holm_adjust([t.p_value for t in found], families=families)
+    return SegmentTests(tuple(replace(t, p_value_holm=p) for t, p in zip(found, adjusted)), notes=tuple(notes))

@@ -1,0 +1,83 @@
+"""Segment-vs-rest tests of a run: the proper test per metric, Holm over the run's distinct comparisons."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from acsi.multiple_testing import holm_adjust
+from acsi.nps import compare_nps, net_promoter_score
+from acsi.segment_differences import compare_segment_indices
+from acsi.segment_tests import ALPHA, SegmentTest, segments_against_rest
+from acsi.spec import BUILTIN_MODELS
+
+ECSI = BUILTIN_MODELS["ecsi"]
+
+
+@pytest.fixture(scope="module")
+def frame(make_segment_frame) -> pd.DataFrame:
+    data = make_segment_frame({"a": 160, "b": 160, "c": 160}, {"b": 1.5}, seed=3)
+    rng = np.random.default_rng(9)
+    # NPS answers: segment c recommends far less; channel splits every row in two.
+    data["nps"] = np.where(data["region"] == "c", rng.integers(0, 9, len(data)), rng.integers(5, 11, len(data)))
+    data.loc[data.index[::17], "nps"] = np.nan
+    data["channel"] = np.where(np.arange(len(data)) % 2 == 0, "web", "app")
+    return data
+
+
+@pytest.fixture(scope="module")
+def tested(frame):
+    return segments_against_rest(frame, {"region": "region", "channel": "channel"}, spec=ECSI,
+                                 constructs=("satisfaction",), nps={"nps": "nps"}, resamples=399, seed=4)
+
+
+def test_model_indices_use_the_permutation_test_of_the_library(frame, tested):
+    library = {d.first: d for d in compare_segment_indices(ECSI, frame, segment="region", resamples=399, seed=4)}
+    for label in "abc":
+        test = tested.get("satisfaction", f"region={label}")
+        assert test is not None and test.test == "permutation"
+        assert test.difference == library[label].difference
+        assert test.p_value == library[label].p_value
+        assert (test.n_segment, test.n_rest) == (160, 320)
+        assert test.resamples == 399 and test.successful == library[label].successful
+    assert tested.get("satisfaction", "region=b").mark == "higher"
+
+
+def test_nps_uses_the_z_test_of_segment_against_rest(frame, tested):
+    rows = frame[frame["region"] == "c"]
+    expected = compare_nps(net_promoter_score(rows["nps"].dropna()),
+                           net_promoter_score(frame.drop(index=rows.index)["nps"].dropna()))
+    test = tested.get("nps:nps", "region=c")
+    assert test.test == "nps_z"
+    assert test.difference == pytest.approx(expected.difference, abs=1e-12)
+    assert test.p_value == pytest.approx(expected.p_value, abs=1e-15)
+    assert test.n_segment == int(rows["nps"].notna().sum())
+    assert test.difference < -30 and test.mark == "lower"
+
+
+def test_holm_runs_over_the_distinct_comparisons_of_the_whole_run(tested):
+    # Two channels holding every row are one comparison per metric: 3 regions + 1 channel, × 2 metrics.
+    keys = [(t.metric, t.segment.split("=")[0], "channel" if t.segment.startswith("channel") else t.segment)
+            for t in tested.tests]
+    assert len(tested.tests) == 10 and len(set(keys)) == 8
+    expected = holm_adjust([t.p_value for t in tested.tests], families=keys)
+    assert [t.p_value_holm for t in tested.tests] == expected
+    web, app = tested.get("satisfaction", "channel=web"), tested.get("satisfaction", "channel=app")
+    assert web.p_value_holm == app.p_value_holm
+    smallest = min(t.p_value for t in tested.tests)
+    assert min(t.p_value_holm for t in tested.tests) == pytest.approx(8 * smallest)
+
+
+def test_the_mark_follows_holms_p_and_the_sign():
+    def mark(difference, holm):
+        return SegmentTest("satisfaction", "r=a", "permutation", difference, holm, holm, 60, 60).mark
+    assert mark(2.0, ALPHA / 2) == "higher" and mark(-2.0, ALPHA / 2) == "lower"
+    assert mark(2.0, ALPHA) == "none" and mark(None, None) == "none"
+    assert SegmentTest("nps:q", "r=a", "nps_z", 5.0, 0.01, 0.02, 60, 60).to_dict()["mark"] == "higher"
+
+
+def test_segments_below_the_base_are_not_tested(make_segment_frame):
+    data = make_segment_frame({"a": 150, "b": 150, "c": 20}, {}, seed=11)
+    found = segments_against_rest(data, {"region": "region"}, spec=ECSI, resamples=19, seed=1)
+    assert sorted(t.segment for t in found.tests) == ["region=a", "region=b"]
+    assert found.to_dict()["tests"][0]["metric"] == "satisfaction"

@@ -95,7 +95,7 @@ def segments_against_rest(
     frame: pd.DataFrame, dimensions: Mapping[str, str], *, spec: ModelSpec | None = None,
     constructs: Sequence[str] = (), nps: Mapping[str, str] | None = None, consistent: bool = False,
     missing: MissingStrategy = "listwise", min_base: int | None = None, scale_bounds: ScaleBounds = (1, 10),
-    resamples: int = 999, seed: int = 0,
+    resamples: int = 999, seed: int = 0, weights: str | None = None,
 ) -> SegmentTests:
     """Test each segment of each dimension against the rest of ``frame``.
 
@@ -104,7 +104,8 @@ def segments_against_rest(
     model has it) are compared by permutation (``resamples`` reshuffles, ``seed``; the model's
     items are columns of ``frame``; options as in :func:`acsi.segment_fit.fit_segments`; only
     rows that answered the model's items take part, as in the fits);
-    ``nps`` maps NPS question codes to 0–10 columns compared with the NPS z test. Raises the errors of
+    ``nps`` maps NPS question codes to 0–10 columns compared with the NPS z test; ``weights``
+    names a column of respondent weights used by every test. Raises the errors of
     :func:`acsi.segment_differences.compare_segment_indices` for bad options or cells.
     """
     model_rows = None if spec is None else frame[answered_rows(frame, spec, missing)]
@@ -121,7 +122,7 @@ def segments_against_rest(
                 differences = compare_segment_indices(
                     spec, model_rows, segment=column, constructs=constructs or None, versus="rest",
                     method="permutation", resamples=resamples, seed=seed, consistent=consistent,
-                    missing=missing, min_base=min_base, scale_bounds=scale_bounds)
+                    missing=missing, min_base=min_base, scale_bounds=scale_bounds, weights=weights)
             except (EstimationError, InputDataError, InsufficientDataError) as error:  # a segment or its rest cannot be fitted: say so, test the rest
                 notes.append(f"{dimension}: the model's indices were not tested ({error})")
             for d in differences:
@@ -130,10 +131,13 @@ def segments_against_rest(
                 families.append((d.construct, dimension, family[d.first]))
         for code, nps_column in (nps or {}).items():
             for label, rows in groups:
-                scores, rest = rows[nps_column].dropna(), frame.drop(index=rows.index)[nps_column].dropna()
+                others = frame.drop(index=rows.index)
+                scores, rest = rows[nps_column].dropna(), others[nps_column].dropna()
                 if scores.empty or rest.empty:
                     continue
-                comparison = compare_nps(net_promoter_score(scores), net_promoter_score(rest))
+                comparison = compare_nps(
+                    net_promoter_score(scores, weights=None if weights is None else rows.loc[scores.index, weights]),
+                    net_promoter_score(rest, weights=None if weights is None else others.loc[rest.index, weights]))
                 found.append(SegmentTest(f"nps:{code}", f"{dimension}={label}", "nps_z", comparison.difference,
                                          comparison.p_value, None, int(len(scores)), int(len(rest))))
                 families.append((f"nps:{code}", dimension, family[label]))

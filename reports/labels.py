@@ -87,6 +87,7 @@ _TABLE: dict[str, tuple[str, str]] = {  # key: (en, zh_CN)
     "not_applicable": ("—", "—"),
     "inadmissible": ("Inadmissible solution", "解不可接受"),
     "footnotes": ("Settings used", "所用设置"),
+    "weights": ("Respondent weights", "受访者权重"),
     "model": ("Model", "模型"),
     "method": ("Method", "估计方法"),
     "bootstrap": ("Bootstrap resamples", "自助法重抽样次数"),

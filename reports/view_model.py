@@ -238,9 +238,23 @@ def _bootstrap_note(parameters: Mapping[str, Any], failures: Mapping[str, tuple[
     return text
 
 
+def _weights_note(weights: Mapping[str, Any]) -> str:
+    """"attribute current_value; raked to region, tier; effective n 2,345.6 (weights 0.41–3.07)"."""
+    parts = []
+    if weights.get("attribute"):
+        parts.append(f"attribute {weights['attribute']}")
+    if weights.get("margins"):
+        parts.append("raked to " + ", ".join(weights["margins"]))
+    parts.append(f"effective n {weights['n_effective']:,.1f} (weights {weights['min']:.2f}–{weights['max']:.2f})")
+    return "; ".join(parts)
+
+
 def _footnotes(parameters: Mapping[str, Any], model_payload: Mapping[str, Any] | None,
-               failures: Mapping[str, tuple[int, int]] | None = None) -> tuple[tuple[str, str], ...]:
+               failures: Mapping[str, tuple[int, int]] | None = None,
+               weights: Mapping[str, Any] | None = None) -> tuple[tuple[str, str], ...]:
     notes: list[tuple[str, str]] = []
+    if weights:
+        notes.append(("weights", _weights_note(weights)))
     if parameters:
         if model_payload is not None:
             notes.append(("model", f"{str(parameters.get('model', '')).upper()}"))
@@ -306,4 +320,5 @@ def build_report(results: Results, *, run_id: int | None = None, previous: Resul
                                    c["threshold"], c["passed"]) for c in validity.get("criteria", [])),
         admissibility_problems=tuple(validity.get("admissibility_problems", [])),
         model_skipped=str(model_payload["skipped"]) if model_payload and "skipped" in model_payload else None,
-        footnotes=_footnotes(meta.get("parameters", {}), fitted, _bootstrap_failures(results, kind)), parameters=dict(meta.get("parameters", {})))
+        footnotes=_footnotes(meta.get("parameters", {}), fitted, _bootstrap_failures(results, kind),
+                             meta.get("weights")), parameters=dict(meta.get("parameters", {})))

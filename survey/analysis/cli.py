@@ -14,6 +14,7 @@ from survey.jobs import enqueue
 from survey.services.analysis_pipeline import DEFAULT_BOOTSTRAP, AnalysisParameters, AnalysisSetupError
 from survey.services.analysis_runs import create_run, execute_run, run_results
 from survey.services.run_document import RunDocumentUnavailable, run_document
+from survey.services.run_weights import MarginsError, parse_margins
 from sqlalchemy import select
 
 bp = Blueprint("analysis_cli", __name__, cli_group="analysis")
@@ -29,10 +30,13 @@ bp = Blueprint("analysis_cli", __name__, cli_group="analysis")
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--from", "submitted_from", type=click.DateTime(), help="Responses submitted on or after.")
 @click.option("--to", "submitted_to", type=click.DateTime(), help="Responses submitted before.")
+@click.option("--weight-attribute", help="A segment attribute holding each respondent's weight (a number > 0).")
+@click.option("--rake", "rake_lines", multiple=True, metavar="'DIMENSION: VALUE=SHARE, ...'",
+              help="Population shares of one segment dimension to rake the weights to; repeatable.")
 @click.option("--wait/--no-wait", default=False, help="Run here and wait, or queue for the worker and print the id.")
 def run_command(questionnaire_id: int, versions: tuple[int, ...], model: str, method: str, segments: tuple[str, ...],
                 bootstrap: int, seed: int, submitted_from: datetime | None, submitted_to: datetime | None,
-                wait: bool) -> None:
+                weight_attribute: str | None, rake_lines: tuple[str, ...], wait: bool) -> None:
     """Start an analysis run; prints the run id (and, with --wait, its outcome)."""
     session = get_session()
     query = select(QuestionnaireVersion.id).where(QuestionnaireVersion.questionnaire_id == questionnaire_id,
@@ -41,12 +45,17 @@ def run_command(questionnaire_id: int, versions: tuple[int, ...], model: str, me
         query = query.where(QuestionnaireVersion.number.in_(versions))
     version_ids = tuple(session.scalars(query.order_by(QuestionnaireVersion.number)))
     try:
+        margins = parse_margins("\n".join(rake_lines))
+    except MarginsError as error:
+        raise click.BadParameter(str(error), param_hint="--rake") from error
+    try:
         if not version_ids:
             raise AnalysisSetupError(f"questionnaire {questionnaire_id} has no published version"
                                      + (f" numbered {', '.join(map(str, versions))}" if versions else ""))
         parameters = AnalysisParameters(version_ids=version_ids, model=model, method=method,
                                         segment_dimensions=segments, bootstrap=bootstrap, seed=seed,
-                                        submitted_from=submitted_from, submitted_to=submitted_to)
+                                        submitted_from=submitted_from, submitted_to=submitted_to,
+                                        weight_attribute=weight_attribute or None, margins=margins)
         run = create_run(session, parameters)
     except AnalysisSetupError as error:
         raise click.ClickException(str(error)) from error

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectField, SelectMultipleField
+from wtforms import DateField, IntegerField, RadioField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, NumberRange
+from wtforms.validators import DataRequired, NumberRange, ValidationError
 from wtforms.validators import Optional as OptionalValue
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey.services.analysis_pipeline import DEFAULT_BOOTSTRAP
+from survey.services.run_weights import MarginsError, parse_margins
 
 MODEL_LABELS = {"acsi": _l("ACSI (American Customer Satisfaction Index)"),
                 "ecsi": _l("ECSI (European Customer Satisfaction Index)"),
@@ -46,8 +47,21 @@ class RunForm(FlaskForm):
     bootstrap = IntegerField(_l("Bootstrap resamples"), default=DEFAULT_BOOTSTRAP,
                              validators=[NumberRange(0, 5000, _l("Enter a number between %(min)s and %(max)s."))])
     seed = IntegerField(_l("Random seed"), default=1, validators=[NumberRange(0, 2**31 - 1)])
+    weight_attribute = SelectField(_l("Weight attribute"), choices=[], default="", validate_choice=True)
+    margins = TextAreaField(_l("Population shares to rake the sample to"), validators=[OptionalValue()])
+
+    def validate_margins(self, field: TextAreaField) -> None:
+        try:
+            self.parsed_margins = parse_margins(field.data or "")
+        except MarginsError as error:
+            raise ValidationError(str(error)) from error
+        known = {choice.value for choice in self.segments.choices or ()}
+        for dimension, _levels in self.parsed_margins:
+            if dimension not in known:
+                raise ValidationError(_l("%(name)s is not a segment attribute of these responses.", name=dimension))
 
     def validate(self, extra_validators=None) -> bool:  # noqa: ANN001 - WTForms' signature
+        self.parsed_margins = ()
         if not super().validate(extra_validators):
             return False
         if self.submitted_from.data and self.submitted_to.data and self.submitted_from.data >= self.submitted_to.data:

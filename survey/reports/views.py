@@ -65,7 +65,7 @@ MEASURE_LABELS = {"complaint_rate": _l("Complaint rate"), "handling_top_box": _l
 FOOTNOTE_LABELS = {"model": _l("Model"), "method": _l("Estimation method"), "bootstrap": _l("Bootstrap resamples"),
                    "period": _l("Period"), "suppression_rule": _l("Suppression rule (NCHS)"),
                    "validity_thresholds": _l("Validity thresholds"), "index_weights": _l("Index weights"),
-                   "tarp": _l("TARP word-of-mouth constants")}
+                   "tarp": _l("TARP word-of-mouth constants"), "weights": _l("Respondent weights")}
 RELIABILITY_LABELS = {"reliable": _l("Reliable"), "unreliable": _l("Unreliable"), "suppressed": _l("Suppressed")}
 
 
@@ -179,8 +179,9 @@ def new_run():
     versions = service.published_versions(session, chosen.id)
     form = RunForm()
     form.versions.choices = [SelectChoice(v.id, _("Version %(number)s", number=v.number)) for v in versions]
-    dimensions = service.segment_dimensions(session, [v.id for v in versions])
+    dimensions, numbers = service.response_attributes(session, [v.id for v in versions])
     form.segments.choices = [SelectChoice(d, d) for d in dimensions]
+    form.weight_attribute.choices = [SelectChoice("", _("No weight attribute"))] + [SelectChoice(n, n) for n in numbers]
     models = service.bound_models(session, [v.id for v in versions])
     if models:  # offer only the models the questionnaire's items are bound to
         form.model.choices = [SelectChoice(m, MODEL_LABELS[m]) for m in models if m in MODEL_LABELS]
@@ -196,7 +197,8 @@ def new_run():
                 version_ids=tuple(form.versions.data), model=form.model.data, method=form.method.data,
                 segment_dimensions=tuple(form.segments.data or ()), bootstrap=form.bootstrap.data or 0,
                 seed=form.seed.data if form.seed.data is not None else 1,
-                submitted_from=_start_of(form.submitted_from.data), submitted_to=_start_of(form.submitted_to.data))
+                submitted_from=_start_of(form.submitted_from.data), submitted_to=_start_of(form.submitted_to.data),
+                weight_attribute=form.weight_attribute.data or None, margins=form.parsed_margins)
             run = create_run(session, parameters, created_by_id=current_user.id)
         except AnalysisSetupError as error:
             session.rollback()

@@ -7,11 +7,13 @@ and returns JSON payloads. Nothing here writes to the database.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
@@ -27,6 +29,10 @@ from acsi.spec import BUILTIN_MODELS, ModelSpec
 from acsi.word_of_mouth import calibrated_word_of_mouth, measured_word_of_mouth
 from survey.questionnaire.document import Questionnaire, Variable
 from survey.services.response_matrix import load_responses
+from survey.services.run_weights import (
+    WEIGHT_COLUMN, Margins, MarginsError, WeightsError, check_margins, describe_weights, run_weights,
+)
+from survey.services.segment_attributes import KEY_PATTERN
 
 COMPLAINT_CODES = ("handle", "resolution_satisfaction", "resolution_status", "first_contact",
                    "repurchase", "purchase_change", "people_told", "told_valence")
@@ -65,6 +71,10 @@ class AnalysisParameters:
     missing: Literal["em", "mean", "listwise"] = "em"
     submitted_from: datetime | None = None
     submitted_to: datetime | None = None
+    # Respondent weights (survey.services.run_weights): a numeric segment attribute, raking to
+    # population margins ((dimension, ((value, share), ...)), ...), or both.
+    weight_attribute: str | None = None
+    margins: Margins = ()
 
     def __post_init__(self) -> None:
         if not self.version_ids:
@@ -77,13 +87,25 @@ class AnalysisParameters:
             raise AnalysisSetupError(f"bootstrap {self.bootstrap} must be between 0 and 5000 resamples")
         if self.missing not in ("em", "mean", "listwise"):
             raise AnalysisSetupError(f"missing-item rule {self.missing!r} is not 'em', 'mean' or 'listwise'")
+        if self.weight_attribute is not None and not re.match(KEY_PATTERN, self.weight_attribute):
+            raise AnalysisSetupError(f"weight attribute {self.weight_attribute!r} must match {KEY_PATTERN}")
+        try:
+            check_margins(self.margins)
+        except MarginsError as error:
+            raise AnalysisSetupError(f"population margins: {error}") from error
+
+    @property
+    def weighted(self) -> bool:
+        return self.weight_attribute is not None or bool(self.margins)
 
     def to_dict(self) -> dict[str, Any]:
         return {"version_ids": list(self.version_ids), "model": self.model, "method": self.method,
                 "segment_dimensions": list(self.segment_dimensions), "bootstrap": self.bootstrap,
                 "seed": self.seed, "missing": self.missing,
                 "submitted_from": self.submitted_from.isoformat() if self.submitted_from else None,
-                "submitted_to": self.submitted_to.isoformat() if self.submitted_to else None}
+                "submitted_to": self.submitted_to.isoformat() if self.submitted_to else None,
+                "weight_attribute": self.weight_attribute,
+                "margins": {dimension: dict(levels) for dimension, levels in self.margins}}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> AnalysisParameters:
@@ -95,6 +117,9 @@ class AnalysisParameters:
             missing=data.get("missing", "mean"),
             submitted_from=datetime.fromisoformat(data["submitted_from"]) if data.get("submitted_from") else None,
             submitted_to=datetime.fromisoformat(data["submitted_to"]) if data.get("submitted_to") else None,
+            weight_attribute=data.get("weight_attribute"),
+            margins=tuple((str(d), tuple((str(v), float(share)) for v, share in levels.items()))
+                          for d, levels in (data.get("margins") or {}).items()),
         )
 
 
@@ -171,8 +196,11 @@ def _acsi_results(plan: _Plan, parameters: AnalysisParameters, label: str, rows:
     """The model fit of one segment, by the rules of ``acsi.segment_fit`` (minimum base, bootstrap,
     indices, validity): its payload, or ``{"skipped": why, "n": rows}``."""
     items, bounds = _model_frame(plan, rows)
+    weights = None
+    if WEIGHT_COLUMN in rows:
+        items[WEIGHT_COLUMN], weights = rows[WEIGHT_COLUMN], WEIGHT_COLUMN
     fitted = fit_segment(plan.spec, items, label, method=parameters.method, missing=parameters.missing,
-                         scale_bounds=bounds, resamples=parameters.bootstrap, seed=parameters.seed)
+                         weights=weights, scale_bounds=bounds, resamples=parameters.bootstrap, seed=parameters.seed)
     target = IPMA_TARGET if IPMA_TARGET in plan.spec.construct_names else None
     # The segment's entry of the fit document (acsi.report), exactly as `python -m acsi fit` prints it.
     entry = segment_entry(fitted, ipma_target=target)
@@ -200,12 +228,21 @@ def _segment_tests(plan: _Plan, parameters: AnalysisParameters, frame: pd.DataFr
         parts.append(items)
     nps = {code: f"nps {code}" for code in plan.nps}  # a space: never an indicator's name
     parts += [frame[code].rename(column) for code, column in nps.items()]
+    weighted = WEIGHT_COLUMN in frame
+    if weighted:
+        parts.append(frame[WEIGHT_COLUMN])
     constructs = tuple(c for c in ("satisfaction", "loyalty") if plan.spec and c in plan.spec.construct_names)
     tests = segments_against_rest(
         pd.concat(parts, axis=1), columns, spec=plan.spec, constructs=constructs, nps=nps,
         consistent=parameters.method == "plsc", missing=parameters.missing, scale_bounds=bounds or (1, 10),
-        resamples=max(parameters.bootstrap, MIN_PERMUTATIONS), seed=parameters.seed)
+        resamples=max(parameters.bootstrap, MIN_PERMUTATIONS), seed=parameters.seed,
+        weights=WEIGHT_COLUMN if weighted else None)
     return tests.to_dict()
+
+
+def _weights_of(rows: pd.DataFrame, index: pd.Index) -> np.ndarray | None:
+    """The run's weights of the rows ``index`` (None in an unweighted run)."""
+    return rows.loc[index, WEIGHT_COLUMN].to_numpy(float) if WEIGHT_COLUMN in rows else None
 
 
 def _kano_frame(plan: _Plan, rows: pd.DataFrame) -> pd.DataFrame:
@@ -215,6 +252,8 @@ def _kano_frame(plan: _Plan, rows: pd.DataFrame) -> pd.DataFrame:
                              "dysfunctional": rows[f"{code}_d"], "respondent": rows.index})
         if f"{code}_imp" in rows:
             part["importance"] = rows[f"{code}_imp"]
+        if WEIGHT_COLUMN in rows:
+            part["weight"] = rows[WEIGHT_COLUMN].to_numpy()
         parts.append(part)
     return pd.concat(parts, ignore_index=True)
 
@@ -258,35 +297,51 @@ def run_analysis(engine: Engine, document: Questionnaire, parameters: AnalysisPa
     if not (plan.spec or plan.nps or plan.kano or plan.complaints):
         raise AnalysisSetupError(NOTHING_TO_ANALYSE)
     checkpoint(0.02, "loading responses")
+    keys = tuple(dict.fromkeys((*parameters.segment_dimensions,
+                                *((parameters.weight_attribute,) if parameters.weight_attribute else ()),
+                                *(dimension for dimension, _levels in parameters.margins))))
     frame = load_responses(engine, version_ids=list(parameters.version_ids), numeric=plan.numeric,
-                           text=plan.text, segment_keys=parameters.segment_dimensions,
+                           text=plan.text, segment_keys=keys,
                            submitted_from=parameters.submitted_from, submitted_to=parameters.submitted_to)
     if frame.empty:
         raise AnalysisSetupError(NO_RESPONSES)
+    meta: dict[str, Any] = {}
+    if parameters.weighted:
+        try:
+            weights = run_weights(frame, attribute=parameters.weight_attribute, margins=parameters.margins)
+        except WeightsError as error:
+            raise AnalysisSetupError(str(error)) from error
+        frame[WEIGHT_COLUMN] = weights
+        meta["weights"] = describe_weights(weights, attribute=parameters.weight_attribute,
+                                           margins=parameters.margins)
     segments = list(_segments(frame, parameters.segment_dimensions))
     stored: list[StoredResult] = [StoredResult("meta", ALL_SEGMENT, {
         "n": int(len(frame)), "segments": [label for label, _ in segments],
         "names": display_names(document, plan, [label for label, _ in segments]),
-        "parameters": parameters.to_dict()})]
+        "parameters": parameters.to_dict(), **meta})]
     for position, (label, rows) in enumerate(segments):
         checkpoint(0.05 + 0.85 * position / len(segments), f"segment {label}")
         if plan.spec is not None:
             stored.append(StoredResult(parameters.model, label, _acsi_results(plan, parameters, label, rows)))
         for code in plan.nps:
             scores = rows[code].dropna()
-            stored.append(StoredResult(f"nps:{code}", label, net_promoter_score(scores).to_dict()))
+            stored.append(StoredResult(f"nps:{code}", label, net_promoter_score(
+                scores, weights=_weights_of(rows, scores.index)).to_dict()))
         if plan.kano:
-            attributes = analyse_kano(_kano_frame(plan, rows))
+            attributes = analyse_kano(_kano_frame(plan, rows), weights="weight" if parameters.weighted else None)
             stored.append(StoredResult("kano", label, {"attributes": [a.to_dict() for a in attributes]}))
         if plan.complaints:
             complaint_rows = _complaint_frame(rows)
-            payload: dict[str, Any] = {"summary": summarise_complaints(complaint_rows).to_dict()}
+            payload: dict[str, Any] = {"summary": summarise_complaints(
+                complaint_rows, weights=WEIGHT_COLUMN if parameters.weighted else None).to_dict()}
             satisfaction = complaint_rows["resolution_satisfaction"].dropna()
-            payload["word_of_mouth_calibrated"] = calibrated_word_of_mouth(satisfaction).to_dict()
+            payload["word_of_mouth_calibrated"] = calibrated_word_of_mouth(
+                satisfaction, weights=_weights_of(rows, satisfaction.index)).to_dict()
             if "people_told" in complaint_rows and "told_valence" in complaint_rows:
                 told = complaint_rows[["people_told", "told_valence"]].dropna()
                 payload["word_of_mouth_measured"] = measured_word_of_mouth(
-                    pd.to_numeric(told["people_told"]), told["told_valence"]).to_dict()
+                    pd.to_numeric(told["people_told"]), told["told_valence"],
+                    weights=_weights_of(rows, told.index)).to_dict()
             stored.append(StoredResult("complaints", label, payload))
     if parameters.segment_dimensions and (plan.spec is not None or plan.nps):
         checkpoint(0.93, "testing segments against the rest")

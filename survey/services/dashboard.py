@@ -81,26 +81,37 @@ def bound_models(session: Session, version_ids: Sequence[int]) -> list[str]:
     return sorted(set(session.scalars(questions.union(rows))))
 
 
-def segment_dimensions(session: Session, version_ids: Sequence[int], *, sample: int = SEGMENT_SAMPLE,
-                       max_levels: int = MAX_SEGMENT_LEVELS) -> list[str]:
-    """Segment keys found in the most recent ``sample`` complete responses of ``version_ids``
-    whose values are text with at most ``max_levels`` distinct values (region, tier...; not a
-    customer id or an amount), sorted."""
+def response_attributes(session: Session, version_ids: Sequence[int], *, sample: int = SEGMENT_SAMPLE,
+                        max_levels: int = MAX_SEGMENT_LEVELS) -> tuple[list[str], list[str]]:
+    """(segment dimensions, numeric attributes) found in the most recent ``sample`` complete
+    responses of ``version_ids``, each sorted. Dimensions: keys whose values are text with at
+    most ``max_levels`` distinct values (region, tier...; not a customer id or an amount);
+    numeric attributes: keys whose every value is a number (an amount, a design weight)."""
     if not version_ids:
-        return []
+        return [], []
     rows = session.scalars(select(Response.segment)
                            .where(Response.version_id.in_(list(version_ids)), Response.status == "complete")
                            .order_by(Response.id.desc()).limit(sample))
     levels: dict[str, set[str]] = {}
     numeric: set[str] = set()
+    other: set[str] = set()
     for segment in rows:
         for key, value in (segment or {}).items():
             if isinstance(value, str) and value != "":
                 levels.setdefault(key, set()).add(value)
-            elif value is not None:
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
                 numeric.add(key)
-    return sorted(key for key, values in levels.items()
-                  if key not in numeric and len(values) <= max_levels and key.isidentifier())
+            elif value is not None:
+                other.add(key)
+    dimensions = sorted(key for key, values in levels.items()
+                        if key not in numeric | other and len(values) <= max_levels and key.isidentifier())
+    numbers = sorted(key for key in numeric if key not in levels and key not in other and key.isidentifier())
+    return dimensions, numbers
+
+
+def segment_dimensions(session: Session, version_ids: Sequence[int], **options: int) -> list[str]:
+    """The segment dimensions of :func:`response_attributes`."""
+    return response_attributes(session, version_ids, **options)[0]
 
 
 def _questionnaires_of_versions(session: Session, version_ids: set[int]) -> dict[int, Questionnaire]:

@@ -142,7 +142,8 @@ def test_analyst_starts_a_run_that_finishes_and_is_compared(app, client, login_a
     page = client.get(f"/reports/runs/new?questionnaire={acsi}&lang=en").get_data(as_text=True)
     for key in ("region", "tier", "lifecycle_stage"):
         assert f'value="{key}"' in page, key
-    assert 'value="current_value"' not in page  # a number, not a segment dimension
+    segments = page.split("<legend>Segment dimensions</legend>")[1].split("</fieldset>")[0]
+    assert 'value="current_value"' not in segments  # a number, not a segment dimension
     assert "<legend>Segment dimensions</legend>" in page
     assert 'value="acsi"' in page and 'value="ecsi"' not in page  # only the model its items are bound to
     kano = client.get(f"/reports/runs/new?questionnaire={_questionnaire_id(app, 'Kano')}&lang=en").get_data(as_text=True)
@@ -329,3 +330,39 @@ def test_the_dashboard_ipma_is_the_one_acsi_stored(app, demo) -> None:
     assert shown == stored and "quality" in shown
     standardised = results[("acsi", "all")]["fit"]["total_effects"]["satisfaction"]["quality"]
     assert abs(shown["quality"] - standardised) > 1e-6
+
+
+def test_an_analyst_weights_a_run_from_the_page(app, client, login_as, demo) -> None:
+    """The page offers numeric attributes as weights and raking margins; bad margins are refused
+    next to the field, good ones give a weighted run whose settings say so."""
+    login_as("analyst")
+    acsi = _questionnaire_id(app, "ACSI")
+    path = f"/reports/runs/new?questionnaire={acsi}"
+    page = client.get(path + "&lang=en").get_data(as_text=True)
+    weight_select = page.split('name="weight_attribute"')[1].split("</select>")[0]
+    assert 'value="current_value"' in weight_select and 'value="region"' not in weight_select
+    assert "Population shares to rake the sample to" in page
+    with app.app_context():
+        version = get_session().scalar(select(QuestionnaireVersion.id).where(QuestionnaireVersion.questionnaire_id == acsi))
+    base = {"versions": [version], "model": "acsi", "method": "pls", "bootstrap": "0", "seed": "1"}
+    bad = client.post(path + "&lang=en", data={**base, "csrf_token": csrf_token(client, path),
+                                               "margins": "region: north=30\nplanet: mars=1"})
+    body = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "planet is not a segment attribute of these responses." in body
+    typo = client.post(path + "&lang=zh_CN", data={**base, "csrf_token": csrf_token(client, path),
+                                                   "margins": "region north=30"})
+    assert typo.status_code == 422 and "must read &#39;dimension: value=share" in typo.get_data(as_text=True)
+    with app.app_context():
+        assert get_session().scalar(select(AnalysisRun.id).where(AnalysisRun.id > len(demo))) is None
+    good = client.post(path, data={**base, "csrf_token": csrf_token(client, path), "weight_attribute": "current_value",
+                                   "margins": "region: north=25, south=25, east=25, west=25"})
+    assert good.status_code == 302, good.get_data(as_text=True)
+    run_id = int(good.headers["Location"].rsplit("/", 1)[1])
+    with app.app_context():
+        run = get_session().get(AnalysisRun, run_id)
+        assert run.status == "succeeded", run.error
+        assert run.parameters["weight_attribute"] == "current_value"
+        assert run.parameters["margins"] == {"region": {"north": 25.0, "south": 25.0, "east": 25.0, "west": 25.0}}
+    dashboard = client.get(f"/reports/runs/{run_id}/dashboard?lang=en").get_data(as_text=True)
+    assert "Respondent weights" in dashboard and "attribute current_value; raked to region; effective n" in dashboard
+    assert "受访者权重" in client.get(f"/reports/runs/{run_id}/dashboard?lang=zh_CN").get_data(as_text=True)

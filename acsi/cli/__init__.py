@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from acsi.errors import AcsiError
 
 # Modules that contribute subcommands; each must define ``register(subparsers)``.
-SUBCOMMAND_MODULES = ("acsi.cli.fit", "acsi.cli.metrics")
+SUBCOMMAND_MODULES = ("acsi.cli.fit", "acsi.cli.run", "acsi.cli.metrics")
 # The module of each subcommand: a run imports only its own (the metrics module alone pulls in
 # scipy.stats and statsmodels, a second of start-up that ``fit`` does not need).
-COMMAND_MODULES = {"fit": "acsi.cli.fit", "kano": "acsi.cli.metrics", "nps": "acsi.cli.metrics",
+COMMAND_MODULES = {"fit": "acsi.cli.fit", "run": "acsi.cli.run", "kano": "acsi.cli.metrics", "nps": "acsi.cli.metrics",
                    "wom": "acsi.cli.metrics", "complaints": "acsi.cli.metrics"}
 
 

@@ -2,31 +2,25 @@
 
 Reads a questionnaire version's responses in bulk (:mod:`survey.services.response_matrix`),
 works out from the document which analyses apply (construct-bound items → the ACSI/ECSI/CCSI
-model; NPS questions; Kano pairs; the complaint follow-up codes), calls :mod:`acsi` per segment
-and returns JSON payloads. Nothing here writes to the database.
+model; NPS questions; Kano pairs; the complaint follow-up codes), computes the run's weights and
+hands the rest to the one orchestrator, :func:`acsi.run.analyse`; it returns what that computed
+as JSON payloads (plus the run's "meta"). Nothing here writes to the database.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from acsi.complaints import summarise_complaints
 from acsi.errors import AcsiError
-from acsi.report import segment_entry
-from acsi.kano import analyse_kano
-from acsi.nps import net_promoter_score
-from acsi.segment_fit import SkippedSegment, fit_segment
-from acsi.segment_tests import segments_against_rest
-from acsi.segments import ALL_SEGMENT, split_by_segment
+from acsi.run import KanoPair, RunOptions, RunPlan, analyse
+from acsi.segments import ALL_SEGMENT
 from acsi.spec import BUILTIN_MODELS, ModelSpec
-from acsi.word_of_mouth import calibrated_word_of_mouth, measured_word_of_mouth
 from survey.questionnaire.document import Questionnaire, Variable
 from survey.services.response_matrix import load_responses
 from survey.services.run_weights import (
@@ -39,11 +33,6 @@ COMPLAINT_CODES = ("handle", "resolution_satisfaction", "resolution_status", "fi
 Checkpoint = Callable[[float, str], None]
 #: Bootstrap resamples of a run unless the analyst asks otherwise: enough for a stable 95 % CI.
 DEFAULT_BOOTSTRAP = 500
-#: Segment-vs-rest permutation tests reshuffle as often as the bootstrap resamples, at least this
-#: often (p-values then resolve 1/1000: Holm over up to 50 comparisons can still reach 5 %).
-MIN_PERMUTATIONS = 999
-#: The construct whose drivers the stored importance–performance map shows.
-IPMA_TARGET = "satisfaction"
 
 
 # Why a run can fail once it is under way (English, as stored on the run; the report pages show
@@ -184,86 +173,28 @@ def _model_frame(plan: _Plan, frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[s
     return pd.DataFrame(columns), bounds
 
 
-def _segments(frame: pd.DataFrame, dimensions: tuple[str, ...]) -> Iterator[tuple[str, pd.DataFrame]]:
-    yield ALL_SEGMENT, frame
-    for dimension in dimensions:
-        for label, rows in split_by_segment(frame, f"segment_{dimension}"):
-            if label != ALL_SEGMENT:
-                yield f"{dimension}={label}", rows
-
-
-def _acsi_results(plan: _Plan, parameters: AnalysisParameters, label: str, rows: pd.DataFrame) -> dict[str, Any]:
-    """The model fit of one segment, by the rules of ``acsi.segment_fit`` (minimum base, bootstrap,
-    indices, validity): its payload, or ``{"skipped": why, "n": rows}``."""
-    items, bounds = _model_frame(plan, rows)
-    weights = None
-    if WEIGHT_COLUMN in rows:
-        items[WEIGHT_COLUMN], weights = rows[WEIGHT_COLUMN], WEIGHT_COLUMN
-    fitted = fit_segment(plan.spec, items, label, method=parameters.method, missing=parameters.missing,
-                         weights=weights, scale_bounds=bounds, resamples=parameters.bootstrap, seed=parameters.seed)
-    target = IPMA_TARGET if IPMA_TARGET in plan.spec.construct_names else None
-    # The segment's entry of the fit document (acsi.report), exactly as `python -m acsi fit` prints it.
-    entry = segment_entry(fitted, ipma_target=target)
-    if isinstance(fitted, SkippedSegment):
-        return {"skipped": fitted.reason, "n": int(len(items)), "entry": entry}
-    payload = {"fit": fitted.results.to_dict(), "indices": fitted.indices.to_dict(),
-               "validity": fitted.validity.to_dict(), "entry": entry}
-    if entry["ipma"] is not None:
-        payload["ipma"] = entry["ipma"]
-    if fitted.bootstrap is not None:
-        payload["bootstrap"] = {**fitted.bootstrap.to_dict(),
-                                "intervals_reliable": fitted.bootstrap.intervals_reliable}
-    return payload
-
-
-def _segment_tests(plan: _Plan, parameters: AnalysisParameters, frame: pd.DataFrame) -> dict[str, Any]:
-    """Every segment against the rest of the sample (:func:`acsi.segment_tests.segments_against_rest`):
-    the model's satisfaction and loyalty indices by permutation, each NPS question by its z test,
-    Holm over the run."""
-    columns = {dimension: f"segment_{dimension}" for dimension in parameters.segment_dimensions}
-    parts = [frame[list(columns.values())]]
+def _analysis_input(plan: _Plan, frame: pd.DataFrame) -> tuple[pd.DataFrame, RunPlan]:
+    """The loaded responses as the orchestrator reads them (:mod:`acsi.run`): model items under
+    their indicator names (yes/no as 1/0), NPS and Kano columns under names no code can take
+    (they hold a space), complaint columns under their own names, segment and weight columns."""
+    parts: list[pd.Series | pd.DataFrame] = [frame[[c for c in frame.columns
+                                                    if c.startswith("segment_") or c == WEIGHT_COLUMN]]]
     bounds: dict[str, tuple[float, float]] = {}
     if plan.spec is not None:
         items, bounds = _model_frame(plan, frame)
         parts.append(items)
-    nps = {code: f"nps {code}" for code in plan.nps}  # a space: never an indicator's name
+    nps = {code: f"nps {code}" for code in plan.nps}
     parts += [frame[code].rename(column) for code, column in nps.items()]
-    weighted = WEIGHT_COLUMN in frame
-    if weighted:
-        parts.append(frame[WEIGHT_COLUMN])
-    constructs = tuple(c for c in ("satisfaction", "loyalty") if plan.spec and c in plan.spec.construct_names)
-    tests = segments_against_rest(
-        pd.concat(parts, axis=1), columns, spec=plan.spec, constructs=constructs, nps=nps,
-        consistent=parameters.method == "plsc", missing=parameters.missing, scale_bounds=bounds or (1, 10),
-        resamples=max(parameters.bootstrap, MIN_PERMUTATIONS), seed=parameters.seed,
-        weights=WEIGHT_COLUMN if weighted else None)
-    return tests.to_dict()
-
-
-def _weights_of(rows: pd.DataFrame, index: pd.Index) -> np.ndarray | None:
-    """The run's weights of the rows ``index`` (None in an unweighted run)."""
-    return rows.loc[index, WEIGHT_COLUMN].to_numpy(float) if WEIGHT_COLUMN in rows else None
-
-
-def _kano_frame(plan: _Plan, rows: pd.DataFrame) -> pd.DataFrame:
-    parts = []
+    kano = []
     for code, label in plan.kano:
-        part = pd.DataFrame({"attribute": label, "functional": rows[f"{code}_f"],
-                             "dysfunctional": rows[f"{code}_d"], "respondent": rows.index})
-        if f"{code}_imp" in rows:
-            part["importance"] = rows[f"{code}_imp"]
-        if WEIGHT_COLUMN in rows:
-            part["weight"] = rows[WEIGHT_COLUMN].to_numpy()
-        parts.append(part)
-    return pd.concat(parts, ignore_index=True)
-
-
-def _complaint_frame(rows: pd.DataFrame) -> pd.DataFrame:
-    frame = rows.copy()
-    for column in ("resolution_satisfaction", "handle", "repurchase"):
-        if column in frame:
-            frame[column] = pd.to_numeric(frame[column])
-    return frame
+        importance = f"kano {code}_imp" if f"{code}_imp" in frame else None
+        kano.append(KanoPair(label, f"kano {code}_f", f"kano {code}_d", importance))
+        parts += [frame[f"{code}_f"].rename(f"kano {code}_f"), frame[f"{code}_d"].rename(f"kano {code}_d")]
+        if importance:
+            parts.append(frame[f"{code}_imp"].rename(importance))
+    parts += [frame[code] for code in plan.complaints]
+    return pd.concat(parts, axis=1), RunPlan(model=plan.spec, scale_bounds=bounds, nps=nps, kano=tuple(kano),
+                                             complaints=plan.complaints)
 
 
 def display_names(document: Questionnaire, plan: _Plan, segments: list[str]) -> dict[str, list[str]]:
@@ -314,38 +245,17 @@ def run_analysis(engine: Engine, document: Questionnaire, parameters: AnalysisPa
         frame[WEIGHT_COLUMN] = weights
         meta["weights"] = describe_weights(weights, attribute=parameters.weight_attribute,
                                            margins=parameters.margins)
-    segments = list(_segments(frame, parameters.segment_dimensions))
+    data, run_plan = _analysis_input(plan, frame)
+    options = RunOptions(method=parameters.method, missing=parameters.missing,
+                         dimensions={d: f"segment_{d}" for d in parameters.segment_dimensions},
+                         weights=WEIGHT_COLUMN if parameters.weighted else None, bootstrap=parameters.bootstrap,
+                         seed=parameters.seed)
+    results = analyse(data, run_plan, options, checkpoint)
     stored: list[StoredResult] = [StoredResult("meta", ALL_SEGMENT, {
-        "n": int(len(frame)), "segments": [label for label, _ in segments],
-        "names": display_names(document, plan, [label for label, _ in segments]),
+        "n": results.n, "segments": list(results.segments),
+        "names": display_names(document, plan, list(results.segments)),
         "parameters": parameters.to_dict(), **meta})]
-    for position, (label, rows) in enumerate(segments):
-        checkpoint(0.05 + 0.85 * position / len(segments), f"segment {label}")
-        if plan.spec is not None:
-            stored.append(StoredResult(parameters.model, label, _acsi_results(plan, parameters, label, rows)))
-        for code in plan.nps:
-            scores = rows[code].dropna()
-            stored.append(StoredResult(f"nps:{code}", label, net_promoter_score(
-                scores, weights=_weights_of(rows, scores.index)).to_dict()))
-        if plan.kano:
-            attributes = analyse_kano(_kano_frame(plan, rows), weights="weight" if parameters.weighted else None)
-            stored.append(StoredResult("kano", label, {"attributes": [a.to_dict() for a in attributes]}))
-        if plan.complaints:
-            complaint_rows = _complaint_frame(rows)
-            payload: dict[str, Any] = {"summary": summarise_complaints(
-                complaint_rows, weights=WEIGHT_COLUMN if parameters.weighted else None).to_dict()}
-            satisfaction = complaint_rows["resolution_satisfaction"].dropna()
-            payload["word_of_mouth_calibrated"] = calibrated_word_of_mouth(
-                satisfaction, weights=_weights_of(rows, satisfaction.index)).to_dict()
-            if "people_told" in complaint_rows and "told_valence" in complaint_rows:
-                told = complaint_rows[["people_told", "told_valence"]].dropna()
-                payload["word_of_mouth_measured"] = measured_word_of_mouth(
-                    pd.to_numeric(told["people_told"]), told["told_valence"],
-                    weights=_weights_of(rows, told.index)).to_dict()
-            stored.append(StoredResult("complaints", label, payload))
-    if parameters.segment_dimensions and (plan.spec is not None or plan.nps):
-        checkpoint(0.93, "testing segments against the rest")
-        stored.append(StoredResult("segment_tests", ALL_SEGMENT, _segment_tests(plan, parameters, frame)))
+    stored += [StoredResult(r.kind, r.segment, dict(r.payload)) for r in results.records]
     checkpoint(0.97, "storing results")
     return stored
 

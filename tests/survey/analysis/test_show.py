@@ -88,3 +88,33 @@ def test_runs_that_cannot_be_shown_say_why(runner, session, acsi_run) -> None:
     session.commit()
     failed = runner.invoke(args=["analysis", "show", str(acsi_run)])
     assert failed.exit_code != 0 and "only a succeeded run can be shown" in failed.output
+
+
+def test_python_m_acsi_run_prints_what_flask_analysis_show_prints(runner, session, tmp_path, capsys) -> None:
+    """One orchestrator: the complaint follow-up demo (NPS, complaints, word of mouth) run in the
+    app and through `python -m acsi run` on the same responses gives the same document."""
+    seed_demo(session)
+    session.commit()
+    questionnaire = session.scalar(select(Questionnaire.id).where(Questionnaire.kind == "complaint_followup"))
+    started = runner.invoke(args=["analysis", "run", "--questionnaire", str(questionnaire), "--segment", "tier",
+                                  "--bootstrap", "0", "--wait"])
+    assert started.exit_code == 0, started.output
+    run_id = int(started.output.split()[0])
+    shown = runner.invoke(args=["analysis", "show", str(run_id)])
+    assert shown.exit_code == 0, shown.output
+    stored = json.loads(shown.output)
+
+    run = session.get(AnalysisRun, run_id)
+    parameters = AnalysisParameters.from_dict(run.parameters)
+    plan = plan_analysis(version_document(session.get(QuestionnaireVersion, parameters.version_ids[0])), parameters)
+    frame = load_responses(session.get_bind(), version_ids=list(parameters.version_ids), numeric=plan.numeric,
+                           text=plan.text, segment_keys=("tier",))
+    csv = tmp_path / "complaints.csv"
+    frame.rename(columns={"segment_tier": "tier"}).to_csv(csv, index=False)
+    assert acsi_main(["run", "--data", str(csv), "--nps", "nps", "--complaints", "--segment", "tier",
+                      "--bootstrap", "0", "--seed", str(parameters.seed)]) == 0
+    computed = json.loads(capsys.readouterr().out)
+    assert stored["metrics"]["nps"]["nps"].keys() == {"all", "tier=bronze", "tier=gold", "tier=silver"}
+    assert stored["metrics"]["segment_tests"]["tests"] and stored["metrics"]["complaints"]["all"]
+    _same({**stored, "run": None, "metrics": {**stored["metrics"], "names": {}}},
+          {**computed, "metrics": {**computed["metrics"], "names": {}}})

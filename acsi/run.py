@@ -1,0 +1,276 @@
+"""One analysis run, computed in one place: every metric of every segment, and the segment tests.
+
+The web pipeline (``survey.services.analysis_pipeline``: it loads responses and stores what this
+returns) and ``python -m acsi run`` both call :func:`analyse`; ``flask analysis show`` and
+``python -m acsi run`` print :meth:`RunResults.document`, the fit document of
+docs/acsi-fit-json.md with the run's other metrics. Pure: a DataFrame and frozen settings in,
+a frozen :class:`RunResults` out.
+
+In: one row per respondent with
+
+* the model's items as columns named by the model's indicators (numbers; yes/no items as 1/0),
+* NPS answers (0–10), Kano pairs (functional / dysfunctional codes, optional 1–9 importance) and
+  complaint follow-up columns (``acsi.complaints`` names: ``resolution_satisfaction``...),
+* a text column per segment dimension, and optionally a column of respondent weights.
+
+Out, per segment ("all" first, then ``dimension=value`` per dimension in order): the model fit
+(``acsi.segment_fit.fit_segment``: minimum base, bootstrap, indices, validity, and the segment's
+entry of the fit document), one NPS per question, the Kano attributes, the complaint metrics
+with word of mouth; then each segment against the rest (``acsi.segment_tests``).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from acsi.complaints import summarise_complaints
+from acsi.errors import AcsiError
+from acsi.kano import analyse_kano
+from acsi.nps import net_promoter_score
+from acsi.report import fit_document, segment_entry
+from acsi.segment_fit import SkippedSegment, fit_segment, recommended_min_base
+from acsi.segment_tests import segments_against_rest
+from acsi.segments import ALL_SEGMENT, split_by_segment
+from acsi.spec import ModelSpec
+from acsi.word_of_mouth import calibrated_word_of_mouth, measured_word_of_mouth
+
+__all__ = ["MIN_PERMUTATIONS", "IPMA_TARGET", "KanoPair", "RunOptions", "RunPlan", "RunRecord", "RunResults",
+           "analyse", "document_of"]
+
+#: Segment-vs-rest permutation tests reshuffle as often as the bootstrap resamples, at least this
+#: often (p-values then resolve 1/1000: Holm over up to 50 comparisons can still reach 5 %).
+MIN_PERMUTATIONS = 999
+#: The construct whose drivers the stored importance–performance map shows.
+IPMA_TARGET = "satisfaction"
+#: Complaint follow-up columns read as numbers.
+_COMPLAINT_NUMBERS = ("resolution_satisfaction", "handle", "repurchase")
+
+Checkpoint = Callable[[float, str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class KanoPair:
+    """One Kano attribute: its name and the columns of its functional / dysfunctional answers."""
+
+    attribute: str
+    functional: str
+    dysfunctional: str
+    importance: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunPlan:
+    """What a run computes. ``model``: fitted on its indicator columns with ``scale_bounds``
+    (item → (low, high)); ``nps``: question code → 0–10 column; ``kano``: attribute pairs;
+    ``complaints``: the complaint follow-up columns present (empty: no complaint metrics)."""
+
+    model: ModelSpec | None = None
+    scale_bounds: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    nps: Mapping[str, str] = field(default_factory=dict)
+    kano: tuple[KanoPair, ...] = ()
+    complaints: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.model is None and not (self.nps or self.kano or self.complaints):
+            raise AcsiError("the run has nothing to analyse: no model, NPS, Kano or complaint columns")
+        if self.model is not None:
+            missing = [item for item in self.model.items if item not in self.scale_bounds]
+            if missing:
+                raise AcsiError(f"scale bounds are missing for the items {', '.join(missing)}")
+        if self.complaints and "resolution_satisfaction" not in self.complaints:
+            raise AcsiError("complaint metrics need the column 'resolution_satisfaction'")
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """How a run computes. ``dimensions``: segment dimension → its column; ``weights``: a column
+    of respondent weights (None: unweighted)."""
+
+    method: Literal["pls", "plsc"] = "pls"
+    missing: Literal["em", "mean", "listwise"] = "em"
+    dimensions: Mapping[str, str] = field(default_factory=dict)
+    weights: str | None = None
+    bootstrap: int = 500
+    seed: int = 1
+    min_permutations: int = MIN_PERMUTATIONS
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    """One stored result: ``kind`` ("acsi" / "ecsi" / "ccsi", "nps:<code>", "kano", "complaints",
+    "segment_tests") of ``segment``, a JSON-serialisable payload."""
+
+    kind: str
+    segment: str
+    payload: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class RunResults:
+    """Everything a run computed: ``n`` rows, the segment labels in order, the records."""
+
+    n: int
+    segments: tuple[str, ...]
+    records: tuple[RunRecord, ...]
+    model: str | None
+    options: RunOptions
+
+    def get(self, kind: str, segment: str = ALL_SEGMENT) -> Mapping[str, Any] | None:
+        return next((r.payload for r in self.records if r.kind == kind and r.segment == segment), None)
+
+    def document(self, *, run: Mapping[str, Any] | None = None,
+                 names: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The fit document (docs/acsi-fit-json.md) of this run; see :func:`document_of`."""
+        return document_of({(r.kind, r.segment): r.payload for r in self.records}, segments=self.segments,
+                           model=self.model, method=self.options.method, missing=self.options.missing,
+                           bootstrap=self.options.bootstrap, seed=self.options.seed, run=run, names=names)
+
+
+def _segments(frame: pd.DataFrame, dimensions: Mapping[str, str]) -> list[tuple[str, pd.DataFrame]]:
+    out = [(ALL_SEGMENT, frame)]
+    for dimension, column in dimensions.items():
+        out += [(f"{dimension}={label}", rows) for label, rows in split_by_segment(frame, column)
+                if label != ALL_SEGMENT]
+    return out
+
+
+def _weights_of(rows: pd.DataFrame, index: pd.Index, weights: str | None) -> np.ndarray | None:
+    return None if weights is None else rows.loc[index, weights].to_numpy(float)
+
+
+def _model(plan: RunPlan, options: RunOptions, label: str, rows: pd.DataFrame) -> dict[str, Any]:
+    spec = plan.model
+    columns = [*spec.items, *([options.weights] if options.weights else [])]
+    fitted = fit_segment(spec, rows[columns], label, method=options.method, missing=options.missing,
+                         weights=options.weights, scale_bounds=dict(plan.scale_bounds),
+                         resamples=options.bootstrap, seed=options.seed)
+    entry = segment_entry(fitted, ipma_target=IPMA_TARGET if IPMA_TARGET in spec.construct_names else None)
+    if isinstance(fitted, SkippedSegment):
+        return {"skipped": fitted.reason, "n": int(len(rows)), "entry": entry}
+    payload: dict[str, Any] = {"fit": fitted.results.to_dict(), "indices": fitted.indices.to_dict(),
+                               "validity": fitted.validity.to_dict(), "entry": entry}
+    if entry["ipma"] is not None:
+        payload["ipma"] = entry["ipma"]
+    if fitted.bootstrap is not None:
+        payload["bootstrap"] = {**fitted.bootstrap.to_dict(), "intervals_reliable": fitted.bootstrap.intervals_reliable}
+    return payload
+
+
+def _kano(plan: RunPlan, options: RunOptions, rows: pd.DataFrame) -> dict[str, Any]:
+    parts = []
+    for pair in plan.kano:
+        part = pd.DataFrame({"attribute": pair.attribute, "functional": rows[pair.functional],
+                             "dysfunctional": rows[pair.dysfunctional], "respondent": rows.index})
+        if pair.importance is not None:
+            part["importance"] = rows[pair.importance]
+        if options.weights:
+            part["weight"] = rows[options.weights].to_numpy()
+        parts.append(part)
+    attributes = analyse_kano(pd.concat(parts, ignore_index=True), weights="weight" if options.weights else None)
+    return {"attributes": [a.to_dict() for a in attributes]}
+
+
+def _complaints(plan: RunPlan, options: RunOptions, rows: pd.DataFrame) -> dict[str, Any]:
+    frame = rows[[*plan.complaints, *([options.weights] if options.weights else [])]].copy()
+    for column in _COMPLAINT_NUMBERS:
+        if column in frame:
+            frame[column] = pd.to_numeric(frame[column])
+    payload: dict[str, Any] = {"summary": summarise_complaints(frame, weights=options.weights).to_dict()}
+    satisfaction = frame["resolution_satisfaction"].dropna()
+    payload["word_of_mouth_calibrated"] = calibrated_word_of_mouth(
+        satisfaction, weights=_weights_of(rows, satisfaction.index, options.weights)).to_dict()
+    if "people_told" in frame and "told_valence" in frame:
+        told = frame[["people_told", "told_valence"]].dropna()
+        payload["word_of_mouth_measured"] = measured_word_of_mouth(
+            pd.to_numeric(told["people_told"]), told["told_valence"],
+            weights=_weights_of(rows, told.index, options.weights)).to_dict()
+    return payload
+
+
+def analyse(frame: pd.DataFrame, plan: RunPlan, options: RunOptions = RunOptions(),
+            checkpoint: Checkpoint | None = None) -> RunResults:
+    """Compute ``plan`` on ``frame`` with ``options``; ``checkpoint(fraction, stage)`` is called
+    between steps (it may raise to cancel). Raises the :class:`~acsi.errors.AcsiError` family with
+    messages naming the column, segment or rule."""
+    step = checkpoint or (lambda _fraction, _stage: None)
+    unknown = [c for c in (*options.dimensions.values(), *([options.weights] if options.weights else []),
+                           *plan.nps.values(), *plan.complaints) if c not in frame.columns]
+    if unknown:
+        raise AcsiError(f"column {unknown[0]!r} is not in the data")
+    segments = _segments(frame, options.dimensions)
+    records: list[RunRecord] = []
+    for position, (label, rows) in enumerate(segments):
+        step(0.05 + 0.85 * position / len(segments), f"segment {label}")
+        if plan.model is not None:
+            records.append(RunRecord(plan.model.name, label, _model(plan, options, label, rows)))
+        for code, column in plan.nps.items():
+            scores = rows[column].dropna()
+            records.append(RunRecord(f"nps:{code}", label, net_promoter_score(
+                scores, weights=_weights_of(rows, scores.index, options.weights)).to_dict()))
+        if plan.kano:
+            records.append(RunRecord("kano", label, _kano(plan, options, rows)))
+        if plan.complaints:
+            records.append(RunRecord("complaints", label, _complaints(plan, options, rows)))
+    if options.dimensions and (plan.model is not None or plan.nps):
+        step(0.93, "testing segments against the rest")
+        spec = plan.model
+        constructs = tuple(c for c in ("satisfaction", "loyalty") if spec and c in spec.construct_names)
+        tests = segments_against_rest(
+            frame, options.dimensions, spec=spec, constructs=constructs, nps=plan.nps,
+            consistent=options.method == "plsc", missing=options.missing,
+            scale_bounds=dict(plan.scale_bounds) if spec else (1, 10),
+            resamples=max(options.bootstrap, options.min_permutations), seed=options.seed, weights=options.weights)
+        records.append(RunRecord("segment_tests", ALL_SEGMENT, tests.to_dict()))
+    return RunResults(len(frame), tuple(label for label, _rows in segments), tuple(records),
+                      None if plan.model is None else plan.model.name, options)
+
+
+def _comparisons(tests: Mapping[str, Any] | None, constructs: Sequence[str]) -> list[dict[str, Any]] | None:
+    """The run's permutation tests of model indices in the shape of the document's ``comparisons``."""
+    if tests is None:
+        return None
+    return [{"construct": t["metric"], "first": t["segment"], "second": "rest", "method": t["test"],
+             "difference": t["difference"], "p_value": t["p_value"], "p_value_holm": t["p_value_holm"],
+             "ci_low": None, "ci_high": None, "resamples": t["resamples"], "successful": t["successful"],
+             "n_first": t["n_segment"], "n_second": t["n_rest"]}
+            for t in tests["tests"] if t["metric"] in constructs]
+
+
+def document_of(results: Mapping[tuple[str, str], Mapping[str, Any]], *, segments: Sequence[str],
+                model: str | None, method: str, missing: str, bootstrap: int, seed: int,
+                run: Mapping[str, Any] | None = None, names: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The fit document of a run's ``results`` ({(kind, segment): payload}, as :func:`analyse`
+    returns or a database stored them): the model's segment entries, its segment tests as
+    ``comparisons``, and every other metric under ``metrics``. Raises :class:`AcsiError` for
+    results stored before runs kept their fit entries."""
+    from acsi.spec import BUILTIN_MODELS
+
+    spec = BUILTIN_MODELS.get(model) if model else None
+    entries: list[Mapping[str, Any]] = []
+    bounds: Mapping[str, Any] = {}
+    if model:
+        payloads = [results[(model, label)] for label in segments if (model, label) in results]
+        if any("entry" not in payload for payload in payloads):
+            raise AcsiError("these results were stored before runs kept the fit document; start the same "
+                            "analysis again to get one")
+        entries = [payload["entry"] for payload in payloads]
+        bounds = (results.get((model, ALL_SEGMENT), {}).get("indices") or {}).get("scale_bounds", {})
+    tests = results.get(("segment_tests", ALL_SEGMENT))
+    metrics: dict[str, Any] = {"nps": {}, "kano": {}, "complaints": {}, "segment_tests": tests,
+                               "names": dict(names or {})}
+    for (kind, label), payload in sorted(results.items()):
+        if kind.startswith("nps:"):
+            metrics["nps"].setdefault(kind.removeprefix("nps:"), {})[label] = payload
+        elif kind in ("kano", "complaints"):
+            metrics[kind][label] = payload
+    return fit_document(
+        spec, method=method, scheme="path", missing=missing, segment_column=None, weights_column=None,
+        min_base=recommended_min_base(spec, method) if spec else None,  # type: ignore[arg-type]
+        scale_bounds=bounds, bootstrap={"resamples": bootstrap, "seed": seed, "level": 0.95}
+        if bootstrap and spec else None,
+        segments=entries, comparisons=_comparisons(tests, spec.construct_names) if spec else None, rollup=None,
+        warnings=[], run=run, metrics=metrics)

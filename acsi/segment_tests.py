@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from acsi.data import MissingStrategy
@@ -39,6 +40,11 @@ __all__ = ["ALPHA", "SegmentTest", "SegmentTests", "segments_against_rest"]
 
 #: Level of the marks: a segment is "higher" / "lower" than the rest when Holm's p < ALPHA.
 ALPHA = 0.05
+#: Above this many rows a model-index comparison is permuted on a random subsample: at most
+#: half of it from the segment, the rest from the other rows (each a simple random sample). The
+#: test stays exact for the subsample, its cost stays bounded (a permutation of 1,000,000 rows
+#: costs as much as 100 of 10,000), and at that size its power is still ample.
+MAX_PERMUTATION_ROWS = 20_000
 
 Mark = Literal["higher", "lower", "none"]
 
@@ -57,6 +63,7 @@ class SegmentTest:
     n_rest: int
     resamples: int | None = None  # permutation: reshuffles asked for / that converged
     successful: int | None = None
+    subsample: bool = False  # permuted on a random subsample (MAX_PERMUTATION_ROWS)
 
     @property
     def mark(self) -> Mark:
@@ -71,7 +78,7 @@ class SegmentTest:
                 "p_value": None if self.p_value is None else json_number(self.p_value),
                 "p_value_holm": None if self.p_value_holm is None else json_number(self.p_value_holm),
                 "mark": self.mark, "n_segment": self.n_segment, "n_rest": self.n_rest,
-                "resamples": self.resamples, "successful": self.successful}
+                "resamples": self.resamples, "successful": self.successful, "subsample": self.subsample}
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,18 +123,22 @@ def segments_against_rest(
         groups = [(label, rows) for label, rows in split_by_segment(frame, column) if label != ALL_SEGMENT]
         family = dict(zip((label for label, _ in groups),
                           versus_rest_families([label for label, _ in groups], frame, column)))
-        differences: tuple[IndexDifference, ...] = ()
         if spec is not None:
+            options = {"constructs": constructs or None, "method": "permutation", "resamples": resamples,
+                       "seed": seed, "consistent": consistent, "missing": missing, "min_base": min_base,
+                       "scale_bounds": scale_bounds, "weights": weights}
             try:
-                differences = compare_segment_indices(
-                    spec, model_rows, segment=column, constructs=constructs or None, versus="rest",
-                    method="permutation", resamples=resamples, seed=seed, consistent=consistent,
-                    missing=missing, min_base=min_base, scale_bounds=scale_bounds, weights=weights)
-            except (EstimationError, InputDataError, InsufficientDataError) as error:  # a segment or its rest cannot be fitted: say so, test the rest
+                if len(model_rows) <= MAX_PERMUTATION_ROWS:
+                    differences = [(d, False) for d in compare_segment_indices(
+                        spec, model_rows, segment=column, versus="rest", **options)]
+                else:
+                    differences = _subsampled(spec, model_rows, column, seed, options)
+            except (EstimationError, InputDataError, InsufficientDataError) as error:
                 notes.append(f"{dimension}: the model's indices were not tested ({error})")
-            for d in differences:
+                differences = []
+            for d, sub in differences:
                 found.append(SegmentTest(d.construct, f"{dimension}={d.first}", "permutation", d.difference,
-                                         d.p_value, None, d.n_first, d.n_second, d.resamples, d.successful))
+                                         d.p_value, None, d.n_first, d.n_second, d.resamples, d.successful, sub))
                 families.append((d.construct, dimension, family[d.first]))
         for code, nps_column in (nps or {}).items():
             for label, rows in groups:
@@ -143,3 +154,24 @@ def segments_against_rest(
                 families.append((f"nps:{code}", dimension, family[label]))
     adjusted = holm_adjust([t.p_value for t in found], families=families)
     return SegmentTests(tuple(replace(t, p_value_holm=p) for t, p in zip(found, adjusted)), notes=tuple(notes))
+
+
+def _subsampled(spec: ModelSpec, rows: pd.DataFrame, column: str, seed: int,
+                options: Mapping[str, Any]) -> list[tuple[IndexDifference, bool]]:
+    """Each segment of ``column`` against the rest, permuted on a random subsample of at most
+    :data:`MAX_PERMUTATION_ROWS` rows (half segment, half rest; all of the smaller side when it
+    has fewer). The subsample is drawn from ``seed`` and the segment's label, so it is the same
+    on every run of the same data."""
+    half = MAX_PERMUTATION_ROWS // 2
+    out = []
+    for label, members in split_by_segment(rows, column):
+        if label == ALL_SEGMENT:
+            continue
+        others = rows.drop(index=members.index)
+        rng = np.random.default_rng([seed, *label.encode("utf-8")])
+        inside = members if len(members) <= half else members.iloc[np.sort(rng.choice(len(members), half, False))]
+        outside = others if len(others) <= half else others.iloc[np.sort(rng.choice(len(others), half, False))]
+        pooled = pd.concat([inside, outside]).assign(_side=["in"] * len(inside) + ["out"] * len(outside))
+        for d in compare_segment_indices(spec, pooled, segment="_side", versus="pairwise", **options):
+            out.append((replace(d, first=label, second="rest"), True))
+    return out

@@ -8,8 +8,14 @@ Settings: NPS at n = 60 and n = 200 (promoters 0.55 / detractors 0.15, 0.30 / 0.
 skewed 0.85 / 0.03 of a well-liked product), a rate of 3 % at n = 60 and n = 200 and of 5 % at
 n = 200 (Wilson vs Wald), and the Kaplan–Meier median time to resolution
 (median 10 days, cases opening over 60 days, cut-off at day 60, n = 150) against the median of
-resolved cases only. Prints, per setting: coverage, its Monte Carlo SE, mean width.
-Not yet covered (issue 12): the satisfaction index and a path coefficient of the model.
+resolved cases only. Then the model (``--model-samples`` replications, default 200): the ACSI
+satisfaction index and the quality → satisfaction path, n = 500 per sample with the MAR item
+nonresponse of tests/survey/analysis/test_missing_answers.py (dissatisfied respondents skip
+SATIS / CONFIRM far more often), fitted as the web fits (EM, 200 bootstrap resamples, percentile
+CI) against the population values (a 200,000-row complete sample), with mean replacement beside it.
+Prints, per setting: coverage, its Monte Carlo SE, mean width (model: and the mean bias).
+
+    .venv/bin/python bench/acsi/coverage.py --samples 4000 --model-samples 200
 """
 from __future__ import annotations
 
@@ -77,6 +83,43 @@ def resolution_setting(rng: np.random.Generator, n: int, samples: int) -> dict:
     return {name: _summary(intervals, 10.0) for name, intervals in rows.items()}
 
 
+def model_setting(rng: np.random.Generator, samples: int, n: int = 500, resamples: int = 200) -> dict:
+    from acsi.segment_fit import fit_segment
+    from acsi.spec import BUILTIN_MODELS
+    from acsi.synthetic import simulate_acsi
+
+    spec = BUILTIN_MODELS["acsi"]
+    bounds = {item: (1.0, 10.0) for item in spec.items} | {"COMP": (0.0, 1.0)}
+
+    def draw(size: int) -> "pd.DataFrame":
+        frame = simulate_acsi(size, seed=rng, spec=spec, discretize=(1, 10), binary_items={"COMP": 0.2}).frame
+        return frame[list(spec.items)].astype(float)
+
+    population = fit_segment(spec, draw(200_000), "all", scale_bounds=bounds)
+    truth_index = population.indices.values["satisfaction"]
+    truth_path = float(population.results.paths[("quality", "satisfaction")])
+    rows: dict[str, dict[str, list]] = {m: {"index": [], "path": [], "bias": []} for m in ("em", "mean")}
+    for _ in range(samples):
+        frame = draw(n)
+        quality = frame[["OVERALLQ", "CUSTOMQ", "WRONGQ"]].mean(axis=1).to_numpy()
+        skip = np.where(quality < 5, 0.6, 0.05)
+        for item in ("SATIS", "CONFIRM"):
+            frame.loc[rng.random(n) < skip, item] = np.nan
+        for missing in ("em", "mean"):
+            fitted = fit_segment(spec, frame, "all", missing=missing, scale_bounds=bounds, resamples=resamples,
+                                 seed=int(rng.integers(2**31)))
+            index = fitted.bootstrap.indices.loc["satisfaction"]
+            path = fitted.bootstrap.paths.loc[("quality", "satisfaction")]
+            rows[missing]["index"].append((index["lower"], index["upper"]))
+            rows[missing]["path"].append((path["lower"], path["upper"]))
+            rows[missing]["bias"].append(fitted.indices.values["satisfaction"] - truth_index)
+    out = {}
+    for missing, found in rows.items():
+        out[f"index {missing}"] = {**_summary(found["index"], truth_index), "bias": float(np.mean(found["bias"]))}
+        out[f"path {missing}"] = _summary(found["path"], truth_path)
+    return out
+
+
 def _summary(intervals: list[tuple[float, float]], truth: float) -> dict:
     array = np.asarray(intervals, dtype=float)
     covered = (array[:, 0] <= truth) & (truth <= array[:, 1])
@@ -90,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=4000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--model-samples", type=int, default=200, help="replications of the model setting")
     args = parser.parse_args(argv)
     rng = np.random.default_rng(args.seed)
     settings = [
@@ -102,14 +146,17 @@ def main(argv: list[str] | None = None) -> int:
         ("rate 5% n=200", lambda: rate_setting(rng, 200, 0.05, args.samples)),
         ("median days n=150", lambda: resolution_setting(rng, 150, max(200, args.samples // 10))),
     ]
+    if args.model_samples:
+        settings.append((f"ACSI n=500 MAR ({args.model_samples})", lambda: model_setting(rng, args.model_samples)))
     print(f"95% interval coverage, {args.samples} samples per setting (median days: "
           f"{max(200, args.samples // 10)}), seed {args.seed}")
     print(f"{'setting':26} {'interval':14} {'coverage':>9} {'MC SE':>7} {'mean width':>11}")
     for name, run in settings:
         started = time.perf_counter()
         for method, row in run().items():
+            bias = f" bias {row['bias']:+.3f}" if "bias" in row else ""
             print(f"{name:26} {method:14} {row['coverage']:9.3f} {row['mc_se']:7.3f} "
-                  f"{row['mean_width']:11.3f}")
+                  f"{row['mean_width']:11.3f}{bias}")
         print(f"{'':26} ({time.perf_counter() - started:.1f} s)")
     return 0
 

@@ -81,3 +81,21 @@ def test_segments_below_the_base_are_not_tested(make_segment_frame):
     found = segments_against_rest(data, {"region": "region"}, spec=ECSI, resamples=19, seed=1)
     assert sorted(t.segment for t in found.tests) == ["region=a", "region=b"]
     assert found.to_dict()["tests"][0]["metric"] == "satisfaction"
+
+
+def test_large_data_is_permuted_on_a_bounded_random_subsample(frame, monkeypatch) -> None:
+    import acsi.segment_tests as module
+
+    monkeypatch.setattr(module, "MAX_PERMUTATION_ROWS", 240)
+    first = segments_against_rest(frame, {"region": "region"}, spec=ECSI, resamples=199, seed=4)
+    again = segments_against_rest(frame, {"region": "region"}, spec=ECSI, resamples=199, seed=4)
+    assert first == again  # the subsample is drawn from the seed and the label
+    by_segment = {t.segment: t for t in first.tests}
+    assert set(by_segment) == {"region=a", "region=b", "region=c"}
+    for test in by_segment.values():
+        assert test.subsample and (test.n_segment, test.n_rest) == (120, 120)
+        assert test.to_dict()["subsample"] is True
+    assert by_segment["region=b"].difference > 0 and by_segment["region=b"].p_value < 0.01
+    monkeypatch.undo()
+    full = segments_against_rest(frame, {"region": "region"}, spec=ECSI, resamples=199, seed=4)
+    assert not any(t.subsample for t in full.tests)

@@ -39,6 +39,7 @@ from acsi.threads import single_threaded_blas
 __all__ = ["BootstrapResults", "bootstrap"]
 
 CHUNK_RESAMPLES = 100  # resamples estimated together (fixed: part of the reproducibility contract)
+_ROW_BUDGET = 8_000_000  # resample × row cells held at once (64 MB): all 100 up to 80,000 rows
 _PRODUCTS_LIMIT = 5_000_000  # largest n × p² table of row cross-products (floats) kept in memory
 
 
@@ -100,18 +101,27 @@ def _run_chunk(estimator: PLS, data: PreparedData, bounds: Mapping[str, tuple[fl
                seeds: Sequence[np.random.SeedSequence]) -> dict[str, np.ndarray]:
     n, p = data.values.shape
     base = np.ones(n) if data.weights is None else data.weights
-    counts = np.empty((len(seeds), n))
-    for b, child in enumerate(seeds):
-        counts[b] = np.bincount(np.random.default_rng(child).integers(0, n, size=n), minlength=n)
-    row_weights = counts * base
     centred = data.values - data.mean
-    totals = row_weights.sum(axis=1)
-    means = (row_weights @ centred) / totals[:, None]
-    if n * p * p <= _PRODUCTS_LIMIT:
-        products = (centred[:, :, None] * centred[:, None, :]).reshape(n, p * p)
-        second = (row_weights @ products).reshape(len(seeds), p, p)
-    else:
-        second = np.stack([(centred * w[:, None]).T @ centred for w in row_weights])
+    products = (centred[:, :, None] * centred[:, None, :]).reshape(n, p * p) if n * p * p <= _PRODUCTS_LIMIT \
+        else None
+    # Resample weights are built a few resamples at a time on large data (a 100 × 1,000,000 matrix
+    # of counts alone is 800 MB); each resample's counts come from its own seed either way.
+    step = max(1, min(len(seeds), _ROW_BUDGET // max(n, 1)))
+    totals, means = np.empty(len(seeds)), np.empty((len(seeds), p))
+    second = np.empty((len(seeds), p, p))
+    for start in range(0, len(seeds), step):
+        part = seeds[start:start + step]
+        row_weights = np.empty((len(part), n))
+        for b, child in enumerate(part):
+            row_weights[b] = np.bincount(np.random.default_rng(child).integers(0, n, size=n), minlength=n)
+        row_weights *= base
+        block = slice(start, start + len(part))
+        totals[block] = row_weights.sum(axis=1)
+        means[block] = (row_weights @ centred) / totals[block][:, None]
+        if products is not None:
+            second[block] = (row_weights @ products).reshape(len(part), p, p)
+        else:
+            second[block] = np.stack([(centred * w[:, None]).T @ centred for w in row_weights])
     covariances = (second - totals[:, None, None] * means[:, :, None] * means[:, None, :]) / (totals - 1)[:, None, None]
     means += data.mean
     layout = estimator.layout

@@ -190,9 +190,12 @@ def _bootstrap_draws(estimator: PLS, dx: PreparedData, bx: np.ndarray, dy: Prepa
     return parts[0] - parts[1]
 
 
-def _replicate_indices(estimator: PLS, values: np.ndarray, row_weights: np.ndarray, low: np.ndarray,
-                       high: np.ndarray) -> np.ndarray:
-    """Indices (B×k) of the model refitted under each row-weight vector (NaN rows: failed)."""
+def replicate_fits(estimator: PLS, values: np.ndarray, row_weights: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The model refitted under each row-weight vector (rows of ``row_weights``, B×n), from
+    weighted moments: item means (B×p), covariances (B×p×p), standard deviations (B×p), outer
+    weights of the standardised items (B×p) and standardised paths (B×paths); weights and paths
+    are NaN for a replicate that failed (constant item, no convergence, not positive definite)."""
     count, p = row_weights.shape[0], values.shape[1]
     centre = values.mean(axis=0)
     centred = values - centre
@@ -204,22 +207,33 @@ def _replicate_indices(estimator: PLS, values: np.ndarray, row_weights: np.ndarr
         second = np.stack([(centred * w[:, None]).T @ centred for w in row_weights])
     cov = (second - totals[:, None, None] * means[:, :, None] * means[:, None, :]) / (totals - 1)[:, None, None]
     sd = np.sqrt(np.clip(np.diagonal(cov, axis1=1, axis2=2), 0.0, None))
-    out = np.full((count, len(estimator.layout.blocks)), np.nan)
+    weights = np.full((count, p), np.nan)
+    paths = np.full((count, len(estimator.spec.paths)), np.nan)
     good = np.flatnonzero(np.all(sd > 1e-12, axis=1))
     corr = cov[good] / (sd[good][:, :, None] * sd[good][:, None, :])
     corr[:, np.arange(p), np.arange(p)] = 1.0
     try:
         batch = estimate_batch(corr, estimator.layout, scheme=estimator.scheme, consistent=estimator.consistent,
                                tol=estimator.tol, max_iter=estimator.max_iter)
-        ok, weights = batch["ok"], batch["outer_weights"]
+        ok, found_weights, found_paths = batch["ok"], batch["outer_weights"], batch["paths"]
     except np.linalg.LinAlgError:  # a degenerate replicate in the stack: one by one
-        ok, weights = np.zeros(good.size, bool), np.full((good.size, p), np.nan)
+        ok = np.zeros(good.size, bool)
+        found_weights, found_paths = np.full((good.size, p), np.nan), np.full((good.size, paths.shape[1]), np.nan)
         for b in range(good.size):
             try:
                 core = estimator.estimate(corr[b])
             except (EstimationError, np.linalg.LinAlgError):
                 continue
-            ok[b], weights[b] = core.converged, core.weights
-    for b, row in zip(good[ok], weights[ok]):
-        out[b] = index_values(row / sd[b], means[b] + centre, low, high, estimator.layout.blocks)
+            ok[b], found_weights[b], found_paths[b] = core.converged, core.weights, core.paths
+    weights[good[ok]], paths[good[ok]] = found_weights[ok], found_paths[ok]
+    return means + centre, cov, sd, weights, paths
+
+
+def _replicate_indices(estimator: PLS, values: np.ndarray, row_weights: np.ndarray, low: np.ndarray,
+                       high: np.ndarray) -> np.ndarray:
+    """Indices (B×k) of the model refitted under each row-weight vector (NaN rows: failed)."""
+    means, _cov, sd, weights, _paths = replicate_fits(estimator, values, row_weights)
+    out = np.full((row_weights.shape[0], len(estimator.layout.blocks)), np.nan)
+    for b in np.flatnonzero(np.isfinite(weights).all(axis=1)):
+        out[b] = index_values(weights[b] / sd[b], means[b], low, high, estimator.layout.blocks)
     return out

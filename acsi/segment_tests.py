@@ -6,7 +6,10 @@ where the two CIs overlapped). :func:`segments_against_rest` runs the proper tes
 
 * **model indices** (satisfaction, loyalty, …): the permutation test of
   :func:`acsi.segment_differences.compare_segment_indices` (the model is refitted in the segment
-  and in the rest for every reshuffle of the labels);
+  and in the rest for every reshuffle of the labels), run by :func:`acsi.micom.compare_groups`,
+  whose same reshuffles also check measurement invariance (MICOM steps 1–3: a comparison whose
+  construct is not compositionally invariant is flagged ``comparable: false``) and test each
+  path's difference (multigroup analysis, Holm over every path of the run);
 * **NPS**: the two-group z test of :func:`acsi.nps.compare_nps` (segment vs rest).
 
 Holm's step-down adjustment runs over the **distinct** comparisons of the whole run (every
@@ -18,7 +21,7 @@ Pure: a DataFrame in, frozen dataclasses out.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -31,8 +34,8 @@ from acsi.multiple_testing import holm_adjust, versus_rest_families
 from acsi.nps import compare_nps, net_promoter_score
 from acsi.results import json_number
 from acsi.errors import EstimationError, InputDataError, InsufficientDataError
-from acsi.segment_differences import IndexDifference, compare_segment_indices
-from acsi.segment_fit import answered_rows
+from acsi.micom import compare_groups
+from acsi.segment_fit import answered_rows, recommended_min_base, usable_rows
 from acsi.segments import ALL_SEGMENT, split_by_segment
 from acsi.spec import ModelSpec
 
@@ -64,6 +67,7 @@ class SegmentTest:
     resamples: int | None = None  # permutation: reshuffles asked for / that converged
     successful: int | None = None
     subsample: bool = False  # permuted on a random subsample (MAX_PERMUTATION_ROWS)
+    invariance: str | None = None  # model indices: MICOM's "full" / "partial" / "none" (acsi.micom)
 
     @property
     def mark(self) -> Mark:
@@ -78,7 +82,8 @@ class SegmentTest:
                 "p_value": None if self.p_value is None else json_number(self.p_value),
                 "p_value_holm": None if self.p_value_holm is None else json_number(self.p_value_holm),
                 "mark": self.mark, "n_segment": self.n_segment, "n_rest": self.n_rest,
-                "resamples": self.resamples, "successful": self.successful, "subsample": self.subsample}
+                "resamples": self.resamples, "successful": self.successful, "subsample": self.subsample,
+                "invariance": self.invariance, "comparable": self.invariance != "none"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +92,9 @@ class SegmentTests:
 
     tests: tuple[SegmentTest, ...]
     notes: tuple[str, ...] = ()  # dimensions whose model tests could not run, and why
+    # Per segment (model runs): MICOM steps 1–3 and the path differences against the rest
+    # (acsi.micom.GroupComparison.to_dict() with "segment"; path p-values Holm-adjusted over the run).
+    multigroup: tuple[Mapping[str, Any], ...] = ()
     alpha: float = ALPHA
     adjustment: str = "holm over the distinct comparisons of the run"
 
@@ -95,7 +103,7 @@ class SegmentTests:
 
     def to_dict(self) -> dict[str, Any]:
         return {"alpha": self.alpha, "adjustment": self.adjustment, "tests": [t.to_dict() for t in self.tests],
-                "notes": list(self.notes)}
+                "notes": list(self.notes), "multigroup": [dict(g) for g in self.multigroup]}
 
 
 def segments_against_rest(
@@ -116,6 +124,9 @@ def segments_against_rest(
     :func:`acsi.segment_differences.compare_segment_indices` for bad options or cells.
     """
     model_rows = None if spec is None else frame[answered_rows(frame, spec, missing)]
+    base = 0 if spec is None else (recommended_min_base(spec, "plsc" if consistent else "pls")
+                                   if min_base is None else int(min_base))
+    multigroup: list[dict[str, Any]] = []
     found: list[SegmentTest] = []
     families: list[object] = []
     notes: list[str] = []
@@ -124,22 +135,28 @@ def segments_against_rest(
         family = dict(zip((label for label, _ in groups),
                           versus_rest_families([label for label, _ in groups], frame, column)))
         if spec is not None:
-            options = {"constructs": constructs or None, "method": "permutation", "resamples": resamples,
-                       "seed": seed, "consistent": consistent, "missing": missing, "min_base": min_base,
-                       "scale_bounds": scale_bounds, "weights": weights}
-            try:
-                if len(model_rows) <= MAX_PERMUTATION_ROWS:
-                    differences = [(d, False) for d in compare_segment_indices(
-                        spec, model_rows, segment=column, versus="rest", **options)]
-                else:
-                    differences = _subsampled(spec, model_rows, column, seed, options)
-            except (EstimationError, InputDataError, InsufficientDataError) as error:
-                notes.append(f"{dimension}: the model's indices were not tested ({error})")
-                differences = []
-            for d, sub in differences:
-                found.append(SegmentTest(d.construct, f"{dimension}={d.first}", "permutation", d.difference,
-                                         d.p_value, None, d.n_first, d.n_second, d.resamples, d.successful, sub))
-                families.append((d.construct, dimension, family[d.first]))
+            chosen = tuple(constructs) or (("satisfaction",) if "satisfaction" in spec.construct_names
+                                           else spec.construct_names)
+            for label, members, others, sub in _against_rest(model_rows, column, seed):
+                if min(usable_rows(members, spec, missing, weights)[1],
+                       usable_rows(others, spec, missing, weights)[1]) < base:
+                    continue
+                try:
+                    compared = compare_groups(
+                        spec, members, others, first_label=label, second_label="rest", resamples=resamples,
+                        seed=seed, weights=weights, consistent=consistent, missing=missing, min_base=min_base,
+                        scale_bounds=scale_bounds)
+                except (EstimationError, InputDataError, InsufficientDataError) as error:
+                    notes.append(f"{dimension}={label}: the model's indices were not tested ({error})")
+                    continue
+                segment = f"{dimension}={label}"
+                multigroup.append({"segment": segment, "subsample": sub, **compared.to_dict()})
+                for construct in chosen:
+                    difference, p = compared.index_differences[construct]
+                    found.append(SegmentTest(construct, segment, "permutation", difference, p, None, len(members),
+                                             len(others), resamples, compared.successful, sub,
+                                             compared.invariance_of(construct)))
+                    families.append((construct, dimension, family[label]))
         for code, nps_column in (nps or {}).items():
             for label, rows in groups:
                 others = frame.drop(index=rows.index)
@@ -153,25 +170,32 @@ def segments_against_rest(
                                          comparison.p_value, None, int(len(scores)), int(len(rest))))
                 families.append((f"nps:{code}", dimension, family[label]))
     adjusted = holm_adjust([t.p_value for t in found], families=families)
-    return SegmentTests(tuple(replace(t, p_value_holm=p) for t, p in zip(found, adjusted)), notes=tuple(notes))
+    # The path differences (MGA) are a family of their own: Holm over every path of every segment.
+    path_p = holm_adjust([p["p_value"] for g in multigroup for p in g["paths"]])
+    position = 0
+    for group in multigroup:
+        for path in group["paths"]:
+            path["p_value_holm"] = path_p[position]
+            position += 1
+    return SegmentTests(tuple(replace(t, p_value_holm=p) for t, p in zip(found, adjusted)), notes=tuple(notes),
+                        multigroup=tuple(multigroup))
 
 
-def _subsampled(spec: ModelSpec, rows: pd.DataFrame, column: str, seed: int,
-                options: Mapping[str, Any]) -> list[tuple[IndexDifference, bool]]:
-    """Each segment of ``column`` against the rest, permuted on a random subsample of at most
-    :data:`MAX_PERMUTATION_ROWS` rows (half segment, half rest; all of the smaller side when it
-    has fewer). The subsample is drawn from ``seed`` and the segment's label, so it is the same
-    on every run of the same data."""
+def _against_rest(rows: pd.DataFrame, column: str, seed: int
+                  ) -> Iterator[tuple[str, pd.DataFrame, pd.DataFrame, bool]]:
+    """(label, the segment's rows, the other rows, subsampled?) per segment of ``column``. Above
+    :data:`MAX_PERMUTATION_ROWS` rows both sides are simple random samples of at most half of it
+    each, drawn from ``seed`` and the segment's label (the same on every run of the same data)."""
     half = MAX_PERMUTATION_ROWS // 2
-    out = []
+    large = len(rows) > MAX_PERMUTATION_ROWS
     for label, members in split_by_segment(rows, column):
         if label == ALL_SEGMENT:
             continue
         others = rows.drop(index=members.index)
-        rng = np.random.default_rng([seed, *label.encode("utf-8")])
-        inside = members if len(members) <= half else members.iloc[np.sort(rng.choice(len(members), half, False))]
-        outside = others if len(others) <= half else others.iloc[np.sort(rng.choice(len(others), half, False))]
-        pooled = pd.concat([inside, outside]).assign(_side=["in"] * len(inside) + ["out"] * len(outside))
-        for d in compare_segment_indices(spec, pooled, segment="_side", versus="pairwise", **options):
-            out.append((replace(d, first=label, second="rest"), True))
-    return out
+        if large:
+            rng = np.random.default_rng([seed, *label.encode("utf-8")])
+            if len(members) > half:
+                members = members.iloc[np.sort(rng.choice(len(members), half, replace=False))]
+            if len(others) > half:
+                others = others.iloc[np.sort(rng.choice(len(others), half, replace=False))]
+        yield label, members, others, large

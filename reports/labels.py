@@ -42,6 +42,12 @@ _TABLE: dict[str, tuple[str, str]] = {  # key: (en, zh_CN)
     "mark_lower": ("lower than the rest", "低于其余"),
     "mark_none": ("no significant difference", "无显著差异"),
     "not_tested": ("not tested", "未检验"),
+    "not_comparable": ("not comparable: measured differently here (MICOM)", "不可比较：该群体的测量方式不同（MICOM）"),
+    "driver_differences": ("Drivers that differ between a segment and the rest (permutation MGA, Holm p < 0.05)",
+                           "与其余样本相比驱动因素存在差异的细分群体（置换多组分析，Holm 校正 p < 0.05）"),
+    "path": ("Path", "路径"),
+    "in_segment": ("In the segment", "该细分群体"),
+    "in_rest": ("In the rest", "其余样本"),
     "segment_test_rule": ("▲/▼: differs from the rest of the sample (Holm-adjusted p < 0.05; permutation "
                           "test for model indices, z test for NPS)",
                           "▲/▼：与其余样本差异显著（Holm 校正 p < 0.05；模型指数用置换检验，NPS 用 z 检验）"),

@@ -127,4 +127,4 @@ def render_standalone(view: ReportView, locale: str, *, title: str | None = None
         title=title or text["report_title"], generated_at=moment, figures=render_fragments(view, locale),
         plotly_js=plotly_script("inline"), sections=report_sections(view),
         validity=validity_summary(view.validity), construct=lambda name: construct_label(name, locale),
-        segment_name=lambda row: segment_label(row.segment, locale, row.value_names))
+        segment_name=lambda row: segment_label(row.segment, locale, row.value_names), segment_label=segment_label)

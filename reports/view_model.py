@@ -23,6 +23,7 @@ from reports.view_types import (
     CARD_KEYS,
     CardKey,
     ComplaintPanel,
+    DriverDifference,
     Estimate,
     IndexCard,
     IpmaPoint,
@@ -42,7 +43,7 @@ from reports.view_types import (
     validity_summary,
 )
 
-__all__ = ["CARD_KEYS", "MODEL_KINDS", "CardKey", "ComplaintPanel", "Estimate", "IndexCard", "IpmaPoint",
+__all__ = ["CARD_KEYS", "MODEL_KINDS", "CardKey", "ComplaintPanel", "DriverDifference", "Estimate", "IndexCard", "IpmaPoint",
            "KanoPoint", "PathEdge", "PathModel", "ReportView", "Results", "SegmentComparison", "SegmentMark", "SegmentRow",
            "Significance", "TrendPoint", "TrendSeries", "ValidityRow", "ValiditySummaryRow", "build_report",
            "compare", "metric_estimate", "model_kind", "validity_summary"]
@@ -184,8 +185,18 @@ def _segment_marks(results: Results, metric: CardKey) -> dict[str, SegmentMark]:
         key = metric
     stored = (results.get(("segment_tests", "all")) or {}).get("tests", [])
     return {t["segment"]: SegmentMark(t["test"], _num(t["difference"]) if t["difference"] is not None else None,
-                                      t["p_value"], t["p_value_holm"], t["mark"])
+                                      t["p_value"], t["p_value_holm"], t["mark"], t.get("comparable", True))
             for t in stored if t["metric"] == key}
+
+
+def _driver_differences(results: Results, alpha: float = 0.05) -> tuple[DriverDifference, ...]:
+    """Paths whose segment-vs-rest difference has a Holm-adjusted p below ``alpha`` (stored MGA)."""
+    names = (results.get(("meta", "all")) or {}).get("names", {})
+    stored = (results.get(("segment_tests", "all")) or {}).get("multigroup", [])
+    return tuple(DriverDifference(g["segment"], p["from"], p["to"], float(p["first"]), float(p["second"]),
+                                  float(p["p_value_holm"]), _pair(names.get(g["segment"])))
+                 for g in stored if g.get("invariance") != "none" for p in g["paths"]
+                 if p.get("p_value_holm") is not None and p["p_value_holm"] < alpha)
 
 
 def _ipma(payload: Mapping[str, Any], target: str) -> tuple[IpmaPoint, ...]:
@@ -321,4 +332,5 @@ def build_report(results: Results, *, run_id: int | None = None, previous: Resul
         admissibility_problems=tuple(validity.get("admissibility_problems", [])),
         model_skipped=str(model_payload["skipped"]) if model_payload and "skipped" in model_payload else None,
         footnotes=_footnotes(meta.get("parameters", {}), fitted, _bootstrap_failures(results, kind),
-                             meta.get("weights")), parameters=dict(meta.get("parameters", {})))
+                             meta.get("weights")), parameters=dict(meta.get("parameters", {})),
+        driver_differences=_driver_differences(results))

@@ -49,6 +49,20 @@ class SegmentMark:
     p_value: float | None
     p_value_holm: float | None
     mark: Literal["higher", "lower", "none"]
+    comparable: bool = True  # False: MICOM found the construct not compositionally invariant
+
+
+@dataclass(frozen=True, slots=True)
+class DriverDifference:
+    """A path that differs between a segment and the rest (permutation MGA, Holm p < 0.05)."""
+
+    segment: str
+    source: str
+    target: str
+    in_segment: float
+    in_rest: float
+    p_value_holm: float
+    value_names: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,3 +195,4 @@ class ReportView:
     model_skipped: str | None
     footnotes: tuple[tuple[str, str], ...]  # (label key, text)
     parameters: Mapping[str, Any] = field(default_factory=dict)
+    driver_differences: tuple[DriverDifference, ...] = ()

@@ -161,3 +161,15 @@ def test_bad_options(mobi):
         bootstrap(PLS(ECSI), mobi, resamples=1, seed=0)
     with pytest.raises(AcsiError, match="level=1.5"):
         bootstrap(PLS(ECSI), mobi, resamples=10, seed=0, level=1.5)
+
+
+def test_large_data_builds_resample_weights_a_few_at_a_time_with_the_same_results(mobi, monkeypatch):
+    import acsi.bootstrap as module
+
+    estimator = PLS(ECSI)
+    whole = bootstrap(estimator, mobi, resamples=30, seed=4)
+    monkeypatch.setattr(module, "_ROW_BUDGET", 3 * len(mobi))  # three resamples per matrix product
+    split = bootstrap(estimator, mobi, resamples=30, seed=4)
+    assert split.successful == whole.successful
+    np.testing.assert_allclose(split.path_draws, whole.path_draws, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(split.paths["std_error"], whole.paths["std_error"], rtol=0, atol=1e-12)

@@ -99,3 +99,15 @@ def test_large_data_is_permuted_on_a_bounded_random_subsample(frame, monkeypatch
     monkeypatch.undo()
     full = segments_against_rest(frame, {"region": "region"}, spec=ECSI, resamples=199, seed=4)
     assert not any(t.subsample for t in full.tests)
+
+
+def test_each_model_comparison_carries_micom_and_path_differences(frame, tested) -> None:
+    south = tested.get("satisfaction", "region=b")
+    assert south.invariance in ("full", "partial") and south.to_dict()["comparable"] is True
+    groups = {g["segment"]: g for g in tested.multigroup}
+    assert set(groups) == {"region=a", "region=b", "region=c", "channel=web", "channel=app"}
+    assert groups["region=b"]["second"] == "rest" and groups["region=b"]["configural"] is True
+    paths = [p for g in tested.multigroup for p in g["paths"]]
+    assert len(paths) == 5 * len(ECSI.paths)
+    assert [p["p_value_holm"] for p in paths] == holm_adjust([p["p_value"] for p in paths])
+    assert tested.to_dict()["multigroup"][0]["constructs"][0]["construct"] == "image"

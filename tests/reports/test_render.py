@@ -135,3 +135,14 @@ def test_standalone_report_lists_the_stored_segment_tests_and_flags(results) -> 
     assert "-3.2" in row and "0.004" in row and "lower than the rest" in row and "not tested" in row
     assert "inadmissible fit: not comparable, left out of roll-ups" in english
     assert "不计入汇总" in render_standalone(build_report(tested, run_id=4), "zh_CN")
+
+
+def test_standalone_report_lists_drivers_that_differ(results) -> None:
+    stored = {**results, ("segment_tests", "all"): {"alpha": 0.05, "tests": [], "multigroup": [
+        {"segment": "region=north", "invariance": "full", "paths": [
+            {"from": "quality", "to": "satisfaction", "first": 0.71, "second": 0.42, "difference": 0.29,
+             "p_value": 0.001, "p_value_holm": 0.012}]}]}}
+    english = render_standalone(build_report(stored, run_id=4), "en")
+    table = english.split("Drivers that differ between a segment and the rest")[1].split("</table>")[0]
+    assert "0.71" in table and "0.42" in table and "0.012" in table and "→" in table
+    assert "驱动因素" in render_standalone(build_report(stored, run_id=4), "zh_CN")

@@ -162,3 +162,24 @@ def test_the_model_index_reliability_uses_the_relative_se_rule(results) -> None:
     view = build_report({**results, ("acsi", "all"): {**payload, "bootstrap": {**boot, "indices": wide}}})
     assert card(view, "satisfaction").estimate.reliability == "unreliable"  # n = 400, relative SE 31 %
     assert card(build_report(results), "satisfaction").estimate.reliability == "reliable"
+
+
+def test_micom_flags_and_driver_differences_come_from_the_stored_multigroup_tests(results) -> None:
+    stored = _with_segment_tests(results)
+    tests = stored[("segment_tests", "all")]
+    tests["tests"][0] = {**tests["tests"][0], "invariance": "none", "comparable": False}
+    tests["multigroup"] = [
+        {"segment": "region=north", "invariance": "partial", "paths": [
+            {"from": "quality", "to": "satisfaction", "first": 0.71, "second": 0.42, "difference": 0.29,
+             "p_value": 0.001, "p_value_holm": 0.012},
+            {"from": "satisfaction", "to": "loyalty", "first": 0.5, "second": 0.48, "difference": 0.02,
+             "p_value": 0.6, "p_value_holm": 1.0}]},
+        {"segment": "region=south", "invariance": "none", "paths": [
+            {"from": "quality", "to": "satisfaction", "first": 0.9, "second": 0.4, "difference": 0.5,
+             "p_value": 0.001, "p_value_holm": 0.01}]}]
+    view = build_report(stored)
+    north = next(r for s in view.segments if s.metric == "satisfaction" for r in s.rows if r.segment == "region=north")
+    assert north.test.comparable is False
+    (driver,) = view.driver_differences  # south's measurement differs: its paths are not compared
+    assert (driver.segment, driver.source, driver.target, driver.in_segment, driver.in_rest, driver.p_value_holm) == (
+        "region=north", "quality", "satisfaction", 0.71, 0.42, 0.012)

@@ -18,13 +18,19 @@ partial least squares", International Marketing Review 33(3):
   every comparison).
 
 Permutation MGA (Chin & Dibbern 2010): each path's difference between the groups, two-sided p
-from the same reshuffles. Index differences come from the same draws with exactly the seeds and
+from the same reshuffles.
+
+The p-values of index and path differences are read off the permutation distribution by its
+normal approximation, ``2·Φ(−|d| / sd(d*))``, with the count-based ``(1 + #{|d*| ≥ |d|}) / (1 + R)``
+kept beside it: a count cannot go below ``1/(1 + R)``, so with 999 reshuffles and Holm over 100
+comparisons (50 segments × 2 indices) no difference could ever be marked, however large. Index differences come from the same draws with exactly the seeds and
 the canonical group order of :func:`acsi.segment_differences.compare_segment_indices`, so their
 p-values are that function's. Everything is computed from weighted moments
 (:func:`acsi.segment_differences.replicate_fits`); replicates that fail are dropped and counted.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -36,7 +42,7 @@ from acsi.errors import AcsiError, EstimationError
 from acsi.indices import ScaleBounds, construct_indices, index_values, resolve_scale_bounds
 from acsi.pls import PLS, InnerScheme
 from acsi.results import json_number
-from acsi.segment_differences import _CHUNK, _digest, _group, replicate_fits
+from acsi.segment_differences import _CHUNK, _digest, _group, fits_from_sums, weighted_sums
 from acsi.segment_fit import recommended_min_base
 from acsi.spec import ModelSpec
 
@@ -87,12 +93,13 @@ class PathDifference:
     first: float
     second: float
     difference: float
-    p_value: float
+    p_value: float  # normal approximation to the permutation distribution (see compare_groups)
+    p_value_permutation: float  # the count of reshuffles at least as extreme, (1 + #) / (1 + R)
 
     def to_dict(self) -> dict[str, Any]:
         return {"from": self.source, "to": self.target, "first": json_number(self.first),
                 "second": json_number(self.second), "difference": json_number(self.difference),
-                "p_value": json_number(self.p_value)}
+                "p_value": json_number(self.p_value), "p_value_permutation": json_number(self.p_value_permutation)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +112,8 @@ class GroupComparison:
     n_second: int
     resamples: int
     successful: int
-    index_differences: dict[str, tuple[float, float]]  # construct → (difference, two-sided p)
+    # construct → (difference, p from the normal approximation, p from the count of reshuffles)
+    index_differences: dict[str, tuple[float, float, float]]
     constructs: tuple[ConstructInvariance, ...]
     paths: tuple[PathDifference, ...]
     configural: bool = True
@@ -129,31 +137,35 @@ class GroupComparison:
 def _statistics(estimator: PLS, values: np.ndarray, member: np.ndarray, base: np.ndarray, pooled: tuple,
                 low: np.ndarray, high: np.ndarray) -> dict[str, np.ndarray]:
     """Per reshuffle (rows of ``member``): index differences, c, mean and log-variance differences
-    of the pooled-weight composites, path differences (NaN where either group failed)."""
-    means1, cov1, sd1, w1, paths1 = replicate_fits(estimator, values, member * base)
-    means2, cov2, sd2, w2, paths2 = replicate_fits(estimator, values, (1.0 - member) * base)
-    pooled_mean, pooled_sd, pooled_corr, pooled_weights = pooled
+    of the pooled-weight composites, path differences (NaN where either group failed). The second
+    group's sums are the pooled sums minus the first's: one pass over the rows per reshuffle."""
+    pooled_mean, pooled_sd, pooled_corr, pooled_weights, pooled_sums = pooled
+    centre = values.mean(axis=0)
+    totals1, first1, second1 = weighted_sums(values, member * base)
+    totals2, first2, second2 = (pooled_sums[0] - totals1, pooled_sums[1] - first1, pooled_sums[2] - second1)
+    means1, cov1, sd1, w1, paths1 = fits_from_sums(estimator, centre, totals1, first1, second1)
+    means2, cov2, sd2, w2, paths2 = fits_from_sums(estimator, centre, totals2, first2, second2)
     blocks = estimator.layout.blocks
     count, k = member.shape[0], len(blocks)
     out = {name: np.full((count, k), np.nan) for name in ("index", "c", "mean", "log_variance")}
-    for b in range(count):
-        if not (np.isfinite(w1[b]).all() and np.isfinite(w2[b]).all()):
-            continue
+    good = np.flatnonzero(np.isfinite(w1).all(axis=1) & np.isfinite(w2).all(axis=1))
+    for b in good:
         out["index"][b] = (index_values(w1[b] / sd1[b], means1[b], low, high, blocks)
                            - index_values(w2[b] / sd2[b], means2[b], low, high, blocks))
-        for j, block in enumerate(blocks):
-            r = pooled_corr[np.ix_(block, block)]
-            a, c = w1[b, block], w2[b, block]
-            out["c"][b, j] = (a @ r @ c) / np.sqrt((a @ r @ a) * (c @ r @ c))
-            wp = pooled_weights[block]
-            scale = np.sqrt(wp @ r @ wp)
-            z = wp / pooled_sd[block]
-            mean1 = z @ (means1[b, block] - pooled_mean[block]) / scale
-            mean2 = z @ (means2[b, block] - pooled_mean[block]) / scale
-            var1 = z @ cov1[b][np.ix_(block, block)] @ z / scale ** 2
-            var2 = z @ cov2[b][np.ix_(block, block)] @ z / scale ** 2
-            out["mean"][b, j] = mean1 - mean2
-            out["log_variance"][b, j] = np.log(var1) - np.log(var2)
+    for j, block in enumerate(blocks):
+        r = pooled_corr[np.ix_(block, block)]
+        a, c = w1[good][:, block], w2[good][:, block]
+        ra, rc = a @ r, c @ r
+        out["c"][good, j] = np.einsum("bi,bi->b", ra, c) / np.sqrt(np.einsum("bi,bi->b", ra, a)
+                                                                   * np.einsum("bi,bi->b", rc, c))
+        wp = pooled_weights[block]
+        z = wp / pooled_sd[block] / np.sqrt(wp @ r @ wp)  # pooled composite: unit variance
+        mean1 = (means1[good][:, block] - pooled_mean[block]) @ z
+        mean2 = (means2[good][:, block] - pooled_mean[block]) @ z
+        var1 = np.einsum("i,bij,j->b", z, cov1[good][:, block][:, :, block], z)
+        var2 = np.einsum("i,bij,j->b", z, cov2[good][:, block][:, :, block], z)
+        out["mean"][good, j] = mean1 - mean2
+        out["log_variance"][good, j] = np.log(var1) - np.log(var2)
     out["paths"] = paths1 - paths2
     out["paths_first"], out["paths_second"] = paths1, paths2
     return out
@@ -184,10 +196,12 @@ def compare_groups(
     if _digest(dx, bx) > _digest(dy, by):  # the canonical order of compare_segment_indices
         (dx, bx), (dy, by), sign = (dy, by), (dx, bx), -1.0
     values, base = np.vstack([dx.values, dy.values]), np.concatenate([bx, by])
-    pooled_mean, pooled_cov, pooled_sd, pooled_weights, _ = replicate_fits(estimator, values, base[None, :])
+    sums = weighted_sums(values, base[None, :])
+    pooled_mean, pooled_cov, pooled_sd, pooled_weights, _ = fits_from_sums(estimator, values.mean(axis=0), *sums)
     if not np.isfinite(pooled_weights).all():
         raise EstimationError(f"the pooled data of {first_label} and {second_label} cannot be estimated")
-    pooled = (pooled_mean[0], pooled_sd[0], pooled_cov[0] / np.outer(pooled_sd[0], pooled_sd[0]), pooled_weights[0])
+    pooled = (pooled_mean[0], pooled_sd[0], pooled_cov[0] / np.outer(pooled_sd[0], pooled_sd[0]), pooled_weights[0],
+              (sums[0][0], sums[1][0], sums[2][0]))
     member = np.zeros((1, len(values)))
     member[0, :dx.n] = 1.0
     observed = _statistics(estimator, values, member, base, pooled, low, high)
@@ -210,6 +224,10 @@ def compare_groups(
     def two_sided(d: np.ndarray, t: float) -> float:
         return (1 + int(np.sum(np.abs(d) >= abs(t) - 1e-9))) / total
 
+    def normal(d: np.ndarray, t: float) -> float:
+        spread = float(np.std(d, ddof=1))
+        return float(math.erfc(abs(t) / spread / math.sqrt(2))) if spread > 0 else (1.0 if t == 0 else 0.0)
+
     names = list(spec.construct_names)
     constructs = []
     for j, name in enumerate(names):
@@ -225,9 +243,10 @@ def compare_groups(
         firsts, seconds = seconds, firsts
     for i, (source, target) in enumerate(spec.paths):
         paths.append(PathDifference(source, target, float(firsts[i]), float(seconds[i]),
-                                    float(firsts[i] - seconds[i]),
+                                    float(firsts[i] - seconds[i]), normal(draws["paths"][:, i], observed["paths"][0, i]),
                                     two_sided(draws["paths"][:, i], observed["paths"][0, i])))
-    indices = {name: (float(observed_index[name]), two_sided(draws["index"][:, j], sign * observed_index[name]))
+    indices = {name: (float(observed_index[name]), normal(draws["index"][:, j], sign * observed_index[name]),
+                      two_sided(draws["index"][:, j], sign * observed_index[name]))
                for j, name in enumerate(names)}
     return GroupComparison(first_label, second_label, len(first), len(second), resamples, int(good.sum()),
                            indices, tuple(constructs), tuple(paths))

@@ -190,21 +190,27 @@ def _bootstrap_draws(estimator: PLS, dx: PreparedData, bx: np.ndarray, dy: Prepa
     return parts[0] - parts[1]
 
 
-def replicate_fits(estimator: PLS, values: np.ndarray, row_weights: np.ndarray
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The model refitted under each row-weight vector (rows of ``row_weights``, B×n), from
-    weighted moments: item means (B×p), covariances (B×p×p), standard deviations (B×p), outer
-    weights of the standardised items (B×p) and standardised paths (B×paths); weights and paths
-    are NaN for a replicate that failed (constant item, no convergence, not positive definite)."""
+def weighted_sums(values: np.ndarray, row_weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(Σw, Σw·x, Σw·x xᵀ) of each row-weight vector (rows of ``row_weights``, B×n) over the
+    values centred on their column means (returned sums are of the centred values)."""
     count, p = row_weights.shape[0], values.shape[1]
-    centre = values.mean(axis=0)
-    centred = values - centre
+    centred = values - values.mean(axis=0)
     totals = row_weights.sum(axis=1)
-    means = (row_weights @ centred) / totals[:, None]
+    first = row_weights @ centred
     if values.shape[0] * p * p <= 5_000_000:
         second = (row_weights @ (centred[:, :, None] * centred[:, None, :]).reshape(-1, p * p)).reshape(count, p, p)
     else:
         second = np.stack([(centred * w[:, None]).T @ centred for w in row_weights])
+    return totals, first, second
+
+
+def fits_from_sums(estimator: PLS, centre: np.ndarray, totals: np.ndarray, first: np.ndarray, second: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Item means, covariances, standard deviations, outer weights and paths (NaN: failed) of the
+    model fitted to each set of weighted sums (:func:`weighted_sums`; ``centre`` the column means
+    the values were centred on)."""
+    count, p = first.shape
+    means = first / totals[:, None]
     cov = (second - totals[:, None, None] * means[:, :, None] * means[:, None, :]) / (totals - 1)[:, None, None]
     sd = np.sqrt(np.clip(np.diagonal(cov, axis1=1, axis2=2), 0.0, None))
     weights = np.full((count, p), np.nan)
@@ -227,6 +233,15 @@ def replicate_fits(estimator: PLS, values: np.ndarray, row_weights: np.ndarray
             ok[b], found_weights[b], found_paths[b] = core.converged, core.weights, core.paths
     weights[good[ok]], paths[good[ok]] = found_weights[ok], found_paths[ok]
     return means + centre, cov, sd, weights, paths
+
+
+def replicate_fits(estimator: PLS, values: np.ndarray, row_weights: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The model refitted under each row-weight vector (rows of ``row_weights``, B×n), from
+    weighted moments: item means (B×p), covariances (B×p×p), standard deviations (B×p), outer
+    weights of the standardised items (B×p) and standardised paths (B×paths); weights and paths
+    are NaN for a replicate that failed (constant item, no convergence, not positive definite)."""
+    return fits_from_sums(estimator, values.mean(axis=0), *weighted_sums(values, row_weights))
 
 
 def _replicate_indices(estimator: PLS, values: np.ndarray, row_weights: np.ndarray, low: np.ndarray,

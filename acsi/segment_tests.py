@@ -68,6 +68,9 @@ class SegmentTest:
     successful: int | None = None
     subsample: bool = False  # permuted on a random subsample (MAX_PERMUTATION_ROWS)
     invariance: str | None = None  # model indices: MICOM's "full" / "partial" / "none" (acsi.micom)
+    # Model indices: p counted from the reshuffles; ``p_value`` is the normal approximation to
+    # the same permutation distribution (acsi.micom: a count cannot go below 1/(1 + R)).
+    p_value_permutation: float | None = None
 
     @property
     def mark(self) -> Mark:
@@ -83,7 +86,8 @@ class SegmentTest:
                 "p_value_holm": None if self.p_value_holm is None else json_number(self.p_value_holm),
                 "mark": self.mark, "n_segment": self.n_segment, "n_rest": self.n_rest,
                 "resamples": self.resamples, "successful": self.successful, "subsample": self.subsample,
-                "invariance": self.invariance, "comparable": self.invariance != "none"}
+                "invariance": self.invariance, "comparable": self.invariance != "none",
+                "p_value_permutation": self.p_value_permutation}
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,10 +156,10 @@ def segments_against_rest(
                 segment = f"{dimension}={label}"
                 multigroup.append({"segment": segment, "subsample": sub, **compared.to_dict()})
                 for construct in chosen:
-                    difference, p = compared.index_differences[construct]
+                    difference, p, p_count = compared.index_differences[construct]
                     found.append(SegmentTest(construct, segment, "permutation", difference, p, None, len(members),
                                              len(others), resamples, compared.successful, sub,
-                                             compared.invariance_of(construct)))
+                                             compared.invariance_of(construct), p_count))
                     families.append((construct, dimension, family[label]))
         for code, nps_column in (nps or {}).items():
             for label, rows in groups:

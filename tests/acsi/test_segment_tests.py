@@ -37,7 +37,8 @@ def test_model_indices_use_the_permutation_test_of_the_library(frame, tested):
         test = tested.get("satisfaction", f"region={label}")
         assert test is not None and test.test == "permutation"
         assert test.difference == library[label].difference
-        assert test.p_value == library[label].p_value
+        assert test.p_value_permutation == library[label].p_value
+        assert 0 <= test.p_value <= 1
         assert (test.n_segment, test.n_rest) == (160, 320)
         assert test.resamples == 399 and test.successful == library[label].successful
     assert tested.get("satisfaction", "region=b").mark == "higher"

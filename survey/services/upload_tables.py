@@ -86,11 +86,28 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _csv_records(data: bytes) -> Iterator[list[str]]:
+#: What a CSV may be written in: UTF-8 (Excel's "CSV UTF-8", with or without BOM), then GB18030 —
+#: the superset of GBK that Chinese Excel writes for "CSV (逗号分隔)". Text that is neither fails on
+#: its first byte that is not UTF-8.
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def decode_csv(data: bytes) -> str:
+    """The text of a CSV file in one of :data:`CSV_ENCODINGS`; UploadError ("encoding") naming the
+    first byte that is not UTF-8 when none reads it."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UploadError(RowProblem(0, "", f"byte {exc.start}", "encoding")) from exc
+        return data.decode(CSV_ENCODINGS[0])
+    except UnicodeDecodeError as first:
+        for encoding in CSV_ENCODINGS[1:]:
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        raise UploadError(RowProblem(0, "", f"byte {first.start}", "encoding")) from first
+
+
+def _csv_records(data: bytes) -> Iterator[list[str]]:
+    text = decode_csv(data)
     if "\x00" in text:
         raise UploadError(RowProblem(0, "", f"character {text.index(chr(0)) + 1}", "nul"))
     reader = csv.reader(io.StringIO(text, newline=""))

@@ -43,6 +43,19 @@ def test_upload_page_reports_row_errors_and_imports_nothing(app, client, login_a
     html = response.get_data(as_text=True)
     expected = "The language must be zh_CN or en." if lang == "en" else "语言必须是 zh_CN 或 en。"
     assert expected in html and "<td>3</td>" in html and "<td>xx</td>" in html
+    summary = "1 problem found in 2 data rows." if lang == "en" else "在 2 行数据中发现 1 个问题。"
+    assert summary in html
+    assert invitation_count(app) == 0
+
+
+@pytest.mark.parametrize(("lang", "summary"), [("en", "The file was refused: 1 problem."),
+                                               ("zh_CN", "文件未被接受：1 个问题。")])
+def test_a_file_refused_as_a_whole_says_so_without_counting_rows(app, client, login_as, questionnaire_id,
+                                                                lang, summary) -> None:
+    login_as("designer")
+    response = post_file(client, f"/invitations/{questionnaire_id}?lang={lang}", "list.csv", bytes(range(256)))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and summary in html and "0 rows" not in html and "0 行" not in html
     assert invitation_count(app) == 0
 
 

@@ -98,14 +98,13 @@ def test_missing_required_column(session, version) -> None:
 @pytest.mark.parametrize(
     ("filename", "data", "rule"),
     [
-        ("list.csv", "customer_ref,language,region\nC1,zh_CN,华东\n".encode("gb18030"), "encoding"),
         ("list.csv", "customer_ref,language\nC1,en\n".encode("utf-16"), "encoding"),
         ("list.xlsx", b"this is not a workbook at all", "unreadable"),
         ("list.pdf", b"%PDF-1.4", "format"),
         ("list.csv", b"", "empty"),
         ("list.csv", b"customer_ref,language\n" + b"C1,en\n" * 5000, "too_large"),
     ],
-    ids=["gb18030", "utf16", "junk-xlsx", "pdf", "empty", "oversized"],
+    ids=["utf16", "junk-xlsx", "pdf", "empty", "oversized"],
 )
 def test_unusable_files_are_rejected_with_a_clear_rule(session, version, filename, data, rule) -> None:
     report = upload(session, version, data, filename, max_bytes=20_000)
@@ -146,6 +145,15 @@ def test_header_problems_are_reported(session, version) -> None:
     assert [(p.row, p.column, p.rule) for p in report.problems] == [
         (1, "region", "duplicate_column"), (1, "9lives", "column_name")]
     assert count(session) == 0
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030"])
+def test_a_csv_saved_by_chinese_excel_is_read(session, version, encoding) -> None:
+    """Chinese Excel's "CSV (逗号分隔)" is GBK: read as GB18030, its superset, after UTF-8 fails."""
+    report = upload(session, version, "customer_ref,language,region\nC1,zh_CN,华东\nC2,en,华南\n".encode(encoding))
+    assert report.ok and report.created == 2 and count(session) == 2
+    regions = sorted(i.segment["region"] for i in session.scalars(select(Invitation)))
+    assert regions == ["华东", "华南"]
 
 
 def test_binary_junk_named_csv_is_refused(session, version) -> None:

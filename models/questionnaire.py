@@ -39,6 +39,9 @@ class Questionnaire(Base):
     # Origins (https://host[:port]) allowed to show the respondent pages in a frame, one per
     # line; empty: no site may frame them (survey/security_headers.py).
     embed_origins: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The questionnaire's public link (/s/<token>): always its current published version. Set at
+    # the first publication; each version's own token (QuestionnaireVersion.public_token) leads here.
+    public_token: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
 
     versions: Mapped[list[QuestionnaireVersion]] = relationship(
         back_populates="questionnaire", order_by="QuestionnaireVersion.number",

@@ -1,6 +1,6 @@
 """Respondent pages (public): public links, personal invitations, page by page, save and resume.
 
-URLs: ``/s/<public_token>`` (public link: start or continue via a cookie), ``/s/i/<token>``
+URLs: ``/s/<public_token>`` (the questionnaire's public link, always its current version; an earlier version's link leads there: start or continue via a cookie), ``/s/i/<token>``
 (personal invitation), ``/s/r/<resume_token>`` (resume where left), ``/s/r/<resume_token>/<n>``
 (page n), ``/s/r/<resume_token>/done`` (thank you).
 
@@ -58,6 +58,13 @@ def _database_unavailable(error: OperationalError):
 
 
 def _cookie_name(version: QuestionnaireVersion) -> str:
+    """The resume cookie of the questionnaire's public link (one per questionnaire: the link
+    serves whichever version is current, and a response keeps the version it started on)."""
+    return f"{COOKIE_PREFIX}q{version.questionnaire_id}"
+
+
+def _version_cookie_name(version: QuestionnaireVersion) -> str:
+    """The per-version resume cookie set before links were stable; still read."""
     return f"{COOKIE_PREFIX}{version.id}"
 
 
@@ -102,15 +109,17 @@ def _start(db, version: QuestionnaireVersion, locale: str, *, already_status: in
 @public
 def public_start(public_token: str):
     db = get_session()
-    version = service.version_by_public_token(db, public_token)
+    version, stable = service.version_for_public_link(db, public_token)
     if version is None:
         return render_message("unknown", choose_locale(None), 404)
+    if stable is not None:  # an earlier version's link: the questionnaire's link serves the current one
+        return redirect(url_for("collect.public_start", public_token=stable, **request.args), 307)
     locale = choose_locale(None)  # a public link: the respondent's browser language
     if not service.is_open(version):
         return render_message("closed", locale, 410, version=version)
-    token = request.cookies.get(_cookie_name(version))
+    token = request.cookies.get(_cookie_name(version)) or request.cookies.get(_version_cookie_name(version))
     existing = service.response_by_resume_token(db, token) if token else None
-    if existing is not None and existing.version_id != version.id:
+    if existing is not None and not service.same_questionnaire(db, existing, version):
         existing = None
     if existing is not None and existing.status == "complete":
         return render_message("already_submitted", locale, 200, version=version)

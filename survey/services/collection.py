@@ -67,6 +67,31 @@ def version_by_public_token(session: Session, token: str) -> QuestionnaireVersio
         .options(joinedload(QuestionnaireVersion.questionnaire))).first()
 
 
+def version_for_public_link(session: Session, token: str) -> tuple[QuestionnaireVersion | None, str | None]:
+    """(the version public link ``token`` serves, the stable token to send the browser to instead).
+
+    The questionnaire's link (``Questionnaire.public_token``) serves its current published
+    version; a link of one of its versions leads to the questionnaire's link (second item), so
+    a link shared before a new version was published never collects answers on the old one."""
+    questionnaire = session.scalars(select(Questionnaire).where(Questionnaire.public_token == token)).first()
+    if questionnaire is not None:
+        return current_version(session, questionnaire.id), None
+    version = version_by_public_token(session, token)
+    if version is None:
+        return None, None
+    stable = version.questionnaire.public_token
+    return version, (stable if stable and stable != token else None)
+
+
+def same_questionnaire(session: Session, response: Response, version: QuestionnaireVersion) -> bool:
+    """Whether ``response`` answers (any version of) ``version``'s questionnaire: a response started
+    on an earlier version is continued on that version through the questionnaire's link."""
+    if response.version_id == version.id:
+        return True
+    started_on = session.get(QuestionnaireVersion, response.version_id)
+    return started_on is not None and started_on.questionnaire_id == version.questionnaire_id
+
+
 def is_open(version: QuestionnaireVersion) -> bool:
     """A published version of a questionnaire that is not archived accepts responses."""
     return accepts_responses(version.state, version.questionnaire.status)

@@ -218,6 +218,8 @@ def publish(session: Session, version: QuestionnaireVersion) -> QuestionnaireVer
     version.state = "published"
     version.published_at = datetime.now(UTC)
     version.public_token = secrets.token_urlsafe(16)
+    if version.questionnaire.public_token is None:  # the first publication: the stable link
+        version.questionnaire.public_token = version.public_token
     session.flush()
     forget(CURRENT_VERSIONS)
     return version

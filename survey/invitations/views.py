@@ -12,12 +12,13 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField
 from wtforms.validators import NumberRange, Optional
 
-from models import Questionnaire
+from models import Invitation, Questionnaire
 from survey.auth.roles import role_required
 from survey.db import get_session
 from survey.public_urls import public_url
 from survey.services import invitations as service
 from survey.services.export_values import escape_formula
+from survey.services.qr_codes import FORMATS, qr_code
 
 bp = Blueprint("invitations", __name__, url_prefix="/invitations")
 
@@ -111,6 +112,34 @@ def links_csv(questionnaire_id: int):
                          _link_base() + invitation.token])
     return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename=invitations-{questionnaire_id}.csv"})
+
+
+@bp.route("/<int:questionnaire_id>/qr.<any(svg, png):fmt>")
+@role_required("designer")
+def public_qr(questionnaire_id: int, fmt: str):
+    """The QR code of the questionnaire's public link (the stable one: it survives new versions)."""
+    questionnaire = _questionnaire_or_404(questionnaire_id)
+    if not questionnaire.public_token:
+        abort(404)
+    return _qr_response(public_url("collect.public_start", public_token=questionnaire.public_token), fmt,
+                        f"survey-{questionnaire_id}")
+
+
+@bp.route("/<int:questionnaire_id>/invitation/<int:invitation_id>/qr.<any(svg, png):fmt>")
+@role_required("designer")
+def invitation_qr(questionnaire_id: int, invitation_id: int, fmt: str):
+    """The QR code of one personal invitation link (a printed letter, a shop-floor card)."""
+    invitation = get_session().get(Invitation, invitation_id)
+    if invitation is None or invitation.questionnaire_id != questionnaire_id:
+        abort(404)
+    return _qr_response(_link_base() + invitation.token, fmt, f"invitation-{invitation_id}")
+
+
+def _qr_response(link: str, fmt: str, name: str) -> Response:
+    mimetype = FORMATS[fmt][0]
+    return Response(qr_code(link, fmt), mimetype=mimetype,  # type: ignore[arg-type]
+                    headers={"Content-Disposition": f"inline; filename={name}.{fmt}",
+                             "Cache-Control": "private, max-age=300"})
 
 
 @bp.route("/template.csv")

@@ -13,8 +13,15 @@ from support import csrf_token
 
 
 def _fill(rule: str) -> str:
-    """A concrete URL for a rule: every converter gets a plausible value."""
-    return re.sub(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>", lambda m: "1" if m.group(1) == "int" else "x", rule)
+    """A concrete URL for a rule: every converter gets a plausible value (``any``: its first)."""
+    def value(match: re.Match[str]) -> str:
+        converter, arguments = match.group(1), match.group(2)
+        if converter == "int":
+            return "1"
+        if converter == "any" and arguments:
+            return arguments.split(",")[0].strip().strip("'\"")
+        return "x"
+    return re.sub(r"<(?:(\w+)(?:\(([^)]*)\))?:)?(\w+)>", value, rule)
 
 
 def guarded_routes(app: Flask) -> list[tuple[str, str, frozenset[str]]]:

@@ -120,7 +120,23 @@ def load_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
     settings["SECRET_KEY"] = secret
     settings["ENV_NAME"] = name
     settings.update(public_address(env))
+    settings["TIME_ZONE"] = time_zone(env)
     return settings
+
+
+def time_zone(env: Mapping[str, str]) -> str:
+    """``XINSHENG_TIMEZONE`` (an IANA name such as Asia/Shanghai or Europe/Berlin; default
+    Asia/Shanghai): the zone times are shown and read in. Raises :class:`ConfigError` for a name
+    the time-zone database does not know."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = (env.get("XINSHENG_TIMEZONE") or "Asia/Shanghai").strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"XINSHENG_TIMEZONE={name!r} is not a time zone name of the IANA database "
+                          "(for example Asia/Shanghai, Asia/Hong_Kong, Europe/Berlin, UTC)") from None
+    return name
 
 
 def rate_limit_settings(env: Mapping[str, str], name: str) -> dict[str, str]:

@@ -10,7 +10,7 @@ from flask import Flask
 from flask_wtf import CSRFProtect
 
 from config import ROOT, load_environment
-from survey import db, errors, i18n, jobs, public_urls, rate_limits, routing, security_headers
+from survey import db, errors, i18n, jobs, public_urls, rate_limits, routing, security_headers, timezones
 
 logger = logging.getLogger(__name__)
 csrf = CSRFProtect()
@@ -41,6 +41,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     rate_limits.init_app(app)  # after the blueprints: it limits their views by endpoint
     public_urls.init_app(app)
+    timezones.init_app(app)
     security_headers.init_app(app)
     jobs.init_app(app)
     return app

@@ -6,7 +6,7 @@ import logging
 import re
 import threading
 from collections import OrderedDict
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import plotly
@@ -23,6 +23,7 @@ from reports.pdf import PdfError, html_to_pdf
 from reports.render import render_fragments, render_standalone
 from reports.view_model import CARD_KEYS, compare
 from reports.view_types import KanoPoint
+from survey.timezones import local_midnight
 from survey.auth.roles import role_required
 from survey.db import get_session
 from survey.i18n import normalise_locale
@@ -160,7 +161,8 @@ def runs():
 
 
 def _start_of(day: date | None) -> datetime | None:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC) if day else None
+    """Local midnight of ``day`` (survey.timezones), in UTC."""
+    return local_midnight(day) if day else None
 
 
 @bp.route("/runs/new", methods=["GET", "POST"])

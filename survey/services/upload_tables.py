@@ -18,8 +18,9 @@ import zlib
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 
+from survey.timezones import local_zone
 from survey.services.segment_attributes import (
     KEY_PATTERN, MAX_ATTRIBUTES, MAX_KEY_LENGTH, MAX_VALUE_LENGTH,
 )
@@ -259,8 +260,9 @@ def normalise_language(value: str) -> Language | None:
     return {"zh": "zh_CN", "en": "en"}.get(base)  # type: ignore[return-value]
 
 
-def parse_datetime(value: str) -> datetime | None:
-    """``YYYY-MM-DD``, ``YYYY-MM-DD HH:MM[:SS]`` or ISO 8601 → an aware datetime (naive = UTC)."""
+def parse_datetime(value: str, zone: tzinfo | None = None) -> datetime | None:
+    """``YYYY-MM-DD``, ``YYYY-MM-DD HH:MM[:SS]`` or ISO 8601 → an aware UTC datetime. A time
+    without an offset is read in ``zone`` (default: the organisation's, survey.timezones)."""
     text = value.strip()
     if not re.match(r"^\d{4}-\d{2}-\d{2}", text):
         return None
@@ -268,7 +270,9 @@ def parse_datetime(value: str) -> datetime | None:
         parsed = datetime.fromisoformat(text.replace("/", "-"))
     except ValueError:
         return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=zone or local_zone())
+    return parsed.astimezone(UTC)
 
 
 def aware(moment: datetime | None) -> datetime | None:

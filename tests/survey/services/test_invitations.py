@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import Workbook
@@ -62,7 +63,8 @@ def test_xlsx_upload(session, version) -> None:
     assert report.ok, report.problems
     x1, x2 = session.scalars(select(Invitation).order_by(Invitation.customer_ref)).all()
     assert x1.segment == {"tier": "gold", "growth_potential": "3"}
-    assert x1.expires_at.replace(tzinfo=UTC) == datetime(2027, 1, 31, tzinfo=UTC)
+    # A date without a time is the start of that day where the team works (Asia/Shanghai by default).
+    assert x1.expires_at.replace(tzinfo=UTC) == datetime(2027, 1, 31, tzinfo=ZoneInfo("Asia/Shanghai"))
     assert (x2.language, x2.segment["growth_potential"]) == ("zh_CN", "1")
 
 

@@ -42,7 +42,7 @@ from acsi.errors import AcsiError, EstimationError
 from acsi.indices import ScaleBounds, construct_indices, index_values, resolve_scale_bounds
 from acsi.pls import PLS, InnerScheme
 from acsi.results import json_number
-from acsi.segment_differences import _CHUNK, _digest, _group, fits_from_sums, weighted_sums
+from acsi.segment_differences import _digest, _group, fits_from_sums, permutation_members, weighted_sums
 from acsi.segment_fit import recommended_min_base
 from acsi.spec import ModelSpec
 
@@ -205,14 +205,8 @@ def compare_groups(
     member = np.zeros((1, len(values)))
     member[0, :dx.n] = 1.0
     observed = _statistics(estimator, values, member, base, pooled, low, high)
-    seeds = np.random.SeedSequence(seed).spawn(resamples)
-    parts = []
-    for start in range(0, resamples, _CHUNK):
-        chunk = seeds[start:start + _CHUNK]
-        shuffled = np.zeros((len(chunk), len(values)))
-        for b, child in enumerate(chunk):
-            shuffled[b, np.random.default_rng(child).permutation(len(values))[:dx.n]] = 1.0
-        parts.append(_statistics(estimator, values, shuffled, base, pooled, low, high))
+    parts = [_statistics(estimator, values, shuffled, base, pooled, low, high)
+             for shuffled in permutation_members(seed, resamples, len(values), dx.n)]
     draws = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
     good = np.isfinite(draws["index"]).all(axis=1) & np.isfinite(draws["paths"]).all(axis=1)
     if good.sum() < 2:

@@ -15,7 +15,7 @@ that fail to converge are dropped and counted.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -161,16 +161,24 @@ def _difference(estimator: PLS, x: pd.DataFrame, y: pd.DataFrame, first: str, se
     return out
 
 
+def permutation_members(seed: int, resamples: int, rows: int, first: int) -> Iterator[np.ndarray]:
+    """Chunks (at most :data:`_CHUNK` × ``rows``) of 0/1 membership of the first group under
+    each reshuffle: reshuffle b puts the first ``first`` rows of
+    ``default_rng(SeedSequence(seed).spawn(resamples)[b]).permutation(rows)`` in the first group."""
+    seeds = np.random.SeedSequence(seed).spawn(resamples)
+    for start in range(0, resamples, _CHUNK):
+        chunk = seeds[start:start + _CHUNK]
+        member = np.zeros((len(chunk), rows))
+        for b, child in enumerate(chunk):
+            member[b, np.random.default_rng(child).permutation(rows)[:first]] = 1.0
+        yield member
+
+
 def _permutation_draws(estimator: PLS, dx: PreparedData, bx: np.ndarray, dy: PreparedData, by: np.ndarray,
                        resamples: int, seed: int, low: np.ndarray, high: np.ndarray) -> np.ndarray:
     values, base, n_x = np.vstack([dx.values, dy.values]), np.concatenate([bx, by]), dx.n
-    seeds = np.random.SeedSequence(seed).spawn(resamples)
     out = []
-    for start in range(0, resamples, _CHUNK):
-        chunk = seeds[start:start + _CHUNK]
-        member = np.zeros((len(chunk), len(values)))
-        for b, child in enumerate(chunk):
-            member[b, np.random.default_rng(child).permutation(len(values))[:n_x]] = 1.0
+    for member in permutation_members(seed, resamples, len(values), n_x):
         out.append(_replicate_indices(estimator, values, member * base, low, high)
                    - _replicate_indices(estimator, values, (1.0 - member) * base, low, high))
     return np.concatenate(out)

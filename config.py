@@ -42,6 +42,9 @@ class Config:
     # Job queue for analysis runs: huey on a SQLite file (embedded) or Redis (production).
     JOB_QUEUE_URL = f"sqlite:///{INSTANCE_DIR / 'jobs.sqlite3'}"
     JOB_QUEUE_IMMEDIATE = False
+    # Worker processes an analysis run uses for its bootstraps and segment tests (results do not
+    # depend on it); ANALYSIS_JOBS in the environment. Default: the machine's cores, at most 4.
+    ANALYSIS_JOBS = max(1, min(4, os.cpu_count() or 1))
     # Throttling (survey/rate_limits.py, Flask-Limiter). A limit is "N per period", several joined
     # by ";"; each RATE_LIMIT_* can be set in the environment. Counters live in Redis when
     # RATELIMIT_STORAGE_URI, REDIS_URL or a redis:// JOB_QUEUE_URL is set, else in each process.
@@ -75,6 +78,7 @@ class TestConfig(DevelopmentConfig):
     TESTING = True
     SECRET_KEY = "test-secret-key-not-for-production"
     RATELIMIT_SWALLOW_ERRORS = False  # a broken key function fails the test
+    ANALYSIS_JOBS = 1  # xdist already fills the cores
 
 
 CONFIGS: Mapping[str, type[Config]] = {
@@ -104,6 +108,11 @@ def load_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
     settings = {key: getattr(base, key) for key in dir(base) if key.isupper()}
     if env.get("JOB_QUEUE_URL"):
         settings["JOB_QUEUE_URL"] = env["JOB_QUEUE_URL"]
+    if env.get("ANALYSIS_JOBS"):
+        jobs = env["ANALYSIS_JOBS"].strip()
+        if not jobs.isdigit() or not 1 <= int(jobs) <= 64:
+            raise ConfigError(f"ANALYSIS_JOBS={jobs!r} must be a whole number of processes from 1 to 64")
+        settings["ANALYSIS_JOBS"] = int(jobs)
     settings.update(rate_limit_settings(env, name))
     if env.get("DATABASE_URL"):
         settings["SQLALCHEMY_DATABASE_URL"] = normalise_database_url(env["DATABASE_URL"])

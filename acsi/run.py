@@ -21,7 +21,8 @@ with word of mouth; then each segment against the rest (``acsi.segment_tests``).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -97,6 +98,7 @@ class RunOptions:
     bootstrap: int = 500
     seed: int = 1
     min_permutations: int = MIN_PERMUTATIONS
+    n_jobs: int = 1  # worker processes for bootstraps and segment tests; results do not depend on it
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +149,7 @@ def _model(plan: RunPlan, options: RunOptions, label: str, rows: pd.DataFrame) -
     columns = [*spec.items, *([options.weights] if options.weights else [])]
     fitted = fit_segment(spec, rows[columns], label, method=options.method, missing=options.missing,
                          weights=options.weights, scale_bounds=dict(plan.scale_bounds),
-                         resamples=options.bootstrap, seed=options.seed)
+                         resamples=options.bootstrap, seed=options.seed, n_jobs=options.n_jobs)
     entry = segment_entry(fitted, ipma_target=IPMA_TARGET if IPMA_TARGET in spec.construct_names else None)
     if isinstance(fitted, SkippedSegment):
         return {"skipped": fitted.reason, "n": int(len(rows)), "entry": entry}
@@ -191,6 +193,29 @@ def _complaints(plan: RunPlan, options: RunOptions, rows: pd.DataFrame) -> dict[
     return payload
 
 
+def _segment_models(plan: RunPlan, options: RunOptions, segments: list[tuple[str, pd.DataFrame]],
+                    step: Checkpoint) -> dict[str, dict[str, Any]]:
+    """The model payload of every segment. With ``n_jobs`` > 1, "all" shares its bootstrap among
+    the worker processes and the other segments are fitted whole in them, one per process at a
+    time (a 20,000-row segment's bootstrap is too short to split); results do not depend on it."""
+    if plan.model is None:
+        return {}
+    models = {}
+    for position, (label, rows) in enumerate(segments):
+        if options.n_jobs > 1 and label != ALL_SEGMENT:
+            continue
+        step(0.05 + 0.6 * position / len(segments), f"segment {label}")
+        models[label] = _model(plan, options, label, rows)
+    rest = [(label, rows) for label, rows in segments if label not in models]
+    if rest:
+        step(0.1, f"fitting {len(rest)} segments in {options.n_jobs} processes")
+        single = replace(options, n_jobs=1)
+        with ProcessPoolExecutor(max_workers=min(options.n_jobs, len(rest))) as pool:
+            fitted = pool.map(_model, *zip(*[(plan, single, label, rows) for label, rows in rest]))
+            models.update(zip((label for label, _rows in rest), fitted))
+    return models
+
+
 def analyse(frame: pd.DataFrame, plan: RunPlan, options: RunOptions = RunOptions(),
             checkpoint: Checkpoint | None = None) -> RunResults:
     """Compute ``plan`` on ``frame`` with ``options``; ``checkpoint(fraction, stage)`` is called
@@ -202,11 +227,12 @@ def analyse(frame: pd.DataFrame, plan: RunPlan, options: RunOptions = RunOptions
     if unknown:
         raise AcsiError(f"column {unknown[0]!r} is not in the data")
     segments = _segments(frame, options.dimensions)
+    models = _segment_models(plan, options, segments, step)
     records: list[RunRecord] = []
     for position, (label, rows) in enumerate(segments):
         step(0.05 + 0.85 * position / len(segments), f"segment {label}")
         if plan.model is not None:
-            records.append(RunRecord(plan.model.name, label, _model(plan, options, label, rows)))
+            records.append(RunRecord(plan.model.name, label, models[label]))
         for code, column in plan.nps.items():
             scores = rows[column].dropna()
             records.append(RunRecord(f"nps:{code}", label, net_promoter_score(
@@ -223,7 +249,8 @@ def analyse(frame: pd.DataFrame, plan: RunPlan, options: RunOptions = RunOptions
             frame, options.dimensions, spec=spec, constructs=constructs, nps=plan.nps,
             consistent=options.method == "plsc", missing=options.missing,
             scale_bounds=dict(plan.scale_bounds) if spec else (1, 10),
-            resamples=max(options.bootstrap, options.min_permutations), seed=options.seed, weights=options.weights)
+            resamples=max(options.bootstrap, options.min_permutations), seed=options.seed, weights=options.weights,
+            n_jobs=options.n_jobs)
         records.append(RunRecord("segment_tests", ALL_SEGMENT, tests.to_dict()))
     return RunResults(len(frame), tuple(label for label, _rows in segments), tuple(records),
                       None if plan.model is None else plan.model.name, options)

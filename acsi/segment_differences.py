@@ -22,7 +22,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from acsi.bootstrap import estimate_batch
+from acsi.bootstrap import estimate_batch, weighted_cross_products
 from acsi.data import MissingStrategy, PreparedData, prepare_items
 from acsi.errors import AcsiError, EstimationError
 from acsi.indices import ScaleBounds, construct_indices, index_values
@@ -208,7 +208,7 @@ def weighted_sums(values: np.ndarray, row_weights: np.ndarray) -> tuple[np.ndarr
     if values.shape[0] * p * p <= 5_000_000:
         second = (row_weights @ (centred[:, :, None] * centred[:, None, :]).reshape(-1, p * p)).reshape(count, p, p)
     else:
-        second = np.stack([(centred * w[:, None]).T @ centred for w in row_weights])
+        second = weighted_cross_products(centred, row_weights)
     return totals, first, second
 
 

@@ -22,6 +22,7 @@ Pure: a DataFrame in, frozen dataclasses out.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -34,7 +35,8 @@ from acsi.multiple_testing import holm_adjust, versus_rest_families
 from acsi.nps import compare_nps, net_promoter_score
 from acsi.results import json_number
 from acsi.errors import EstimationError, InputDataError, InsufficientDataError
-from acsi.micom import compare_groups
+from acsi.micom import GroupComparison, compare_groups
+from acsi.threads import single_threaded_blas
 from acsi.segment_fit import answered_rows, recommended_min_base, usable_rows
 from acsi.segments import ALL_SEGMENT, split_by_segment
 from acsi.spec import ModelSpec
@@ -114,7 +116,7 @@ def segments_against_rest(
     frame: pd.DataFrame, dimensions: Mapping[str, str], *, spec: ModelSpec | None = None,
     constructs: Sequence[str] = (), nps: Mapping[str, str] | None = None, consistent: bool = False,
     missing: MissingStrategy = "listwise", min_base: int | None = None, scale_bounds: ScaleBounds = (1, 10),
-    resamples: int = 999, seed: int = 0, weights: str | None = None,
+    resamples: int = 999, seed: int = 0, weights: str | None = None, n_jobs: int = 1,
 ) -> SegmentTests:
     """Test each segment of each dimension against the rest of ``frame``.
 
@@ -124,7 +126,8 @@ def segments_against_rest(
     items are columns of ``frame``; options as in :func:`acsi.segment_fit.fit_segments`; only
     rows that answered the model's items take part, as in the fits);
     ``nps`` maps NPS question codes to 0–10 columns compared with the NPS z test; ``weights``
-    names a column of respondent weights used by every test. Raises the errors of
+    names a column of respondent weights used by every test; ``n_jobs`` processes share the
+    segments' permutation passes (each pass depends only on its data and ``seed``). Raises the errors of
     :func:`acsi.segment_differences.compare_segment_indices` for bad options or cells.
     """
     model_rows = None if spec is None else frame[answered_rows(frame, spec, missing)]
@@ -141,17 +144,15 @@ def segments_against_rest(
         if spec is not None:
             chosen = tuple(constructs) or (("satisfaction",) if "satisfaction" in spec.construct_names
                                            else spec.construct_names)
-            for label, members, others, sub in _against_rest(model_rows, column, seed):
-                if min(usable_rows(members, spec, missing, weights)[1],
-                       usable_rows(others, spec, missing, weights)[1]) < base:
-                    continue
-                try:
-                    compared = compare_groups(
-                        spec, members, others, first_label=label, second_label="rest", resamples=resamples,
-                        seed=seed, weights=weights, consistent=consistent, missing=missing, min_base=min_base,
-                        scale_bounds=scale_bounds)
-                except (EstimationError, InputDataError, InsufficientDataError) as error:
-                    notes.append(f"{dimension}={label}: the model's indices were not tested ({error})")
+            tasks = [(label, members, others, sub) for label, members, others, sub
+                     in _against_rest(model_rows, column, seed)
+                     if min(usable_rows(members, spec, missing, weights)[1],
+                            usable_rows(others, spec, missing, weights)[1]) >= base]
+            options = {"resamples": resamples, "seed": seed, "weights": weights, "consistent": consistent,
+                       "missing": missing, "min_base": min_base, "scale_bounds": scale_bounds}
+            for (label, members, others, sub), compared in zip(tasks, _compare_all(spec, tasks, options, n_jobs)):
+                if isinstance(compared, str):
+                    notes.append(f"{dimension}={label}: the model's indices were not tested ({compared})")
                     continue
                 segment = f"{dimension}={label}"
                 multigroup.append({"segment": segment, "subsample": sub, **compared.to_dict()})
@@ -183,6 +184,26 @@ def segments_against_rest(
             position += 1
     return SegmentTests(tuple(replace(t, p_value_holm=p) for t, p in zip(found, adjusted)), notes=tuple(notes),
                         multigroup=tuple(multigroup))
+
+
+def _compare_one(spec: ModelSpec, label: str, members: pd.DataFrame, others: pd.DataFrame,
+                 options: Mapping[str, Any]) -> GroupComparison | str:
+    """:func:`acsi.micom.compare_groups` of one segment against the rest, in one BLAS thread (as
+    in any process, so results do not depend on ``n_jobs``); a failure comes back as its text."""
+    with single_threaded_blas():
+        try:
+            return compare_groups(spec, members, others, first_label=label, second_label="rest", **options)
+        except (EstimationError, InputDataError, InsufficientDataError) as error:
+            return str(error)
+
+
+def _compare_all(spec: ModelSpec, tasks: Sequence[tuple[str, pd.DataFrame, pd.DataFrame, bool]],
+                 options: Mapping[str, Any], n_jobs: int) -> list[GroupComparison | str]:
+    if n_jobs <= 1 or len(tasks) < 2:
+        return [_compare_one(spec, label, members, others, options) for label, members, others, _sub in tasks]
+    with ProcessPoolExecutor(max_workers=min(n_jobs, len(tasks))) as pool:
+        return list(pool.map(_compare_one, *zip(*[(spec, label, members, others, options)
+                                                    for label, members, others, _sub in tasks])))
 
 
 def _against_rest(rows: pd.DataFrame, column: str, seed: int

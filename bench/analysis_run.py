@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -100,8 +101,11 @@ def main() -> None:
         seconds = time.perf_counter() - began
         done = session.get(AnalysisRun, run.id)
         session.refresh(done)
-        print(f"run {done.id}: {done.status} in {seconds:.1f} s; {len(done.results)} stored results; "
-              f"peak RSS {peak_rss_mb():.0f} MB (before the run {before:.0f} MB); "
+        workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"run {done.id}: {done.status} in {seconds:.1f} s with ANALYSIS_JOBS={app.config['ANALYSIS_JOBS']}; "
+              f"{len(done.results)} stored results; "
+              f"peak RSS {peak_rss_mb():.0f} MB (before the run {before:.0f} MB; largest worker process "
+              f"{workers:.0f} MB); "
               f"{args.responses / seconds:,.0f} responses/s; error: {done.error}")
     app.extensions["sqlalchemy_engine"].dispose()
 

@@ -63,3 +63,16 @@ def test_unknown_environment_name_is_named() -> None:
 )
 def test_database_url_uses_psycopg3(given: str, expected: str) -> None:
     assert normalise_database_url(given) == expected
+
+
+def test_analysis_jobs_come_from_the_environment_and_are_checked() -> None:
+    import tempfile
+
+    from config import ConfigError, load_environment
+
+    env = {"XINSHENG_ENV": "development", "XINSHENG_INSTANCE": tempfile.mkdtemp()}
+    assert 1 <= load_environment(env)["ANALYSIS_JOBS"] <= 4
+    assert load_environment({**env, "ANALYSIS_JOBS": "3"})["ANALYSIS_JOBS"] == 3
+    assert load_environment({**env, "XINSHENG_ENV": "testing"})["ANALYSIS_JOBS"] == 1
+    with pytest.raises(ConfigError, match="ANALYSIS_JOBS='two' must be a whole number of processes from 1 to 64"):
+        load_environment({**env, "ANALYSIS_JOBS": "two"})

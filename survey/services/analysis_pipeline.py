@@ -220,7 +220,7 @@ def display_names(document: Questionnaire, plan: _Plan, segments: list[str]) -> 
 
 
 def run_analysis(engine: Engine, document: Questionnaire, parameters: AnalysisParameters,
-                 checkpoint: Checkpoint) -> list[StoredResult]:
+                 checkpoint: Checkpoint, *, n_jobs: int = 1) -> list[StoredResult]:
     """Every applicable analysis for every segment. ``checkpoint(fraction, stage)`` is called
     between steps (it may raise to cancel). Raises AnalysisSetupError / AcsiError with messages a
     person can act on."""
@@ -249,7 +249,7 @@ def run_analysis(engine: Engine, document: Questionnaire, parameters: AnalysisPa
     options = RunOptions(method=parameters.method, missing=parameters.missing,
                          dimensions={d: f"segment_{d}" for d in parameters.segment_dimensions},
                          weights=WEIGHT_COLUMN if parameters.weighted else None, bootstrap=parameters.bootstrap,
-                         seed=parameters.seed)
+                         seed=parameters.seed, n_jobs=n_jobs)
     results = analyse(data, run_plan, options, checkpoint)
     stored: list[StoredResult] = [StoredResult("meta", ALL_SEGMENT, {
         "n": results.n, "segments": list(results.segments),

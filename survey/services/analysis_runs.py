@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
+from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -76,7 +77,8 @@ def execute_run(session: Session, run_id: int) -> None:
     try:
         parameters = AnalysisParameters.from_dict(run.parameters)
         version = session.get(QuestionnaireVersion, parameters.version_ids[0])
-        results = run_analysis(current_engine(), version_document(version), parameters, checkpoint)
+        results = run_analysis(current_engine(), version_document(version), parameters, checkpoint,
+                               n_jobs=int(current_app.config.get("ANALYSIS_JOBS", 1)))
     except RunCancelled:
         _finish(session, run, "cancelled", stage="cancelled")
         return

@@ -173,3 +173,13 @@ def test_large_data_builds_resample_weights_a_few_at_a_time_with_the_same_result
     assert split.successful == whole.successful
     np.testing.assert_allclose(split.path_draws, whole.path_draws, rtol=0, atol=1e-12)
     np.testing.assert_allclose(split.paths["std_error"], whole.paths["std_error"], rtol=0, atol=1e-12)
+
+
+def test_cross_products_of_large_data_equal_the_direct_sums():
+    from acsi.bootstrap import weighted_cross_products
+
+    rng = np.random.default_rng(3)
+    values = rng.normal(size=(2_345, 5))
+    weights = rng.poisson(1.0, size=(4, 2_345)).astype(float)
+    direct = np.stack([(values * w[:, None]).T @ values for w in weights])
+    np.testing.assert_allclose(weighted_cross_products(values, weights, rows=500), direct, rtol=1e-12, atol=1e-9)

@@ -112,3 +112,10 @@ def test_each_model_comparison_carries_micom_and_path_differences(frame, tested)
     assert len(paths) == 5 * len(ECSI.paths)
     assert [p["p_value_holm"] for p in paths] == holm_adjust([p["p_value"] for p in paths])
     assert tested.to_dict()["multigroup"][0]["constructs"][0]["construct"] == "image"
+
+
+def test_worker_processes_give_the_same_tests(frame) -> None:
+    one = segments_against_rest(frame, {"region": "region"}, spec=ECSI, nps={"nps": "nps"}, resamples=99, seed=4)
+    two = segments_against_rest(frame, {"region": "region"}, spec=ECSI, nps={"nps": "nps"}, resamples=99, seed=4,
+                                n_jobs=2)
+    assert one == two

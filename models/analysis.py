@@ -49,8 +49,9 @@ class AnalysisResult(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("analysis_runs.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(32))
-    segment: Mapped[str] = mapped_column(String(200), default="all")
+    # "nps:<code>" (a code has up to 64 characters); "<dimension>=<value>" (64 + 1 + 200).
+    kind: Mapped[str] = mapped_column(String(80))
+    segment: Mapped[str] = mapped_column(String(300), default="all")
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     run: Mapped[AnalysisRun] = relationship(back_populates="results")

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from acsi.errors import AcsiError
@@ -89,8 +90,13 @@ def execute_run(session: Session, run_id: int) -> None:
         logger.exception("analysis run %s failed", run_id)
         _finish(session, run, "failed", error="The analysis stopped because of an internal error; it has been logged.")
         return
-    session.add_all(AnalysisResult(run_id=run.id, kind=r.kind, segment=r.segment, payload=r.payload) for r in results)
-    _finish(session, run, "succeeded", stage="done")
+    try:
+        session.add_all(AnalysisResult(run_id=run.id, kind=r.kind, segment=r.segment, payload=r.payload)
+                        for r in results)
+        _finish(session, run, "succeeded", stage="done")
+    except DBAPIError as error:  # the database refused the results: none are kept, the run says why
+        logger.exception("analysis run %s: results not stored", run_id)
+        _finish(session, run, "failed", error=f"The results could not be stored: {error.orig}")
 
 
 def _finish(session: Session, run: AnalysisRun, status: str, *, error: str | None = None, stage: str = "") -> None:

@@ -39,7 +39,7 @@ from acsi.segments import ALL_SEGMENT, split_by_segment
 from acsi.spec import ModelSpec
 from acsi.word_of_mouth import calibrated_word_of_mouth, measured_word_of_mouth
 
-__all__ = ["MIN_PERMUTATIONS", "IPMA_TARGET", "KanoPair", "RunOptions", "RunPlan", "RunRecord", "RunResults",
+__all__ = ["COMPLAINT_COLUMNS", "COMPLAINT_NUMBERS", "MIN_PERMUTATIONS", "IPMA_TARGET", "KanoPair", "RunOptions", "RunPlan", "RunRecord", "RunResults",
            "analyse", "document_of"]
 
 #: Segment-vs-rest permutation tests reshuffle as often as the bootstrap resamples, at least this
@@ -47,8 +47,11 @@ __all__ = ["MIN_PERMUTATIONS", "IPMA_TARGET", "KanoPair", "RunOptions", "RunPlan
 MIN_PERMUTATIONS = 999
 #: The construct whose drivers the stored importance–performance map shows.
 IPMA_TARGET = "satisfaction"
-#: Complaint follow-up columns read as numbers.
-_COMPLAINT_NUMBERS = ("resolution_satisfaction", "handle", "repurchase")
+#: The complaint follow-up columns the complaint metrics read (acsi.complaints names), and those
+#: of them that are numbers.
+COMPLAINT_COLUMNS = ("handle", "resolution_satisfaction", "resolution_status", "first_contact", "repurchase",
+                     "purchase_change", "people_told", "told_valence")
+COMPLAINT_NUMBERS = ("resolution_satisfaction", "handle", "repurchase", "people_told")
 
 Checkpoint = Callable[[float, str], None]
 
@@ -178,7 +181,7 @@ def _kano(plan: RunPlan, options: RunOptions, rows: pd.DataFrame) -> dict[str, A
 
 def _complaints(plan: RunPlan, options: RunOptions, rows: pd.DataFrame) -> dict[str, Any]:
     frame = rows[[*plan.complaints, *([options.weights] if options.weights else [])]].copy()
-    for column in _COMPLAINT_NUMBERS:
+    for column in COMPLAINT_NUMBERS:
         if column in frame:
             frame[column] = pd.to_numeric(frame[column])
     payload: dict[str, Any] = {"summary": summarise_complaints(frame, weights=options.weights).to_dict()}

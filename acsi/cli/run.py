@@ -14,16 +14,12 @@ import argparse
 import json
 
 from acsi.cli.fit import load_model, parse_scale
-from acsi.cli.tables import read_table
+from acsi.cli.tables import read_header, read_table
 from acsi.errors import InputDataError
-from acsi.run import KanoPair, RunOptions, RunPlan, analyse
+from acsi.run import COMPLAINT_COLUMNS, COMPLAINT_NUMBERS, KanoPair, RunOptions, RunPlan, analyse
 
 __all__ = ["register"]
 
-#: The complaint follow-up columns ``--complaints`` reads (those present in the file).
-COMPLAINT_COLUMNS = ("handle", "resolution_satisfaction", "resolution_status", "first_contact", "repurchase",
-                     "purchase_change", "people_told", "told_valence")
-_NUMBERS = ("resolution_satisfaction", "handle", "repurchase", "people_told")
 
 
 def _kano(entry: str) -> KanoPair:
@@ -38,12 +34,12 @@ def _kano(entry: str) -> KanoPair:
 
 def _run(args: argparse.Namespace) -> int:
     spec = load_model(args.model) if args.model else None
-    header = read_table(args.data, numeric=()).columns
+    header = read_header(args.data)
     kano = tuple(_kano(entry) for entry in args.kano or ())
     complaints = tuple(c for c in COMPLAINT_COLUMNS if c in header) if args.complaints else ()
     if args.complaints and "resolution_satisfaction" not in complaints:
         raise InputDataError(f"--complaints needs a column 'resolution_satisfaction' in {args.data!r}")
-    numeric = [*(spec.items if spec else ()), *(args.nps or ()), *(c for c in complaints if c in _NUMBERS),
+    numeric = [*(spec.items if spec else ()), *(args.nps or ()), *(c for c in complaints if c in COMPLAINT_NUMBERS),
                *(p.importance for p in kano if p.importance)]
     frame = read_table(args.data, weights=args.weights, numeric=numeric)
     bounds = {}

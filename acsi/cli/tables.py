@@ -15,7 +15,7 @@ import pandas as pd
 
 from acsi.errors import InputDataError
 
-__all__ = ["read_table"]
+__all__ = ["read_header", "read_table"]
 
 _OPTIONS = {"encoding": "utf-8-sig", "skipinitialspace": True}
 
@@ -25,6 +25,11 @@ def _read(path: str, **options: object) -> pd.DataFrame:
         return pd.read_csv(path, **_OPTIONS, **options)  # type: ignore[arg-type]
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputDataError(f"cannot read {path!r}: {exc}") from exc
+
+
+def read_header(path: str) -> list[str]:
+    """The column names of the CSV file, trimmed (its header row only)."""
+    return [str(c).strip() for c in _read(path, nrows=0).columns]
 
 
 def read_table(path: str, *, weights: str | None = None,

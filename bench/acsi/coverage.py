@@ -91,7 +91,7 @@ def model_setting(rng: np.random.Generator, samples: int, n: int = 500, resample
     spec = BUILTIN_MODELS["acsi"]
     bounds = {item: (1.0, 10.0) for item in spec.items} | {"COMP": (0.0, 1.0)}
 
-    def draw(size: int) -> "pd.DataFrame":
+    def draw(size: int):
         frame = simulate_acsi(size, seed=rng, spec=spec, discretize=(1, 10), binary_items={"COMP": 0.2}).frame
         return frame[list(spec.items)].astype(float)
 

@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from acsi.errors import AcsiError
-from acsi.run import KanoPair, RunOptions, RunPlan, analyse
+from acsi.run import COMPLAINT_COLUMNS, KanoPair, RunOptions, RunPlan, analyse
 from acsi.segments import ALL_SEGMENT
 from acsi.spec import BUILTIN_MODELS, ModelSpec
 from survey.questionnaire.document import Questionnaire, Variable
@@ -28,8 +28,6 @@ from survey.services.run_weights import (
 )
 from survey.services.segment_attributes import KEY_PATTERN
 
-COMPLAINT_CODES = ("handle", "resolution_satisfaction", "resolution_status", "first_contact",
-                   "repurchase", "purchase_change", "people_told", "told_valence")
 Checkpoint = Callable[[float, str], None]
 #: Bootstrap resamples of a run unless the analyst asks otherwise: enough for a stable 95 % CI.
 DEFAULT_BOOTSTRAP = 500
@@ -145,7 +143,7 @@ def plan_analysis(document: Questionnaire, parameters: AnalysisParameters) -> _P
     kano = tuple((q.code, q.settings.attribute.en or q.settings.attribute.zh or q.code)
                  for q in questions if q.type == "kano")
     codes = {v.code for v in variables}
-    complaints = tuple(c for c in COMPLAINT_CODES if c in codes) if "resolution_satisfaction" in codes else ()
+    complaints = tuple(c for c in COMPLAINT_COLUMNS if c in codes) if "resolution_satisfaction" in codes else ()
     numeric, text = set(nps), set()
     for variable in bound.values():
         (numeric if variable.kind == "number" else text).add(variable.code)

@@ -25,7 +25,7 @@ from typing import Any, Literal, TypeVar
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Invitation, Questionnaire, QuestionnaireVersion, Response
@@ -73,9 +73,13 @@ def version_for_public_link(session: Session, token: str) -> tuple[Questionnaire
     The questionnaire's link (``Questionnaire.public_token``) serves its current published
     version; a link of one of its versions leads to the questionnaire's link (second item), so
     a link shared before a new version was published never collects answers on the old one."""
-    questionnaire = session.scalars(select(Questionnaire).where(Questionnaire.public_token == token)).first()
-    if questionnaire is not None:
-        return current_version(session, questionnaire.id), None
+    current = session.scalars(
+        select(QuestionnaireVersion).join(Questionnaire)
+        .where(Questionnaire.public_token == token, QuestionnaireVersion.state == "published")
+        .order_by(QuestionnaireVersion.number.desc()).limit(1)
+        .options(contains_eager(QuestionnaireVersion.questionnaire))).first()
+    if current is not None:
+        return current, None
     version = version_by_public_token(session, token)
     if version is None:
         return None, None

@@ -5,8 +5,6 @@ satisfaction index comes back within 0.3 points of the index of the complete ans
 bootstrap CI covering that truth. Mean replacement, the old web default, misses by more."""
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
 

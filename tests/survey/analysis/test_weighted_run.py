@@ -2,7 +2,6 @@
 collection and analysis path give the numbers acsi computes with those weights."""
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from sqlalchemy import select
 

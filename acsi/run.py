@@ -21,7 +21,6 @@ with word of mouth; then each segment against the rest (``acsi.segment_tests``).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -37,6 +36,7 @@ from acsi.segment_fit import SkippedSegment, fit_segment, recommended_min_base
 from acsi.segment_tests import segments_against_rest
 from acsi.segments import ALL_SEGMENT, split_by_segment
 from acsi.spec import ModelSpec
+from acsi.threads import process_map
 from acsi.word_of_mouth import calibrated_word_of_mouth, measured_word_of_mouth
 
 __all__ = ["COMPLAINT_COLUMNS", "COMPLAINT_NUMBERS", "MIN_PERMUTATIONS", "IPMA_TARGET", "KanoPair", "RunOptions", "RunPlan", "RunRecord", "RunResults",
@@ -213,9 +213,8 @@ def _segment_models(plan: RunPlan, options: RunOptions, segments: list[tuple[str
     if rest:
         step(0.1, f"fitting {len(rest)} segments in {options.n_jobs} processes")
         single = replace(options, n_jobs=1)
-        with ProcessPoolExecutor(max_workers=min(options.n_jobs, len(rest))) as pool:
-            fitted = pool.map(_model, *zip(*[(plan, single, label, rows) for label, rows in rest]))
-            models.update(zip((label for label, _rows in rest), fitted))
+        fitted = process_map(_model, [(plan, single, label, rows) for label, rows in rest], options.n_jobs)
+        models.update(zip((label for label, _rows in rest), fitted))
     return models
 
 

@@ -22,7 +22,6 @@ Pure: a DataFrame in, frozen dataclasses out.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -36,7 +35,7 @@ from acsi.nps import compare_nps, net_promoter_score
 from acsi.results import json_number
 from acsi.errors import EstimationError, InputDataError, InsufficientDataError
 from acsi.micom import GroupComparison, compare_groups
-from acsi.threads import single_threaded_blas
+from acsi.threads import process_map, single_threaded_blas
 from acsi.segment_fit import answered_rows, recommended_min_base, usable_rows
 from acsi.segments import ALL_SEGMENT, split_by_segment
 from acsi.spec import ModelSpec
@@ -150,7 +149,8 @@ def segments_against_rest(
                             usable_rows(others, spec, missing, weights)[1]) >= base]
             options = {"resamples": resamples, "seed": seed, "weights": weights, "consistent": consistent,
                        "missing": missing, "min_base": min_base, "scale_bounds": scale_bounds}
-            for (label, members, others, sub), compared in zip(tasks, _compare_all(spec, tasks, options, n_jobs)):
+            for (label, members, others, sub), compared in zip(tasks, process_map(_compare_one, [(spec, label, members, others, options)
+                                                         for label, members, others, _sub in tasks], n_jobs)):
                 if isinstance(compared, str):
                     notes.append(f"{dimension}={label}: the model's indices were not tested ({compared})")
                     continue
@@ -195,15 +195,6 @@ def _compare_one(spec: ModelSpec, label: str, members: pd.DataFrame, others: pd.
             return compare_groups(spec, members, others, first_label=label, second_label="rest", **options)
         except (EstimationError, InputDataError, InsufficientDataError) as error:
             return str(error)
-
-
-def _compare_all(spec: ModelSpec, tasks: Sequence[tuple[str, pd.DataFrame, pd.DataFrame, bool]],
-                 options: Mapping[str, Any], n_jobs: int) -> list[GroupComparison | str]:
-    if n_jobs <= 1 or len(tasks) < 2:
-        return [_compare_one(spec, label, members, others, options) for label, members, others, _sub in tasks]
-    with ProcessPoolExecutor(max_workers=min(n_jobs, len(tasks))) as pool:
-        return list(pool.map(_compare_one, *zip(*[(spec, label, members, others, options)
-                                                    for label, members, others, _sub in tasks])))
 
 
 def _against_rest(rows: pd.DataFrame, column: str, seed: int

@@ -54,8 +54,10 @@ def hidden_fields(html: str) -> dict[str, str]:
     return found
 
 
-def probe(port: int, stop: threading.Event, samples: list[float], failures: Counter) -> None:
-    """GET /healthz every 50 ms until ``stop``; latency in ms (a timeout counts as its length)."""
+def probe(port: int, stop: threading.Event, samples: list[float], failures: Counter,
+          every: float = PROBE_EVERY) -> None:
+    """GET /healthz every ``every`` seconds (one at a time) until ``stop``; latency in ms (a
+    timeout counts as its length)."""
     while not stop.is_set():
         began = time.perf_counter()
         try:
@@ -65,7 +67,7 @@ def probe(port: int, stop: threading.Event, samples: list[float], failures: Coun
         except (OSError, http.client.HTTPException) as exc:
             failures[type(exc).__name__] += 1
         samples.append((time.perf_counter() - began) * 1000)
-        stop.wait(max(0.0, PROBE_EVERY - (time.perf_counter() - began)))
+        stop.wait(max(0.0, every - (time.perf_counter() - began)))
 
 
 def percentiles(samples: list[float]) -> str:
@@ -82,8 +84,11 @@ def percentiles(samples: list[float]) -> str:
 UNKNOWN = "no answer by the deadline"
 
 
-def burst(port: int, requests: list, threads: int, deadline: float) -> dict[str, tuple[str, str]]:
-    """Send every request from ``threads`` threads; key → (kind, outcome: status or error)."""
+def burst(port: int, requests: list, threads: int, deadline: float,
+          timings: dict[str, list[float]] | None = None) -> dict[str, tuple[str, str]]:
+    """Send every request from ``threads`` threads; key → (kind, outcome: status or error).
+
+    ``timings``, when given, collects each request's latency in ms by kind."""
     outcomes: dict[str, tuple[str, str]] = {key: (kind, UNKNOWN) for kind, key, _send in requests}
     lock = threading.Lock()
     queue = list(requests)
@@ -95,6 +100,7 @@ def burst(port: int, requests: list, threads: int, deadline: float) -> dict[str,
                 if not queue:
                     return
                 kind, key, send = queue.pop()
+            began = time.perf_counter()
             try:
                 status, _h, _b = send()
                 outcome = str(status)
@@ -103,6 +109,8 @@ def burst(port: int, requests: list, threads: int, deadline: float) -> dict[str,
             with lock:
                 if not closed.is_set():
                     outcomes[key] = (kind, outcome)
+                    if timings is not None:
+                        timings.setdefault(kind, []).append((time.perf_counter() - began) * 1000)
 
     pool = [threading.Thread(target=worker, daemon=True) for _ in range(threads)]
     for thread in pool:

@@ -10,7 +10,7 @@ from flask import Flask
 from flask_wtf import CSRFProtect
 
 from config import ROOT, load_environment
-from survey import db, errors, i18n, jobs, public_urls, rate_limits, routing, security_headers, timezones
+from survey import body_limits, db, errors, i18n, jobs, public_urls, rate_limits, routing, security_headers, timezones
 
 logger = logging.getLogger(__name__)
 csrf = CSRFProtect()
@@ -34,6 +34,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     i18n.init_app(app)
+    body_limits.init_app(app)  # before CSRF protection, which parses the form
     csrf.init_app(app)
     _init_login(app)
     routing.init_app(app)  # before the blueprints: their <int:...> rules use it

@@ -24,7 +24,7 @@ from survey.services import collection as service
 from survey.services.questionnaires import version_document
 from survey.services.response_state import VersionState
 
-MessageKind = Literal["thanks", "already_submitted", "closed", "expired", "unavailable", "unknown", "busy"]
+MessageKind = Literal["thanks", "already_submitted", "closed", "expired", "unavailable", "unknown", "busy", "too_large"]
 RADIO_TYPES = frozenset({"single_choice", "rating", "nps", "yes_no", "matrix", "kano"})
 
 
@@ -50,12 +50,15 @@ def _render(template: str, locale: str, **context) -> str:
 
 
 def render_message(kind: MessageKind, locale: str, status: int, *,
-                   version: QuestionnaireVersion | VersionState | None = None):
-    """A polite page (and its status code) for a link that cannot be answered now."""
+                   version: QuestionnaireVersion | VersionState | None = None,
+                   back_url: str | None = None):
+    """A polite page (and its status code) for a link that cannot be answered now; ``back_url``
+    adds a link back to the page the respondent came from."""
     title = None
     if version is not None:
         title = doc.Texts(version.title_zh, version.title_en).get(locale)
-    return _render("collect/message.html", locale, kind=kind, survey_title=title), status
+    return _render("collect/message.html", locale, kind=kind, survey_title=title,
+                   back_url=back_url), status
 
 
 def render_welcome(version: QuestionnaireVersion, locale: str, *, continuing: bool,

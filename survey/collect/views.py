@@ -57,6 +57,21 @@ def _database_unavailable(error: OperationalError):
     return html, status, {"Retry-After": "5"}
 
 
+@bp.errorhandler(413)
+def _page_too_large(error):
+    """A page whose answers exceed what a response may hold (see survey/body_limits.py):
+    nothing of it was saved; what earlier pages saved is kept, and the link leads back. Shown in
+    the response's language when the page belongs to one."""
+    language = None
+    resume_token = (request.view_args or {}).get("resume_token")
+    if resume_token:
+        db = get_session()
+        read_first(db)
+        found = response_state(db, resume_token)
+        language = found[0].language if found else None
+    return render_message("too_large", choose_locale(language), 413, back_url=request.path)
+
+
 def _cookie_name(version: QuestionnaireVersion) -> str:
     """The resume cookie of the questionnaire's public link (one per questionnaire: the link
     serves whichever version is current, and a response keeps the version it started on)."""

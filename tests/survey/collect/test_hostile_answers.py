@@ -144,3 +144,42 @@ def test_a_forged_submission_id_is_not_stored_and_breaks_nothing(app, client, pa
     with app.app_context():
         stored = get_session().scalars(select(Response)).one()
         assert stored.status == "complete" and stored.idempotency_key is None
+
+
+def test_a_page_larger_than_any_response_may_be_is_refused_before_it_is_parsed(
+        app, client, page_url, kit) -> None:
+    url = page_url()
+    tokens = kit.page_tokens(client.get(url).get_data(as_text=True))
+    reply = client.post(url, data={**tokens, "note": "x" * 15_000_000})
+    html = reply.get_data(as_text=True)
+    assert reply.status_code == 413
+    assert "Your answers are too long to be saved" in html
+    assert "Answers saved on earlier pages are kept" in html
+    assert f'href="{url}"' in html  # back to the page, which still works
+    assert stored_answers(app) == {}
+    assert post(client, kit, url, {"count": "3"}).status_code == 302
+
+
+def test_the_size_check_comes_before_the_csrf_check_and_reads_the_whole_body(
+        app, client, page_url) -> None:
+    import io
+    app.config["RESPONDENT_POST_MAX_BYTES"] = 4_000
+    url = page_url("zh_CN")
+    body = b"note=" + b"x" * 5_000
+    stream = io.BytesIO(body)
+    # No CSRF token at all: a 400 would mean the form was parsed before the size was checked.
+    reply = client.post(url, input_stream=stream, content_length=len(body),
+                        content_type="application/x-www-form-urlencoded")
+    assert reply.status_code == 413
+    assert "您的回答太长，无法保存" in reply.get_data(as_text=True)
+    # The refused body was read to its end, so a real server can answer before closing.
+    assert stream.tell() == len(body)
+    assert stored_answers(app) == {}
+
+
+def test_the_respondent_body_limit_follows_the_answer_limits() -> None:
+    from survey.body_limits import respondent_post_max_bytes
+
+    assert respondent_post_max_bytes({}) == 200_000 * 9 + 64 * 1024
+    assert respondent_post_max_bytes({"RESPONSE_TEXT_MAX_CHARS": 1_000}) == 1_000 * 9 + 64 * 1024
+    assert respondent_post_max_bytes({"RESPONDENT_POST_MAX_BYTES": "5000"}) == 5_000

@@ -130,7 +130,24 @@ def load_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
     settings["ENV_NAME"] = name
     settings.update(public_address(env))
     settings["TIME_ZONE"] = time_zone(env)
+    settings.update(mail_settings(env, settings["PUBLIC_BASE_URL"]))
     return settings
+
+
+def mail_settings(env: Mapping[str, str], base_url: str) -> dict[str, Any]:
+    """``MAIL_URL`` and ``MAIL_FROM`` (see survey/mail/settings.py), checked at start so a typo
+    stops the app with the rule it breaks instead of failing every send."""
+    from survey.mail.settings import MailSettings, MailSettingsError
+
+    url = (env.get("MAIL_URL") or "").strip()
+    sender = (env.get("MAIL_FROM") or "").strip()
+    if url:
+        host = urlsplit(base_url).hostname or "localhost"
+        try:
+            MailSettings.from_url(url, default_sender=sender or f"noreply@{host if '.' in host else 'localhost.localdomain'}")
+        except MailSettingsError as error:
+            raise ConfigError(str(error)) from None
+    return {"MAIL_URL": url, "MAIL_FROM": sender}
 
 
 def time_zone(env: Mapping[str, str]) -> str:

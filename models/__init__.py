@@ -5,6 +5,7 @@ from models.base import Base
 from models.collection import Invitation, Response
 from models.complaints import ComplaintCase
 from models.followup import FollowUpTask
+from models.mailing import Delivery, MessageTemplate, OptOut, PeriodicRun, SendBatch
 from models.questionnaire import (
     Choice,
     MatrixRow,
@@ -22,14 +23,19 @@ __all__ = [
     "Base",
     "Choice",
     "ComplaintCase",
+    "Delivery",
     "FollowUpTask",
     "Invitation",
     "MatrixRow",
+    "MessageTemplate",
+    "OptOut",
     "Page",
+    "PeriodicRun",
     "Question",
     "Questionnaire",
     "QuestionnaireVersion",
     "ROLES",
     "Response",
+    "SendBatch",
     "User",
 ]

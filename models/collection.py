@@ -50,6 +50,8 @@ class Invitation(Base):
     token: Mapped[str] = mapped_column(String(64), unique=True)
     customer_ref: Mapped[str] = mapped_column(String(128), default="")
     email: Mapped[Optional[str]] = mapped_column(String(254))
+    # How messages address the customer ({{name}} in a template); optional.
+    name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     language: Mapped[str] = mapped_column(String(8), default="zh_CN")
     # Segment attributes (region, product, channel, tier, current value, lifecycle stage...).
     segment: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -58,6 +60,8 @@ class Invitation(Base):
     complaint_case_id: Mapped[Optional[int]] = mapped_column(
         ForeignKey("complaint_cases.id", ondelete="SET NULL"), unique=True
     )
+    # First time the personal link was opened (the welcome page shown).
+    opened_at: Mapped[Optional[datetime]]
     created_at: Mapped[datetime] = created_at_column()
 
 

@@ -69,12 +69,17 @@ def _register_blueprints(app: Flask) -> None:
     from survey.design.cli import bp as questionnaire_cli
     from survey.design.views import bp as design_bp
     from survey.distribution.views import bp as distribution_bp
+    from survey.invitations.cli import bp as invitations_cli
     from survey.invitations.views import bp as invitations_bp
     from survey.reports.cli import bp as report_cli
     from survey.reports.views import bp as reports_bp
 
     csrf.exempt(api_bp)  # API clients authenticate with a bearer token, not a session cookie
+    # RFC 8058 one-click unsubscribe: the mail program POSTs without a session; the personal
+    # token in the URL is the credential.
+    csrf.exempt("survey.collect.views.unsubscribe")
     for blueprint in (core_bp, auth_bp, users_cli, demo_cli, questionnaire_cli, design_bp,
                       collect_bp, distribution_bp, invitations_bp, complaints_bp, api_bp,
-                      analysis_cli, jobs.cli, api_tokens_cli, complaints_cli, reports_bp, report_cli):
+                      analysis_cli, jobs.cli, api_tokens_cli, complaints_cli, reports_bp, report_cli,
+                      invitations_cli):
         app.register_blueprint(blueprint)

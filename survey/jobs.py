@@ -3,7 +3,8 @@ production (``JOB_QUEUE_URL=redis://...``), so several web hosts and workers sha
 
 Why huey: it has a first-class SQLite storage — the embedded default needs no broker — and the
 same task code runs on Redis; RQ needs Redis even on a laptop and Celery is far heavier than one
-kind of job warrants. Run state (status, progress, cancel) lives in ``analysis_runs`` in the
+kind of job warrants.
+Periodic work (``distribution_tick``, every minute) runs in the same worker: no cron. Run state (status, progress, cancel) lives in ``analysis_runs`` in the
 application database, not in the queue, so the web pages never depend on the queue's storage.
 
 The worker is ``flask jobs worker`` (``make run`` starts one beside gunicorn).
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import click
 from flask import Blueprint, Flask, current_app
-from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 
 logger = logging.getLogger(__name__)
 cli = Blueprint("jobs_cli", __name__, cli_group="jobs")
@@ -49,8 +50,29 @@ def init_app(app: Flask) -> None:
         with app.app_context():
             execute_run(get_session(), run_id)
 
+    @queue.task(name="deliver_messages")
+    def deliver_messages(batch_id: int | None = None) -> None:
+        from survey.db import get_session
+        from survey.mail.sending import deliver
+
+        with app.app_context():
+            deliver(get_session(), batch_id=batch_id)
+
+    # Every minute on every consumer; tick() takes the minute's slot in the database first, so
+    # with two workers (or hosts) the work runs once.
+    @queue.periodic_task(crontab(minute="*"), name="distribution_tick")
+    def distribution_tick() -> None:
+        from survey.db import get_session
+        from survey.mail.sending import tick
+
+        with app.app_context():
+            done = tick(get_session())
+            if done:
+                logger.info("periodic distribution: %s", done)
+
     app.extensions["job_queue"] = queue
-    app.extensions["job_tasks"] = {"run_analysis": run_analysis}
+    app.extensions["job_tasks"] = {"run_analysis": run_analysis, "deliver_messages": deliver_messages,
+                                   "distribution_tick": distribution_tick}
 
 
 def enqueue(name: str, *args: object) -> None:
@@ -61,7 +83,8 @@ def enqueue(name: str, *args: object) -> None:
 @cli.cli.command("worker")
 @click.option("--workers", default=1, show_default=True, help="Worker threads.")
 def worker(workers: int) -> None:
-    """Run queued jobs (analysis runs) until interrupted."""
+    """Run queued jobs (analysis runs, message sending) and the every-minute distribution tick
+    (complaint follow-ups, reminders, retries, task sweeps) until interrupted."""
     queue: Huey = current_app.extensions["job_queue"]
     click.echo(f"job worker on {current_app.config['JOB_QUEUE_URL']} with {workers} thread(s)")
     queue.create_consumer(workers=workers, worker_type="thread").run()

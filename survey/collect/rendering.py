@@ -61,6 +61,11 @@ def render_message(kind: MessageKind, locale: str, status: int, *,
                    back_url=back_url), status
 
 
+def render_unsubscribe(locale: str, *, done: bool):
+    """The opt-out page: a confirmation button, or the confirmation that no more messages come."""
+    return _render("collect/unsubscribe.html", locale, done=done), 200
+
+
 def render_welcome(version: QuestionnaireVersion, locale: str, *, continuing: bool,
                    retry: bool = False, status: int = 200):
     """The first page of a link: title, description and a Start (or Continue) button."""

@@ -21,13 +21,14 @@ from survey.auth.roles import public
 from survey.collect.forms import build_page_form, form_data, merge_page_answers, posted_submission_id
 from survey.collect.page_check import check_page, posted_values
 from survey.collect.rendering import (
-    choose_locale, render_message, render_survey_page, render_welcome,
+    choose_locale, render_message, render_survey_page, render_unsubscribe, render_welcome,
 )
 
 __all__ = ["bp", "render_survey_page"]
 from survey.db import get_session, read_first
 from survey.public_urls import public_url
 from survey.services import collection as service
+from survey.services import mailings
 from survey.services.questionnaires import state_document, version_document
 from survey.services.response_state import ResponseState, response_state
 from survey.services.followup_tasks import FollowUpRules, open_followup_tasks
@@ -176,11 +177,40 @@ def invitation_start(token: str):
     if existing is not None and existing.status == "complete":
         return render_message("already_submitted", locale, 200, version=version)
     if request.method == "GET":
+        if invitation.opened_at is None:
+            _record_opened(db, invitation.id)
         return render_welcome(version, locale, continuing=existing is not None)
     response = _start(db, version, locale, already_status=409, invitation=invitation)
     if not isinstance(response, Response):
         return response
     return redirect(_continue_url(version, response))
+
+
+def _record_opened(db, invitation_id: int) -> None:
+    """The invitation's "opened the link" status; best effort: the page shows either way."""
+    try:
+        service.write_once(db, lambda: mailings.mark_opened(db, invitation_id), one_statement=True)
+    except OperationalError:
+        db.rollback()
+        current_app.logger.warning("could not record that invitation %s was opened", invitation_id)
+
+
+@bp.route("/u/<token>", methods=["GET", "POST"])
+@public
+def unsubscribe(token: str):
+    """Opt out of every later message (all questionnaires). GET asks; POST confirms — from the
+    page's button or, with ``List-Unsubscribe=One-Click``, from the mail program (RFC 8058),
+    which is why this form carries no CSRF token: the personal token is the credential."""
+    db = get_session()
+    invitation = service.invitation_by_token(db, token)
+    if invitation is None:
+        return render_message("unknown", choose_locale(None), 404)
+    locale = choose_locale(invitation.language)
+    if request.method == "POST":
+        one_click = request.get_data(cache=False, as_text=True).strip() == mailings.ONE_CLICK
+        service.write_once(db, lambda: mailings.opt_out(db, invitation, source="one_click" if one_click else "link"))
+    done = request.method == "POST" or mailings.is_opted_out(db, invitation)
+    return render_unsubscribe(locale, done=done)
 
 
 # --- resume, pages, done -----------------------------------------------------------------------

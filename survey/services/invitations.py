@@ -40,7 +40,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 # --- invitations ------------------------------------------------------------------------------
 
-INVITATION_COLUMNS = ("customer_ref", "language", "email", "expires_at")
+INVITATION_COLUMNS = ("customer_ref", "language", "email", "name", "expires_at")
 #: Segment attribute columns an invitation file may have (the shared segment rule's count).
 MAX_SEGMENT_COLUMNS = MAX_ATTRIBUTES
 UPLOAD_LIMITS = UploadLimits(INVITATION_COLUMNS, MAX_SEGMENT_COLUMNS)
@@ -53,6 +53,7 @@ class _InvitationRow:
     email: str | None
     expires_at: datetime | None
     segment: dict[str, str]
+    name: str = ""
 
 
 def new_token() -> str:
@@ -103,10 +104,12 @@ def _check_invitation_row(number: int, row: Mapping[str, str], now: datetime,
             problems.append(RowProblem(number, "expires_at", row["expires_at"], "date"))
         elif expires_at <= now:
             problems.append(RowProblem(number, "expires_at", row["expires_at"], "past"))
+    name = " ".join(row.get("name", "").split())
+    check_length(problems, number, "name", name, 200)
     segment = segment_of(row, INVITATION_COLUMNS, number, problems)
     if len(problems) > before:
         return None
-    return _InvitationRow(customer_ref, language, email, expires_at, segment)  # type: ignore[arg-type]
+    return _InvitationRow(customer_ref, language, email, expires_at, segment, name)  # type: ignore[arg-type]
 
 
 def import_invitations(
@@ -159,7 +162,7 @@ def import_invitations(
         with session.begin_nested():
             session.add_all(
                 Invitation(questionnaire_id=questionnaire_id, token=new_token(),
-                           customer_ref=r.customer_ref, email=r.email, language=r.language,
+                           customer_ref=r.customer_ref, email=r.email, name=r.name, language=r.language,
                            segment=r.segment, expires_at=r.expires_at or default_expiry,
                            status="pending")
                 for r in checked)
@@ -229,6 +232,6 @@ def template_csv(extra_columns: Sequence[str] = ("region", "product", "tier")) -
     """A UTF-8 (BOM) CSV with the expected header and one example row, for download."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["customer_ref", "language", "email", "expires_at", *extra_columns])
-    writer.writerow(["C-0001", "zh_CN", "customer@example.com", "", *("" for _ in extra_columns)])
+    writer.writerow(["customer_ref", "language", "email", "name", "expires_at", *extra_columns])
+    writer.writerow(["C-0001", "zh_CN", "customer@example.com", "王芳", "", *("" for _ in extra_columns)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -44,10 +44,10 @@ def _count(app) -> int:
 
 @pytest.mark.parametrize("lang, text", [
     ("en", "Segment attributes: at most 30 columns besides customer_ref, language, email, "
-           "expires_at. Column names start with a letter and hold only letters, digits and _ "
+           "name, expires_at. Column names start with a letter and hold only letters, digits and _ "
            "(at most 64 characters); each value has at most 200 characters. An .xlsx file may "
            "unpack to at most 100 MB."),
-    ("zh_CN", "细分属性：除 customer_ref, language, email, expires_at 外最多 30 列。"),
+    ("zh_CN", "细分属性：除 customer_ref, language, email, name, expires_at 外最多 30 列。"),
 ])
 def test_the_page_states_the_limits(client, upload_path, lang, text) -> None:
     assert text in client.get(f"{upload_path}?lang={lang}").get_data(as_text=True)
@@ -79,7 +79,7 @@ def test_200000_columns_are_refused_on_the_header(app, client, upload_path) -> N
     response = _post(client, upload_path, "wide.csv", data)
     assert response.status_code == 422
     assert "Too many columns: the file has 200004; besides customer_ref, language, email, " \
-           "expires_at at most 30 segment attribute columns are allowed." in response.get_data(as_text=True)
+           "name, expires_at at most 30 segment attribute columns are allowed." in response.get_data(as_text=True)
     assert _count(app) == 0
 
 

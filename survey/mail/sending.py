@@ -1,0 +1,101 @@
+"""Sending inside the app: the channel from ``MAIL_URL``, absolute links from the configured
+public address, delivery of due messages, and the periodic tick (complaint follow-up
+invitations, reminders, retries, task sweeps) that huey runs every minute — once per minute
+across every worker and host, because each tick first takes its slot in ``periodic_runs``.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from models import PeriodicRun
+from survey.mail.channels import CHANNELS, Channel, mail_settings
+from survey.services import mailings
+
+logger = logging.getLogger(__name__)
+TICK = "distribution_tick"
+
+
+class SendingOff(RuntimeError):
+    """``MAIL_URL`` is not set: nothing can be sent."""
+
+
+def sending_on() -> bool:
+    return bool(current_app.config.get("MAIL_URL"))
+
+
+def open_channel(name: str = "email") -> Channel:
+    """A fresh channel (not yet connected). Raises :class:`SendingOff` without ``MAIL_URL``."""
+    settings = mail_settings(current_app.config)
+    if settings is None:
+        raise SendingOff("sending is off: set MAIL_URL (e.g. smtp://user:password@host:587?tls=starttls)")
+    return CHANNELS[name](settings)
+
+
+def _path(endpoint: str, **values: str) -> str:
+    adapter = current_app.url_map.bind("localhost", script_name=current_app.config.get("APPLICATION_ROOT", "/"))
+    return adapter.build(endpoint, values)
+
+
+def links() -> mailings.Links:
+    """Absolute links from ``PUBLIC_BASE_URL`` (never a request's Host; works in the worker)."""
+    base = current_app.config["PUBLIC_BASE_URL"]
+    return mailings.Links(
+        invitation=lambda token: base + _path("collect.invitation_start", token=token),
+        unsubscribe=lambda token: base + _path("collect.unsubscribe", token=token),
+        one_click=lambda token: base + _path("collect.unsubscribe", token=token),
+    )
+
+
+def deliver(session: Session, *, batch_id: int | None = None) -> mailings.DeliveryStats:
+    """Send what is due now (of one round, or all) with the configured channel and limits."""
+    config = current_app.config
+    return mailings.deliver_due(
+        session, open_channel(), links(), batch_id=batch_id,
+        max_attempts=int(config.get("MAIL_MAX_ATTEMPTS", mailings.MAX_ATTEMPTS)),
+        retry_base_seconds=float(config.get("MAIL_RETRY_BASE_SECONDS", mailings.RETRY_BASE_SECONDS)))
+
+
+def take_slot(session: Session, task: str, slot: datetime) -> bool:
+    """True for the one caller that takes ``task``'s ``slot`` (committed at once)."""
+    module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    taken = session.execute(module.insert(PeriodicRun).values(task=task, slot=slot)
+                            .on_conflict_do_nothing().returning(PeriodicRun.task)).first()
+    session.commit()
+    return taken is not None
+
+
+def tick(session: Session, *, now: datetime | None = None) -> dict[str, int] | None:
+    """The periodic work of one minute, or None when another worker already did this minute:
+    complaint follow-up invitations that are due, the scheduled reminder rounds, sending what is
+    due (new rounds and retries), stale claims given up, follow-up task sweeps."""
+    from survey.services import complaint_cases
+    from survey.services.followup_tasks import FollowUpRules
+
+    now = now or datetime.now(UTC)
+    if not take_slot(session, TICK, now.replace(second=0, microsecond=0)):
+        return None
+    config = current_app.config
+    done: dict[str, int] = {}
+    followup = complaint_cases.default_followup_questionnaire_id(session)
+    if followup is not None:
+        invited = complaint_cases.invite_due_cases(
+            session, followup, delay_hours=float(config.get("COMPLAINT_FOLLOWUP_DELAY_HOURS", 24)),
+            expiry_days=int(config.get("COMPLAINT_FOLLOWUP_EXPIRY_DAYS", 30)), now=now)
+        done["complaint_invitations"] = len(invited)
+        session.commit()
+    done["tasks_opened"] = complaint_cases.sweep_followup_tasks(session, FollowUpRules.from_config(config))
+    session.commit()
+    if sending_on():
+        if followup is not None:
+            done["followup_messages"] = mailings.queue_invitations(
+                session, followup, started_by="schedule", now=now).queued
+        done["reminders"] = sum(r.queued for r in mailings.scheduled_reminder_rounds(session, now=now))
+        done["given_up"] = mailings.give_up_stale_claims(session, now=now)
+        session.commit()
+        done["sent"] = deliver(session).sent
+    return done

@@ -207,7 +207,7 @@ def unsubscribe(token: str):
         return render_message("unknown", choose_locale(None), 404)
     locale = choose_locale(invitation.language)
     if request.method == "POST":
-        one_click = request.get_data(cache=False, as_text=True).strip() == mailings.ONE_CLICK
+        one_click = request.form.get("List-Unsubscribe") == "One-Click"
         service.write_once(db, lambda: mailings.opt_out(db, invitation, source="one_click" if one_click else "link"))
     done = request.method == "POST" or mailings.is_opted_out(db, invitation)
     return render_unsubscribe(locale, done=done)

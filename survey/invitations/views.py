@@ -1,4 +1,5 @@
-"""Personal invitations: upload with a row-level validation report (designer role)."""
+"""Personal invitations (designer role): upload with a row-level validation report, sending them
+by e-mail (send, remind, progress), the message templates with a preview and a test message."""
 from __future__ import annotations
 
 import csv
@@ -8,6 +9,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField
 from wtforms.validators import NumberRange, Optional
@@ -15,8 +17,15 @@ from wtforms.validators import NumberRange, Optional
 from models import Invitation, Questionnaire
 from survey.auth.roles import role_required
 from survey.db import get_session
+from survey.invitations import sending_forms as sending_page
+from survey.jobs import enqueue
+from survey.mail.channels import DeliveryError
+from survey.mail.sending import SendingOff
+from survey.mail.settings import MailSettingsError
 from survey.public_urls import public_url
 from survey.services import invitations as service
+from survey.services import mailings
+from survey.services.message_templates import PLACEHOLDERS, TemplateError
 from survey.services.export_values import escape_formula
 from survey.services.qr_codes import FORMATS, qr_code
 
@@ -83,13 +92,109 @@ def upload(questionnaire_id: int):
     status = request.args.get("status") or None
     if status not in STATUS_LABELS:
         status = None
+    invitations = service.list_invitations(session, questionnaire_id, status=status)
     return render_template(
         "invitations/upload.html", questionnaire=questionnaire, version=version, form=form,
         report=report, status=status, status_labels=STATUS_LABELS,
         counts=service.invitation_status_counts(session, questionnaire_id),
-        invitations=service.list_invitations(session, questionnaire_id, status=status),
+        invitations=invitations,
         link_base=_link_base(), limit=_upload_limit(), upload_limits=service.UPLOAD_LIMITS,
+        **sending_page.sending_overview(session, questionnaire_id, invitations),
     ), status_code
+
+
+def _back(endpoint: str, questionnaire_id: int):
+    """Back to a page of the questionnaire, in the language the request asked for."""
+    return redirect(url_for(endpoint, questionnaire_id=questionnaire_id, lang=request.args.get("lang")))
+
+
+def _checked_button() -> None:
+    """A send, remind or test button's POST (CSRFProtect checked the token already)."""
+    if not sending_page.RoundForm().validate_on_submit():
+        abort(400)
+
+
+def _start_round(questionnaire_id: int, kind: str):
+    _questionnaire_or_404(questionnaire_id)
+    _checked_button()
+    problem, _server = sending_page.mail_state()
+    if problem is not None:
+        flash(problem, "error")
+        return _back("invitations.upload", questionnaire_id)
+    session = get_session()
+    queue = mailings.queue_invitations if kind == "invitation" else mailings.queue_reminders
+    summary = queue(session, questionnaire_id, started_by=current_user.email)
+    reminder_days = mailings.template_for(session, questionnaire_id).reminder_days
+    session.commit()
+    if summary.batch_id is not None:
+        enqueue("deliver_messages", summary.batch_id)
+    flash(sending_page.round_message(kind, summary, reminder_days))
+    return _back("invitations.upload", questionnaire_id)
+
+
+@bp.route("/<int:questionnaire_id>/send", methods=["POST"])
+@role_required("designer")
+def send(questionnaire_id: int):
+    """Queue the invitation message for every invited customer not yet sent one; the job worker sends it."""
+    return _start_round(questionnaire_id, "invitation")
+
+
+@bp.route("/<int:questionnaire_id>/remind", methods=["POST"])
+@role_required("designer")
+def remind(questionnaire_id: int):
+    """Queue the reminders due now by the questionnaire's schedule."""
+    return _start_round(questionnaire_id, "reminder")
+
+
+@bp.route("/<int:questionnaire_id>/message", methods=["GET", "POST"])
+@role_required("designer")
+def message(questionnaire_id: int):
+    """The invitation and reminder messages (both languages), the reminder schedule, a preview."""
+    session = get_session()
+    questionnaire = _questionnaire_or_404(questionnaire_id)
+    form = sending_page.MessageForm(obj=mailings.template_for(session, questionnaire_id))
+    status_code = 200
+    if form.validate_on_submit():
+        try:
+            mailings.save_template(session, questionnaire_id, form.template_values(),
+                                   reminders_on=form.reminders_on.data, reminder_days=form.reminder_days.data or "")
+        except TemplateError as error:
+            session.rollback()
+            form.refuse(error)
+            status_code = 422
+        else:
+            session.commit()
+            flash(_("The messages were saved."))
+            return _back("invitations.message", questionnaire_id)
+    elif form.errors:
+        status_code = 422
+    problem, server = sending_page.mail_state()
+    return render_template(
+        "invitations/message.html", questionnaire=questionnaire, form=form, placeholders=PLACEHOLDERS,
+        previews=sending_page.previews(mailings.template_for(session, questionnaire_id), questionnaire),
+        sample_names=sending_page.SAMPLE_NAMES, mail_problem=problem, mail_server=server,
+        test_form=sending_page.RoundForm(),
+    ), status_code
+
+
+@bp.route("/<int:questionnaire_id>/message/test", methods=["POST"])
+@role_required("designer")
+def message_test(questionnaire_id: int):
+    """Send the saved invitation (Chinese and English) to the signed-in designer, now."""
+    questionnaire = _questionnaire_or_404(questionnaire_id)
+    _checked_button()
+    address = current_user.email
+    try:
+        sending_page.send_test(get_session(), questionnaire, address)
+    except SendingOff:
+        flash(sending_page.mail_state()[0] or "", "error")
+    except MailSettingsError as error:
+        flash(_("MAIL_URL cannot be used: %(reason)s", reason=str(error)), "error")
+    except DeliveryError as error:
+        flash(_("The test message was not sent: %(reason)s", reason=error.reason), "error")
+    else:
+        flash(_("Test sent to %(address)s.", address=address))
+    return _back("invitations.message", questionnaire_id)
 
 
 def _spreadsheet_safe(value: str) -> str:

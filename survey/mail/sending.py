@@ -51,11 +51,14 @@ def links() -> mailings.Links:
     )
 
 
-def deliver(session: Session, *, batch_id: int | None = None) -> mailings.DeliveryStats:
-    """Send what is due now (of one round, or all) with the configured channel and limits."""
+def deliver(session: Session, *, batch_id: int | None = None,
+            now: datetime | None = None) -> mailings.DeliveryStats:
+    """Send what is due now (of one round, or all) with the configured channel and limits;
+    ``now`` fixes the clock (the tick's minute), else the real one."""
     config = current_app.config
+    clock = (lambda: now) if now is not None else (lambda: datetime.now(UTC))
     return mailings.deliver_due(
-        session, open_channel(), links(), batch_id=batch_id,
+        session, open_channel(), links(), batch_id=batch_id, now=clock,
         max_attempts=int(config.get("MAIL_MAX_ATTEMPTS", mailings.MAX_ATTEMPTS)),
         retry_base_seconds=float(config.get("MAIL_RETRY_BASE_SECONDS", mailings.RETRY_BASE_SECONDS)))
 
@@ -97,5 +100,5 @@ def tick(session: Session, *, now: datetime | None = None) -> dict[str, int] | N
         done["reminders"] = sum(r.queued for r in mailings.scheduled_reminder_rounds(session, now=now))
         done["given_up"] = mailings.give_up_stale_claims(session, now=now)
         session.commit()
-        done["sent"] = deliver(session).sent
+        done["sent"] = deliver(session, now=now).sent
     return done

@@ -312,37 +312,51 @@ def deliver_due(session: Session, channel: Channel, links: Links, *, batch_id: i
             outcomes: list[tuple[int, str, str]] = []  # id, status, reason
             rows = session.execute(
                 select(Delivery, Invitation).join(Invitation, Invitation.id == Delivery.invitation_id)
-                .where(Delivery.id.in_(claimed)).order_by(Delivery.id)).all()
-            titles: dict[int, tuple[MessageTemplate, str]] = {}
+                .where(Delivery.id.in_(claimed)).order_by(Delivery.id)
+                .execution_options(populate_existing=True)).all()
+            titles: dict[int, tuple[MessageTemplate, Questionnaire | None]] = {}
+            unreachable: str | None = None
             for delivery, invitation in rows:
+                if unreachable is not None:  # the server cannot be reached: the chunk waits
+                    outcomes.append((delivery.id, _retry_or_fail(delivery.attempts, max_attempts), unreachable))
+                    continue
                 reason = _still_wanted(session, invitation, moment)
                 if reason is not None:
                     outcomes.append((delivery.id, "skipped", reason))
                     continue
                 if invitation.questionnaire_id not in titles:
-                    questionnaire = session.get(Questionnaire, invitation.questionnaire_id)
                     titles[invitation.questionnaire_id] = (
-                        template_for(session, invitation.questionnaire_id), questionnaire)
+                        template_for(session, invitation.questionnaire_id),
+                        session.get(Questionnaire, invitation.questionnaire_id))
                 template, questionnaire = titles[invitation.questionnaire_id]
-                title = _title(questionnaire, invitation.language)
-                message = compose(invitation, template, title, delivery.sequence, delivery.address, links)
+                message = compose(invitation, template, _title(questionnaire, invitation.language),
+                                  delivery.sequence, delivery.address, links)
                 try:
                     if not opened:
                         channel.open()
                         opened = True
+                except DeliveryError as error:
+                    unreachable = error.reason
+                    outcomes.append((delivery.id, _retry_or_fail(delivery.attempts, max_attempts), unreachable))
+                    continue
+                try:
                     channel.send(message)
                 except DeliveryError as error:
-                    if error.permanent or delivery.attempts >= max_attempts:
-                        outcomes.append((delivery.id, "failed", error.reason))
-                    else:
-                        outcomes.append((delivery.id, "retry", error.reason))
+                    status = "failed" if error.permanent else _retry_or_fail(delivery.attempts, max_attempts)
+                    outcomes.append((delivery.id, status, error.reason))
                     continue
                 outcomes.append((delivery.id, "sent", ""))
             stats = stats + _record(session, outcomes, {d.id: d.attempts for d, _ in rows}, now(), retry_base_seconds)
+            if unreachable is not None:
+                break
     finally:
         if opened:
             channel.close()
     return stats
+
+
+def _retry_or_fail(attempts: int, max_attempts: int) -> str:
+    return "failed" if attempts >= max_attempts else "retry"
 
 
 def _title(questionnaire: Questionnaire | None, language: str) -> str:

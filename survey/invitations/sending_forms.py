@@ -22,18 +22,20 @@ from models import Invitation, MessageTemplate, Questionnaire, SendBatch
 from survey.mail import sending
 from survey.mail.channels import mail_settings
 from survey.mail.settings import MailSettingsError
+from survey.questionnaire.sanitize import sanitize_html
 from survey.services import mailings
 from survey.services import message_templates as templates
 
 MAIL_URL_EXAMPLE = "smtp://user:password@host:587?tls=starttls"
 
+#: Why a round left customers out, in the order the flash names them.
 LEFT_OUT_LABELS = {
-    "no_address": _l("no e-mail address"),
+    "already_sent": _l("already sent"),
     "completed": _l("already completed"),
     "closed": _l("closed"),
     "expired": _l("link expired"),
     "opted_out": _l("opted out"),
-    "already_sent": _l("already sent"),
+    "no_address": _l("no e-mail address"),
 }
 DELIVERY_LABELS = {
     "queued": _l("Queued"),
@@ -158,12 +160,16 @@ def round_message(kind: str, summary: mailings.RoundSummary, reminder_days: str 
                          summary.queued)
                 if summary.queued else _("No reminder is due now (reminders go %(days)s days after the invitation).",
                                          days=_(", ").join(d.strip() for d in reminder_days.split(",") if d.strip())))
-    left_out = {reason: count for reason, count in summary.left_out.items() if count}
+    order = list(LEFT_OUT_LABELS)
+    left_out = sorted(((reason, count) for reason, count in summary.left_out.items() if count),
+                      key=lambda item: order.index(item[0]) if item[0] in order else len(order))
     if left_out:
         reasons = _(", ").join(_("%(reason)s (%(count)s)", reason=LEFT_OUT_LABELS.get(reason, reason), count=count)
-                               for reason, count in sorted(left_out.items(), key=lambda item: -item[1]))
-        text += " " + ngettext("%(num)s left out: %(reasons)s.", "%(num)s left out: %(reasons)s.",
-                               sum(left_out.values()), reasons=reasons)
+                               for reason, count in left_out)
+        left_out_text = ngettext("%(num)s left out: %(reasons)s.", "%(num)s left out: %(reasons)s.",
+                                 sum(count for _reason, count in left_out), reasons=reasons)
+        # Two sentences: a space between them in English, none in Chinese.
+        text = _("%(queued)s %(left_out)s", queued=text, left_out=left_out_text)
     return text
 
 
@@ -207,16 +213,17 @@ def survey_title(questionnaire: Questionnaire, language: str) -> str:
 
 
 def previews(template: MessageTemplate, questionnaire: Questionnaire) -> list[Preview]:
-    """Every message of the template, filled for a sample customer. The bodies were sanitised
-    when saved and :func:`~survey.services.message_templates.render` escapes what it adds, so
-    the HTML may be shown in the page as is."""
+    """Every message of the template, filled for a sample customer. The bodies are sanitised
+    (again: saving did it already) and :func:`~survey.services.message_templates.render` escapes
+    what it adds, so the HTML may be shown in the page as is."""
     links = sending.links()
     shown = []
     for kind in ("invite", "reminder"):
         for language, suffix in LANGUAGES:
+            body = sanitize_html(getattr(template, f"{kind}_body_{suffix}"))
             rendered = templates.render(
-                getattr(template, f"{kind}_subject_{suffix}"), getattr(template, f"{kind}_body_{suffix}"),
-                name=SAMPLE_NAMES[language], link=links.invitation("sample"), survey=survey_title(questionnaire, language),
+                getattr(template, f"{kind}_subject_{suffix}"), body, name=SAMPLE_NAMES[language],
+                link=links.invitation("sample"), survey=survey_title(questionnaire, language),
                 unsubscribe=links.unsubscribe("sample"), locale=language)
             match = _BODY.search(rendered.html)
             shown.append(Preview(kind, language, rendered.subject, match.group(1) if match else rendered.html,

@@ -244,7 +244,9 @@ def _claim(session: Session, now: datetime, batch_id: int | None) -> list[int]:
     due = select(Delivery.id).where(Delivery.status == "queued", Delivery.next_attempt_at <= now)
     if batch_id is not None:
         due = due.where(Delivery.batch_id == batch_id)
-    due = due.order_by(Delivery.id).limit(CLAIM_CHUNK)
+    # PostgreSQL: rows another worker is claiming are skipped, not waited for (without SKIP
+    # LOCKED both would pick the same 100, one would find them taken and stop early).
+    due = due.order_by(Delivery.id).limit(CLAIM_CHUNK).with_for_update(skip_locked=True)
     claimed = session.execute(
         update(Delivery)
         .where(Delivery.id.in_(due.scalar_subquery()), Delivery.status == "queued")
@@ -279,16 +281,13 @@ def compose(invitation: Invitation, template: MessageTemplate, survey_title: str
                  "Auto-Submitted": "auto-generated"})
 
 
-def _still_wanted(session: Session, invitation: Invitation, now: datetime) -> str | None:
+def _still_wanted(invitation: Invitation, now: datetime, opted_out: set[int]) -> str | None:
     """Why a queued message must not go now (completed, closed, expired, opted out), or None."""
     if invitation.status not in OPEN_INVITATION_STATUSES:
         return f"not sent: the invitation is {invitation.status}"
     if invitation.expires_at is not None and _aware(invitation.expires_at) <= now:
         return "not sent: the link has expired"
-    opted = session.scalar(select(OptOut.id).where(or_(
-        OptOut.address == (invitation.email or "").lower(),
-        and_(OptOut.customer_ref != "", OptOut.customer_ref == invitation.customer_ref))).limit(1))
-    if opted is not None:
+    if invitation.id in opted_out:
         return "not sent: the customer opted out"
     return None
 
@@ -310,49 +309,61 @@ def deliver_due(session: Session, channel: Channel, links: Links, *, batch_id: i
                 break
             handled += len(claimed)
             outcomes: list[tuple[int, str, str]] = []  # id, status, reason
-            rows = session.execute(
-                select(Delivery, Invitation).join(Invitation, Invitation.id == Delivery.invitation_id)
-                .where(Delivery.id.in_(claimed)).order_by(Delivery.id)
-                .execution_options(populate_existing=True)).all()
-            titles: dict[int, tuple[MessageTemplate, Questionnaire | None]] = {}
+            to_send, attempts = _prepare_chunk(session, claimed, moment, links, outcomes)
+            # The read ends here: on SQLite a transaction holds the write lock, and another
+            # worker must be able to claim its chunk while this one talks to the mail server.
+            session.commit()
             unreachable: str | None = None
-            for delivery, invitation in rows:
+            for delivery_id, message in to_send:
+                if unreachable is None:
+                    try:
+                        if not opened:
+                            channel.open()
+                            opened = True
+                    except DeliveryError as error:
+                        unreachable = error.reason
                 if unreachable is not None:  # the server cannot be reached: the chunk waits
-                    outcomes.append((delivery.id, _retry_or_fail(delivery.attempts, max_attempts), unreachable))
-                    continue
-                reason = _still_wanted(session, invitation, moment)
-                if reason is not None:
-                    outcomes.append((delivery.id, "skipped", reason))
-                    continue
-                if invitation.questionnaire_id not in titles:
-                    titles[invitation.questionnaire_id] = (
-                        template_for(session, invitation.questionnaire_id),
-                        session.get(Questionnaire, invitation.questionnaire_id))
-                template, questionnaire = titles[invitation.questionnaire_id]
-                message = compose(invitation, template, _title(questionnaire, invitation.language),
-                                  delivery.sequence, delivery.address, links)
-                try:
-                    if not opened:
-                        channel.open()
-                        opened = True
-                except DeliveryError as error:
-                    unreachable = error.reason
-                    outcomes.append((delivery.id, _retry_or_fail(delivery.attempts, max_attempts), unreachable))
+                    outcomes.append((delivery_id, _retry_or_fail(attempts[delivery_id], max_attempts), unreachable))
                     continue
                 try:
                     channel.send(message)
                 except DeliveryError as error:
-                    status = "failed" if error.permanent else _retry_or_fail(delivery.attempts, max_attempts)
-                    outcomes.append((delivery.id, status, error.reason))
+                    status = "failed" if error.permanent else _retry_or_fail(attempts[delivery_id], max_attempts)
+                    outcomes.append((delivery_id, status, error.reason))
                     continue
-                outcomes.append((delivery.id, "sent", ""))
-            stats = stats + _record(session, outcomes, {d.id: d.attempts for d, _ in rows}, now(), retry_base_seconds)
+                outcomes.append((delivery_id, "sent", ""))
+            stats = stats + _record(session, outcomes, attempts, now(), retry_base_seconds)
             if unreachable is not None:
                 break
     finally:
         if opened:
             channel.close()
     return stats
+
+
+def _prepare_chunk(session: Session, claimed: list[int], moment: datetime, links: Links,
+                   outcomes: list[tuple[int, str, str]]) -> tuple[list[tuple[int, OutgoingMessage]], dict[int, int]]:
+    """The claimed deliveries' messages (composed now, so sending needs no database), each
+    delivery's attempt count; deliveries no longer wanted go to ``outcomes`` as skipped."""
+    rows = session.execute(
+        select(Delivery, Invitation).join(Invitation, Invitation.id == Delivery.invitation_id)
+        .where(Delivery.id.in_(claimed)).order_by(Delivery.id)
+        .execution_options(populate_existing=True)).all()
+    opted_out = opted_out_refs(session, [invitation for _, invitation in rows])
+    texts: dict[int, tuple[MessageTemplate, Questionnaire | None]] = {}
+    to_send: list[tuple[int, OutgoingMessage]] = []
+    for delivery, invitation in rows:
+        reason = _still_wanted(invitation, moment, opted_out)
+        if reason is not None:
+            outcomes.append((delivery.id, "skipped", reason))
+            continue
+        if invitation.questionnaire_id not in texts:
+            texts[invitation.questionnaire_id] = (template_for(session, invitation.questionnaire_id),
+                                                  session.get(Questionnaire, invitation.questionnaire_id))
+        template, questionnaire = texts[invitation.questionnaire_id]
+        to_send.append((delivery.id, compose(invitation, template, _title(questionnaire, invitation.language),
+                                             delivery.sequence, delivery.address, links)))
+    return to_send, {delivery.id: delivery.attempts for delivery, _ in rows}
 
 
 def _retry_or_fail(attempts: int, max_attempts: int) -> str:

@@ -64,22 +64,18 @@ _DELIVERY_NOTES = {
 }
 _INTERRUPTED = _l("Interrupted while sending and not sent again automatically (it may have arrived); "
                   "send it again by hand if needed.")
-#: The rules of :mod:`survey.services.message_templates` (English there), shown translated.
-_TEMPLATE_RULES = (
-    (re.compile(r"^a subject is required"), _l("A subject is required.")),
-    (re.compile(r"^a subject has at most (?P<most>[\d,]+) characters \((?P<given>[\d,]+) given\)"),
-     _l("A subject has at most %(most)s characters (%(given)s given).")),
-    (re.compile(r"^a message has at most (?P<most>[\d,]+) characters \((?P<given>[\d,]+) given\)"),
-     _l("A message has at most %(most)s characters (%(given)s given).")),
-    (re.compile(r"^the message must contain \{\{link\}\}"),
-     _l("The message must contain {{link}}, the customer's personal link.")),
-    (re.compile(r"^unknown placeholder (?P<name>\{\{.*?\}\});"),
-     _l("Unknown placeholder %(name)s: use {{name}}, {{link}} or {{survey}}.")),
-    (re.compile(r"^name at least one day"), _l("Name at least one day, e.g. 3, 7.")),
-    (re.compile(r"^at most (?P<most>\d+) reminders"), _l("At most %(most)s reminders.")),
-    (re.compile(r"days must be whole numbers"), _l("Days must be whole numbers from 1 to 365, separated by commas.")),
-    (re.compile(r"^days must rise"), _l("Days must rise, each named once (e.g. 3, 7).")),
-)
+#: The rules of :mod:`survey.services.message_templates` by code, in the reader's language.
+_TEMPLATE_RULES = {
+    "subject_required": _l("A subject is required."),
+    "subject_too_long": _l("A subject has at most %(most)s characters (%(given)s given)."),
+    "body_too_long": _l("A message has at most %(most)s characters (%(given)s given)."),
+    "link_missing": _l("The message must contain {{link}}, the customer's personal link."),
+    "unknown_placeholder": _l("Unknown placeholder %(name)s: use {{name}}, {{link}} or {{survey}}."),
+    "days_empty": _l("Name at least one day, e.g. 3, 7."),
+    "days_too_many": _l("At most %(most)s reminders."),
+    "days_not_numbers": _l("Days must be whole numbers from 1 to 365, separated by commas."),
+    "days_not_rising": _l("Days must rise, each named once (e.g. 3, 7)."),
+}
 #: Who the preview addresses, in the message's language.
 SAMPLE_NAMES = {"zh_CN": "王芳", "en": "Alex Chen"}
 LANGUAGES = (("zh_CN", "zh"), ("en", "en"))
@@ -116,12 +112,11 @@ class MessageForm(FlaskForm):
 # --- what the pages say --------------------------------------------------------------------------
 
 def template_error_text(error: templates.TemplateError) -> str:
-    """The broken rule in the reader's language (the service's English when it is not known)."""
-    for pattern, message in _TEMPLATE_RULES:
-        match = pattern.search(error.message)
-        if match:
-            return str(message) % match.groupdict()
-    return error.message
+    """The broken rule in the reader's language (the service's English for a rule not listed)."""
+    message = _TEMPLATE_RULES.get(error.rule)
+    if message is None:
+        return error.message
+    return str(message) % {k: f"{v:,}" if isinstance(v, int) else v for k, v in error.params.items()}
 
 
 def delivery_note(text: str) -> str:

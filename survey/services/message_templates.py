@@ -48,21 +48,25 @@ UNSUBSCRIBE_LABEL = {"zh_CN": "退订", "en": "Unsubscribe"}
 
 
 class TemplateError(ValueError):
-    """A template breaks a rule; ``field`` names the form field, the message the rule."""
+    """A template breaks ``rule`` (a code; ``params`` fill its message in any language);
+    ``field`` names the form field, ``message`` says it in English."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, rule: str, message: str, **params: object) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
+        self.rule = rule
         self.message = message
+        self.params = params
 
 
 def check_subject(field: str, subject: str) -> str:
     """The subject, stripped; raises :class:`TemplateError` for a broken rule."""
     subject = " ".join(subject.split())
     if not subject:
-        raise TemplateError(field, "a subject is required")
+        raise TemplateError(field, "subject_required", "a subject is required")
     if len(subject) > SUBJECT_MAX:
-        raise TemplateError(field, f"a subject has at most {SUBJECT_MAX} characters ({len(subject)} given)")
+        raise TemplateError(field, "subject_too_long", f"a subject has at most {SUBJECT_MAX} characters ({len(subject)} given)",
+                            most=SUBJECT_MAX, given=len(subject))
     _check_placeholders(field, subject)
     return subject
 
@@ -71,11 +75,12 @@ def check_body(field: str, body: str) -> str:
     """The body, sanitised; raises :class:`TemplateError` when it lacks ``{{link}}``, names an
     unknown placeholder or is too long."""
     if len(body) > BODY_MAX:
-        raise TemplateError(field, f"a message has at most {BODY_MAX:,} characters ({len(body):,} given)")
+        raise TemplateError(field, "body_too_long", f"a message has at most {BODY_MAX:,} characters ({len(body):,} given)",
+                            most=BODY_MAX, given=len(body))
     cleaned = sanitize_html(body).strip()
     names = _check_placeholders(field, cleaned)
     if "link" not in names:
-        raise TemplateError(field, "the message must contain {{link}}, the customer's personal link")
+        raise TemplateError(field, "link_missing", "the message must contain {{link}}, the customer's personal link")
     return cleaned
 
 
@@ -83,14 +88,15 @@ def check_reminder_days(field: str, text: str) -> tuple[int, ...]:
     """``"3, 7"`` → (3, 7): whole days after the invitation, rising, at most five."""
     parts = [p.strip() for p in text.replace("，", ",").split(",") if p.strip()]
     if not parts:
-        raise TemplateError(field, "name at least one day, e.g. 3, 7")
+        raise TemplateError(field, "days_empty", "name at least one day, e.g. 3, 7")
     if len(parts) > REMINDER_DAYS_MAX:
-        raise TemplateError(field, f"at most {REMINDER_DAYS_MAX} reminders")
+        raise TemplateError(field, "days_too_many", f"at most {REMINDER_DAYS_MAX} reminders", most=REMINDER_DAYS_MAX)
     if not all(p.isdigit() and 1 <= int(p) <= 365 for p in parts):
-        raise TemplateError(field, f"{text!r}: days must be whole numbers from 1 to 365, separated by commas")
+        raise TemplateError(field, "days_not_numbers",
+                            f"{text!r}: days must be whole numbers from 1 to 365, separated by commas")
     days = tuple(int(p) for p in parts)
     if list(days) != sorted(set(days)):
-        raise TemplateError(field, "days must rise, each named once (e.g. 3, 7)")
+        raise TemplateError(field, "days_not_rising", "days must rise, each named once (e.g. 3, 7)")
     return days
 
 
@@ -106,8 +112,8 @@ def _check_placeholders(field: str, text: str) -> set[str]:
     names = {m.group(1) for m in _PLACEHOLDER.finditer(text)}
     unknown = sorted(names - set(PLACEHOLDERS))
     if unknown:
-        raise TemplateError(field, f"unknown placeholder {{{{{unknown[0]}}}}}; use "
-                            + ", ".join("{{%s}}" % p for p in PLACEHOLDERS))
+        raise TemplateError(field, "unknown_placeholder", f"unknown placeholder {{{{{unknown[0]}}}}}; use "
+                            + ", ".join("{{%s}}" % p for p in PLACEHOLDERS), name="{{%s}}" % unknown[0])
     return names
 
 

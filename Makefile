@@ -67,6 +67,7 @@ bench: install-test
 	$(BIN)/python bench/acsi/bench_cbsem.py
 	$(BIN)/python bench/acsi/bench_segments.py
 	$(BIN)/python bench/dashboard.py
+	$(BIN)/python bench/mail_send.py
 
 clean:
 	rm -rf $(VENV) instance translations/*/LC_MESSAGES/*.mo

@@ -14,6 +14,7 @@ from models.questionnaire import (
     Questionnaire,
     QuestionnaireVersion,
 )
+from models.quotas import Quota
 from models.user import ROLES, User
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "Question",
     "Questionnaire",
     "QuestionnaireVersion",
+    "Quota",
     "ROLES",
     "Response",
     "SendBatch",

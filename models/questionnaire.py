@@ -42,6 +42,8 @@ class Questionnaire(Base):
     # The questionnaire's public link (/s/<token>): always its current published version. Set at
     # the first publication; each version's own token (QuestionnaireVersion.public_token) leads here.
     public_token: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
+    # After this moment no response is started or completed (every link says it is closed).
+    close_at: Mapped[Optional[datetime]]
 
     versions: Mapped[list[QuestionnaireVersion]] = relationship(
         back_populates="questionnaire", order_by="QuestionnaireVersion.number",

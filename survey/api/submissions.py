@@ -29,7 +29,8 @@ from survey.collect.forms import merge_page_answers
 from survey.collect.page_check import check_page
 from survey.db import begin_write
 from survey.questionnaire.document import Questionnaire as Document
-from survey.services import collection
+from survey.services import collection, quotas
+from survey.services.response_state import accepts_responses
 from survey.services.bounded_numbers import NumberRejected, bounded_value
 from survey.services.followup_tasks import FollowUpRules, open_followup_tasks
 from survey.services.questionnaires import current_published
@@ -158,6 +159,9 @@ def submit_response(session: Session, questionnaire_id: int, payload: object, *,
     version = current_published(session, questionnaire_id)
     if version is None:
         return Submission("not_found", message=f"questionnaire {questionnaire_id} has no published version")
+    if not accepts_responses("published", "active", version.close_at):
+        return Submission("conflict", message=f"questionnaire {questionnaire_id} closed at "
+                          f"{version.close_at.isoformat()} and accepts no more responses")
     key = KEY_PREFIX + payload["client_id"].strip()
     document = version.document
     answers, answer_errors, last_page = check_answers(document, payload["answers"])
@@ -202,16 +206,22 @@ def submit_response(session: Session, questionnaire_id: int, payload: object, *,
         segment={**collection.profile_answers(document, answers), **segment},
         answers=answers, last_page=last_page, complaint_case_id=case_id,
         started_at=now, submitted_at=now)
-    several_rows = invitation is not None or bool(rules.reasons(answers))
+    quota_rules = quotas.quotas_of(session, questionnaire_id)
+    several_rows = invitation is not None or bool(rules.reasons(answers)) or bool(quota_rules)
     try:
-        if several_rows:  # the response with its invitation or follow-up task, or nothing
+        if several_rows:  # the response with its invitation, quotas or follow-up task, or nothing
             begin_write(session)
         session.add(response)
         session.flush()
         if invitation is not None:
             invitation.status = "completed"
+        if quota_rules:
+            quotas.fill(session, questionnaire_id, response.segment, answers, quota_rules)
         task = open_followup_tasks(session, response, rules, now=now) if several_rows else None
         session.commit()
+    except quotas.QuotaFull as full:
+        session.rollback()
+        return Submission("conflict", message=f"{full}; the response was not stored")
     except IntegrityError:
         session.rollback()  # an earlier or concurrent request with this client_id (or invitation)
         existing = _existing_response(session, key)

@@ -24,7 +24,7 @@ from survey.services import collection as service
 from survey.services.questionnaires import version_document
 from survey.services.response_state import VersionState
 
-MessageKind = Literal["thanks", "already_submitted", "closed", "expired", "unavailable", "unknown", "busy", "too_large"]
+MessageKind = Literal["thanks", "already_submitted", "closed", "expired", "unavailable", "unknown", "busy", "too_large", "quota_full"]
 RADIO_TYPES = frozenset({"single_choice", "rating", "nps", "yes_no", "matrix", "kano"})
 
 

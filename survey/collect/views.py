@@ -28,7 +28,7 @@ __all__ = ["bp", "render_survey_page"]
 from survey.db import get_session, read_first
 from survey.public_urls import public_url
 from survey.services import collection as service
-from survey.services import mailings
+from survey.services import mailings, quotas
 from survey.services.questionnaires import state_document, version_document
 from survey.services.response_state import ResponseState, response_state
 from survey.services.followup_tasks import FollowUpRules, open_followup_tasks
@@ -139,6 +139,8 @@ def public_start(public_token: str):
         existing = None
     if existing is not None and existing.status == "complete":
         return render_message("already_submitted", locale, 200, version=version)
+    if quotas.full_at_start(db, version.questionnaire_id, {}) is not None:
+        return render_message("quota_full", locale, 200, version=version)
     # The browser's own key (in its session cookie, set with the page's CSRF token): two tabs
     # that start before the resume cookie exists share it, and so share one response.
     browser = session.setdefault(BROWSER_KEY, secrets.token_urlsafe(16))
@@ -176,6 +178,8 @@ def invitation_start(token: str):
     existing = service.invitation_response(db, invitation)
     if existing is not None and existing.status == "complete":
         return render_message("already_submitted", locale, 200, version=version)
+    if quotas.full_at_start(db, invitation.questionnaire_id, invitation.segment or {}) is not None:
+        return render_message("quota_full", locale, 200, version=version)
     if request.method == "GET":
         if invitation.opened_at is None:
             _record_opened(db, invitation.id)
@@ -319,8 +323,10 @@ def page(resume_token: str, page_index: int):
 
     rules = FollowUpRules.from_config(current_app.config)
     completing = not going_back and following is None
+    quota_rules = quotas.quotas_of(db, version.questionnaire_id) if completing else []
     # A page save, or a completion that touches nothing else, is one statement (see write_once).
-    one_statement = not completing or (response.invitation_id is None and not rules.reasons(merged))
+    one_statement = not completing or (response.invitation_id is None and not rules.reasons(merged)
+                                       and not quota_rules)
 
     def write() -> None:
         if going_back:
@@ -330,6 +336,9 @@ def page(resume_token: str, page_index: int):
                 db, response, answers=merged, page_index=page_index,
                 submission_id=posted_submission_id(request.form),
                 profile=service.profile_answers(document, merged))
+            # Quotas are counted in the completion's transaction: a full one undoes it.
+            if quota_rules:
+                quotas.fill(db, version.questionnaire_id, completed.segment, merged, quota_rules)
             # Closed loop: an unresolved complaint, low resolution satisfaction or a detractor
             # opens a follow-up task in the same transaction as the completion.
             if not one_statement:
@@ -339,6 +348,9 @@ def page(resume_token: str, page_index: int):
 
     try:
         service.write_once(db, write, one_statement=one_statement)
+    except quotas.QuotaFull:
+        db.rollback()  # nothing of the completion is kept; the answers stay as last saved
+        return render_message("quota_full", locale, 200, version=version)
     except (service.AlreadySubmitted, IntegrityError):
         db.rollback()
         return render_message("already_submitted", locale, 409, version=version)

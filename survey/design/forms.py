@@ -440,3 +440,59 @@ TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     "date": (),
     "info": (),
 }
+
+
+#: Quota rules (survey/services/quotas.py) by code, in the reader's language.
+QUOTA_RULES = {
+    "line_format": _l("Line %(line)s: “%(text)s” is not “segment.ATTRIBUTE = VALUE : LIMIT” or "
+                      "“answer.VARIABLE = VALUE : LIMIT”."),
+    "value_too_long": _l("Line %(line)s: a value has at most %(most)s characters."),
+    "duplicate": _l("Line %(line)s: the same quota as line %(first)s."),
+    "limit_number": _l("Line %(line)s: “%(value)s” is not a whole number from 1 to %(most)s."),
+    "too_many": _l("At most %(most)s quotas."),
+    "below_filled": _l("%(where)s: %(filled)s responses are already counted, so the limit cannot be %(limit)s."),
+}
+
+
+class LimitsForm(FlaskForm):
+    """Close date, response limit and quotas of a questionnaire (all versions)."""
+
+    close_at = StringField(_l("Close the survey at (optional)"), render_kw={"type": "datetime-local"})
+    response_limit = IntegerField(_l("Response limit (optional)"),
+                                  validators=[Optional(), NumberRange(min=1, max=10_000_000)])
+    quotas = TextAreaField(_l("Quotas, one per line"), validators=[Length(max=40_000)])
+
+    def validate_close_at(self, field) -> None:
+        from datetime import UTC, datetime
+
+        from survey.timezones import local_zone
+
+        text = (field.data or "").strip()
+        self.parsed_close_at = None
+        if not text:
+            return
+        try:
+            naive = datetime.fromisoformat(text.replace(" ", "T"))
+        except ValueError:
+            raise ValidationError(_("“%(value)s” is not a date and time such as 2027-01-31 18:00.",
+                                    value=text[:40])) from None
+        if naive.tzinfo is not None:
+            naive = naive.replace(tzinfo=None)
+        self.parsed_close_at = naive.replace(tzinfo=local_zone()).astimezone(UTC)
+
+    def validate_quotas(self, field) -> None:
+        from survey.services.quotas import QuotaError, parse_quota_lines
+
+        try:
+            self.parsed_quotas = parse_quota_lines(field.data or "")
+        except QuotaError as error:
+            raise ValidationError(quota_error_text(error)) from None
+
+
+def quota_error_text(error) -> str:
+    """A :class:`~survey.services.quotas.QuotaError` in the reader's language."""
+    message = QUOTA_RULES.get(error.rule)
+    if message is None:
+        return error.message
+    return str(message) % {k: f"{v:,}" if isinstance(v, int) and k not in ("line", "first") else v
+                           for k, v in error.params.items()}

@@ -98,7 +98,7 @@ def same_questionnaire(session: Session, response: Response, version: Questionna
 
 def is_open(version: QuestionnaireVersion) -> bool:
     """A published version of a questionnaire that is not archived accepts responses."""
-    return accepts_responses(version.state, version.questionnaire.status)
+    return accepts_responses(version.state, version.questionnaire.status, version.questionnaire.close_at)
 
 
 def invitation_by_token(session: Session, token: str) -> Invitation | None:
@@ -129,6 +129,8 @@ def invitation_state(session: Session, invitation: Invitation, *,
         return "expired"
     questionnaire = session.get(Questionnaire, invitation.questionnaire_id)
     if questionnaire is None or questionnaire.status != "active":
+        return "closed"
+    if questionnaire.close_at is not None and _aware(questionnaire.close_at) <= (now or _now()):
         return "closed"
     if current_version(session, invitation.questionnaire_id) is None:
         return "unavailable"

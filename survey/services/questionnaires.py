@@ -150,6 +150,7 @@ class LiveVersion:
     number: int
     default_language: str
     document: doc.Questionnaire
+    close_at: datetime | None = None
 
 
 CURRENT_VERSIONS = "current_published_versions"
@@ -169,7 +170,8 @@ def current_published(session: Session, questionnaire_id: int) -> LiveVersion | 
         .order_by(QuestionnaireVersion.number.desc()).limit(1)).first()
     if version is None:
         return None
-    live = LiveVersion(version.id, version.number, version.default_language, version_document(version))
+    live = LiveVersion(version.id, version.number, version.default_language, version_document(version),
+                       version.questionnaire.close_at)
     cache.put(questionnaire_id, live)
     return live
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
@@ -22,9 +23,16 @@ from sqlalchemy.orm import Session
 from models import Questionnaire, QuestionnaireVersion, Response
 
 
-def accepts_responses(version_state: str, questionnaire_status: str) -> bool:
-    """A published version of a questionnaire that is not archived accepts responses."""
-    return version_state == "published" and questionnaire_status == "active"
+def accepts_responses(version_state: str, questionnaire_status: str, close_at: datetime | None = None, *,
+                      now: datetime | None = None) -> bool:
+    """A published version of a questionnaire that is not archived and whose close date (if
+    any) has not come accepts responses."""
+    if version_state != "published" or questionnaire_status != "active":
+        return False
+    if close_at is None:
+        return True
+    close_at = close_at if close_at.tzinfo is not None else close_at.replace(tzinfo=UTC)
+    return (now or datetime.now(UTC)) < close_at
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +46,11 @@ class VersionState:
     title_zh: str
     title_en: str
     questionnaire_status: str
+    close_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:
-        return accepts_responses(self.state, self.questionnaire_status)
+        return accepts_responses(self.state, self.questionnaire_status, self.close_at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +84,7 @@ _BY_RESUME_TOKEN = (
     select(_R.id, _R.resume_token, _R.version_id, _R.invitation_id, _R.complaint_case_id, _R.status,
            _R.language, _R.answers, _R.segment, _R.last_page,
            _V.questionnaire_id, _V.state, _V.public_token, _V.title_zh, _V.title_en,
-           _Q.status.label("questionnaire_status"))
+           _Q.status.label("questionnaire_status"), _Q.close_at)
     .join_from(Response.__table__, QuestionnaireVersion.__table__, _V.id == _R.version_id)
     .join(Questionnaire.__table__, _Q.id == _V.questionnaire_id)
     .where(_R.resume_token == bindparam("token")))
@@ -91,5 +100,5 @@ def response_state(session: Session, resume_token: str) -> tuple[ResponseState, 
         row.status, row.language, MappingProxyType(row.answers or {}),
         MappingProxyType(row.segment or {}), row.last_page)
     version = VersionState(row.version_id, row.questionnaire_id, row.state, row.public_token,
-                           row.title_zh, row.title_en, row.questionnaire_status)
+                           row.title_zh, row.title_en, row.questionnaire_status, row.close_at)
     return response, version

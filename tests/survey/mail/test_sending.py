@@ -129,3 +129,26 @@ def test_cli_upload_reports_problems_and_adds_nothing(app, runner, questionnaire
     assert "nothing was added: 2 problem(s) in 1 row(s)" in result.output
     with app.app_context():
         assert get_session().scalar(select(func.count()).select_from(Invitation)) == 0
+
+
+def test_the_links_in_a_sent_message_work(app, client, runner, questionnaire_id, tmp_path) -> None:
+    listing = tmp_path / "list.csv"
+    listing.write_text("customer_ref,language,email\nC1,en,c1@example.com\n", encoding="utf-8")
+    assert runner.invoke(args=["invitations", "upload", str(questionnaire_id), str(listing)]).exit_code == 0
+    with SmtpServer() as server:
+        app.config["MAIL_URL"] = server.url
+        assert runner.invoke(args=["invitations", "send", str(questionnaire_id), "--wait"]).exit_code == 0
+    (message,) = server.messages
+    base = app.config["PUBLIC_BASE_URL"]
+    text = message.get_body(("plain",)).get_content()
+    link = next(word for word in text.split() if word.startswith(base + "/s/i/"))
+    page = client.get(link[len(base):])
+    assert page.status_code == 200 and "Start the survey" in page.get_data(as_text=True)
+    one_click = message["List-Unsubscribe"].strip("<>")
+    assert one_click.startswith(base + "/s/u/")
+    assert client.post(one_click[len(base):], data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    with app.app_context():
+        db = get_session()
+        invitation = db.scalars(select(Invitation)).one()
+        assert invitation.opened_at is not None
+        assert mailings.is_opted_out(db, invitation)

@@ -17,8 +17,8 @@ Language = Literal["zh_CN", "en"]
 RULE_MESSAGES: Mapping[str, tuple[str, str]] = {
     "too_large": ("文件过大（上限 %(limit)s 字节）。", "The file is too large (limit %(limit)s bytes)."),
     "format": ("只接受 .csv 或 .xlsx 文件。", "Only .csv and .xlsx files are accepted."),
-    "encoding": ("CSV 文件必须是 UTF-8（可带 BOM）或 GBK/GB18030 编码；请在 Excel 中另存为“CSV UTF-8”。",
-                 "A CSV file must be UTF-8 (with or without BOM) or GBK/GB18030; in Excel use “CSV UTF-8”."),
+    "encoding": ("CSV 文件必须是 UTF-8（可带 BOM）、GBK/GB18030 或 UTF-16（带 BOM）编码；请在 Excel 中另存为“CSV UTF-8”。",
+                 "A CSV file must be UTF-8 (with or without BOM), GBK/GB18030 or UTF-16 (with BOM); in Excel use “CSV UTF-8”."),
     "unreadable": ("无法读取该文件：%(detail)s。", "The file cannot be read: %(detail)s."),
     "empty": ("文件没有标题行或数据行。", "The file has no header row or no data rows."),
     "too_many_rows": ("数据行过多（上限 %(limit)s 行）。", "Too many data rows (limit %(limit)s)."),

@@ -10,6 +10,7 @@ name pattern, value length); an .xlsx passes ``survey.services.zip_guard`` befor
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -89,13 +90,21 @@ def cell_text(value: object) -> str:
 
 #: What a CSV may be written in: UTF-8 (Excel's "CSV UTF-8", with or without BOM), then GB18030 —
 #: the superset of GBK that Chinese Excel writes for "CSV (逗号分隔)". Text that is neither fails on
-#: its first byte that is not UTF-8.
+#: its first byte that is not UTF-8. A file starting with a UTF-16 byte-order mark (Excel's
+#: "Unicode text", tab-separated) is read as UTF-16.
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+#: Separators a CSV may use; the header line decides (the one it holds most often; comma on a tie).
+CSV_DELIMITERS = (",", ";", "\t")
 
 
 def decode_csv(data: bytes) -> str:
-    """The text of a CSV file in one of :data:`CSV_ENCODINGS`; UploadError ("encoding") naming the
-    first byte that is not UTF-8 when none reads it."""
+    """The text of a CSV file in one of :data:`CSV_ENCODINGS` (or UTF-16 with its byte-order
+    mark); UploadError ("encoding") naming the first byte that is not UTF-8 when none reads it."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise UploadError(RowProblem(0, "", f"byte {error.start}", "encoding")) from error
     try:
         return data.decode(CSV_ENCODINGS[0])
     except UnicodeDecodeError as first:
@@ -107,11 +116,20 @@ def decode_csv(data: bytes) -> str:
         raise UploadError(RowProblem(0, "", f"byte {first.start}", "encoding")) from first
 
 
+def csv_delimiter(text: str) -> str:
+    """The separator of the header line: the one of :data:`CSV_DELIMITERS` it holds most often
+    outside quotes (German or French Excel writes ";", "Unicode text" a tab)."""
+    header = re.sub(r'"[^"]*"', "", text.split("\n", 1)[0])
+    counts = [(header.count(d), -i, d) for i, d in enumerate(CSV_DELIMITERS)]
+    best = max(counts)
+    return best[2] if best[0] else ","
+
+
 def _csv_records(data: bytes) -> Iterator[list[str]]:
     text = decode_csv(data)
     if "\x00" in text:
         raise UploadError(RowProblem(0, "", f"character {text.index(chr(0)) + 1}", "nul"))
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text))
     while True:
         try:
             yield next(reader)

@@ -120,3 +120,26 @@ def test_a_sheet_claiming_the_whole_grid_is_read_as_wide_as_its_header() -> None
     far_row = '<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row>'
     problem = _refused("tall.xlsx", zip_archives.declared_huge(book, far_row))
     assert (problem.rule, dict(problem.params)["limit"]) == ("too_many_rows", "50000")
+
+
+@pytest.mark.parametrize("text, encoding", [
+    ("customer_ref,region\nC1,华东\n", "utf-8"),
+    ("customer_ref;region\nC1;华东\n", "utf-8-sig"),           # German/French Excel: semicolons
+    ("customer_ref\tregion\nC1\t华东\n", "utf-16"),             # Excel "Unicode text": UTF-16 + tabs
+    ("customer_ref\tregion\nC1\t华东\n", "utf-16-be"),
+    ("customer_ref;region\nC1;华东\n", "gbk"),
+    ('"a;b",region,x\nC1,"华东;南",y\n', "utf-8"),              # separators inside quotes do not count
+])
+def test_encodings_and_separators_people_save_with(text, encoding) -> None:
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    table = read_table("list.csv", data)
+    assert table.rows[0][1]["region"] in ("华东", "华东;南")
+    assert len(table.columns) in (2, 3)
+
+
+def test_a_broken_utf16_file_names_its_byte() -> None:
+    with pytest.raises(UploadError) as caught:
+        read_table("list.csv", b"\xff\xfe" + "a,b\n".encode("utf-16-le") + b"\x00\xd8")
+    assert caught.value.problem.rule == "encoding"

@@ -1,6 +1,7 @@
 """SQLAlchemy 2.0 declarative models. Imports sqlalchemy only (no Flask, no acsi)."""
 from models.analysis import AnalysisResult, AnalysisRun
 from models.api_tokens import ApiToken
+from models.audit import AuditEvent
 from models.base import Base
 from models.collection import Invitation, Response
 from models.complaints import ComplaintCase
@@ -21,6 +22,7 @@ __all__ = [
     "AnalysisResult",
     "AnalysisRun",
     "ApiToken",
+    "AuditEvent",
     "Base",
     "Choice",
     "ComplaintCase",

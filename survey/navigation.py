@@ -28,6 +28,8 @@ MAIN_NAVIGATION = (
     ("distribution.exports_index", "Exports", ("designer", "analyst")),
     ("reports.runs", "Analysis", ("analyst",)),
     ("reports.index", "Reports", ("viewer", "analyst")),
+    ("people.index", "People", ("admin",)),
+    ("people.audit_log", "Audit log", ("admin",)),
 )
 
 

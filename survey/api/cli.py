@@ -2,6 +2,7 @@
 ``flask complaints invite-due`` / ``flask complaints sweep-tasks`` for the closed loop."""
 from __future__ import annotations
 
+from survey.audit_trail import audit_event
 import click
 from flask import Blueprint, current_app
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +27,7 @@ def create(name: str, role: str) -> None:
         token, secret = create_token(session, name, role=role)
     except ApiTokenError as exc:
         raise click.ClickException(str(exc)) from exc
+    audit_event("api_token_create", f"token {token.id}", details={"name": name, "role": role})
     session.commit()
     click.echo(f"created API token {token.id} {token.name!r} ({token.role})")
     click.echo("secret (shown once, store it now):")
@@ -50,6 +52,7 @@ def revoke(token_id: int) -> None:
         revoke_token(session, token_id)
     except ApiTokenError as exc:
         raise click.ClickException(str(exc)) from exc
+    audit_event("api_token_revoke", f"token {token_id}")
     session.commit()
     click.echo(f"revoked API token {token_id}")
 

@@ -6,6 +6,7 @@ from flask import Blueprint
 from sqlalchemy import select
 
 from models import ROLES, User
+from survey.audit_trail import audit_event
 from survey.db import get_session
 from survey.services.accounts import AccountError, create_user, end_sessions, find_user, set_password
 
@@ -24,6 +25,7 @@ def create(email: str, role: str, name: str, password: str) -> None:
         user = create_user(session, email=email, password=password, role=role, name=name)
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
+    audit_event("user_create", user.email, details={"role": role})
     session.commit()
     click.echo(f"created user {user.id} {user.email} ({user.role})")
 
@@ -46,6 +48,7 @@ def set_password_command(email: str, password: str) -> None:
         set_password(session, user, password)
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
+    audit_event("password_set", user.email)
     session.commit()
     click.echo(f"new password set for {user.email}; all their sessions ended")
 
@@ -57,6 +60,7 @@ def sign_out_everywhere(email: str) -> None:
     session = get_session()
     user = _user(session, email)
     end_sessions(session, user)
+    audit_event("sign_out_everywhere", user.email)
     session.commit()
     click.echo(f"signed {user.email} out everywhere")
 

@@ -15,6 +15,7 @@ from flask_login import current_user
 
 from models import ROLES
 from survey.auth.forms import LoginForm, PasswordChangeForm, SignOutEverywhereForm
+from survey.audit_trail import audit_event
 from survey.auth.roles import public, role_required
 from survey.auth.sessions import has_remember_cookie, sign_in, sign_out
 from survey.db import get_session
@@ -44,8 +45,11 @@ def login():
         user = authenticate(session, form.email.data, form.password.data)
         if user is None:
             logger.info("failed login for %s", form.email.data)
+            audit_event("sign_in_failed", (form.email.data or "")[:200], actor="anonymous")
+            session.commit()
             form.password.errors.append(_("Wrong e-mail or password."))
         else:
+            audit_event("sign_in", user.email, actor=user.email)
             session.commit()  # a rehashed password is kept
             sign_in(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))
@@ -59,6 +63,7 @@ def logout():
     if current_user.is_authenticated:
         session = get_session()
         end_sessions(session, current_user._get_current_object())
+        audit_event("sign_out", current_user.email)
         session.commit()
     sign_out()
     flash(_("You are signed out."))
@@ -82,6 +87,7 @@ def password():
         except WeakPassword as exc:
             form.new_password.errors.append(exc.problem.message(str(get_locale())))
         else:
+            audit_event("password_change", user.email)
             session.commit()
             sign_in(user, remember=has_remember_cookie())
             flash(_("Your password is changed. You were signed out everywhere else."))
@@ -101,6 +107,7 @@ def sign_out_everywhere():
     session = get_session()
     user = current_user._get_current_object()
     end_sessions(session, user)
+    audit_event("sign_out_everywhere", user.email)
     session.commit()
     sign_in(user, remember=has_remember_cookie())
     flash(_("You were signed out everywhere else."))

@@ -2,6 +2,7 @@
 pages in a frame. Applies to every version at once; survey/security_headers.py reads it."""
 from __future__ import annotations
 
+from survey.audit_trail import audit_event
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -22,6 +23,8 @@ def embedding(questionnaire_id: int):
         form.origins.data = "\n".join(store.embed_origins(questionnaire))
     elif form.validate_on_submit():
         store.set_embed_origins(questionnaire, form.parsed_origins)
+        audit_event("settings_embedding", f"questionnaire {questionnaire_id}",
+                    details={"origins": len(form.parsed_origins)})
         get_session().commit()
         flash(_("Saved."))
         return redirect(url_for("design.overview", questionnaire_id=questionnaire_id))

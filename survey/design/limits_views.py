@@ -2,6 +2,7 @@
 for every version at once. The rules and the exact counting live in survey/services/quotas.py."""
 from __future__ import annotations
 
+from survey.audit_trail import audit_event
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -36,6 +37,9 @@ def limits(questionnaire_id: int):
             form.quotas.errors = [*form.quotas.errors, quota_error_text(error)]
             refused = True
         else:
+            audit_event("settings_limits", f"questionnaire {questionnaire_id}",
+                        details={"quotas": len(form.parsed_quotas), "response_limit": form.response_limit.data,
+                                 "close_at": form.parsed_close_at.isoformat() if form.parsed_close_at else None})
             session.commit()
             flash(_("Saved."))
             return redirect(url_for("design.limits", questionnaire_id=questionnaire_id))

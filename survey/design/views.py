@@ -15,6 +15,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from models import Questionnaire
+from survey.audit_trail import audit_event
 from survey.auth.roles import role_required
 from survey.db import get_session
 from survey.design.access import ArchivedError, editable, questionnaire_or_404, to_editor, version_or_404
@@ -166,6 +167,7 @@ def archive(questionnaire_id: int):
         abort(400)
     session = get_session()
     store.archive(session, questionnaire)
+    audit_event("archive", f"questionnaire {questionnaire_id}")
     session.commit()
     flash(_("The questionnaire was archived."))
     return redirect(url_for("design.overview", questionnaire_id=questionnaire_id))
@@ -209,6 +211,7 @@ def publish(questionnaire_id: int):
         else:
             session = get_session()
             store.publish(session, version)
+            audit_event("publish", f"questionnaire {questionnaire_id}", details={"version": version.number})
             session.commit()
             flash(_("Version %(number)d is published.", number=version.number))
             return redirect(url_for("design.overview", questionnaire_id=questionnaire_id))

@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from models import Questionnaire
+from survey.audit_trail import audit_event
 from survey.auth.roles import role_required
 from survey.db import engine, get_session
 from survey.i18n import normalise_locale
@@ -81,6 +82,10 @@ def export(questionnaire_id: int):
             language=form.language.data, include_partial=form.include_partial.data,
             values=form.values.data)
         prepared = service.prepare_export(session, questionnaire_id, options)
+        audit_event("export", f"questionnaire {questionnaire_id}",
+                    details={"format": options.format, "versions": len(options.version_ids),
+                             "partial": options.include_partial})
+        session.commit()
         # End the request's transaction before the long write: on SQLite it holds the write
         # lock (BEGIN IMMEDIATE), which respondents' submissions wait for.
         session.close()

@@ -15,6 +15,7 @@ from wtforms import IntegerField
 from wtforms.validators import NumberRange, Optional
 
 from models import Invitation, Questionnaire
+from survey.audit_trail import audit_event
 from survey.auth.roles import role_required
 from survey.db import get_session
 from survey.invitations import sending_forms as sending_page
@@ -82,6 +83,7 @@ def upload(questionnaire_id: int):
             session, questionnaire_id, form.file.data.filename or "", data,
             max_bytes=limit, default_expiry_days=form.expiry_days.data)
         if report.ok:
+            audit_event("invitations_upload", f"questionnaire {questionnaire_id}", details={"added": report.created})
             session.commit()
             flash(_("%(count)s invitations created.", count=report.created))
             return redirect(url_for("invitations.upload", questionnaire_id=questionnaire_id))
@@ -125,6 +127,7 @@ def _start_round(questionnaire_id: int, kind: str):
     queue = mailings.queue_invitations if kind == "invitation" else mailings.queue_reminders
     summary = queue(session, questionnaire_id, started_by=current_user.email)
     reminder_days = mailings.template_for(session, questionnaire_id).reminder_days
+    audit_event(f"send_{kind}s", f"questionnaire {questionnaire_id}", details={"queued": summary.queued})
     session.commit()
     if summary.batch_id is not None:
         enqueue("deliver_messages", summary.batch_id)
@@ -163,6 +166,7 @@ def message(questionnaire_id: int):
             form.refuse(error)
             status_code = 422
         else:
+            audit_event("settings_messages", f"questionnaire {questionnaire_id}")
             session.commit()
             flash(_("The messages were saved."))
             return _back("invitations.message", questionnaire_id)

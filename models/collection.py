@@ -70,6 +70,7 @@ class Response(Base):
     __table_args__ = (
         CheckConstraint("status IN ('partial', 'complete')", name="status_known"),
         CheckConstraint("channel IN ('web', 'api', 'import')", name="channel_known"),
+        CheckConstraint("flag IN ('', 'test', 'spam')", name="flag_known"),
         # Reports read complete responses of a set of versions over a period.
         Index("ix_responses_version_status_submitted", "version_id", "status", "submitted_at"),
     )
@@ -97,6 +98,8 @@ class Response(Base):
     segment: Mapped[dict[str, Any]] = mapped_column(default=dict)
     answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     last_page: Mapped[int] = mapped_column(default=0)
+    # "test" or "spam": kept out of analyses and (unless asked for) exports; "" for a real answer.
+    flag: Mapped[str] = mapped_column(String(8), default="", server_default="")
     complaint_case_id: Mapped[Optional[int]] = mapped_column(
         ForeignKey("complaint_cases.id", ondelete="SET NULL"), index=True
     )

@@ -47,6 +47,7 @@ class ExportForm(FlaskForm):
     values = RadioField(_l("Cell values (CSV and XLSX)"), choices=_choices(VALUE_LABELS),
                         default="codes", validators=[InputRequired()])
     include_partial = BooleanField(_l("Include partial (unfinished) responses"))
+    include_flagged = BooleanField(_l("Include responses marked as test or spam"))
 
 
 def _questionnaire_or_404(questionnaire_id: int) -> Questionnaire:
@@ -80,6 +81,7 @@ def export(questionnaire_id: int):
         options = service.ExportOptions(
             version_ids=tuple(form.versions.data), format=form.format.data,
             language=form.language.data, include_partial=form.include_partial.data,
+            include_flagged=form.include_flagged.data,
             values=form.values.data)
         prepared = service.prepare_export(session, questionnaire_id, options)
         audit_event("export", f"questionnaire {questionnaire_id}",

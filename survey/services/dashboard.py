@@ -90,7 +90,8 @@ def response_attributes(session: Session, version_ids: Sequence[int], *, sample:
     if not version_ids:
         return [], []
     rows = session.scalars(select(Response.segment)
-                           .where(Response.version_id.in_(list(version_ids)), Response.status == "complete")
+                           .where(Response.version_id.in_(list(version_ids)), Response.status == "complete",
+                                  Response.flag == "")
                            .order_by(Response.id.desc()).limit(sample))
     levels: dict[str, set[str]] = {}
     numeric: set[str] = set()

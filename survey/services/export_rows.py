@@ -28,10 +28,11 @@ SEGMENT, ANSWERS = 7, 8
 @dataclass(frozen=True, slots=True)
 class Selection:
     """Which responses an export reads: these versions (id → version number), complete ones
-    only unless ``include_partial``."""
+    only unless ``include_partial``, and none marked as test or spam unless ``include_flagged``."""
 
     version_numbers: dict[int, int]
     include_partial: bool = False
+    include_flagged: bool = False
 
     @property
     def statuses(self) -> tuple[str, ...]:
@@ -42,7 +43,8 @@ class Selection:
         both are safe to inline."""
         versions = ", ".join(str(int(v)) for v in sorted(self.version_numbers))
         statuses = ", ".join(f"'{s}'" for s in self.statuses)
-        return f"WHERE version_id IN ({versions}) AND status IN ({statuses})"
+        flagged = "" if self.include_flagged else " AND flag = ''"
+        return f"WHERE version_id IN ({versions}) AND status IN ({statuses}){flagged}"
 
 
 def _fetch_all(engine: Engine, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:

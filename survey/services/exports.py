@@ -80,6 +80,7 @@ class ExportOptions:
     format: ExportFormat = "csv"
     language: Language = "zh_CN"
     include_partial: bool = False
+    include_flagged: bool = False
     values: ValueStyle = "codes"
 
 
@@ -146,7 +147,8 @@ def prepare_export(session: Session, questionnaire_id: int, options: ExportOptio
     if unknown:
         raise ExportError(f"version ids {unknown} do not belong to questionnaire {questionnaire_id}")
     chosen = sorted((versions[i] for i in set(options.version_ids)), key=lambda v: -v.number)
-    selection = Selection({v.id: v.number for v in chosen}, include_partial=options.include_partial)
+    selection = Selection({v.id: v.number for v in chosen}, include_partial=options.include_partial,
+                          include_flagged=options.include_flagged)
     keys = segment_keys(session.get_bind(), selection)
     documents: Sequence[doc.Questionnaire] = [version_document(v) for v in chosen]
     plan = build_plan(documents, segment_keys=keys, language=options.language)

@@ -73,7 +73,8 @@ def load_responses(
     columns = ([_column_sql(dialect, "answers", c, "numeric") for c in numeric]
                + [_column_sql(dialect, "answers", c, "text") for c in text]
                + [_column_sql(dialect, "segment", k, "text") for k in segment_keys])
-    conditions = ["status = 'complete'", f"version_id IN ({', '.join(str(int(v)) for v in version_ids)})"]
+    # Responses marked as test or spam (the response inbox) never enter an analysis.
+    conditions = ["status = 'complete'", "flag = ''", f"version_id IN ({', '.join(str(int(v)) for v in version_ids)})"]
     params: list[object] = []
     for bound, operator in ((submitted_from, ">="), (submitted_to, "<")):
         if bound is None:

@@ -1,0 +1,1 @@
+"""The response inbox (designers and analysts): browse, read, flag and delete responses."""

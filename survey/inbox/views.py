@@ -1,0 +1,159 @@
+"""Response inbox pages: ``/responses/<questionnaire>`` (filters, keyset pages) and
+``/responses/<questionnaire>/<response>`` (one response, its answers with the questions' texts,
+segment snapshot, invitation, complaint case and tasks; flag as test/spam; delete)."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+
+from models import Questionnaire
+from survey.audit_trail import audit_event
+from survey.auth.roles import role_required
+from survey.db import get_session
+from survey.i18n import normalise_locale
+from survey.services import inbox as service
+from survey.services.questionnaires import version_document
+from survey.timezones import local_midnight
+
+bp = Blueprint("inbox", __name__, url_prefix="/responses")
+
+STATUS_LABELS = {"complete": _l("Complete"), "partial": _l("Partial")}
+FLAG_LABELS = {"unflagged": _l("Not marked"), "test": _l("Test"), "spam": _l("Spam"), "any": _l("All")}
+
+
+class ActionForm(FlaskForm):
+    """A bare POST button (flag, unflag, delete)."""
+
+
+def _questionnaire_or_404(questionnaire_id: int) -> Questionnaire:
+    questionnaire = get_session().get(Questionnaire, questionnaire_id)
+    if questionnaire is None:
+        abort(404)
+    return questionnaire
+
+
+def _title(questionnaire: Questionnaire) -> str:
+    chinese = (normalise_locale(str(get_locale())) or "zh_CN") == "zh_CN"
+    first, other = (questionnaire.title_zh, questionnaire.title_en) if chinese else \
+        (questionnaire.title_en, questionnaire.title_zh)
+    return first or other
+
+
+def _day(name: str) -> date | None:
+    text = (request.args.get(name) or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise service.InboxFilterError(_("“%(value)s” is not a date (YYYY-MM-DD).", value=text[:20])) from None
+
+
+def _filter() -> service.InboxFilter:
+    args = request.args
+    since, until = _day("from"), _day("to")
+    return service.InboxFilter(
+        status=args.get("status") or None, version_id=args.get("version", type=int),
+        since=local_midnight(since) if since else None,
+        until=local_midnight(until + timedelta(days=1)) if until else None,
+        segment_key=(args.get("segment_key") or "").strip(), segment_value=(args.get("segment_value") or "").strip(),
+        answer_key=(args.get("answer_key") or "").strip(), answer_value=(args.get("answer_value") or "").strip(),
+        has_task=args.get("task") == "1", flag=args.get("flag") or "unflagged", search=(args.get("q") or "")[:200],
+    ).check()
+
+
+@bp.route("/<int:questionnaire_id>")
+@role_required("designer", "analyst")
+def index(questionnaire_id: int):
+    questionnaire = _questionnaire_or_404(questionnaire_id)
+    session = get_session()
+    problem = None
+    rows, total = [], 0
+    try:
+        chosen = _filter()
+        rows = service.page(session, questionnaire_id, chosen, before=request.args.get("before", type=int))
+        total = service.count(session, questionnaire_id, chosen) if request.args.get("count") == "1" else None
+    except service.InboxFilterError as error:
+        problem = str(error)
+    more = len(rows) == service.PAGE_SIZE
+    next_args = {k: v for k, v in request.args.items() if k != "before"}
+    return render_template(
+        "inbox/index.html", questionnaire=questionnaire, title=_title(questionnaire), rows=rows, total=total, problem=problem,
+        versions=sorted((v.number, v.id) for v in questionnaire.versions if v.state == "published"),
+        args=request.args, status_labels=STATUS_LABELS, flag_labels=FLAG_LABELS,
+        next_url=url_for("inbox.index", questionnaire_id=questionnaire_id, before=rows[-1].id, **next_args)
+        if more else None), 422 if problem else 200
+
+
+def _answers(detail: service.ResponseDetail, locale: str) -> list[tuple[str, str, str]]:
+    """(variable code, question text, the answer as shown) for every answered variable, in the
+    questionnaire's order; answers to codes the version no longer knows come last."""
+    document = version_document(detail.version)
+    answers = dict(detail.response.answers or {})
+    shown: list[tuple[str, str, str]] = []
+    questions = {q.code: q for p in document.pages for q in p.questions}
+    for variable in document.variables():
+        if variable.code not in answers:
+            continue
+        value = answers.pop(variable.code)
+        labels = {c.code: c.label.get(locale) for c in variable.choices}
+        if isinstance(value, list):
+            text = ", ".join(labels.get(str(v), str(v)) for v in value)
+        else:
+            text = labels.get(str(value), str(value))
+        question = questions.get(variable.question_code)
+        title = question.text.get(locale) if question is not None else variable.code
+        shown.append((variable.code, title, text))
+    shown.extend((code, code, str(value)) for code, value in answers.items())
+    return shown
+
+
+@bp.route("/<int:questionnaire_id>/<int:response_id>")
+@role_required("designer", "analyst")
+def show(questionnaire_id: int, response_id: int):
+    questionnaire = _questionnaire_or_404(questionnaire_id)
+    detail = service.detail(get_session(), questionnaire_id, response_id)
+    if detail is None:
+        abort(404)
+    locale = normalise_locale(str(get_locale())) or "zh_CN"
+    return render_template("inbox/show.html", questionnaire=questionnaire, detail=detail,
+                           answers=_answers(detail, locale), form=ActionForm(), status_labels=STATUS_LABELS,
+                           flag_labels=FLAG_LABELS)
+
+
+@bp.route("/<int:questionnaire_id>/<int:response_id>/flag/<any(test, spam, none):flag>", methods=["POST"])
+@role_required("designer", "analyst")
+def flag(questionnaire_id: int, response_id: int, flag: str):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    session = get_session()
+    detail = service.detail(session, questionnaire_id, response_id)
+    if detail is None:
+        abort(404)
+    service.set_flag(session, detail.response, "" if flag == "none" else flag)
+    audit_event("response_flag", f"response {response_id}", details={"flag": flag})
+    session.commit()
+    flash(_("The response is marked as %(flag)s.", flag=FLAG_LABELS[flag]) if flag != "none"
+          else _("The mark was removed."))
+    return redirect(url_for("inbox.show", questionnaire_id=questionnaire_id, response_id=response_id))
+
+
+@bp.route("/<int:questionnaire_id>/<int:response_id>/delete", methods=["POST"])
+@role_required("designer")
+def delete(questionnaire_id: int, response_id: int):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    session = get_session()
+    detail = service.detail(session, questionnaire_id, response_id)
+    if detail is None:
+        abort(404)
+    service.delete_response(session, detail.response)
+    audit_event("response_delete", f"response {response_id}", details={"questionnaire": questionnaire_id})
+    session.commit()
+    flash(_("Response %(id)s was deleted.", id=response_id))
+    return redirect(url_for("inbox.index", questionnaire_id=questionnaire_id))

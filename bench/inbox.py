@@ -35,6 +35,8 @@ PAGES = {
     "filtered: complete, tier 银卡, January": "status=complete&segment_key=tier&segment_value=银卡&from=2026-01-01&to=2026-01-31",
     "page 10,000 (before = the middle id)": "before={middle}",
     "search the text answers: 闪退": "q=闪退",
+    "worst case, nothing matches: answer NPS = 99": "answer_key=NPS&answer_value=99",
+    "first page with the match count (count=1)": "count=1",
 }
 CORE = ("first page", "filtered: segment tier = 金卡")
 

@@ -122,20 +122,36 @@ class InboxRow:
     has_task: bool
 
 
+#: First id window a page reads (then 8×, 64×, ... until the page is full or the ids run out).
+FIRST_WINDOW = 4_096
+
+
 def page(session: Session, questionnaire_id: int, f: InboxFilter, *, before: int | None = None,
          size: int | None = None) -> list[InboxRow]:
     """One page of responses (``size``, else :data:`PAGE_SIZE`), newest (highest id) first, older
-    than ``before``."""
+    than ``before``.
+
+    Read in id windows below ``before`` that grow eightfold: a filter on a JSON value has no
+    statistics, so for ``ORDER BY id DESC LIMIT 50`` PostgreSQL would guess it rare, read every
+    matching version's rows and sort them (600 ms at 1,000,000 responses for a filter a third
+    of them pass). A bounded id range keeps it on the primary key: a common filter fills the page
+    from the first window, a rare one takes a few more."""
     size = size or PAGE_SIZE
     conditions = _conditions(session, questionnaire_id, f.check())
-    if before is not None:
-        conditions.append(Response.id < before)
     task = exists().where(FollowUpTask.response_id == Response.id).label("has_task")
-    rows = session.execute(
-        select(Response.id, QuestionnaireVersion.number, Response.status, Response.flag, Response.language,
-               Response.channel, Response.started_at, Response.submitted_at, Response.segment, task)
-        .join(QuestionnaireVersion, QuestionnaireVersion.id == Response.version_id)
-        .where(and_(*conditions)).order_by(Response.id.desc()).limit(size)).all()
+    query = (select(Response.id, QuestionnaireVersion.number, Response.status, Response.flag, Response.language,
+                    Response.channel, Response.started_at, Response.submitted_at, Response.segment, task)
+             .join(QuestionnaireVersion, QuestionnaireVersion.id == Response.version_id))
+    upper = before if before is not None else (session.scalar(select(func.max(Response.id))) or 0) + 1
+    lowest = session.scalar(select(func.min(Response.id))) or 0
+    rows: list = []
+    window = FIRST_WINDOW
+    while len(rows) < size and upper > lowest:
+        floor = upper - window
+        bounds = [Response.id < upper] + ([Response.id >= floor] if floor > lowest else [])
+        rows += session.execute(query.where(and_(*conditions, *bounds))
+                                .order_by(Response.id.desc()).limit(size - len(rows))).all()
+        upper, window = floor, window * 8
     return [InboxRow(*row) for row in rows]
 
 

@@ -66,7 +66,9 @@ def ids(app, qid, **filters) -> list[int]:
             before = chunk[-1].id
 
 
-def test_filters_and_pages(app, filled) -> None:
+@pytest.mark.parametrize("window", [4096, 2], ids=["one-window", "many-small-windows"])
+def test_filters_and_pages(app, filled, monkeypatch, window) -> None:
+    monkeypatch.setattr(inbox, "FIRST_WINDOW", window)
     qid, version_id = filled
     everything = ids(app, qid)
     assert len(everything) == 60 and everything == sorted(everything, reverse=True)

@@ -24,7 +24,8 @@ $(VENV)/.test: requirements-test.lock $(VENV)/.runtime
 	$(BIN)/pip install -q -r requirements-test.lock
 	touch $@
 
-install: $(VENV)/.runtime translations
+# Debian packages (Chromium and CJK fonts for the PDF report) are part of every install.
+install: $(VENV)/.runtime translations system-packages
 install-test: $(VENV)/.test translations
 
 # Compiled catalogs are build products (not committed).

@@ -47,8 +47,11 @@ def html_to_pdf(html: str, *, chromium: str | None = None, timeout_ms: int = 600
 
 
 def _print(html: str, executable: str, timeout_ms: int) -> bytes:
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:  # an install made without requirements.lock
+        raise PdfError("the Python package playwright is missing; run make install") from error
 
     with tempfile.TemporaryDirectory(prefix="xinsheng-report-") as folder:
         source = Path(folder) / "report.html"

@@ -319,7 +319,9 @@ def export_pdf(run_id: int):
         pdf = html_to_pdf(html)
     except PdfError as error:
         logger.error("PDF export of run %s failed: %s", run_id, error)
-        return render_template("errors/error.html", code=503, description=None), 503
+        return render_template("errors/error.html", code=503, heading=_("The PDF could not be made"),
+                               message=_("Reason: %(reason)s. The HTML report works without it.",
+                                         reason=str(error))), 503
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'})
 

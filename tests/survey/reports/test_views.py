@@ -366,3 +366,15 @@ def test_an_analyst_weights_a_run_from_the_page(app, client, login_as, demo) -> 
     dashboard = client.get(f"/reports/runs/{run_id}/dashboard?lang=en").get_data(as_text=True)
     assert "Respondent weights" in dashboard and "attribute current_value; raked to region; effective n" in dashboard
     assert "受访者权重" in client.get(f"/reports/runs/{run_id}/dashboard?lang=zh_CN").get_data(as_text=True)
+
+
+def test_a_pdf_that_cannot_be_made_says_why(client, login_as, demo, monkeypatch) -> None:
+    import reports.pdf
+
+    login_as("viewer")
+    monkeypatch.setattr(reports.pdf.shutil, "which", lambda _name: None)
+    monkeypatch.setattr(reports.pdf, "Path", lambda _p: type("Missing", (), {"exists": lambda self: False})())
+    reply = client.get(f"/reports/runs/{demo[0]}/report.pdf?lang=zh_CN")
+    html = reply.get_data(as_text=True)
+    assert reply.status_code == 503
+    assert "无法生成 PDF" in html and "Chromium not found" in html and "HTML 报告不受影响" in html

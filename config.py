@@ -131,7 +131,19 @@ def load_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
     settings.update(public_address(env))
     settings["TIME_ZONE"] = time_zone(env)
     settings.update(mail_settings(env, settings["PUBLIC_BASE_URL"]))
+    settings["RETENTION_DAYS"] = retention_days(env)
     return settings
+
+
+def retention_days(env: Mapping[str, str]) -> int | None:
+    """``XINSHENG_RETENTION_DAYS``: identifying data (invitations, case references, task notes)
+    older than this many days is purged every minute by the job worker; unset keeps it."""
+    text = (env.get("XINSHENG_RETENTION_DAYS") or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= 36500:
+        raise ConfigError(f"XINSHENG_RETENTION_DAYS={text!r} must be a whole number of days from 1 to 36500")
+    return int(text)
 
 
 def mail_settings(env: Mapping[str, str], base_url: str) -> dict[str, Any]:

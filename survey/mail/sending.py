@@ -72,6 +72,22 @@ def take_slot(session: Session, task: str, slot: datetime) -> bool:
     return taken is not None
 
 
+def purge_retention(session: Session, *, now: datetime, days: int) -> dict[str, int]:
+    """Identifying data older than ``days`` purged (survey.services.people), with an audit entry
+    when anything went; committed."""
+    from datetime import timedelta
+
+    from survey.services import audit, people
+
+    report = people.purge_identities(session, older_than=now - timedelta(days=days))
+    purged = {f"retention_{k}": v for k, v in report.as_dict().items()}
+    if any(purged.values()):
+        audit.record(session, "retention_purge", actor="schedule", target=f"older than {days} days",
+                     details=report.as_dict())
+    session.commit()
+    return purged
+
+
 def tick(session: Session, *, now: datetime | None = None) -> dict[str, int] | None:
     """The periodic work of one minute, or None when another worker already did this minute:
     complaint follow-up invitations that are due, the scheduled reminder rounds, sending what is
@@ -93,6 +109,8 @@ def tick(session: Session, *, now: datetime | None = None) -> dict[str, int] | N
         session.commit()
     done["tasks_opened"] = complaint_cases.sweep_followup_tasks(session, FollowUpRules.from_config(config))
     session.commit()
+    if config.get("RETENTION_DAYS"):
+        done.update(purge_retention(session, now=now, days=int(config["RETENTION_DAYS"])))
     if sending_on():
         if followup is not None:
             done["followup_messages"] = mailings.queue_invitations(

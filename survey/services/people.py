@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import String, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from models import (
@@ -181,6 +181,37 @@ def erase(session: Session, ref: str) -> ErasureReport:
     session.flush()
     return ErasureReport(invitations=len(invitation_ids), responses=len(person.responses), text_answers=removed_texts,
                          cases=len(person.cases), tasks=len(person.tasks), messages=messages, opt_outs=opt_outs)
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionReport:
+    invitations: int = 0
+    cases: int = 0
+    tasks: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+def purge_identities(session: Session, *, older_than: datetime) -> RetentionReport:
+    """Retention: identifying data created before ``older_than`` goes — invitations (reference,
+    address, name, link) with their messages, the customer and case references of complaint
+    cases, follow-up task notes. Responses stay, unlinked from the invitation, for the analyses.
+    Flushed, not committed."""
+    old = select(Invitation.id).where(Invitation.created_at < older_than)
+    session.execute(update(Response).where(Response.invitation_id.in_(old)).values(invitation_id=None)
+                    .execution_options(synchronize_session=False))
+    session.execute(delete(Delivery).where(Delivery.invitation_id.in_(old)).execution_options(synchronize_session=False))
+    invitations = session.execute(delete(Invitation).where(Invitation.created_at < older_than)
+                                  .execution_options(synchronize_session=False)).rowcount or 0
+    cases = session.execute(update(ComplaintCase).where(ComplaintCase.created_at < older_than,
+                                                        ComplaintCase.customer_ref != "")
+                            .values(customer_ref="", case_ref="expired-" + func.cast(ComplaintCase.id, String))
+                            .execution_options(synchronize_session=False)).rowcount or 0
+    tasks = session.execute(update(FollowUpTask).where(FollowUpTask.created_at < older_than, FollowUpTask.notes != "")
+                            .values(notes="").execution_options(synchronize_session=False)).rowcount or 0
+    session.flush()
+    return RetentionReport(invitations, cases, tasks)
 
 
 def known_refs(session: Session, prefix: str, limit: int = 20) -> list[str]:

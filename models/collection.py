@@ -98,6 +98,9 @@ class Response(Base):
     segment: Mapped[dict[str, Any]] = mapped_column(default=dict)
     answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     last_page: Mapped[int] = mapped_column(default=0)
+    # The consent statement's version the respondent accepted, and when (None: none was asked).
+    consent_version: Mapped[Optional[int]]
+    consented_at: Mapped[Optional[datetime]]
     # "test" or "spam": kept out of analyses and (unless asked for) exports; "" for a real answer.
     flag: Mapped[str] = mapped_column(String(8), default="", server_default="")
     complaint_case_id: Mapped[Optional[int]] = mapped_column(

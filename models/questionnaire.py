@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, created_at_column
@@ -44,6 +44,12 @@ class Questionnaire(Base):
     public_token: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
     # After this moment no response is started or completed (every link says it is closed).
     close_at: Mapped[Optional[datetime]]
+    # A consent statement respondents must accept before starting (sanitised rich text); its
+    # version rises with every change and is stored with each response that accepted it.
+    consent_required: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    consent_zh: Mapped[str] = mapped_column(Text, default="", server_default="")
+    consent_en: Mapped[str] = mapped_column(Text, default="", server_default="")
+    consent_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     versions: Mapped[list[QuestionnaireVersion]] = relationship(
         back_populates="questionnaire", order_by="QuestionnaireVersion.number",

@@ -106,6 +106,10 @@ SCHEMAS: dict[str, Any] = {
             "invitation_token": {**_text(TOKEN_MAX),
                                  "description": "Answers this personal invitation (one response "
                                                 "per invitation)."},
+            "consent": {"type": "boolean",
+                        "description": "The respondent accepted the questionnaire's consent statement. "
+                                       "Required (true) when the questionnaire asks for consent; the "
+                                       "statement's version is stored with the response."},
         },
     },
     "ResponseCreated": {

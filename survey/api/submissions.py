@@ -22,14 +22,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models import ComplaintCase, QuestionnaireVersion, Response
+from models import ComplaintCase, Questionnaire, QuestionnaireVersion, Response
 from models.followup import FollowUpTask
 from survey.collect.fields import display_value
 from survey.collect.forms import merge_page_answers
 from survey.collect.page_check import check_page
 from survey.db import begin_write
 from survey.questionnaire.document import Questionnaire as Document
-from survey.services import collection, quotas
+from survey.services import collection, consent, quotas
 from survey.services.response_state import accepts_responses
 from survey.services.bounded_numbers import NumberRejected, bounded_value
 from survey.services.followup_tasks import FollowUpRules, open_followup_tasks
@@ -38,7 +38,7 @@ from survey.services.segment_attributes import segment_problems
 
 KEY_PREFIX = "api:"
 Outcome = Literal["created", "repeat", "conflict", "invalid", "not_found"]
-_FIELDS = {"client_id", "answers", "language", "channel", "segment", "case_ref", "invitation_token"}
+_FIELDS = {"client_id", "answers", "language", "channel", "segment", "case_ref", "invitation_token", "consent"}
 #: Limits of a submission body, stated in the OpenAPI document too.
 CLIENT_ID_MAX = 120
 CASE_REF_MAX = 128
@@ -129,6 +129,8 @@ def check_payload(payload: object) -> dict[str, list[str]]:
     for problem in segment_problems(payload.get("segment", {})):
         field_name = f"segment.{problem.key}" if problem.key else "segment"
         errors.setdefault(field_name, []).append(problem.message)
+    if "consent" in payload and not isinstance(payload["consent"], bool):
+        errors["consent"] = ["must be true or false"]
     for name, longest in (("case_ref", CASE_REF_MAX), ("invitation_token", TOKEN_MAX)):
         if name in payload and (not isinstance(payload[name], str) or len(payload[name]) > longest):
             errors[name] = [f"must be a string of at most {longest} characters"]
@@ -188,6 +190,10 @@ def submit_response(session: Session, questionnaire_id: int, payload: object, *,
         existing = _existing_response(session, key)
         if existing is not None:
             return _repeat(session, existing, answers, errors, payload, case_id, questionnaire_id)
+    required_consent = _required_consent(session, questionnaire_id)
+    if required_consent is not None and payload.get("consent") is not True:
+        errors["consent"] = ["this questionnaire asks for the respondent's consent: send consent: true once "
+                             "they accepted its statement"]
     if errors:
         return Submission("invalid", errors=errors, message="the response is not valid")
     if invitation is not None and collection.invitation_state(session, invitation) != "open":
@@ -205,7 +211,8 @@ def submit_response(session: Session, questionnaire_id: int, payload: object, *,
         channel=payload.get("channel", "api"), language=language,
         segment={**collection.profile_answers(document, answers), **segment},
         answers=answers, last_page=last_page, complaint_case_id=case_id,
-        started_at=now, submitted_at=now)
+        started_at=now, submitted_at=now, consent_version=required_consent,
+        consented_at=now if required_consent is not None else None)
     quota_rules = quotas.quotas_of(session, questionnaire_id)
     several_rows = invitation is not None or bool(rules.reasons(answers)) or bool(quota_rules)
     try:
@@ -230,6 +237,11 @@ def submit_response(session: Session, questionnaire_id: int, payload: object, *,
         return _repeat(session, existing, answers, errors, payload, case_id, questionnaire_id)
     return Submission("created", response, followup_task_id=task.id if task else None,
                       version_number=version.number)
+
+
+def _required_consent(session: Session, questionnaire_id: int) -> int | None:
+    questionnaire = session.get(Questionnaire, questionnaire_id)
+    return consent.required_version(questionnaire) if questionnaire is not None else None
 
 
 def _repeat(session: Session, existing: Response, answers: Mapping[str, object],

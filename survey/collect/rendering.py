@@ -67,12 +67,16 @@ def render_unsubscribe(locale: str, *, done: bool):
 
 
 def render_welcome(version: QuestionnaireVersion, locale: str, *, continuing: bool,
-                   retry: bool = False, status: int = 200):
-    """The first page of a link: title, description and a Start (or Continue) button."""
+                   retry: bool = False, status: int = 200, consent: str | None = None,
+                   consent_missing: bool = False):
+    """The first page of a link: title, description, the consent statement to accept (when the
+    questionnaire requires one and the response is new) and a Start (or Continue) button."""
     document = version_document(version)
     return _render("collect/welcome.html", locale, title=document.title.get(locale),
                    description=Markup(sanitize_html(document.description.get(locale))),
-                   continuing=continuing, retry=retry), status
+                   continuing=continuing, retry=retry,
+                   consent=Markup(sanitize_html(consent)) if consent is not None and not continuing else None,
+                   consent_missing=consent_missing), status
 
 
 def _scale(low: int, high: int) -> list[tuple[str, str]]:

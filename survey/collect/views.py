@@ -28,7 +28,7 @@ __all__ = ["bp", "render_survey_page"]
 from survey.db import get_session, read_first
 from survey.public_urls import public_url
 from survey.services import collection as service
-from survey.services import mailings, quotas
+from survey.services import consent, mailings, quotas
 from survey.services.questionnaires import state_document, version_document
 from survey.services.response_state import ResponseState, response_state
 from survey.services.followup_tasks import FollowUpRules, open_followup_tasks
@@ -144,12 +144,17 @@ def public_start(public_token: str):
     # The browser's own key (in its session cookie, set with the page's CSRF token): two tabs
     # that start before the resume cookie exists share it, and so share one response.
     browser = session.setdefault(BROWSER_KEY, secrets.token_urlsafe(16))
+    statement = consent.statement(version.questionnaire, locale)
     if request.method == "GET":
-        return render_welcome(version, locale, continuing=existing is not None)
+        return render_welcome(version, locale, continuing=existing is not None, consent=statement)
     if existing is not None:
         return redirect(_continue_url(version, existing))
+    if statement is not None and request.form.get("consent") != "yes":
+        return render_welcome(version, locale, continuing=False, consent=statement, consent_missing=True,
+                              status=422)
     response = _start(db, version, locale, already_status=200,
-                      start_key=service.browser_start_key(version.id, browser))
+                      start_key=service.browser_start_key(version.id, browser),
+                      consent_version=consent.required_version(version.questionnaire))
     if not isinstance(response, Response):
         return response
     reply = redirect(_continue_url(version, response))
@@ -180,11 +185,17 @@ def invitation_start(token: str):
         return render_message("already_submitted", locale, 200, version=version)
     if quotas.full_at_start(db, invitation.questionnaire_id, invitation.segment or {}) is not None:
         return render_message("quota_full", locale, 200, version=version)
+    questionnaire = version.questionnaire
+    statement = consent.statement(questionnaire, locale)
     if request.method == "GET":
         if invitation.opened_at is None:
             _record_opened(db, invitation.id)
-        return render_welcome(version, locale, continuing=existing is not None)
-    response = _start(db, version, locale, already_status=409, invitation=invitation)
+        return render_welcome(version, locale, continuing=existing is not None, consent=statement)
+    if existing is None and statement is not None and request.form.get("consent") != "yes":
+        return render_welcome(version, locale, continuing=False, consent=statement, consent_missing=True,
+                              status=422)
+    response = _start(db, version, locale, already_status=409, invitation=invitation,
+                      consent_version=consent.required_version(questionnaire) if existing is None else None)
     if not isinstance(response, Response):
         return response
     return redirect(_continue_url(version, response))

@@ -496,3 +496,11 @@ def quota_error_text(error) -> str:
         return error.message
     return str(message) % {k: f"{v:,}" if isinstance(v, int) and k not in ("line", "first") else v
                            for k, v in error.params.items()}
+
+
+class ConsentForm(FlaskForm):
+    """The consent statement respondents accept before starting."""
+
+    required = BooleanField(_l("Ask every respondent to agree before the survey starts"))
+    statement_zh = TextAreaField(_l("Consent statement (Chinese)"), validators=[Length(max=20_000)])
+    statement_en = TextAreaField(_l("Consent statement (English)"), validators=[Length(max=20_000)])

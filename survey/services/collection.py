@@ -187,7 +187,7 @@ def _segment_snapshot(invitation: Invitation | None) -> dict[str, Any]:
 def start_response(session: Session, version: QuestionnaireVersion, *,
                    invitation: Invitation | None = None, language: str,
                    channel: Literal["web", "api", "import"] = "web",
-                   start_key: str | None = None) -> Response:
+                   start_key: str | None = None, consent_version: int | None = None) -> Response:
     """A new partial response to ``version`` (flushed, not committed).
 
     ``start_key`` (a public link: see :func:`browser_start_key`) works like an invitation: a
@@ -218,6 +218,7 @@ def start_response(session: Session, version: QuestionnaireVersion, *,
         started_at=_now(),
         complaint_case_id=invitation.complaint_case_id if invitation is not None else None,
         start_key=start_key if invitation is None else None,
+        consent_version=consent_version, consented_at=_now() if consent_version is not None else None,
     )
     session.add(response)
     try:

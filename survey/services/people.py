@@ -108,7 +108,8 @@ def export(session: Session, ref: str) -> dict[str, Any]:
                          "created_at": _time(i.created_at)} for i in person.invitations],
         "responses": [{"id": r.id, "version_id": r.version_id, "status": r.status, "channel": r.channel,
                        "language": r.language, "segment": r.segment, "answers": r.answers,
-                       "started_at": _time(r.started_at), "submitted_at": _time(r.submitted_at)}
+                       "started_at": _time(r.started_at), "submitted_at": _time(r.submitted_at),
+                       "consent_version": r.consent_version, "consented_at": _time(r.consented_at)}
                       for r in person.responses],
         "complaint_cases": [{"id": c.id, "case_ref": c.case_ref, "category": c.category, "channel": c.channel,
                              "segment": c.segment, "resolution_status": c.resolution_status,

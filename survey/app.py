@@ -60,6 +60,7 @@ def _register_blueprints(app: Flask) -> None:
     from survey.auth.views import bp as auth_bp
     from survey.core.cli import bp as demo_cli
     from survey.core.views import bp as core_bp
+    from survey.admin.views import bp as admin_bp
     from survey.analysis.cli import bp as analysis_cli
     from survey.api.cli import bp as api_tokens_cli
     from survey.api.cli import complaints_bp as complaints_cli
@@ -84,5 +85,5 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (core_bp, auth_bp, users_cli, demo_cli, questionnaire_cli, design_bp,
                       collect_bp, distribution_bp, invitations_bp, complaints_bp, api_bp,
                       analysis_cli, jobs.cli, api_tokens_cli, complaints_cli, reports_bp, report_cli,
-                      invitations_cli, people_cli, people_bp, inbox_bp):
+                      invitations_cli, people_cli, people_bp, inbox_bp, admin_bp):
         app.register_blueprint(blueprint)

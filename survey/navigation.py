@@ -30,6 +30,7 @@ MAIN_NAVIGATION = (
     ("reports.index", "Reports", ("viewer", "analyst")),
     ("people.index", "People", ("admin",)),
     ("people.audit_log", "Audit log", ("admin",)),
+    ("admin.users", "Users", ("admin",)),
 )
 
 

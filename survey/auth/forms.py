@@ -27,3 +27,13 @@ class PasswordChangeForm(FlaskForm):
 
 class SignOutEverywhereForm(FlaskForm):
     """A button (and its CSRF token): end every other session of the signed-in user."""
+
+
+class SetPasswordForm(FlaskForm):
+    """A password set through an administrator's link (invitation or reset)."""
+
+    new_password = PasswordField(_l("New password"), validators=[DataRequired()])
+    confirm_password = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The two new passwords differ."))],
+    )

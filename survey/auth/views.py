@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from models import ROLES
-from survey.auth.forms import LoginForm, PasswordChangeForm, SignOutEverywhereForm
+from survey.auth.forms import LoginForm, PasswordChangeForm, SetPasswordForm, SignOutEverywhereForm
 from survey.audit_trail import audit_event
 from survey.auth.roles import public, role_required
 from survey.auth.sessions import has_remember_cookie, sign_in, sign_out
@@ -94,6 +94,38 @@ def password():
             return redirect(url_for("auth.password"))
     status = 422 if form.errors else 200
     return render_template("auth/password.html", form=form, sign_out_form=SignOutEverywhereForm(),
+                           min_length=MIN_LENGTH), status
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+@public
+def set_password_link(token: str):
+    """Set one's password through an administrator's link (an invitation or a reset)."""
+    from flask import current_app
+
+    from survey.services import user_admin
+
+    session = get_session()
+    secret = current_app.config["SECRET_KEY"]
+    try:
+        user = user_admin.user_for_token(session, token, secret)
+    except user_admin.LinkError as error:
+        problem = (_("This link has expired. Ask an administrator for a new one.") if error.reason == "expired"
+                   else _("This link is not valid any more (it may have been used). Ask an administrator for a new one."))
+        return render_template("auth/set_password.html", problem=problem), 410
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user_admin.set_password_from_link(session, token, secret, form.new_password.data)
+        except WeakPassword as exc:
+            form.new_password.errors.append(exc.problem.message(str(get_locale())))
+        else:
+            audit_event("password_set_by_link", user.email, actor=user.email)
+            session.commit()
+            flash(_("Your password is set. Sign in with it now."))
+            return redirect(url_for("auth.login"))
+    status = 422 if form.errors else 200
+    return render_template("auth/set_password.html", problem=None, form=form, email=user.email,
                            min_length=MIN_LENGTH), status
 
 

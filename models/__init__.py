@@ -5,7 +5,7 @@ from models.audit import AuditEvent
 from models.base import Base
 from models.collection import Invitation, Response
 from models.complaints import ComplaintCase
-from models.followup import FollowUpTask
+from models.followup import FollowUpTask, FollowUpTaskEvent
 from models.mailing import Delivery, MessageTemplate, OptOut, PeriodicRun, SendBatch
 from models.questionnaire import (
     Choice,
@@ -28,6 +28,7 @@ __all__ = [
     "ComplaintCase",
     "Delivery",
     "FollowUpTask",
+    "FollowUpTaskEvent",
     "Invitation",
     "MatrixRow",
     "MessageTemplate",

@@ -32,8 +32,24 @@ class FollowUpTask(Base):
     # Why the task was opened: ["unresolved", "low_resolution_satisfaction", "detractor"].
     reasons: Mapped[list[Any]] = mapped_column(default=list)
     owner: Mapped[str] = mapped_column(String(128), default="")
+    # The user the task is assigned to (its owner is then their e-mail).
+    assignee_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(16), default="open")
     due_at: Mapped[datetime]
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[Optional[datetime]]
+
+
+class FollowUpTaskEvent(Base):
+    """One change of a task (status, owner or assignee), who made it and when: the history shown
+    with the task."""
+
+    __tablename__ = "followup_task_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("followup_tasks.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = created_at_column()
+    actor: Mapped[str] = mapped_column(String(254), default="")
+    # {"status": ["open", "in_progress"], "owner": ["", "li@example.com"]}
+    changes: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -7,15 +7,23 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 from wtforms.validators import Optional as OptionalValue
 
+from models import User
 from models.followup import FollowUpTask
+from survey.mail.channels import DeliveryError, OutgoingMessage
+from survey.mail.sending import SendingOff, open_channel, sending_on
+from survey.mail.settings import MailSettingsError
+from survey.public_urls import public_url
+from survey.services import followup_tasks as followup
 from survey.auth.roles import role_required
 from survey.db import get_session
 from survey.services import complaint_cases as service
@@ -52,6 +60,7 @@ class TaskFilterForm(FlaskForm):
 
 class TaskForm(FlaskForm):
     status = SelectField(_l("Status"), choices=[SelectChoice(k, v) for k, v in TASK_STATUS_LABELS.items()])
+    assignee = SelectField(_l("Assigned to"), choices=[], default="")
     owner = StringField(_l("Owner"), validators=[OptionalValue(), Length(max=128)])
     notes = TextAreaField(_l("Notes"), validators=[OptionalValue(), Length(max=4000)])
 
@@ -159,10 +168,48 @@ def tasks():
                                due_before=due_before)
     if due_before is not None and status is None:
         found = [t for t in found if t.status != "done"]
-    forms = {t.id: TaskForm(prefix=f"t{t.id}", obj=t, formdata=None) for t in found}
+    people = _assignable(session)
+    forms = {}
+    for task in found:
+        form = TaskForm(prefix=f"t{task.id}", obj=task, formdata=None)
+        form.assignee.choices = people
+        form.assignee.data = str(task.assignee_id or "")
+        forms[task.id] = form
     return render_template("complaints/tasks.html", tasks=found, forms=forms, filters=filters,
                            status_labels=TASK_STATUS_LABELS, reason_labels=REASON_LABELS,
-                           overdue={t.id for t in found if service.is_overdue(t, now)})
+                           overdue={t.id for t in found if service.is_overdue(t, now)},
+                           contexts=followup.contexts(session, found),
+                           history=followup.history(session, [t.id for t in found]),
+                           users={u.id: u.email for u in session.scalars(select(User))})
+
+
+def _assignable(session) -> list[SelectChoice]:
+    """Active users who may work on tasks (designers, analysts, admins)."""
+    users = session.scalars(select(User).where(User.active.is_(True), User.role.in_(("admin", "designer", "analyst")))
+                            .order_by(User.email)).all()
+    return [SelectChoice("", _("Nobody"))] + [SelectChoice(str(u.id), u.email) for u in users]
+
+
+def _tell_assignee(task: FollowUpTask, user: User) -> None:
+    """E-mail the new assignee when sending is on (a failure is shown, the assignment stays)."""
+    if not sending_on():
+        return
+    link = public_url("complaints.tasks", owner=user.email)
+    reasons = ", ".join(str(REASON_LABELS.get(r, r)) for r in task.reasons)
+    message = OutgoingMessage(
+        to=user.email, to_name=user.name, subject=f"心声 Xinsheng：跟进任务 #{task.id} / Follow-up task #{task.id}",
+        text=f"您被分配了跟进任务 #{task.id}（{reasons}）。\nYou were assigned follow-up task #{task.id}.\n{link}\n",
+        html=f"<p>您被分配了跟进任务 #{task.id}（{reasons}）。<br>You were assigned follow-up task #{task.id}.</p>"
+             f"<p><a href=\"{link}\">{link}</a></p>")
+    try:
+        channel = open_channel()
+        channel.open()
+        try:
+            channel.send(message)
+        finally:
+            channel.close()
+    except (SendingOff, MailSettingsError, DeliveryError) as error:
+        flash(_("The assignee could not be told by e-mail: %(reason)s", reason=str(error)), "error")
 
 
 @bp.route("/tasks/<int:task_id>", methods=["POST"])
@@ -173,12 +220,20 @@ def update_task(task_id: int):
     if task is None:
         abort(404)
     form = TaskForm(prefix=f"t{task_id}")
+    form.assignee.choices = _assignable(session)
     if not form.validate_on_submit():
         flash(_("The task was not changed: %(errors)s",
                 errors="; ".join(m for messages in form.errors.values() for m in messages)))
         return redirect(url_for("complaints.tasks"))
-    service.update_task(session, task, status=form.status.data, owner=form.owner.data or "",
-                        notes=form.notes.data or "")
+    assignee = session.get(User, int(form.assignee.data)) if form.assignee.data else None
+    newly_assigned = assignee is not None and assignee.id != task.assignee_id
+    owner = form.owner.data or ""
+    if assignee is None and task.assignee_id is not None and owner == task.owner:
+        owner = ""  # unassigned: the owner was the assignee's address
+    service.update_task(session, task, status=form.status.data, owner=owner, notes=form.notes.data or "",
+                        assignee=assignee, actor=current_user.email)
     session.commit()
+    if newly_assigned:
+        _tell_assignee(task, assignee)
     flash(_("Task %(id)s updated.", id=task_id))
     return redirect(url_for("complaints.tasks", **{k: v for k, v in request.args.items() if k in ("owner", "status", "due")}))

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import ComplaintCase, Invitation, Response
-from models.followup import FOLLOWUP_STATUSES, FollowUpTask
+from models.followup import FOLLOWUP_STATUSES, FollowUpTask, FollowUpTaskEvent
 from survey.services.response_state import ResponseState
 from survey.services.upload_tables import aware
 
@@ -89,6 +89,9 @@ def open_followup_tasks(session: Session, response: Response | ResponseState, ru
     existing = session.scalars(select(FollowUpTask).where(FollowUpTask.response_id == response.id)).first()
     if existing is not None:
         return existing
+    if response.invitation_id is None and response.complaint_case_id is None and \
+            not reachable_anonymous(session, response):
+        return None  # nobody could act on it: an anonymous respondent left no way to reach them
     case_id = response.complaint_case_id
     if case_id is None and response.invitation_id is not None:
         invitation = session.get(Invitation, response.invitation_id)
@@ -101,6 +104,26 @@ def open_followup_tasks(session: Session, response: Response | ResponseState, ru
     session.add(task)
     session.flush()
     return task
+
+
+#: Answer variables whose codes start so hold contact details a respondent chose to leave.
+CONTACT_PREFIX = "contact"
+#: The answers the rules read (shown with a task in the queue).
+TRIGGER_VARIABLES = ("resolution_status", "resolution_satisfaction", "nps")
+
+
+def reachable_anonymous(session: Session, response: Response | ResponseState) -> bool:
+    """An anonymous response (no invitation, no case) can be followed up only when the respondent
+    accepted the questionnaire's consent statement and left contact details (an answer whose
+    variable code starts with ``contact``, e.g. ``contact_phone``)."""
+    answers = response.answers or {}
+    if not any(str(code).startswith(CONTACT_PREFIX) and str(value).strip()
+               for code, value in answers.items() if value not in (None, "", [])):
+        return False
+    consent_version = getattr(response, "consent_version", None)
+    if consent_version is None:
+        consent_version = session.scalar(select(Response.consent_version).where(Response.id == response.id))
+    return consent_version is not None
 
 
 def sweep_followup_tasks(session: Session, rules: FollowUpRules, *, now: datetime | None = None) -> int:
@@ -132,21 +155,86 @@ def task_owners(session: Session) -> list[str]:
     return [o for o in session.scalars(select(FollowUpTask.owner).distinct().order_by(FollowUpTask.owner)) if o]
 
 
+_UNSET = object()
+
+
 def update_task(session: Session, task: FollowUpTask, *, status: str | None = None,
-                owner: str | None = None, notes: str | None = None,
-                now: datetime | None = None) -> FollowUpTask:
-    """Change a task's status, owner or notes. Raises ValueError for an unknown status."""
+                owner: str | None = None, notes: str | None = None, assignee: Any = _UNSET,
+                actor: str = "", now: datetime | None = None) -> FollowUpTask:
+    """Change a task's status, owner, notes or assignee (a :class:`User` or None; assigning makes
+    the user's e-mail the owner). Each change of status, owner or assignee is kept in the task's
+    history with ``actor``. Raises ValueError for an unknown status."""
+    changes: dict[str, list] = {}
     if status is not None:
         if status not in FOLLOWUP_STATUSES:
             raise ValueError(f"status {status!r} is not one of {', '.join(FOLLOWUP_STATUSES)}")
+        if status != task.status:
+            changes["status"] = [task.status, status]
         task.status = status
+    if assignee is not _UNSET:
+        new_id = assignee.id if assignee is not None else None
+        if new_id != task.assignee_id:
+            changes["assignee"] = [task.assignee_id, new_id]
+            task.assignee_id = new_id
+            if assignee is not None:
+                owner = assignee.email
     if owner is not None:
-        task.owner = owner.strip()[:128]
+        owner = owner.strip()[:128]
+        if owner != task.owner:
+            changes["owner"] = [task.owner, owner]
+        task.owner = owner
     if notes is not None:
         task.notes = notes
     task.updated_at = now or datetime.now(UTC)
+    if changes:
+        session.add(FollowUpTaskEvent(task_id=task.id, actor=actor[:254], changes=changes))
     session.flush()
     return task
+
+
+def history(session: Session, task_ids: list[int]) -> dict[int, list[FollowUpTaskEvent]]:
+    """Each task's changes, oldest first."""
+    found: dict[int, list[FollowUpTaskEvent]] = {}
+    if task_ids:
+        for event in session.scalars(select(FollowUpTaskEvent).where(FollowUpTaskEvent.task_id.in_(task_ids))
+                                     .order_by(FollowUpTaskEvent.id)):
+            found.setdefault(event.task_id, []).append(event)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class TaskContext:
+    """What the queue shows with a task: who the customer is, which case, and the answers that
+    opened it (with a way to the whole response)."""
+
+    customer_ref: str
+    case_ref: str
+    questionnaire_id: int | None
+    response_id: int
+    triggers: dict[str, Any]
+
+
+def contexts(session: Session, tasks: list[FollowUpTask]) -> dict[int, TaskContext]:
+    from models import QuestionnaireVersion
+
+    if not tasks:
+        return {}
+    rows = session.execute(
+        select(FollowUpTask.id, Response.id, Response.answers, QuestionnaireVersion.questionnaire_id,
+               Invitation.customer_ref, ComplaintCase.case_ref, ComplaintCase.customer_ref)
+        .join(Response, Response.id == FollowUpTask.response_id)
+        .join(QuestionnaireVersion, QuestionnaireVersion.id == Response.version_id)
+        .outerjoin(Invitation, Invitation.id == Response.invitation_id)
+        .outerjoin(ComplaintCase, ComplaintCase.id == FollowUpTask.complaint_case_id)
+        .where(FollowUpTask.id.in_([t.id for t in tasks]))).all()
+    found = {}
+    for task_id, response_id, answers, questionnaire_id, invited_ref, case_ref, case_customer in rows:
+        answers = answers or {}
+        found[task_id] = TaskContext(
+            customer_ref=invited_ref or case_customer or "", case_ref=case_ref or "",
+            questionnaire_id=questionnaire_id, response_id=response_id,
+            triggers={k: answers[k] for k in TRIGGER_VARIABLES if k in answers})
+    return found
 
 
 def is_overdue(task: FollowUpTask, now: datetime | None = None) -> bool:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from models import Invitation, Response
+from models import ComplaintCase, Invitation, Response
 from models.api_tokens import ApiToken
 from models.followup import FollowUpTask
 from survey.db import get_session
@@ -266,9 +266,14 @@ def test_archiving_or_publishing_in_this_process_applies_at_once(app, client, au
 @pytest.mark.parametrize("failing", ["INSERT INTO followup_tasks", "INSERT INTO responses"])
 def test_an_outage_mid_submission_stores_nothing_and_a_retry_stores_it_once(
         app, client, auth, questionnaire_id, monkeypatch, failing) -> None:
-    # A detractor's response and its follow-up task are written together or not at all.
+    # A detractor's response and its follow-up task are written together or not at all (a task
+    # opens for a customer someone can reach: here the complaint case the call was about).
+    with app.app_context():
+        db = get_session()
+        db.add(ComplaintCase(case_ref="CASE-9", customer_ref="C-9", opened_at=datetime.now(UTC)))
+        db.commit()
     assert submit(client, questionnaire_id, {"client_id": "call-1", "answers": GOOD}, auth).status_code == 201
-    body = {"client_id": "call-9", "answers": {**GOOD, "nps": 2}}
+    body = {"client_id": "call-9", "answers": {**GOOD, "nps": 2}, "case_ref": "CASE-9"}
     with WriteOutage(monkeypatch, only=failing) as outage:
         reply = submit(client, questionnaire_id, body, auth)
     assert outage.failures == 1

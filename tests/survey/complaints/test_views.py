@@ -123,3 +123,44 @@ def test_pages_render_in_both_languages_and_viewer_is_forbidden(client, login_as
 def test_viewer_is_forbidden(client, login_as) -> None:
     login_as("viewer")
     assert client.get("/complaints/tasks").status_code == 403
+
+
+def test_the_queue_names_the_customer_and_case_and_assigning_tells_the_assignee(
+        app, client, login_as, make_user, followup_id) -> None:
+    from models import ComplaintCase
+    from smtp_server import SmtpServer
+
+    with app.app_context():
+        session = get_session()
+        version = current_version(session, followup_id)
+        case = ComplaintCase(case_ref="CASE-42", customer_ref="CUST-7", opened_at=datetime.now(UTC))
+        session.add(case)
+        session.flush()
+        response = Response(version_id=version.id, resume_token="r-ctx", status="complete",
+                            answers={"nps": 1, "resolution_status": "not"}, complaint_case_id=case.id)
+        session.add(response)
+        session.flush()
+        task = FollowUpTask(response_id=response.id, complaint_case_id=case.id, reasons=["detractor"],
+                            due_at=datetime.now(UTC) - timedelta(days=1))
+        session.add(task)
+        session.commit()
+        task_id, response_id = task.id, response.id
+    worker = make_user("designer", "worker@example.com")
+    login_as("analyst")
+    page = client.get("/complaints/tasks?lang=zh_CN").get_data(as_text=True)
+    assert "CUST-7" in page and "CASE-42" in page and "触发任务的回答" in page
+    assert f"/responses/{followup_id}/{response_id}" in page and 'class="task overdue"' in page
+    token = re.search(rf'name="t{task_id}-csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    with SmtpServer() as server:
+        app.config["MAIL_URL"] = server.url
+        reply = client.post(f"/complaints/tasks/{task_id}", data={
+            f"t{task_id}-csrf_token": token, f"t{task_id}-status": "in_progress",
+            f"t{task_id}-assignee": str(worker.id), f"t{task_id}-owner": "", f"t{task_id}-notes": ""})
+    assert reply.status_code == 302
+    (message,) = server.messages
+    assert message["To"].addresses[0].addr_spec == "worker@example.com" and f"#{task_id}" in message["Subject"]
+    with app.app_context():
+        stored = get_session().get(FollowUpTask, task_id)
+        assert (stored.assignee_id, stored.owner, stored.status) == (worker.id, "worker@example.com", "in_progress")
+    page = client.get("/complaints/tasks?lang=en").get_data(as_text=True)
+    assert "History" in page and "analyst@example.com" in page and "open → in_progress" in page

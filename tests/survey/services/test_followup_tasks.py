@@ -52,7 +52,11 @@ def test_reasons_read_only_numbers_and_the_configured_answers(answers, reasons) 
 
 
 def test_a_snapshot_opens_its_task_once_and_the_queue_tracks_it(session, followup) -> None:
-    row = Response(version_id=followup.id, resume_token="t", status="complete", answers={"nps": 1})
+    case = ComplaintCase(case_ref="K-1", customer_ref="C-1", opened_at=NOW)
+    session.add(case)
+    session.flush()
+    row = Response(version_id=followup.id, resume_token="t", status="complete", answers={"nps": 1},
+                   complaint_case_id=case.id)
     session.add(row)
     session.flush()
     rules = FollowUpRules(default_owner="desk", due_days=1)
@@ -65,3 +69,43 @@ def test_a_snapshot_opens_its_task_once_and_the_queue_tracks_it(session, followu
     assert [t.id for t in list_tasks(session, status="done")] == [task.id]
     with pytest.raises(ValueError, match="status 'lost' is not one of"):
         update_task(session, task, status="lost")
+
+
+def test_an_anonymous_detractor_opens_a_task_only_with_consent_and_contact_details(session, followup) -> None:
+    rules = FollowUpRules()
+    nobody = Response(version_id=followup.id, resume_token="a1", status="complete", answers={"nps": 1})
+    no_consent = Response(version_id=followup.id, resume_token="a2", status="complete",
+                          answers={"nps": 1, "contact_phone": "13800138000"})
+    reachable = Response(version_id=followup.id, resume_token="a3", status="complete", consent_version=1,
+                         consented_at=NOW, answers={"nps": 1, "contact_phone": "13800138000"})
+    session.add_all([nobody, no_consent, reachable])
+    session.flush()
+    assert open_followup_tasks(session, nobody, rules, now=NOW) is None
+    assert open_followup_tasks(session, no_consent, rules, now=NOW) is None
+    assert open_followup_tasks(session, reachable, rules, now=NOW) is not None
+    assert open_followup_tasks(session, ResponseState.of(reachable), rules, now=NOW) is not None
+
+
+def test_changes_are_kept_in_the_task_history(session, followup) -> None:
+    from models import User
+    from survey.services.followup_tasks import contexts, history
+
+    case = ComplaintCase(case_ref="K-9", customer_ref="C-9", opened_at=NOW)
+    user = User(email="li@example.com", name="Li", role="analyst", password_hash="x")
+    session.add_all([case, user])
+    session.flush()
+    row = Response(version_id=followup.id, resume_token="h", status="complete", complaint_case_id=case.id,
+                   answers={"nps": 2, "resolution_status": "not", "comment": "slow"})
+    session.add(row)
+    session.flush()
+    task = open_followup_tasks(session, row, FollowUpRules(), now=NOW)
+    update_task(session, task, assignee=user, actor="lead@example.com", now=NOW)
+    update_task(session, task, status="in_progress", actor="li@example.com", now=NOW)
+    update_task(session, task, notes="called back", actor="li@example.com", now=NOW)  # notes: no history entry
+    events = history(session, [task.id])[task.id]
+    assert [e.changes for e in events] == [{"assignee": [None, user.id], "owner": ["", "li@example.com"]},
+                                           {"status": ["open", "in_progress"]}]
+    assert [e.actor for e in events] == ["lead@example.com", "li@example.com"]
+    ctx = contexts(session, [task])[task.id]
+    assert (ctx.customer_ref, ctx.case_ref, ctx.response_id) == ("C-9", "K-9", row.id)
+    assert ctx.triggers == {"resolution_status": "not", "nps": 2}

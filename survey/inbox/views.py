@@ -17,6 +17,7 @@ from survey.auth.roles import role_required
 from survey.db import get_session
 from survey.i18n import normalise_locale
 from survey.services import inbox as service
+from survey.services import question_results
 from survey.services.questionnaires import version_document
 from survey.timezones import local_midnight
 
@@ -111,6 +112,30 @@ def _answers(detail: service.ResponseDetail, locale: str) -> list[tuple[str, str
         shown.append((variable.code, title, text))
     shown.extend((code, code, str(value)) for code, value in answers.items())
     return shown
+
+
+@bp.route("/<int:questionnaire_id>/results")
+@role_required("designer", "analyst")
+def results(questionnaire_id: int):
+    """Per-question results (shares with Wilson intervals, means with intervals) of the responses
+    the inbox's filters select, read against the chosen version (else the newest published)."""
+    questionnaire = _questionnaire_or_404(questionnaire_id)
+    session = get_session()
+    locale = normalise_locale(str(get_locale())) or "zh_CN"
+    problem, total, found = None, 0, []
+    try:
+        chosen = _filter()
+        versions = [v for v in questionnaire.versions if v.state == "published"]
+        version = next((v for v in versions if v.id == chosen.version_id), None) or (versions[-1] if versions else None)
+        if version is not None:
+            total, found = question_results.results(session, questionnaire_id, chosen, version_document(version),
+                                                    locale)
+    except service.InboxFilterError as error:
+        problem = str(error)
+    return render_template("inbox/results.html", questionnaire=questionnaire, title=_title(questionnaire),
+                           total=total, results=found, problem=problem, args=request.args,
+                           back_url=url_for("inbox.index", questionnaire_id=questionnaire_id, **request.args)), \
+        422 if problem else 200
 
 
 @bp.route("/<int:questionnaire_id>/<int:response_id>")

@@ -77,7 +77,7 @@ def _json_text(column, key: str):
     return cast(column[key].as_string(), String)
 
 
-def _conditions(session: Session, questionnaire_id: int, f: InboxFilter) -> list:
+def conditions(session: Session, questionnaire_id: int, f: InboxFilter) -> list:
     versions = select(QuestionnaireVersion.id).where(QuestionnaireVersion.questionnaire_id == questionnaire_id)
     conditions = [Response.version_id.in_(versions.scalar_subquery())]
     if f.status:
@@ -137,7 +137,7 @@ def page(session: Session, questionnaire_id: int, f: InboxFilter, *, before: int
     of them pass). A bounded id range keeps it on the primary key: a common filter fills the page
     from the first window, a rare one takes a few more."""
     size = size or PAGE_SIZE
-    conditions = _conditions(session, questionnaire_id, f.check())
+    where = conditions(session, questionnaire_id, f.check())
     task = exists().where(FollowUpTask.response_id == Response.id).label("has_task")
     query = (select(Response.id, QuestionnaireVersion.number, Response.status, Response.flag, Response.language,
                     Response.channel, Response.started_at, Response.submitted_at, Response.segment, task)
@@ -149,14 +149,14 @@ def page(session: Session, questionnaire_id: int, f: InboxFilter, *, before: int
     while len(rows) < size and upper > lowest:
         floor = upper - window
         bounds = [Response.id < upper] + ([Response.id >= floor] if floor > lowest else [])
-        rows += session.execute(query.where(and_(*conditions, *bounds))
+        rows += session.execute(query.where(and_(*where, *bounds))
                                 .order_by(Response.id.desc()).limit(size - len(rows))).all()
         upper, window = floor, window * 8
     return [InboxRow(*row) for row in rows]
 
 
 def count(session: Session, questionnaire_id: int, f: InboxFilter) -> int:
-    return session.scalar(select(func.count(Response.id)).where(and_(*_conditions(session, questionnaire_id,
+    return session.scalar(select(func.count(Response.id)).where(and_(*conditions(session, questionnaire_id,
                                                                                    f.check())))) or 0
 
 

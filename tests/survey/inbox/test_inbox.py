@@ -151,3 +151,34 @@ def test_exports_leave_marked_responses_out_unless_asked() -> None:
 
     assert "flag = ''" in Selection({1: 1}).where_sql()
     assert "flag" not in Selection({1: 1}, include_flagged=True).where_sql()
+
+
+def test_per_question_results_of_the_filtered_responses(app, client, login_as, filled) -> None:
+    import math
+
+    from acsi.intervals import wilson_interval
+    from survey.services import question_results
+    from survey.services.questionnaires import version_document
+    from models import QuestionnaireVersion
+
+    qid, version_id = filled
+    with app.app_context():
+        db = get_session()
+        document = version_document(db.get(QuestionnaireVersion, version_id))
+        total, found = question_results.results(db, qid, inbox.InboxFilter(status="complete"), document, "en")
+    assert total == 48
+    by_code = {r.code: r for r in found}
+    satis = by_code["SATIS"]  # 2, 3, 4, 5 twelve times each
+    variance = sum((v - 3.5) ** 2 for v in (2, 3, 4, 5)) * 12 / 47
+    half = 1.959963984540054 * math.sqrt(variance / 48)
+    assert (satis.kind, satis.n) == ("number", 48)
+    assert satis.mean == pytest.approx(3.5, abs=1e-12)
+    assert (satis.low, satis.high) == pytest.approx((3.5 - half, 3.5 + half), abs=1e-9)
+    features = by_code["features"]  # odd responses chose app and shop, even ones shop only
+    shares = {s.code: s for s in features.shares}
+    assert (features.kind, features.n, shares["app"].count, shares["shop"].count) == ("multi", 48, 24, 48)
+    assert (shares["app"].low, shares["app"].high) == pytest.approx(wilson_interval(0.5, 48), abs=1e-12)
+    assert shares["app"].label == "App"
+    login_as("analyst")
+    page = client.get(f"/responses/{qid}/results?lang=zh_CN&status=complete").get_data(as_text=True)
+    assert "各题结果" in page and "48 个回答符合筛选条件。" in page and "平均值 3.50" in page

@@ -15,9 +15,8 @@ from models import ROLES, User
 from survey.audit_trail import audit_event
 from survey.auth.roles import role_required
 from survey.db import get_session
-from survey.mail.channels import DeliveryError, OutgoingMessage
-from survey.mail.sending import SendingOff, open_channel, sending_on
-from survey.mail.settings import MailSettingsError
+from survey.mail.channels import OutgoingMessage
+from survey.mail.sending import SEND_ERRORS, send_now, sending_on
 from survey.public_urls import public_url
 from survey.services import user_admin as service
 from survey.services.accounts import AccountError
@@ -71,13 +70,8 @@ def _mail_link(user: User, link: str) -> str | None:
         html=(f"<p>请在 {service.LINK_DAYS} 天内打开此链接设置密码 / Open this link within {service.LINK_DAYS} days "
               f"to set your password:</p><p><a href=\"{link}\">{link}</a></p>"))
     try:
-        channel = open_channel()
-        channel.open()
-        try:
-            channel.send(message)
-        finally:
-            channel.close()
-    except (SendingOff, MailSettingsError, DeliveryError) as error:
+        send_now(message)
+    except SEND_ERRORS as error:
         return str(error)
     return ""
 

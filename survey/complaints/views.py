@@ -19,9 +19,8 @@ from wtforms.validators import Optional as OptionalValue
 
 from models import User
 from models.followup import FollowUpTask
-from survey.mail.channels import DeliveryError, OutgoingMessage
-from survey.mail.sending import SendingOff, open_channel, sending_on
-from survey.mail.settings import MailSettingsError
+from survey.mail.channels import OutgoingMessage
+from survey.mail.sending import SEND_ERRORS, send_now, sending_on
 from survey.public_urls import public_url
 from survey.services import followup_tasks as followup
 from survey.auth.roles import role_required
@@ -202,13 +201,8 @@ def _tell_assignee(task: FollowUpTask, user: User) -> None:
         html=f"<p>您被分配了跟进任务 #{task.id}（{reasons}）。<br>You were assigned follow-up task #{task.id}.</p>"
              f"<p><a href=\"{link}\">{link}</a></p>")
     try:
-        channel = open_channel()
-        channel.open()
-        try:
-            channel.send(message)
-        finally:
-            channel.close()
-    except (SendingOff, MailSettingsError, DeliveryError) as error:
+        send_now(message)
+    except SEND_ERRORS as error:
         flash(_("The assignee could not be told by e-mail: %(reason)s", reason=str(error)), "error")
 
 

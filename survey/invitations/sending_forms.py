@@ -233,15 +233,10 @@ def send_test(session: Session, questionnaire: Questionnaire, address: str) -> N
     or :class:`~survey.mail.channels.DeliveryError`: nothing is recorded then."""
     template = mailings.template_for(session, questionnaire.id)
     links = sending.links()
-    channel = sending.open_channel()
-    channel.open()
-    try:
-        for language, _suffix in LANGUAGES:
-            invitation = Invitation(token="test-preview", name=address.split("@", 1)[0], language=language,
-                                    email=address, customer_ref="")
-            channel.send(mailings.compose(invitation, template, survey_title(questionnaire, language), 0,
-                                          address, links))
-    finally:
-        channel.close()
+    sending.send_now(*(
+        mailings.compose(Invitation(token="test-preview", name=address.split("@", 1)[0], language=language,
+                                    email=address, customer_ref=""),
+                         template, survey_title(questionnaire, language), 0, address, links)
+        for language, _suffix in LANGUAGES))
     session.add(SendBatch(questionnaire_id=questionnaire.id, kind="test", channel="email", started_by=address[:254]))
     session.commit()

@@ -13,7 +13,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from models import PeriodicRun
-from survey.mail.channels import CHANNELS, Channel, mail_settings
+from survey.mail.channels import CHANNELS, Channel, DeliveryError, OutgoingMessage, mail_settings
+from survey.mail.settings import MailSettingsError
 from survey.services import mailings
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,23 @@ def open_channel(name: str = "email") -> Channel:
     if settings is None:
         raise SendingOff("sending is off: set MAIL_URL (e.g. smtp://user:password@host:587?tls=starttls)")
     return CHANNELS[name](settings)
+
+
+def send_now(*messages: OutgoingMessage) -> None:
+    """Send ``messages`` at once over one connection (a test message, a notice to a colleague).
+    Raises :class:`SendingOff`, :class:`~survey.mail.settings.MailSettingsError` or
+    :class:`~survey.mail.channels.DeliveryError` with the reason."""
+    channel = open_channel()
+    channel.open()
+    try:
+        for message in messages:
+            channel.send(message)
+    finally:
+        channel.close()
+
+
+#: What :func:`send_now` may raise: each names its reason.
+SEND_ERRORS = (SendingOff, MailSettingsError, DeliveryError)
 
 
 def _path(endpoint: str, **values: str) -> str:

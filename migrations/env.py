@@ -45,10 +45,31 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:
-    # render_as_batch: SQLite cannot ALTER most things; batch mode copies tables instead.
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
-    with context.begin_transaction():
-        context.run_migrations()
+    # render_as_batch: SQLite cannot ALTER most things; batch mode copies tables instead. Copying
+    # drops the old table, which SQLite refuses while foreign-key enforcement is on and other
+    # tables' rows point at it: enforcement is off during the migration (set on the driver
+    # connection, outside any transaction, where the pragma takes effect) and every reference is
+    # checked before the transaction commits.
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        _sqlite_foreign_keys(connection, on=False)
+    try:
+        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        with context.begin_transaction():
+            context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"the migration left {len(broken)} broken references, e.g. {broken[0]}; "
+                                       "nothing was changed")
+    finally:
+        if sqlite:
+            _sqlite_foreign_keys(connection, on=True)
+
+
+def _sqlite_foreign_keys(connection, *, on: bool) -> None:
+    driver = connection.connection.driver_connection
+    driver.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
 
 
 if context.is_offline_mode():

@@ -12,6 +12,7 @@ import click
 from flask import Blueprint, current_app
 
 from models import Questionnaire
+from survey.audit_trail import audit_event
 from survey.db import get_session
 from survey.jobs import enqueue
 from survey.mail.channels import DeliveryError
@@ -51,6 +52,7 @@ def upload(questionnaire_id: int, path: Path, expiry_days: int | None) -> None:
             where = f"row {problem.row}" if problem.row else "file"
             click.echo(f"{where}, {problem.column or '-'}: {problem.message('en')}", err=True)
         raise click.ClickException(f"nothing was added: {len(report.problems)} problem(s) in {report.rows} row(s)")
+    audit_event("invitations_upload", f"questionnaire {questionnaire_id}", details={"added": report.created})
     session.commit()
     click.echo(f"{report.created} invitations added")
 
@@ -62,6 +64,7 @@ def _round(questionnaire_id: int, kind: str, wait: bool) -> None:
     session = get_session()
     queue = mailings.queue_invitations if kind == "invitation" else mailings.queue_reminders
     summary = queue(session, questionnaire_id, started_by="cli")
+    audit_event(f"send_{kind}s", f"questionnaire {questionnaire_id}", details={"queued": summary.queued})
     session.commit()
     left_out = ", ".join(f"{reason.replace('_', ' ')}: {n}" for reason, n in sorted(summary.left_out.items()))
     click.echo(f"{summary.queued} {'invitations' if kind == 'invitation' else 'reminders'} queued"

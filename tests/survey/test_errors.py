@@ -83,3 +83,14 @@ def test_a_failed_write_still_gets_the_error_page_for_a_signed_in_user(app, logi
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.get_data(as_text=True)
     assert "designer@example.com" in response.get_data(as_text=True)  # the page knew the user
+
+
+def test_error_flashes_are_alerts_and_others_status_messages(app) -> None:
+    from flask import flash, render_template_string
+
+    with app.test_request_context("/?lang=en"):
+        flash("Saved.")
+        flash("The e-mail could not be sent.", "error")
+        html = render_template_string("{% extends 'base.html' %}")
+    assert '<div class="flash flash-error" role="alert"><p>The e-mail could not be sent.</p></div>' in html
+    assert '<div class="flash" role="status"><p>Saved.</p></div>' in html

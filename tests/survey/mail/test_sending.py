@@ -119,6 +119,13 @@ def test_cli_upload_send_and_remind(app, runner, questionnaire_id, tmp_path) -> 
         # Without --wait the job queue sends (inline in the tests).
         assert "2 reminders queued" in result.output
         assert len(server.messages) == 4
+    with app.app_context():
+        from models import AuditEvent
+
+        logged = get_session().scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+        assert [(e.actor, e.action) for e in logged] == [
+            ("cli", "invitations_upload"), ("cli", "send_invitations"), ("cli", "send_reminders"),
+            ("cli", "send_reminders")]
 
 
 def test_cli_upload_reports_problems_and_adds_nothing(app, runner, questionnaire_id, tmp_path) -> None:

@@ -15,6 +15,7 @@ from models import ROLES, User
 from survey.audit_trail import audit_event
 from survey.auth.roles import role_required
 from survey.db import get_session
+from survey.design.forms import ConfirmForm
 from survey.mail.channels import OutgoingMessage
 from survey.mail.sending import SEND_ERRORS, send_now, sending_on
 from survey.public_urls import public_url
@@ -40,10 +41,6 @@ class InviteForm(FlaskForm):
 
 class RoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=_role_choices)
-
-
-class ActionForm(FlaskForm):
-    """A bare POST button (disable, enable, new link)."""
 
 
 def _user_or_404(user_id: int) -> User:
@@ -107,7 +104,7 @@ def users():
     elif form.errors:
         status = 422
     return render_template("admin/users.html", users=service.users(session), form=form, role_labels=ROLE_LABELS,
-                           action_form=ActionForm()), status
+                           action_form=ConfirmForm()), status
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -130,14 +127,14 @@ def user(user_id: int):
             session.commit()
             flash(_("Saved."))
             return redirect(url_for("admin.user", user_id=user_id))
-    return render_template("admin/user.html", account=account, form=form, action_form=ActionForm(),
+    return render_template("admin/user.html", account=account, form=form, action_form=ConfirmForm(),
                            role_labels=ROLE_LABELS), status
 
 
 @bp.route("/users/<int:user_id>/<any(disable, enable, link):action>", methods=["POST"])
 @role_required("admin")
 def user_action(user_id: int, action: str):
-    if not ActionForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     session = get_session()
     account = _user_or_404(user_id)

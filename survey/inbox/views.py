@@ -9,26 +9,22 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 
 from models import Questionnaire
 from survey.audit_trail import audit_event
 from survey.auth.roles import role_required
 from survey.db import get_session
+from survey.design.forms import ConfirmForm
 from survey.i18n import normalise_locale
 from survey.services import inbox as service
 from survey.services import question_results
-from survey.services.questionnaires import version_document
+from survey.services.questionnaires import questionnaire_title, version_document
 from survey.timezones import local_midnight
 
 bp = Blueprint("inbox", __name__, url_prefix="/responses")
 
 STATUS_LABELS = {"complete": _l("Complete"), "partial": _l("Partial")}
 FLAG_LABELS = {"unflagged": _l("Not marked"), "test": _l("Test"), "spam": _l("Spam"), "any": _l("All")}
-
-
-class ActionForm(FlaskForm):
-    """A bare POST button (flag, unflag, delete)."""
 
 
 def _questionnaire_or_404(questionnaire_id: int) -> Questionnaire:
@@ -39,10 +35,7 @@ def _questionnaire_or_404(questionnaire_id: int) -> Questionnaire:
 
 
 def _title(questionnaire: Questionnaire) -> str:
-    chinese = (normalise_locale(str(get_locale())) or "zh_CN") == "zh_CN"
-    first, other = (questionnaire.title_zh, questionnaire.title_en) if chinese else \
-        (questionnaire.title_en, questionnaire.title_zh)
-    return first or other
+    return questionnaire_title(questionnaire, normalise_locale(str(get_locale())) or "zh_CN")
 
 
 def _day(name: str) -> date | None:
@@ -147,14 +140,14 @@ def show(questionnaire_id: int, response_id: int):
         abort(404)
     locale = normalise_locale(str(get_locale())) or "zh_CN"
     return render_template("inbox/show.html", questionnaire=questionnaire, detail=detail,
-                           answers=_answers(detail, locale), form=ActionForm(), status_labels=STATUS_LABELS,
+                           answers=_answers(detail, locale), form=ConfirmForm(), status_labels=STATUS_LABELS,
                            flag_labels=FLAG_LABELS)
 
 
 @bp.route("/<int:questionnaire_id>/<int:response_id>/flag/<any(test, spam, none):flag>", methods=["POST"])
 @role_required("designer", "analyst")
 def flag(questionnaire_id: int, response_id: int, flag: str):
-    if not ActionForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     session = get_session()
     detail = service.detail(session, questionnaire_id, response_id)
@@ -171,7 +164,7 @@ def flag(questionnaire_id: int, response_id: int, flag: str):
 @bp.route("/<int:questionnaire_id>/<int:response_id>/delete", methods=["POST"])
 @role_required("designer")
 def delete(questionnaire_id: int, response_id: int):
-    if not ActionForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     session = get_session()
     detail = service.detail(session, questionnaire_id, response_id)

@@ -19,12 +19,14 @@ from sqlalchemy.orm import Session
 from wtforms import BooleanField, StringField, TextAreaField
 
 from models import Invitation, MessageTemplate, Questionnaire, SendBatch
+from survey.design.forms import ConfirmForm
 from survey.mail import sending
 from survey.mail.channels import mail_settings
 from survey.mail.settings import MailSettingsError
 from survey.questionnaire.sanitize import sanitize_html
 from survey.services import mailings
 from survey.services import message_templates as templates
+from survey.services.questionnaires import questionnaire_title
 
 MAIL_URL_EXAMPLE = "smtp://user:password@host:587?tls=starttls"
 
@@ -79,10 +81,6 @@ _TEMPLATE_RULES = {
 #: Who the preview addresses, in the message's language.
 SAMPLE_NAMES = {"zh_CN": "王芳", "en": "Alex Chen"}
 LANGUAGES = (("zh_CN", "zh"), ("en", "en"))
-
-
-class RoundForm(FlaskForm):
-    """A button that starts something (send, remind, test): only its CSRF token."""
 
 
 class MessageForm(FlaskForm):
@@ -175,7 +173,7 @@ def sending_overview(session: Session, questionnaire_id: int, invitations: list[
     counts["queued"] = counts.get("queued", 0) + counts.pop("sending", 0)
     template = mailings.template_for(session, questionnaire_id)
     return {
-        "mail_problem": problem, "mail_server": server, "round_form": RoundForm(),
+        "mail_problem": problem, "mail_server": server, "round_form": ConfirmForm(),
         "progress": counts, "progress_labels": PROGRESS_LABELS,
         "batches": mailings.recent_batches(session, questionnaire_id),
         "deliveries": mailings.latest_deliveries(session, [i.id for i in invitations]),
@@ -201,12 +199,6 @@ class Preview:
 _BODY = re.compile(r"<body>(.*)</body>", re.DOTALL)
 
 
-def survey_title(questionnaire: Questionnaire, language: str) -> str:
-    first, other = ((questionnaire.title_zh, questionnaire.title_en) if language == "zh_CN"
-                    else (questionnaire.title_en, questionnaire.title_zh))
-    return first or other or ""
-
-
 def previews(template: MessageTemplate, questionnaire: Questionnaire) -> list[Preview]:
     """Every message of the template, filled for a sample customer. The bodies are sanitised
     (again: saving did it already) and :func:`~survey.services.message_templates.render` escapes
@@ -218,7 +210,7 @@ def previews(template: MessageTemplate, questionnaire: Questionnaire) -> list[Pr
             body = sanitize_html(getattr(template, f"{kind}_body_{suffix}"))
             rendered = templates.render(
                 getattr(template, f"{kind}_subject_{suffix}"), body, name=SAMPLE_NAMES[language],
-                link=links.invitation("sample"), survey=survey_title(questionnaire, language),
+                link=links.invitation("sample"), survey=questionnaire_title(questionnaire, language),
                 unsubscribe=links.unsubscribe("sample"), locale=language)
             match = _BODY.search(rendered.html)
             shown.append(Preview(kind, language, rendered.subject, match.group(1) if match else rendered.html,
@@ -236,7 +228,7 @@ def send_test(session: Session, questionnaire: Questionnaire, address: str) -> N
     sending.send_now(*(
         mailings.compose(Invitation(token="test-preview", name=address.split("@", 1)[0], language=language,
                                     email=address, customer_ref=""),
-                         template, survey_title(questionnaire, language), 0, address, links)
+                         template, questionnaire_title(questionnaire, language), 0, address, links)
         for language, _suffix in LANGUAGES))
     session.add(SendBatch(questionnaire_id=questionnaire.id, kind="test", channel="email", started_by=address[:254]))
     session.commit()

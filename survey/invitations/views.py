@@ -18,6 +18,7 @@ from models import Invitation, Questionnaire
 from survey.audit_trail import audit_event
 from survey.auth.roles import role_required
 from survey.db import get_session
+from survey.design.forms import ConfirmForm
 from survey.invitations import sending_forms as sending_page
 from survey.jobs import enqueue
 from survey.mail.channels import DeliveryError
@@ -112,7 +113,7 @@ def _back(endpoint: str, questionnaire_id: int):
 
 def _checked_button() -> None:
     """A send, remind or test button's POST (CSRFProtect checked the token already)."""
-    if not sending_page.RoundForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
 
 
@@ -177,7 +178,7 @@ def message(questionnaire_id: int):
         "invitations/message.html", questionnaire=questionnaire, form=form, placeholders=PLACEHOLDERS,
         previews=sending_page.previews(mailings.template_for(session, questionnaire_id), questionnaire),
         sample_names=sending_page.SAMPLE_NAMES, mail_problem=problem, mail_server=server,
-        test_form=sending_page.RoundForm(),
+        test_form=ConfirmForm(),
     ), status_code
 
 

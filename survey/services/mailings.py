@@ -29,6 +29,8 @@ from models import Delivery, Invitation, MessageTemplate, OptOut, Questionnaire,
 from models.collection import OPEN_INVITATION_STATUSES
 from survey.mail.channels import Channel, DeliveryError, OutgoingMessage
 from survey.services import message_templates as templates
+from survey.services.questionnaires import questionnaire_title
+from survey.services.upload_tables import aware
 
 #: Deliveries claimed (and committed as 'sending') at a time by one worker.
 CLAIM_CHUNK = 100
@@ -44,12 +46,6 @@ ONE_CLICK = "List-Unsubscribe=One-Click"
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +144,7 @@ def _left_out(session: Session, questionnaire_id: int, now: datetime, eligible: 
             counts["no_address"] += 1
         elif status not in OPEN_INVITATION_STATUSES:
             counts["completed" if status == "completed" else "closed"] += 1
-        elif expires_at is not None and _aware(expires_at) <= now:
+        elif expires_at is not None and aware(expires_at) <= now:
             counts["expired"] += 1
         elif not not_opted_out:
             counts["opted_out"] += 1
@@ -285,7 +281,7 @@ def _still_wanted(invitation: Invitation, now: datetime, opted_out: set[int]) ->
     """Why a queued message must not go now (completed, closed, expired, opted out), or None."""
     if invitation.status not in OPEN_INVITATION_STATUSES:
         return f"not sent: the invitation is {invitation.status}"
-    if invitation.expires_at is not None and _aware(invitation.expires_at) <= now:
+    if invitation.expires_at is not None and aware(invitation.expires_at) <= now:
         return "not sent: the link has expired"
     if invitation.id in opted_out:
         return "not sent: the customer opted out"
@@ -371,11 +367,7 @@ def _retry_or_fail(attempts: int, max_attempts: int) -> str:
 
 
 def _title(questionnaire: Questionnaire | None, language: str) -> str:
-    if questionnaire is None:
-        return ""
-    first, other = (questionnaire.title_zh, questionnaire.title_en) if language == "zh_CN" \
-        else (questionnaire.title_en, questionnaire.title_zh)
-    return first or other
+    return questionnaire_title(questionnaire, language) if questionnaire is not None else ""
 
 
 def _record(session: Session, outcomes: list[tuple[int, str, str]], attempts: dict[int, int],

@@ -15,7 +15,7 @@ exported to files in advance (exports stream from the database), so no file need
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -136,7 +136,7 @@ class ErasureReport:
     opt_outs: int = 0
 
     def as_dict(self) -> dict[str, int]:
-        return {name: getattr(self, name) for name in self.__slots__}
+        return asdict(self)
 
 
 def _text_variables(session: Session, version_id: int, cache: dict[int, frozenset[str]]) -> frozenset[str]:
@@ -191,7 +191,7 @@ class RetentionReport:
     tasks: int = 0
 
     def as_dict(self) -> dict[str, int]:
-        return {name: getattr(self, name) for name in self.__slots__}
+        return asdict(self)
 
 
 def purge_identities(session: Session, *, older_than: datetime) -> RetentionReport:

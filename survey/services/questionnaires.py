@@ -156,6 +156,13 @@ class LiveVersion:
 CURRENT_VERSIONS = "current_published_versions"
 
 
+def questionnaire_title(questionnaire, language: str) -> str:
+    """The questionnaire's title in ``language`` (zh_CN or en), else in the other one."""
+    first, other = (questionnaire.title_zh, questionnaire.title_en) if language == "zh_CN" \
+        else (questionnaire.title_en, questionnaire.title_zh)
+    return first or other or ""
+
+
 def current_published(session: Session, questionnaire_id: int) -> LiveVersion | None:
     """The latest published version of an *active* questionnaire, or None. Remembered per process
     for a moment (``survey.services.live_cache``); :func:`publish` and :func:`archive` forget it."""

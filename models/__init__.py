@@ -17,6 +17,7 @@ from models.questionnaire import (
 )
 from models.quotas import Quota
 from models.user import ROLES, User
+from models.workspace import Workspace, WorkspaceMember
 
 __all__ = [
     "AnalysisResult",
@@ -43,4 +44,6 @@ __all__ = [
     "Response",
     "SendBatch",
     "User",
+    "Workspace",
+    "WorkspaceMember",
 ]

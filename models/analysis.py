@@ -22,6 +22,9 @@ class AnalysisRun(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The questionnaire whose versions the run analyses (its workspace decides who sees the run).
+    questionnaire_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("questionnaires.id", ondelete="SET NULL"), index=True)
     status: Mapped[str] = mapped_column(String(16), default="queued")
     progress: Mapped[float] = mapped_column(default=0.0)
     # What the run is doing now, for the progress bar ("loading responses", "segment north"...).

@@ -26,6 +26,8 @@ class ApiToken(Base):
     prefix: Mapped[str] = mapped_column(String(12), default="")
     role: Mapped[str] = mapped_column(String(16))
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The one workspace the token may reach; None: every workspace (a token made for the whole install).
+    workspace_id: Mapped[Optional[int]] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = created_at_column()
     revoked_at: Mapped[Optional[datetime]]
     last_used_at: Mapped[Optional[datetime]]

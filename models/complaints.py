@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, created_at_column
@@ -18,10 +18,13 @@ class ComplaintCase(Base):
             "resolution_status IN ('open', 'resolved', 'partly_resolved', 'unresolved')",
             name="resolution_status_known",
         ),
+        # A case reference is the service desk's: unique within the workspace that imports it.
+        UniqueConstraint("workspace_id", "case_ref"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_ref: Mapped[str] = mapped_column(String(128), unique=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id"), index=True)
+    case_ref: Mapped[str] = mapped_column(String(128))
     customer_ref: Mapped[str] = mapped_column(String(128))
     segment: Mapped[dict[str, Any]] = mapped_column(default=dict)
     category: Mapped[str] = mapped_column(String(128), default="")

@@ -36,6 +36,8 @@ class Questionnaire(Base):
     status: Mapped[str] = mapped_column(String(16), default="active")
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = created_at_column()
+    # Who may see it: members of this workspace and admins (models/workspace.py).
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id"), index=True)
     # Origins (https://host[:port]) allowed to show the respondent pages in a frame, one per
     # line; empty: no site may frame them (survey/security_headers.py).
     embed_origins: Mapped[str] = mapped_column(Text, default="", server_default="")

@@ -56,6 +56,7 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from survey.admin.cli import bp as workspaces_cli
     from survey.auth.cli import bp as users_cli
     from survey.auth.views import bp as auth_bp
     from survey.core.cli import bp as demo_cli
@@ -85,5 +86,5 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (core_bp, auth_bp, users_cli, demo_cli, questionnaire_cli, design_bp,
                       collect_bp, distribution_bp, invitations_bp, complaints_bp, api_bp,
                       analysis_cli, jobs.cli, api_tokens_cli, complaints_cli, reports_bp, report_cli,
-                      invitations_cli, people_cli, people_bp, inbox_bp, admin_bp):
+                      invitations_cli, people_cli, people_bp, inbox_bp, admin_bp, workspaces_cli):
         app.register_blueprint(blueprint)

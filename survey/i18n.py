@@ -19,7 +19,8 @@ LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
 NAVIGATION_LABELS = {"Questionnaires": _l("Questionnaires"), "Invitations": _l("Invitations"),
                      "Complaints": _l("Complaints"), "Exports": _l("Exports"),
                      "Analysis": _l("Analysis"), "Reports": _l("Reports"), "People": _l("People"),
-                     "Audit log": _l("Audit log"), "Users": _l("Users")}
+                     "Audit log": _l("Audit log"), "Users": _l("Users"),
+                     "Workspaces": _l("Workspaces")}
 
 def normalise_locale(value: str | None) -> str | None:
     """``'zh-CN'``, ``'zh'``, ``'zh-Hans'``, ``'en-US'`` → ``'zh_CN'`` or ``'en'``; None otherwise."""

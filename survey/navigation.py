@@ -31,6 +31,7 @@ MAIN_NAVIGATION = (
     ("people.index", "People", ("admin",)),
     ("people.audit_log", "Audit log", ("admin",)),
     ("admin.users", "Users", ("admin",)),
+    ("admin.workspaces", "Workspaces", ("admin",)),
 )
 
 

@@ -11,6 +11,7 @@ from models.api_tokens import API_TOKEN_ROLES
 from survey.db import get_session
 from survey.services.api_tokens import ApiTokenError, create_token, list_tokens, revoke_token
 from survey.services import complaint_cases
+from survey.services.workspaces import WorkspaceError, find_workspace
 
 bp = Blueprint("api_tokens_cli", __name__, cli_group="api-tokens")
 complaints_bp = Blueprint("complaints_cli", __name__, cli_group="complaints")
@@ -20,14 +21,18 @@ complaints_bp = Blueprint("complaints_cli", __name__, cli_group="complaints")
 @click.argument("name")
 @click.option("--role", type=click.Choice(API_TOKEN_ROLES), required=True,
               help="What the token may do (designer: submit responses and import cases).")
-def create(name: str, role: str) -> None:
+@click.option("--workspace", default=None,
+              help="Id or name of the one workspace the token may reach (default: every workspace).")
+def create(name: str, role: str, workspace: str | None) -> None:
     """Create an API token called NAME; its secret is printed once."""
     session = get_session()
     try:
-        token, secret = create_token(session, name, role=role)
-    except ApiTokenError as exc:
+        workspace_id = find_workspace(session, workspace).id if workspace is not None else None
+        token, secret = create_token(session, name, role=role, workspace_id=workspace_id)
+    except (ApiTokenError, WorkspaceError) as exc:
         raise click.ClickException(str(exc)) from exc
-    audit_event("api_token_create", f"token {token.id}", details={"name": name, "role": role})
+    audit_event("api_token_create", f"token {token.id}",
+                details={"name": name, "role": role, "workspace": workspace_id})
     session.commit()
     click.echo(f"created API token {token.id} {token.name!r} ({token.role})")
     click.echo("secret (shown once, store it now):")
@@ -40,7 +45,8 @@ def list_command() -> None:
     for token in list_tokens(get_session()):
         state = "revoked" if token.revoked_at else "active"
         used = token.last_used_at.isoformat() if token.last_used_at else "never used"
-        click.echo(f"{token.id}\t{token.name}\t{token.role}\t{token.prefix}…\t{state}\t{used}")
+        reach = f"workspace {token.workspace_id}" if token.workspace_id is not None else "every workspace"
+        click.echo(f"{token.id}\t{token.name}\t{token.role}\t{reach}\t{token.prefix}…\t{state}\t{used}")
 
 
 @bp.cli.command("revoke")
@@ -59,18 +65,19 @@ def revoke(token_id: int) -> None:
 
 @complaints_bp.cli.command("invite-due")
 @click.option("--questionnaire", "questionnaire_id", type=int, default=None,
-              help="Follow-up questionnaire (default: the newest published complaint follow-up).")
+              help="Follow-up questionnaire (default: each workspace's newest published complaint follow-up).")
 def invite_due(questionnaire_id: int | None) -> None:
     """Invite the customers of resolved cases whose follow-up delay has passed (run hourly)."""
     session = get_session()
-    questionnaire_id = questionnaire_id or complaint_cases.default_followup_questionnaire_id(session)
-    if questionnaire_id is None:
+    questionnaire_ids = ([questionnaire_id] if questionnaire_id
+                         else list(complaint_cases.followup_questionnaires(session).values()))
+    if not questionnaire_ids:
         raise click.ClickException("no complaint follow-up questionnaire is published")
     try:
-        invited = complaint_cases.invite_due_cases(
-            session, questionnaire_id,
+        invited = [invitation for followup in questionnaire_ids for invitation in complaint_cases.invite_due_cases(
+            session, followup,
             delay_hours=float(current_app.config.get("COMPLAINT_FOLLOWUP_DELAY_HOURS", 24)),
-            expiry_days=int(current_app.config.get("COMPLAINT_FOLLOWUP_EXPIRY_DAYS", 30)))
+            expiry_days=int(current_app.config.get("COMPLAINT_FOLLOWUP_EXPIRY_DAYS", 30)))]
         session.commit()
     except complaint_cases.ComplaintError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -171,8 +171,9 @@ def submit_response(session: Session, questionnaire_id: int, payload: object, *,
 
     case_id = None
     if payload.get("case_ref"):
+        workspace = select(Questionnaire.workspace_id).where(Questionnaire.id == questionnaire_id).scalar_subquery()
         case_id = session.scalars(select(ComplaintCase.id).where(
-            ComplaintCase.case_ref == payload["case_ref"])).first()
+            ComplaintCase.workspace_id == workspace, ComplaintCase.case_ref == payload["case_ref"])).first()
         if case_id is None:
             errors["case_ref"] = ["no complaint case has this reference"]
     invitation = None

@@ -15,10 +15,12 @@ from flask import Blueprint, current_app, g, request
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from models import Questionnaire, QuestionnaireVersion, Response
+from models import QuestionnaireVersion, Response
 from survey.api.openapi import openapi_document
 from survey.api.submissions import submit_response
 from survey.auth.roles import public
+from survey.services.workspaces import questionnaire_in_scope
+from survey.workspace_access import current_scope
 from survey.db import get_session, read_first
 from survey.services.api_tokens import allows, authenticate
 from survey.services.complaint_cases import ComplaintError, FollowUpRules, import_case_records
@@ -122,6 +124,8 @@ def openapi():
 @token_required("responses:write", autocommit_reads=True)
 def submit(questionnaire_id: int):
     body = _json_body()
+    if current_scope() is not None and questionnaire_in_scope(get_session(), questionnaire_id, current_scope()) is None:
+        return error(404, f"questionnaire {questionnaire_id} does not exist")
     result = submit_response(get_session(), questionnaire_id, body,
                              rules=FollowUpRules.from_config(current_app.config))
     if result.outcome == "not_found":
@@ -164,6 +168,7 @@ def complaint_cases():
     try:
         result = import_case_records(
             session, records, followup_questionnaire_id=questionnaire_id,
+            workspace_id=g.api_token.workspace_id, scope=current_scope(),
             delay_hours=float(config.get("COMPLAINT_FOLLOWUP_DELAY_HOURS", 24)),
             expiry_days=int(config.get("COMPLAINT_FOLLOWUP_EXPIRY_DAYS", 30)))
         report = {**result.report.as_dict(), "invited": result.invited}
@@ -185,7 +190,7 @@ def complaint_cases():
 @token_required("counts:read")
 def counts(questionnaire_id: int):
     session = get_session()
-    if session.get(Questionnaire, questionnaire_id) is None:
+    if questionnaire_in_scope(session, questionnaire_id, current_scope()) is None:
         return error(404, f"questionnaire {questionnaire_id} does not exist")
     rows = session.execute(
         select(QuestionnaireVersion.id, QuestionnaireVersion.number, Response.channel,

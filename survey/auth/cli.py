@@ -9,6 +9,7 @@ from models import ROLES, User
 from survey.audit_trail import audit_event
 from survey.db import get_session
 from survey.services.accounts import AccountError, create_user, end_sessions, find_user, set_password
+from survey.services.workspaces import WorkspaceError, find_workspace
 
 bp = Blueprint("users_cli", __name__, cli_group="users")
 
@@ -17,15 +18,18 @@ bp = Blueprint("users_cli", __name__, cli_group="users")
 @click.argument("email")
 @click.option("--role", type=click.Choice(ROLES), required=True, help="What the user may do.")
 @click.option("--name", default="", help="Display name.")
+@click.option("--workspace", "workspace_keys", multiple=True,
+              help="Id or name of a workspace the user joins (repeat for several; default: the first workspace).")
 @click.password_option(help="Password (asked for when not given).")
-def create(email: str, role: str, name: str, password: str) -> None:
+def create(email: str, role: str, name: str, workspace_keys: tuple[str, ...], password: str) -> None:
     """Create a user with EMAIL and a role."""
     session = get_session()
     try:
-        user = create_user(session, email=email, password=password, role=role, name=name)
-    except AccountError as exc:
+        workspace_ids = [find_workspace(session, key).id for key in workspace_keys] if workspace_keys else None
+        user = create_user(session, email=email, password=password, role=role, name=name, workspace_ids=workspace_ids)
+    except (AccountError, WorkspaceError) as exc:
         raise click.ClickException(str(exc)) from exc
-    audit_event("user_create", user.email, details={"role": role})
+    audit_event("user_create", user.email, details={"role": role, "workspaces": workspace_ids})
     session.commit()
     click.echo(f"created user {user.id} {user.email} ({user.role})")
 

@@ -27,6 +27,8 @@ from survey.auth.roles import role_required
 from survey.db import get_session
 from survey.services import complaint_cases as service
 from survey.services.invitations import MAX_UPLOAD_BYTES, published_questionnaires
+from survey.services.workspaces import users_reaching
+from survey.workspace_access import WorkspaceChoice, current_scope, offer_workspaces, workspace_or_404
 
 bp = Blueprint("complaints", __name__, url_prefix="/complaints")
 
@@ -39,7 +41,7 @@ REASON_LABELS = {"unresolved": _l("Complaint not resolved"),
 DUE_FILTERS = {"overdue": _l("Overdue"), "week": _l("Due within 7 days")}
 
 
-class ImportForm(FlaskForm):
+class ImportForm(WorkspaceChoice, FlaskForm):
     file = FileField(_l("CSV or XLSX file"), validators=[FileRequired(_l("Choose a file."))])
     questionnaire = SelectField(_l("Follow-up questionnaire"), coerce=int, choices=[])
 
@@ -81,7 +83,7 @@ def cases():
     session = get_session()
     status = request.args.get("status")
     status = status if status in CASE_STATUS_LABELS else None
-    rows = service.list_cases(session, status=status)
+    rows = service.list_cases(session, status=status, scope=current_scope())
     return render_template(
         "complaints/cases.html", cases=rows, status=status, status_labels=CASE_STATUS_LABELS,
         invitations=service.case_invitations(session, [c.id for c in rows]),
@@ -93,7 +95,9 @@ def cases():
 def import_cases():
     session = get_session()
     form = ImportForm()
-    followups = published_questionnaires(session, kind="complaint_followup")
+    if not offer_workspaces(form):
+        abort(403)
+    followups = published_questionnaires(session, kind="complaint_followup", scope=current_scope())
     form.questionnaire.choices = [SelectChoice(0, _("None yet (invite later)"))] + [
         SelectChoice(q.id, _title(q)) for q in followups]
     if request.method == "GET" and followups:
@@ -106,10 +110,17 @@ def import_cases():
         try:
             result = service.import_case_file(
                 session, form.file.data.filename or "", form.file.data.read(limit + 1),
-                max_bytes=limit, followup_questionnaire_id=form.questionnaire.data or None,
+                max_bytes=limit, workspace_id=form.workspace.data,
+                followup_questionnaire_id=form.questionnaire.data or None, scope=current_scope(),
                 delay_hours=settings["delay_hours"], expiry_days=int(settings["expiry_days"]))
             if result.report.ok:
                 session.commit()
+        except service.ComplaintError:
+            session.rollback()
+            form.questionnaire.errors = [_("This follow-up questionnaire is in another workspace than the one "
+                                           "chosen for the cases; choose both from the same workspace.")]
+            return render_template("complaints/import.html", form=form, report=None, settings=_settings(),
+                                   upload_limits=service.UPLOAD_LIMITS), 422
         except IntegrityError:
             session.rollback()
             flash(_("Another import added the same cases at the same time; upload the file again."))
@@ -134,12 +145,12 @@ def invite_due():
     if not form.validate_on_submit():
         abort(400)
     session = get_session()
-    questionnaire_id = service.default_followup_questionnaire_id(session)
-    if questionnaire_id is None:
+    if not service.followup_questionnaires(session, current_scope()):
         flash(_("No complaint follow-up questionnaire is published yet."))
         return redirect(url_for("complaints.cases"))
     try:
-        invited = service.invite_due_cases(session, questionnaire_id, **_settings())  # type: ignore[arg-type]
+        rounds = service.invite_due_everywhere(session, current_scope(), **_settings())
+        invited = [invitation for found in rounds.values() for invitation in found]
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -153,7 +164,7 @@ def invite_due():
 @role_required("designer", "analyst")
 def tasks():
     session = get_session()
-    owners = service.task_owners(session)
+    owners = service.task_owners(session, current_scope())
     filters = TaskFilterForm(formdata=request.args)
     filters.owner.choices = [SelectChoice("", _("Any owner"))] + [SelectChoice(o, o) for o in owners]
     filters.status.choices = [SelectChoice("", _("Any status"))] + [
@@ -164,28 +175,32 @@ def tasks():
     status = filters.status.data if filters.status.data in TASK_STATUS_LABELS else None
     due_before = {"overdue": now, "week": now + timedelta(days=7)}.get(filters.due.data or "")
     found = service.list_tasks(session, owner=filters.owner.data or None, status=status,
-                               due_before=due_before)
+                               due_before=due_before, scope=current_scope())
     if due_before is not None and status is None:
         found = [t for t in found if t.status != "done"]
-    people = _assignable(session)
+    contexts = followup.contexts(session, found)
+    people: dict[int | None, list[SelectChoice]] = {}
     forms = {}
     for task in found:
+        workspace_id = contexts[task.id].workspace_id if task.id in contexts else None
+        if workspace_id not in people:
+            people[workspace_id] = _assignable(session, workspace_id)
         form = TaskForm(prefix=f"t{task.id}", obj=task, formdata=None)
-        form.assignee.choices = people
+        form.assignee.choices = people[workspace_id]
         form.assignee.data = str(task.assignee_id or "")
         forms[task.id] = form
     return render_template("complaints/tasks.html", tasks=found, forms=forms, filters=filters,
                            status_labels=TASK_STATUS_LABELS, reason_labels=REASON_LABELS,
                            overdue={t.id for t in found if service.is_overdue(t, now)},
-                           contexts=followup.contexts(session, found),
+                           contexts=contexts,
                            history=followup.history(session, [t.id for t in found]),
                            users={u.id: u.email for u in session.scalars(select(User))})
 
 
-def _assignable(session) -> list[SelectChoice]:
-    """Active users who may work on tasks (designers, analysts, admins)."""
-    users = session.scalars(select(User).where(User.active.is_(True), User.role.in_(("admin", "designer", "analyst")))
-                            .order_by(User.email)).all()
+def _assignable(session, workspace_id: int | None) -> list[SelectChoice]:
+    """Active users who may work on the tasks of ``workspace_id``: its designers and analysts,
+    and the admins."""
+    users = users_reaching(session, workspace_id, ("designer", "analyst")) if workspace_id is not None else []
     return [SelectChoice("", _("Nobody"))] + [SelectChoice(str(u.id), u.email) for u in users]
 
 
@@ -213,8 +228,10 @@ def update_task(task_id: int):
     task = session.get(FollowUpTask, task_id)
     if task is None:
         abort(404)
+    workspace_id = followup.task_workspace(session, task)
+    workspace_or_404(workspace_id)
     form = TaskForm(prefix=f"t{task_id}")
-    form.assignee.choices = _assignable(session)
+    form.assignee.choices = _assignable(session, workspace_id)
     if not form.validate_on_submit():
         flash(_("The task was not changed: %(errors)s",
                 errors="; ".join(m for messages in form.errors.values() for m in messages)))

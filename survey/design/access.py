@@ -9,6 +9,7 @@ from survey.db import get_session
 from survey.questionnaire.document import Questionnaire as Document
 from survey.questionnaire.sanitize import sanitize_questionnaire
 from survey.services import questionnaires as store
+from survey.workspace_access import questionnaire_or_404
 
 
 class ArchivedError(Exception):
@@ -17,13 +18,6 @@ class ArchivedError(Exception):
     def __init__(self, questionnaire_id: int) -> None:
         super().__init__(questionnaire_id)
         self.questionnaire_id = questionnaire_id
-
-
-def questionnaire_or_404(questionnaire_id: int) -> Questionnaire:
-    questionnaire = get_session().get(Questionnaire, questionnaire_id)
-    if questionnaire is None:
-        abort(404)
-    return questionnaire
 
 
 def version_or_404(questionnaire: Questionnaire, number: int | None = None) -> QuestionnaireVersion:

@@ -11,13 +11,15 @@ from models import Questionnaire
 from survey.db import get_session
 from survey.services.interchange import InterchangeError, export_questionnaire, import_questionnaire
 from survey.services.questionnaires import create_questionnaire, latest_version, version_document
+from survey.services.workspaces import WorkspaceError, find_workspace
 
 bp = Blueprint("questionnaire_cli", __name__, cli_group="questionnaire")
 
 
 @bp.cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_command(path: Path) -> None:
+@click.option("--workspace", default=None, help="Id or name of the workspace it goes to (default: the first).")
+def import_command(path: Path, workspace: str | None) -> None:
     """Import an XLSForm (.xlsx/.xls/.csv) or questionnaire JSON; prints the new id."""
     try:
         imported = import_questionnaire(path.read_bytes(), filename=path.name)
@@ -25,7 +27,11 @@ def import_command(path: Path) -> None:
         raise click.ClickException(str(error)) from error
     session = get_session()
     try:
-        version = create_questionnaire(session, imported.questionnaire)
+        workspace_id = find_workspace(session, workspace).id if workspace is not None else None
+    except WorkspaceError as error:
+        raise click.ClickException(str(error)) from error
+    try:
+        version = create_questionnaire(session, imported.questionnaire, workspace_id=workspace_id)
         session.commit()
     except DBAPIError as error:  # a value the database cannot hold: nothing is kept, say which
         session.rollback()

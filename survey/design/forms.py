@@ -23,6 +23,7 @@ from survey.questionnaire.document import (
 )
 from survey.questionnaire.templates import TEMPLATES
 from survey.security_headers import MAX_EMBED_ORIGINS, OriginError, embed_origin
+from survey.workspace_access import WorkspaceChoice
 
 STATUS_FILTERS = ("active", "archived", "all")
 TEXT_MAX = 5000
@@ -100,7 +101,15 @@ def parse_attribute_lines(text: str) -> list[Texts]:
     return attributes
 
 
-class TemplateForm(FlaskForm):
+class NewQuestionnaireForm(WorkspaceChoice, DetailsForm):
+    """A blank questionnaire: its texts and the workspace it goes to."""
+
+
+class WorkspaceMoveForm(WorkspaceChoice, FlaskForm):
+    """Give a questionnaire to another of the user's workspaces."""
+
+
+class TemplateForm(WorkspaceChoice, FlaskForm):
     template = RadioField(_l("Template"), validators=[DataRequired(message=_l("Choose a template."))])
     attributes = TextAreaField(_l("Kano attributes, one per line: 中文 | English"),
                                validators=[Length(max=TEXT_MAX)])
@@ -120,7 +129,7 @@ class TemplateForm(FlaskForm):
             raise ValidationError(str(error)) from None
 
 
-class ImportForm(FlaskForm):
+class ImportForm(WorkspaceChoice, FlaskForm):
     file = FileField(_l("Questionnaire file (XLSForm .xlsx, .xls, .csv or .json)"),
                      validators=[FileRequired(message=_l("Choose a file to upload."))])
 

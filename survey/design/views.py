@@ -14,12 +14,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from models import Questionnaire
+from models import Questionnaire, Workspace
 from survey.audit_trail import audit_event
 from survey.auth.roles import role_required
 from survey.db import get_session
-from survey.design.access import ArchivedError, editable, questionnaire_or_404, to_editor, version_or_404
-from survey.design.forms import ConfirmForm, DetailsForm, ImportForm, SearchForm, TemplateForm
+from survey.design.access import ArchivedError, editable, to_editor, version_or_404
+from survey.design.forms import ConfirmForm, ImportForm, WorkspaceMoveForm, NewQuestionnaireForm, SearchForm, TemplateForm
 from survey.design.messages import issue_message, language_names, translation_location
 from survey.questionnaire.document import DocumentError, Page, Questionnaire as Document, Texts
 from survey.questionnaire.sanitize import sanitize_questionnaire
@@ -27,6 +27,8 @@ from survey.questionnaire.templates import TEMPLATES
 from survey.services import questionnaires as store
 from survey.services.interchange import InterchangeError, export_questionnaire, import_questionnaire
 from survey.services.publishing import publish_checks
+from survey.services.workspaces import in_scope, move_questionnaire, visible_workspaces
+from survey.workspace_access import current_scope, offer_workspaces, questionnaire_or_404
 
 bp = Blueprint("design", __name__, url_prefix="/design")
 
@@ -44,7 +46,8 @@ def archived(error: ArchivedError):
 
 
 def _find_questionnaires(search: str, status: str) -> list[Questionnaire]:
-    statement = select(Questionnaire).order_by(Questionnaire.created_at.desc(), Questionnaire.id.desc())
+    statement = (select(Questionnaire).where(in_scope(Questionnaire.workspace_id, current_scope()))
+                 .order_by(Questionnaire.created_at.desc(), Questionnaire.id.desc()))
     if status in ("active", "archived"):
         statement = statement.where(Questionnaire.status == status)
     if search:
@@ -63,20 +66,35 @@ def index():
     status = form.status.data if form.status.data in ("active", "archived", "all") else "active"
     search = form.q.data if form.validate() else ""
     items = _find_questionnaires(search or "", status)
-    return render_template("design/index.html", form=form, items=items, search=search)
+    return render_template("design/index.html", form=form, items=items, search=search,
+                           workspace_names=_workspace_names())
+
+
+def _workspace_names() -> dict[int, str]:
+    """Names of the workspaces the user sees, when there is more than one to tell apart."""
+    visible = visible_workspaces(get_session(), current_scope())
+    return {w.id: w.name for w in visible} if len(visible) > 1 else {}
+
+
+def _no_workspace():
+    """The answer to a user who belongs to no workspace and tries to create something."""
+    return render_template("errors/error.html", code=403, heading=_("You belong to no workspace"),
+                           message=_("Questionnaires live in workspaces. Ask an administrator to add you to one.")), 403
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @role_required("designer")
 def create_blank():
-    form = DetailsForm()
+    form = NewQuestionnaireForm()
+    if not offer_workspaces(form):
+        return _no_workspace()
     if form.validate_on_submit():
         title, description = form.texts()
         document = Document(title=title, description=description,
                             pages=(Page("page_1", Texts("第 1 页", "Page 1"), ()),))
         session = get_session()
         version = store.create_questionnaire(session, sanitize_questionnaire(document),
-                                             created_by_id=current_user.id)
+                                             created_by_id=current_user.id, workspace_id=form.workspace.data)
         session.commit()
         flash(_("The questionnaire was created."))
         return to_editor(version.questionnaire_id)
@@ -87,6 +105,8 @@ def create_blank():
 @role_required("designer")
 def create_from_template():
     form = TemplateForm()
+    if not offer_workspaces(form):
+        return _no_workspace()
     if form.validate_on_submit():
         template = TEMPLATES[form.template.data]
         try:
@@ -96,7 +116,8 @@ def create_from_template():
             form.attributes.errors.append(str(error))
         else:
             session = get_session()
-            version = store.create_questionnaire(session, document, created_by_id=current_user.id)
+            version = store.create_questionnaire(session, document, created_by_id=current_user.id,
+                                                 workspace_id=form.workspace.data)
             session.commit()
             flash(_("The questionnaire was created from the template."))
             return redirect(url_for("design.overview", questionnaire_id=version.questionnaire_id))
@@ -108,6 +129,8 @@ def create_from_template():
 @role_required("designer")
 def import_file():
     form = ImportForm()
+    if not offer_workspaces(form):
+        return _no_workspace()
     if form.validate_on_submit():
         upload = form.file.data
         try:
@@ -117,7 +140,7 @@ def import_file():
         else:
             session = get_session()
             version = store.create_questionnaire(session, imported.questionnaire,
-                                                 created_by_id=current_user.id)
+                                                 created_by_id=current_user.id, workspace_id=form.workspace.data)
             session.commit()
             flash(_("The questionnaire was imported."))
             if imported.warnings:
@@ -133,8 +156,33 @@ def import_file():
 @role_required("designer")
 def overview(questionnaire_id: int):
     questionnaire = questionnaire_or_404(questionnaire_id)
+    move_form = WorkspaceMoveForm(formdata=None, workspace=questionnaire.workspace_id)
+    offer_workspaces(move_form)
     return render_template("design/overview.html", questionnaire=questionnaire,
-                           versions=list(reversed(questionnaire.versions)), form=ConfirmForm())
+                           versions=list(reversed(questionnaire.versions)), form=ConfirmForm(),
+                           move_form=move_form, workspace=get_session().get(Workspace, questionnaire.workspace_id))
+
+
+@bp.route("/<int:questionnaire_id>/workspace", methods=["POST"])
+@role_required("designer")
+def move(questionnaire_id: int):
+    """Give the questionnaire to another of the user's workspaces."""
+    questionnaire = questionnaire_or_404(questionnaire_id)
+    form = WorkspaceMoveForm()
+    offer_workspaces(form)
+    if not form.validate_on_submit():
+        flash(_("The questionnaire was not moved: %(errors)s",
+                errors="; ".join(m for messages in form.errors.values() for m in messages)), "error")
+        return redirect(url_for("design.overview", questionnaire_id=questionnaire_id))
+    session = get_session()
+    before = questionnaire.workspace_id
+    move_questionnaire(session, questionnaire, form.workspace.data)
+    audit_event("questionnaire_move", f"questionnaire {questionnaire_id}",
+                details={"from": before, "to": form.workspace.data})
+    session.commit()
+    flash(_("The questionnaire was moved to the workspace %(name)s.",
+            name=session.get(Workspace, form.workspace.data).name))
+    return redirect(url_for("design.overview", questionnaire_id=questionnaire_id))
 
 
 @bp.route("/<int:questionnaire_id>/draft", methods=["POST"])

@@ -8,7 +8,7 @@ then streamed and deleted. See ``survey.services.exports``.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, render_template
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -17,12 +17,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from models import Questionnaire
 from survey.audit_trail import audit_event
 from survey.auth.roles import role_required
 from survey.db import engine, get_session
 from survey.i18n import normalise_locale
 from survey.services import exports as service
+from survey.workspace_access import current_scope, questionnaire_or_404
 
 bp = Blueprint("distribution", __name__, url_prefix="/distribution")
 
@@ -50,17 +50,10 @@ class ExportForm(FlaskForm):
     include_flagged = BooleanField(_l("Include responses marked as test or spam"))
 
 
-def _questionnaire_or_404(questionnaire_id: int) -> Questionnaire:
-    questionnaire = get_session().get(Questionnaire, questionnaire_id)
-    if questionnaire is None:
-        abort(404)
-    return questionnaire
-
-
 @bp.route("/exports")
 @role_required("designer", "analyst")
 def exports_index():
-    questionnaires = service.exportable_questionnaires(get_session())
+    questionnaires = service.exportable_questionnaires(get_session(), current_scope())
     return render_template("distribution/export_index.html", questionnaires=questionnaires)
 
 
@@ -68,7 +61,7 @@ def exports_index():
 @role_required("designer", "analyst")
 def export(questionnaire_id: int):
     session = get_session()
-    questionnaire = _questionnaire_or_404(questionnaire_id)
+    questionnaire = questionnaire_or_404(questionnaire_id)
     versions = service.exportable_versions(session, questionnaire_id)
     counts = service.response_counts(session, questionnaire_id)
     form = ExportForm()

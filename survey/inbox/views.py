@@ -20,18 +20,12 @@ from survey.services import inbox as service
 from survey.services import question_results
 from survey.services.questionnaires import questionnaire_title, version_document
 from survey.timezones import local_midnight
+from survey.workspace_access import questionnaire_or_404
 
 bp = Blueprint("inbox", __name__, url_prefix="/responses")
 
 STATUS_LABELS = {"complete": _l("Complete"), "partial": _l("Partial")}
 FLAG_LABELS = {"unflagged": _l("Not marked"), "test": _l("Test"), "spam": _l("Spam"), "any": _l("All")}
-
-
-def _questionnaire_or_404(questionnaire_id: int) -> Questionnaire:
-    questionnaire = get_session().get(Questionnaire, questionnaire_id)
-    if questionnaire is None:
-        abort(404)
-    return questionnaire
 
 
 def _title(questionnaire: Questionnaire) -> str:
@@ -64,7 +58,7 @@ def _filter() -> service.InboxFilter:
 @bp.route("/<int:questionnaire_id>")
 @role_required("designer", "analyst")
 def index(questionnaire_id: int):
-    questionnaire = _questionnaire_or_404(questionnaire_id)
+    questionnaire = questionnaire_or_404(questionnaire_id)
     session = get_session()
     problem = None
     rows, total = [], 0
@@ -112,7 +106,7 @@ def _answers(detail: service.ResponseDetail, locale: str) -> list[tuple[str, str
 def results(questionnaire_id: int):
     """Per-question results (shares with Wilson intervals, means with intervals) of the responses
     the inbox's filters select, read against the chosen version (else the newest published)."""
-    questionnaire = _questionnaire_or_404(questionnaire_id)
+    questionnaire = questionnaire_or_404(questionnaire_id)
     session = get_session()
     locale = normalise_locale(str(get_locale())) or "zh_CN"
     problem, total, found = None, 0, []
@@ -134,7 +128,7 @@ def results(questionnaire_id: int):
 @bp.route("/<int:questionnaire_id>/<int:response_id>")
 @role_required("designer", "analyst")
 def show(questionnaire_id: int, response_id: int):
-    questionnaire = _questionnaire_or_404(questionnaire_id)
+    questionnaire = questionnaire_or_404(questionnaire_id)
     detail = service.detail(get_session(), questionnaire_id, response_id)
     if detail is None:
         abort(404)
@@ -147,6 +141,7 @@ def show(questionnaire_id: int, response_id: int):
 @bp.route("/<int:questionnaire_id>/<int:response_id>/flag/<any(test, spam, none):flag>", methods=["POST"])
 @role_required("designer", "analyst")
 def flag(questionnaire_id: int, response_id: int, flag: str):
+    questionnaire_or_404(questionnaire_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     session = get_session()
@@ -164,6 +159,7 @@ def flag(questionnaire_id: int, response_id: int, flag: str):
 @bp.route("/<int:questionnaire_id>/<int:response_id>/delete", methods=["POST"])
 @role_required("designer")
 def delete(questionnaire_id: int, response_id: int):
+    questionnaire_or_404(questionnaire_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     session = get_session()

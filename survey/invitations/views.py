@@ -14,7 +14,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField
 from wtforms.validators import NumberRange, Optional
 
-from models import Invitation, Questionnaire
+from models import Invitation
 from survey.audit_trail import audit_event
 from survey.auth.roles import role_required
 from survey.db import get_session
@@ -30,6 +30,7 @@ from survey.services import mailings
 from survey.services.message_templates import PLACEHOLDERS, TemplateError
 from survey.services.export_values import escape_formula
 from survey.services.qr_codes import FORMATS, qr_code
+from survey.workspace_access import current_scope, questionnaire_or_404
 
 bp = Blueprint("invitations", __name__, url_prefix="/invitations")
 
@@ -47,13 +48,6 @@ def _upload_limit() -> int:
     return int(current_app.config.get("INVITATION_UPLOAD_MAX_BYTES", service.MAX_UPLOAD_BYTES))
 
 
-def _questionnaire_or_404(questionnaire_id: int) -> Questionnaire:
-    questionnaire = get_session().get(Questionnaire, questionnaire_id)
-    if questionnaire is None:
-        abort(404)
-    return questionnaire
-
-
 def _link_base() -> str:
     """The configured public address (never the request's Host) + the invitation path."""
     return public_url("collect.invitation_start", token="-")[:-1]
@@ -63,7 +57,7 @@ def _link_base() -> str:
 @role_required("designer")
 def index():
     session = get_session()
-    questionnaires = service.published_questionnaires(session)
+    questionnaires = service.published_questionnaires(session, scope=current_scope())
     counts = {q.id: service.invitation_status_counts(session, q.id) for q in questionnaires}
     return render_template("invitations/index.html", questionnaires=questionnaires, counts=counts)
 
@@ -72,7 +66,7 @@ def index():
 @role_required("designer")
 def upload(questionnaire_id: int):
     session = get_session()
-    questionnaire = _questionnaire_or_404(questionnaire_id)
+    questionnaire = questionnaire_or_404(questionnaire_id)
     version = service.published_version(session, questionnaire_id)
     form = UploadForm()
     report = None
@@ -118,7 +112,7 @@ def _checked_button() -> None:
 
 
 def _start_round(questionnaire_id: int, kind: str):
-    _questionnaire_or_404(questionnaire_id)
+    questionnaire_or_404(questionnaire_id)
     _checked_button()
     problem, _server = sending_page.mail_state()
     if problem is not None:
@@ -155,7 +149,7 @@ def remind(questionnaire_id: int):
 def message(questionnaire_id: int):
     """The invitation and reminder messages (both languages), the reminder schedule, a preview."""
     session = get_session()
-    questionnaire = _questionnaire_or_404(questionnaire_id)
+    questionnaire = questionnaire_or_404(questionnaire_id)
     form = sending_page.MessageForm(obj=mailings.template_for(session, questionnaire_id))
     status_code = 200
     if form.validate_on_submit():
@@ -186,7 +180,7 @@ def message(questionnaire_id: int):
 @role_required("designer")
 def message_test(questionnaire_id: int):
     """Send the saved invitation (Chinese and English) to the signed-in designer, now."""
-    questionnaire = _questionnaire_or_404(questionnaire_id)
+    questionnaire = questionnaire_or_404(questionnaire_id)
     _checked_button()
     address = current_user.email
     try:
@@ -211,7 +205,7 @@ def _spreadsheet_safe(value: str) -> str:
 @role_required("designer")
 def links_csv(questionnaire_id: int):
     """Every invitation with its personal link, for the mailing tool (UTF-8 with BOM)."""
-    _questionnaire_or_404(questionnaire_id)
+    questionnaire_or_404(questionnaire_id)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["customer_ref", "language", "email", "status", "expires_at", "link"])
@@ -228,7 +222,7 @@ def links_csv(questionnaire_id: int):
 @role_required("designer")
 def public_qr(questionnaire_id: int, fmt: str):
     """The QR code of the questionnaire's public link (the stable one: it survives new versions)."""
-    questionnaire = _questionnaire_or_404(questionnaire_id)
+    questionnaire = questionnaire_or_404(questionnaire_id)
     if not questionnaire.public_token:
         abort(404)
     return _qr_response(public_url("collect.public_start", public_token=questionnaire.public_token), fmt,
@@ -239,6 +233,7 @@ def public_qr(questionnaire_id: int, fmt: str):
 @role_required("designer")
 def invitation_qr(questionnaire_id: int, invitation_id: int, fmt: str):
     """The QR code of one personal invitation link (a printed letter, a shop-floor card)."""
+    questionnaire_or_404(questionnaire_id)
     invitation = get_session().get(Invitation, invitation_id)
     if invitation is None or invitation.questionnaire_id != questionnaire_id:
         abort(404)

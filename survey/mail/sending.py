@@ -118,21 +118,21 @@ def tick(session: Session, *, now: datetime | None = None) -> dict[str, int] | N
         return None
     config = current_app.config
     done: dict[str, int] = {}
-    followup = complaint_cases.default_followup_questionnaire_id(session)
-    if followup is not None:
-        invited = complaint_cases.invite_due_cases(
-            session, followup, delay_hours=float(config.get("COMPLAINT_FOLLOWUP_DELAY_HOURS", 24)),
+    followups = complaint_cases.followup_questionnaires(session)  # one per workspace that has one
+    if followups:
+        invited = complaint_cases.invite_due_everywhere(
+            session, delay_hours=float(config.get("COMPLAINT_FOLLOWUP_DELAY_HOURS", 24)),
             expiry_days=int(config.get("COMPLAINT_FOLLOWUP_EXPIRY_DAYS", 30)), now=now)
-        done["complaint_invitations"] = len(invited)
+        done["complaint_invitations"] = sum(len(found) for found in invited.values())
         session.commit()
     done["tasks_opened"] = complaint_cases.sweep_followup_tasks(session, FollowUpRules.from_config(config))
     session.commit()
     if config.get("RETENTION_DAYS"):
         done.update(purge_retention(session, now=now, days=int(config["RETENTION_DAYS"])))
     if sending_on():
-        if followup is not None:
-            done["followup_messages"] = mailings.queue_invitations(
-                session, followup, started_by="schedule", now=now).queued
+        if followups:
+            done["followup_messages"] = sum(mailings.queue_invitations(
+                session, followup, started_by="schedule", now=now).queued for followup in followups.values())
         done["reminders"] = sum(r.queued for r in mailings.scheduled_reminder_rounds(session, now=now))
         done["given_up"] = mailings.give_up_stale_claims(session, now=now)
         session.commit()

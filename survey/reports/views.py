@@ -34,6 +34,8 @@ from survey.services import dashboard as service
 from survey.services import analysis_pipeline as pipeline
 from survey.services.analysis_pipeline import AnalysisParameters, AnalysisSetupError
 from survey.services.analysis_runs import cancel_run, create_run
+from survey.services.invitations import published_questionnaires
+from survey.workspace_access import current_scope, questionnaire_or_404
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 logger = logging.getLogger(__name__)
@@ -142,14 +144,14 @@ def _construct(name: str) -> str:
 @role_required("viewer", "analyst")
 def index():
     overview = [(questionnaire, run_id, [c for c in view.cards if "not_measured" not in c.notes] if view else [])
-                for questionnaire, run_id, view in service.latest_overview(get_session())]
+                for questionnaire, run_id, view in service.latest_overview(get_session(), current_scope())]
     return render_template("reports/index.html", overview=overview, **_page_helpers())
 
 
 @bp.route("/runs")
 @role_required("analyst")
 def runs():
-    rows = service.run_rows(get_session())
+    rows = service.run_rows(get_session(), scope=current_scope())
     compare_form = CompareForm(request.args)
     succeeded = [SelectChoice(r.run.id, f"{service.run_label(r.run)} · {_title(r.questionnaire)}")
                  for r in rows if r.run.status == "succeeded"]
@@ -169,7 +171,7 @@ def _start_of(day: date | None) -> datetime | None:
 @role_required("analyst")
 def new_run():
     session = get_session()
-    questionnaires = service.analysable_questionnaires(session)
+    questionnaires = published_questionnaires(session, scope=current_scope())
     chooser = QuestionnaireChoiceForm(request.args)
     chooser.questionnaire.choices = [SelectChoice(q.id, _title(q)) for q in questionnaires]
     chosen = next((q for q in questionnaires if q.id == chooser.questionnaire.data), None)
@@ -218,7 +220,7 @@ def new_run():
 
 
 def _run_or_404(run_id: int) -> service.RunRow:
-    rows = service.run_rows(get_session(), run_ids=[run_id])
+    rows = service.run_rows(get_session(), run_ids=[run_id], scope=current_scope())
     if not rows:
         abort(404)
     return rows[0]
@@ -260,7 +262,7 @@ def compare_runs():
         try:
             if not 0 < int(run_id) <= MAX_ID:  # beyond an Integer column: no such run
                 raise ValueError(run_id)
-            views.append(service.build_dashboard(session, int(run_id)))
+            views.append(service.build_dashboard(session, int(run_id), scope=current_scope()))
         except (service.DashboardUnavailable, TypeError, ValueError):
             flash(_("Choose two succeeded runs to compare."))
             return redirect(url_for("reports.runs"))
@@ -276,7 +278,7 @@ def compare_runs():
 
 def _dashboard(run_id: int, *, latest_of: int | None = None):
     try:
-        data, view = service.build_dashboard(get_session(), run_id)
+        data, view = service.build_dashboard(get_session(), run_id, scope=current_scope())
     except service.DashboardUnavailable:
         abort(404)
     measured = [card for card in view.cards if "not_measured" not in card.notes]
@@ -296,7 +298,7 @@ def _downloads(run_id: int) -> list[tuple[str, str]]:
 def _standalone(run_id: int) -> tuple[str, str]:
     """The standalone HTML of a run's report and a file name for it."""
     try:
-        data, view = service.build_dashboard(get_session(), run_id)
+        data, view = service.build_dashboard(get_session(), run_id, scope=current_scope())
     except service.DashboardUnavailable:
         abort(404)
     title = f"{_('Customer satisfaction dashboard')} · {_title(data.questionnaire)}"
@@ -362,6 +364,7 @@ def dashboard(run_id: int):
 @bp.route("/questionnaires/<int:questionnaire_id>/latest")
 @role_required("viewer", "analyst")
 def latest(questionnaire_id: int):
+    questionnaire_or_404(questionnaire_id)
     run_id = service.latest_run_id(get_session(), questionnaire_id)
     if run_id is None:
         abort(404)

@@ -5,6 +5,8 @@ Functions take a Session and flush, never commit; the caller commits.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import func, select
@@ -12,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from models import ROLES, User
 from models.user import new_session_token
+from survey.services import workspaces
 from survey.services.password_policy import PasswordProblem, password_problem
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -43,9 +46,12 @@ def normalise_email(email: str) -> str:
 
 
 def create_user(
-    session: Session, *, email: str, password: str, role: str, name: str = ""
+    session: Session, *, email: str, password: str, role: str, name: str = "",
+    workspace_ids: Iterable[int] | None = None,
 ) -> User:
-    """Add a user (flushed, not committed). Raises :class:`AccountError` naming the bad value."""
+    """Add a user (flushed, not committed), a member of ``workspace_ids`` (None: the default
+    workspace; admins see every workspace anyway). Raises :class:`AccountError` naming the bad
+    value."""
     email = normalise_email(email)
     if "@" not in email or len(email) > 254:
         raise AccountError(f"{email!r} is not an e-mail address")
@@ -57,6 +63,13 @@ def create_user(
     user = User(email=email, name=name, role=role, password_hash=hash_password(password))
     session.add(user)
     session.flush()
+    try:
+        if workspace_ids is None:
+            workspaces.join_default(session, user)
+        else:
+            workspaces.set_memberships(session, user, workspace_ids)
+    except workspaces.WorkspaceError as error:
+        raise AccountError(str(error)) from None
     return user
 
 

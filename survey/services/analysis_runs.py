@@ -38,7 +38,8 @@ def create_run(session: Session, parameters: AnalysisParameters, *, created_by_i
         raise AnalysisSetupError(f"questionnaire versions {missing} do not exist")
     if len({v.questionnaire_id for v in found}) != 1:
         raise AnalysisSetupError("all versions of one run must belong to the same questionnaire")
-    run = AnalysisRun(parameters=parameters.to_dict(), created_by_id=created_by_id)
+    run = AnalysisRun(parameters=parameters.to_dict(), created_by_id=created_by_id,
+                      questionnaire_id=found[0].questionnaire_id)
     session.add(run)
     session.flush()
     return run

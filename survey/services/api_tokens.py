@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.api_tokens import API_TOKEN_ROLES, ApiToken
+from models.workspace import Workspace
 from survey.services.live_cache import forget, live_cache
 
 TOKEN_PREFIX = "xs_"
@@ -46,6 +47,7 @@ class TokenGrant:
     token_id: int
     name: str
     role: str
+    workspace_id: int | None = None  # None: every workspace
 
 
 GRANTS = "api_token_grants"
@@ -55,18 +57,21 @@ def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def create_token(session: Session, name: str, *, role: str,
-                 created_by_id: int | None = None) -> tuple[ApiToken, str]:
-    """A new token and its secret (show the secret once; it is not stored). Flushed, not
-    committed. Raises :class:`ApiTokenError` for an empty name or an unknown role."""
+def create_token(session: Session, name: str, *, role: str, created_by_id: int | None = None,
+                 workspace_id: int | None = None) -> tuple[ApiToken, str]:
+    """A new token and its secret (show the secret once; it is not stored), reaching only
+    ``workspace_id`` (None: every workspace). Flushed, not committed. Raises
+    :class:`ApiTokenError` for an empty name, an unknown role or workspace."""
     name = name.strip()
     if not name or len(name) > 120:
         raise ApiTokenError("a token needs a name of 1 to 120 characters")
     if role not in API_TOKEN_ROLES:
         raise ApiTokenError(f"role {role!r} is not one of {', '.join(API_TOKEN_ROLES)}")
+    if workspace_id is not None and session.get(Workspace, workspace_id) is None:
+        raise ApiTokenError(f"workspace {workspace_id} does not exist")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(name=name, token_hash=hash_token(secret), prefix=secret[:10], role=role,
-                     created_by_id=created_by_id)
+                     created_by_id=created_by_id, workspace_id=workspace_id)
     session.add(token)
     session.flush()
     return token, secret
@@ -100,7 +105,7 @@ def authenticate(session: Session, secret: str | None) -> TokenGrant | None:
         token = verify_token(session, secret)
         if token is None:
             return None
-        grant = TokenGrant(token.id, token.name, token.role)
+        grant = TokenGrant(token.id, token.name, token.role, token.workspace_id)
         grants.put(digest, grant)
     return grant
 

@@ -21,8 +21,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import ComplaintCase, Invitation
+from models import ComplaintCase, Invitation, Questionnaire
 from survey.services.segment_attributes import MAX_ATTRIBUTES
+from survey.services.workspaces import Scope, allows, default_workspace, in_scope, questionnaire_in_scope
 from survey.services.followup_tasks import (  # noqa: F401 (re-exported: the closed loop's API)
     FollowUpRules, is_overdue, list_tasks, open_followup_tasks, sweep_followup_tasks, task_owners,
     update_task,
@@ -168,17 +169,18 @@ def table_from_records(records: object) -> Table:
     return Table(tuple(columns), tuple(rows))
 
 
-def _upsert(session: Session, rows: Sequence[CaseRow]) -> tuple[int, int]:
+def _upsert(session: Session, rows: Sequence[CaseRow], workspace_id: int) -> tuple[int, int]:
     refs = [r.case_ref for r in rows]
     existing: dict[str, ComplaintCase] = {}
     for start in range(0, len(refs), LOOKUP_CHUNK):
         existing.update((case.case_ref, case) for case in session.scalars(
-            select(ComplaintCase).where(ComplaintCase.case_ref.in_(refs[start:start + LOOKUP_CHUNK]))))
+            select(ComplaintCase).where(ComplaintCase.workspace_id == workspace_id,
+                                        ComplaintCase.case_ref.in_(refs[start:start + LOOKUP_CHUNK]))))
     created = updated = 0
     for row in rows:
         case = existing.get(row.case_ref)
         if case is None:
-            case = ComplaintCase(case_ref=row.case_ref)
+            case = ComplaintCase(case_ref=row.case_ref, workspace_id=workspace_id)
             session.add(case)
             created += 1
         else:
@@ -194,24 +196,40 @@ def import_case_table(
     session: Session,
     table: Table,
     *,
+    workspace_id: int | None = None,
     followup_questionnaire_id: int | None = None,
+    scope: Scope = None,
     delay_hours: float = 24,
     expiry_days: int = 30,
     now: datetime | None = None,
 ) -> CaseImportResult:
-    """Check every case and, when all pass, upsert them by ``case_ref`` and invite the customers
-    of closed cases that are due (see :func:`invite_due_cases`). Flushed, not committed.
+    """Check every case and, when all pass, upsert them by ``case_ref`` into ``workspace_id``
+    and invite the customers of closed cases that are due (see :func:`invite_due_cases`).
+    Flushed, not committed.
 
-    With no published follow-up questionnaire, cases are imported and nobody is invited yet.
+    The workspace defaults to the follow-up questionnaire's, else to the default workspace; a
+    follow-up questionnaire must be in the cases' workspace and in ``scope`` (the caller's
+    reach), else :class:`ComplaintError` says it does not exist. With no published follow-up
+    questionnaire in the workspace, cases are imported and nobody is invited yet.
     """
+    followup = None
+    if followup_questionnaire_id is not None:
+        followup = questionnaire_in_scope(session, followup_questionnaire_id, scope)
+        if followup is None or (workspace_id is not None and followup.workspace_id != workspace_id):
+            raise ComplaintError(f"questionnaire {followup_questionnaire_id} does not exist")
+        workspace_id = followup.workspace_id
+    if workspace_id is None:
+        workspace_id = default_workspace(session).id
+    if not allows(scope, workspace_id):
+        raise ComplaintError(f"workspace {workspace_id} does not exist")
     checked, problems = check_cases(table)
     if problems:
         return CaseImportResult(ImportReport(
             rows=len(table.rows), problems=tuple(problems[:MAX_REPORTED_PROBLEMS]),
             truncated=len(problems) > MAX_REPORTED_PROBLEMS))
-    created, updated = _upsert(session, checked)
+    created, updated = _upsert(session, checked, workspace_id)
     report = ImportReport(rows=len(table.rows), created=created, updated=updated)
-    questionnaire_id = followup_questionnaire_id or default_followup_questionnaire_id(session)
+    questionnaire_id = followup.id if followup is not None else default_followup_questionnaire_id(session, workspace_id)
     invited = 0
     if questionnaire_id is not None:
         invited = len(invite_due_cases(session, questionnaire_id, delay_hours=delay_hours,
@@ -242,10 +260,26 @@ def import_case_records(session: Session, records: object, **options: Any) -> Ca
 
 # --- invitations ------------------------------------------------------------------------------
 
-def default_followup_questionnaire_id(session: Session) -> int | None:
-    """The newest active questionnaire of kind ``complaint_followup`` with a published version."""
-    found = published_questionnaires(session, kind="complaint_followup")
-    return found[0].id if found else None
+def followup_questionnaires(session: Session, scope: Scope = None) -> dict[int, int]:
+    """``{workspace id: its newest active, published complaint follow-up questionnaire}`` for
+    the workspaces in ``scope``: where each workspace's due cases are invited."""
+    newest: dict[int, int] = {}
+    for questionnaire in published_questionnaires(session, kind="complaint_followup", scope=scope):
+        newest.setdefault(questionnaire.workspace_id, questionnaire.id)
+    return newest
+
+
+def default_followup_questionnaire_id(session: Session, workspace_id: int) -> int | None:
+    """The newest active questionnaire of kind ``complaint_followup`` with a published version
+    in ``workspace_id``."""
+    return followup_questionnaires(session, frozenset({workspace_id})).get(workspace_id)
+
+
+def invite_due_everywhere(session: Session, scope: Scope = None, **options: Any) -> dict[int, list[Invitation]]:
+    """:func:`invite_due_cases` in every workspace of ``scope`` that has a follow-up
+    questionnaire: ``{questionnaire id: new invitations}``."""
+    return {questionnaire_id: invite_due_cases(session, questionnaire_id, **options)
+            for questionnaire_id in followup_questionnaires(session, scope).values()}
 
 
 def invite_due_cases(
@@ -256,18 +290,20 @@ def invite_due_cases(
     expiry_days: int = 30,
     now: datetime | None = None,
 ) -> list[Invitation]:
-    """Invite, once, the customer of every closed case resolved at least ``delay_hours`` ago that
-    has no invitation yet. Returns the new invitations (flushed, not committed). Raises
+    """Invite, once, the customer of every closed case of the questionnaire's workspace resolved
+    at least ``delay_hours`` ago that has no invitation yet. Returns the new invitations (flushed, not committed). Raises
     :class:`ComplaintError` when the questionnaire has no published version, and
     ``IntegrityError`` when a concurrent run invited one of the cases first (roll back, retry)."""
     if published_version(session, questionnaire_id) is None:
         raise ComplaintError(f"questionnaire {questionnaire_id} has no published version")
+    workspace_id = session.scalar(select(Questionnaire.workspace_id).where(Questionnaire.id == questionnaire_id))
     now = now or datetime.now(UTC)
     cutoff = now - timedelta(hours=delay_hours)
     invited = select(Invitation.complaint_case_id).where(Invitation.complaint_case_id.is_not(None))
     cases = session.scalars(
         select(ComplaintCase)
-        .where(ComplaintCase.resolution_status != "open",
+        .where(ComplaintCase.workspace_id == workspace_id,
+               ComplaintCase.resolution_status != "open",
                ComplaintCase.resolved_at.is_not(None),
                ComplaintCase.resolved_at <= cutoff,
                ComplaintCase.id.not_in(invited))
@@ -293,8 +329,9 @@ def invite_due_cases(
 
 # --- lists ------------------------------------------------------------------------------------
 
-def list_cases(session: Session, *, status: str | None = None, limit: int = 500) -> list[ComplaintCase]:
-    query = select(ComplaintCase)
+def list_cases(session: Session, *, status: str | None = None, scope: Scope = None,
+               limit: int = 500) -> list[ComplaintCase]:
+    query = select(ComplaintCase).where(in_scope(ComplaintCase.workspace_id, scope))
     if status:
         query = query.where(ComplaintCase.resolution_status == status)
     return list(session.scalars(query.order_by(ComplaintCase.opened_at.desc(), ComplaintCase.id.desc()).limit(limit)))

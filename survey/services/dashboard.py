@@ -1,13 +1,15 @@
 """What the analysis-run pages and the executive dashboard need, in few queries.
 
-* :func:`analysable_questionnaires`, :func:`published_versions`, :func:`segment_dimensions` —
-  the choices of the "new run" form;
-* :func:`run_rows` — runs with the questionnaire they analyse (two queries);
+* :func:`published_versions`, :func:`segment_dimensions` — the choices of the "new run" form
+  (its questionnaires: ``survey.services.invitations.published_questionnaires``);
+* :func:`run_rows` — runs with the questionnaire they analyse (one query);
 * :func:`load_dashboard` — a run's results, the previous comparable run (same questionnaire and
   model, earlier, succeeded) and the trend across such runs (four queries), turned into the
   report view model of :mod:`reports.view_model`.
 
-Session in, plain values out; nothing here knows about Flask requests.
+Every listing takes the caller's workspace scope (``survey.services.workspaces``): a run is seen
+by whoever sees its questionnaire. Session in, plain values out; nothing here knows about Flask
+requests.
 """
 from __future__ import annotations
 
@@ -15,11 +17,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import AnalysisResult, AnalysisRun, MatrixRow, Question, Questionnaire, QuestionnaireVersion, Response
 from reports.view_model import ReportView, build_report
+from survey.services.invitations import published_questionnaires
+from survey.services.workspaces import Scope, allows, in_scope
 
 # How many recent responses are sampled to find the segment keys of a questionnaire, and the
 # most distinct values a key may have to be offered as a segment dimension (an id is not one).
@@ -54,12 +58,6 @@ class DashboardData:
     trend: tuple[tuple[AnalysisRun, Mapping[tuple[str, str], dict[str, Any]]], ...]  # oldest first, this run last
 
 
-def analysable_questionnaires(session: Session) -> list[Questionnaire]:
-    """Active questionnaires with at least one published version, newest first."""
-    published = select(QuestionnaireVersion.questionnaire_id).where(QuestionnaireVersion.state == "published")
-    return list(session.scalars(select(Questionnaire).where(Questionnaire.status == "active",
-                                                            Questionnaire.id.in_(published))
-                                .order_by(Questionnaire.id.desc())))
 
 
 def published_versions(session: Session, questionnaire_id: int) -> list[QuestionnaireVersion]:
@@ -115,54 +113,34 @@ def segment_dimensions(session: Session, version_ids: Sequence[int], **options: 
     return response_attributes(session, version_ids, **options)[0]
 
 
-def _questionnaires_of_versions(session: Session, version_ids: set[int]) -> dict[int, Questionnaire]:
-    if not version_ids:
-        return {}
-    rows = session.execute(select(QuestionnaireVersion.id, Questionnaire)
-                           .join(Questionnaire, Questionnaire.id == QuestionnaireVersion.questionnaire_id)
-                           .where(QuestionnaireVersion.id.in_(version_ids))).all()
-    return {version_id: questionnaire for version_id, questionnaire in rows}
-
-
-def _first_version(run: AnalysisRun) -> int | None:
-    versions = (run.parameters or {}).get("version_ids") or []
-    return int(versions[0]) if versions else None
-
-
-def run_rows(session: Session, *, limit: int = 50, run_ids: Sequence[int] | None = None) -> list[RunRow]:
-    """The newest ``limit`` runs (or the runs ``run_ids``), newest first, with their questionnaire."""
-    query = select(AnalysisRun).order_by(AnalysisRun.id.desc())
+def run_rows(session: Session, *, limit: int = 50, run_ids: Sequence[int] | None = None,
+             scope: Scope = None) -> list[RunRow]:
+    """The newest ``limit`` runs (or the runs ``run_ids``) in ``scope``, newest first, with their
+    questionnaire (a run whose questionnaire is gone is seen by admins only)."""
+    query = (select(AnalysisRun, Questionnaire)
+             .join(Questionnaire, Questionnaire.id == AnalysisRun.questionnaire_id, isouter=True)
+             .where(in_scope(Questionnaire.workspace_id, scope)).order_by(AnalysisRun.id.desc()))
     query = query.where(AnalysisRun.id.in_(list(run_ids))) if run_ids is not None else query.limit(limit)
-    runs = list(session.scalars(query))
-    owners = _questionnaires_of_versions(session, {v for v in map(_first_version, runs) if v is not None})
-    return [RunRow(run, owners.get(_first_version(run))) for run in runs]
+    return [RunRow(run, questionnaire) for run, questionnaire in session.execute(query).all()]
 
 
 def latest_run_id(session: Session, questionnaire_id: int) -> int | None:
     """The newest succeeded run of a questionnaire, or None."""
-    versions = set(session.scalars(select(QuestionnaireVersion.id)
-                                   .where(QuestionnaireVersion.questionnaire_id == questionnaire_id)))
-    for run_id, parameters in session.execute(
-            select(AnalysisRun.id, AnalysisRun.parameters).where(AnalysisRun.status == "succeeded")
-            .order_by(AnalysisRun.id.desc()).limit(HISTORY_RUNS)):
-        if set((parameters or {}).get("version_ids") or []) & versions:
-            return run_id
-    return None
+    return session.scalar(select(AnalysisRun.id).where(AnalysisRun.questionnaire_id == questionnaire_id,
+                                                       AnalysisRun.status == "succeeded")
+                          .order_by(AnalysisRun.id.desc()).limit(1))
 
 
-def latest_dashboards(session: Session) -> list[tuple[Questionnaire, int | None]]:
-    """Every analysable questionnaire with its newest succeeded run id (None: not analysed yet)."""
-    questionnaires = analysable_questionnaires(session)
-    runs = session.execute(select(AnalysisRun.id, AnalysisRun.parameters).where(AnalysisRun.status == "succeeded")
-                           .order_by(AnalysisRun.id.desc()).limit(HISTORY_RUNS)).all()
-    owners = _questionnaires_of_versions(
-        session, {int(v) for _id, parameters in runs for v in (parameters or {}).get("version_ids") or []})
-    latest: dict[int, int] = {}
-    for run_id, parameters in runs:
-        for version in (parameters or {}).get("version_ids") or []:
-            owner = owners.get(int(version))
-            if owner is not None:
-                latest.setdefault(owner.id, run_id)
+def latest_dashboards(session: Session, scope: Scope = None) -> list[tuple[Questionnaire, int | None]]:
+    """Every analysable questionnaire in ``scope`` with its newest succeeded run id (None: not
+    analysed yet)."""
+    questionnaires = published_questionnaires(session, scope=scope)
+    if not questionnaires:
+        return []
+    latest = dict(session.execute(
+        select(AnalysisRun.questionnaire_id, func.max(AnalysisRun.id))
+        .where(AnalysisRun.status == "succeeded", AnalysisRun.questionnaire_id.in_([q.id for q in questionnaires]))
+        .group_by(AnalysisRun.questionnaire_id)).all())
     return [(questionnaire, latest.get(questionnaire.id)) for questionnaire in questionnaires]
 
 
@@ -178,31 +156,28 @@ def _results(session: Session, run_ids: Sequence[int], *, segment: str | None = 
     return grouped
 
 
-def load_dashboard(session: Session, run_id: int) -> DashboardData:
+def load_dashboard(session: Session, run_id: int, *, scope: Scope = None) -> DashboardData:
     """A succeeded run's results with its previous comparable run and the trend across runs.
 
     "Comparable": a succeeded, earlier run of the same questionnaire with the same model. Four
     queries whatever the number of segments. Raises :class:`DashboardUnavailable` when the run
-    does not exist or has not succeeded.
+    does not exist, is outside ``scope`` or has not succeeded.
     """
     run = session.get(AnalysisRun, run_id)
     if run is None:
         raise DashboardUnavailable(f"analysis run {run_id} does not exist")
+    questionnaire = session.get(Questionnaire, run.questionnaire_id) if run.questionnaire_id is not None else None
+    if not allows(scope, questionnaire.workspace_id if questionnaire is not None else None):
+        raise DashboardUnavailable(f"analysis run {run_id} does not exist")
     if run.status != "succeeded":
         raise DashboardUnavailable(f"analysis run {run_id} is {run.status}; only a succeeded run has a dashboard")
-    first = _first_version(run)
-    versions = session.execute(select(QuestionnaireVersion.id, Questionnaire)
-                               .join(Questionnaire, Questionnaire.id == QuestionnaireVersion.questionnaire_id)
-                               .where(Questionnaire.id.in_(select(QuestionnaireVersion.questionnaire_id)
-                                                           .where(QuestionnaireVersion.id == first)))).all()
-    questionnaire = versions[0][1] if versions else None
-    own_versions = {version_id for version_id, _q in versions}
     model = (run.parameters or {}).get("model", "acsi")
     earlier = [candidate for candidate in session.scalars(
-        select(AnalysisRun).where(AnalysisRun.status == "succeeded", AnalysisRun.id < run.id)
+        select(AnalysisRun).where(AnalysisRun.status == "succeeded", AnalysisRun.id < run.id,
+                                  AnalysisRun.questionnaire_id == run.questionnaire_id)
         .order_by(AnalysisRun.id.desc()).limit(HISTORY_RUNS))
-        if set((candidate.parameters or {}).get("version_ids") or []) <= own_versions
-        and (candidate.parameters or {}).get("model", "acsi") == model][:TREND_RUNS - 1]
+        if (candidate.parameters or {}).get("model", "acsi") == model][:TREND_RUNS - 1] \
+        if run.questionnaire_id is not None else []
     results = _results(session, [run.id])[run.id]
     history = _results(session, [r.id for r in earlier], segment="all") if earlier else {}
     previous = earlier[0] if earlier else None
@@ -217,20 +192,20 @@ def run_label(run: AnalysisRun) -> str:
     return f"#{run.id} · {when:%Y-%m-%d}" if when is not None else f"#{run.id}"
 
 
-def build_dashboard(session: Session, run_id: int) -> tuple[DashboardData, ReportView]:
+def build_dashboard(session: Session, run_id: int, *, scope: Scope = None) -> tuple[DashboardData, ReportView]:
     """:func:`load_dashboard` and the report view model built from it (see
     :func:`reports.view_model.build_report`). Raises :class:`DashboardUnavailable`."""
-    data = load_dashboard(session, run_id)
+    data = load_dashboard(session, run_id, scope=scope)
     view = build_report(data.results, run_id=data.run.id, previous=data.previous_results if data.previous else None,
                         history=[(run_label(run), results) for run, results in data.trend[:-1]],
                         current_label=run_label(data.run))
     return data, view
 
 
-def latest_overview(session: Session) -> list[tuple[Questionnaire, int | None, ReportView | None]]:
-    """Every analysable questionnaire with its newest succeeded run and that run's report view
-    (None when not analysed yet): the executive overview across questionnaires."""
+def latest_overview(session: Session, scope: Scope = None) -> list[tuple[Questionnaire, int | None, ReportView | None]]:
+    """Every analysable questionnaire in ``scope`` with its newest succeeded run and that run's
+    report view (None when not analysed yet): the executive overview across questionnaires."""
     overview = []
-    for questionnaire, run_id in latest_dashboards(session):
+    for questionnaire, run_id in latest_dashboards(session, scope):
         overview.append((questionnaire, run_id, build_dashboard(session, run_id)[1] if run_id else None))
     return overview

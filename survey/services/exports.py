@@ -54,6 +54,7 @@ from survey.services.export_rows import (
     TIME_POSITIONS, RowReader, Selection, segment_keys, stream_rows, utc_naive,
 )
 from survey.services.questionnaires import version_document
+from survey.services.workspaces import Scope, in_scope
 
 ExportFormat = Literal["csv", "xlsx", "sav"]
 ValueStyle = Literal["codes", "labels"]
@@ -107,10 +108,12 @@ def exportable_versions(session: Session, questionnaire_id: int) -> list[Questio
     ))
 
 
-def exportable_questionnaires(session: Session) -> list[Questionnaire]:
-    """Every questionnaire (active first, then newest first) for the export index."""
+def exportable_questionnaires(session: Session, scope: Scope = None) -> list[Questionnaire]:
+    """Every questionnaire of the workspaces in ``scope`` (active first, then newest first) for
+    the export index."""
     return list(session.scalars(
-        select(Questionnaire).order_by(Questionnaire.status, Questionnaire.id.desc())
+        select(Questionnaire).where(in_scope(Questionnaire.workspace_id, scope))
+        .order_by(Questionnaire.status, Questionnaire.id.desc())
     ))
 
 

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from models import ComplaintCase, Invitation, Response
+from models import ComplaintCase, Invitation, Questionnaire, QuestionnaireVersion, Response
 from models.followup import FOLLOWUP_STATUSES, FollowUpTask, FollowUpTaskEvent
 from survey.services.response_state import ResponseState
 from survey.services.upload_tables import aware
+from survey.services.workspaces import Scope, in_scope
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,10 +139,20 @@ def sweep_followup_tasks(session: Session, rules: FollowUpRules, *, now: datetim
 
 # --- queue and lists --------------------------------------------------------------------------
 
+def _scoped(query: Select, scope: Scope) -> Select:
+    """``query`` (over FollowUpTask) kept to tasks whose response's questionnaire is in ``scope``."""
+    if scope is None:
+        return query
+    return (query.join(Response, Response.id == FollowUpTask.response_id)
+            .join(QuestionnaireVersion, QuestionnaireVersion.id == Response.version_id)
+            .join(Questionnaire, Questionnaire.id == QuestionnaireVersion.questionnaire_id)
+            .where(in_scope(Questionnaire.workspace_id, scope)))
+
+
 def list_tasks(session: Session, *, owner: str | None = None, status: str | None = None,
-               due_before: datetime | None = None, limit: int = 500) -> list[FollowUpTask]:
-    """The follow-up queue, earliest due first, optionally filtered."""
-    query = select(FollowUpTask)
+               due_before: datetime | None = None, scope: Scope = None, limit: int = 500) -> list[FollowUpTask]:
+    """The follow-up queue of the workspaces in ``scope``, earliest due first, optionally filtered."""
+    query = _scoped(select(FollowUpTask), scope)
     if owner:
         query = query.where(FollowUpTask.owner == owner)
     if status:
@@ -151,8 +162,17 @@ def list_tasks(session: Session, *, owner: str | None = None, status: str | None
     return list(session.scalars(query.order_by(FollowUpTask.due_at, FollowUpTask.id).limit(limit)))
 
 
-def task_owners(session: Session) -> list[str]:
-    return [o for o in session.scalars(select(FollowUpTask.owner).distinct().order_by(FollowUpTask.owner)) if o]
+def task_owners(session: Session, scope: Scope = None) -> list[str]:
+    return [o for o in session.scalars(_scoped(select(FollowUpTask.owner), scope).distinct()
+                                       .order_by(FollowUpTask.owner)) if o]
+
+
+def task_workspace(session: Session, task: FollowUpTask) -> int | None:
+    """The workspace of the questionnaire a task's response answered."""
+    return session.scalar(select(Questionnaire.workspace_id)
+                          .join(QuestionnaireVersion, QuestionnaireVersion.questionnaire_id == Questionnaire.id)
+                          .join(Response, Response.version_id == QuestionnaireVersion.id)
+                          .where(Response.id == task.response_id))
 
 
 _UNSET = object()
@@ -212,28 +232,28 @@ class TaskContext:
     questionnaire_id: int | None
     response_id: int
     triggers: dict[str, Any]
+    workspace_id: int | None = None
 
 
 def contexts(session: Session, tasks: list[FollowUpTask]) -> dict[int, TaskContext]:
-    from models import QuestionnaireVersion
-
     if not tasks:
         return {}
     rows = session.execute(
         select(FollowUpTask.id, Response.id, Response.answers, QuestionnaireVersion.questionnaire_id,
-               Invitation.customer_ref, ComplaintCase.case_ref, ComplaintCase.customer_ref)
+               Invitation.customer_ref, ComplaintCase.case_ref, ComplaintCase.customer_ref, Questionnaire.workspace_id)
         .join(Response, Response.id == FollowUpTask.response_id)
         .join(QuestionnaireVersion, QuestionnaireVersion.id == Response.version_id)
+        .join(Questionnaire, Questionnaire.id == QuestionnaireVersion.questionnaire_id)
         .outerjoin(Invitation, Invitation.id == Response.invitation_id)
         .outerjoin(ComplaintCase, ComplaintCase.id == FollowUpTask.complaint_case_id)
         .where(FollowUpTask.id.in_([t.id for t in tasks]))).all()
     found = {}
-    for task_id, response_id, answers, questionnaire_id, invited_ref, case_ref, case_customer in rows:
+    for task_id, response_id, answers, questionnaire_id, invited_ref, case_ref, case_customer, workspace_id in rows:
         answers = answers or {}
         found[task_id] = TaskContext(
             customer_ref=invited_ref or case_customer or "", case_ref=case_ref or "",
             questionnaire_id=questionnaire_id, response_id=response_id,
-            triggers={k: answers[k] for k in TRIGGER_VARIABLES if k in answers})
+            triggers={k: answers[k] for k in TRIGGER_VARIABLES if k in answers}, workspace_id=workspace_id)
     return found
 
 

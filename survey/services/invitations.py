@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from models import Invitation, Questionnaire, QuestionnaireVersion
 from models.collection import OPEN_INVITATION_STATUSES
 from survey.services.segment_attributes import MAX_ATTRIBUTES
+from survey.services.workspaces import Scope, in_scope
 from survey.services.upload_tables import (  # noqa: F401 (re-exported: the upload API)
     LOOKUP_CHUNK, MAX_REPORTED_PROBLEMS, MAX_ROWS, MAX_SEGMENT_VALUE_LENGTH, MAX_UPLOAD_BYTES,
     RULE_MESSAGES, ImportReport, Language, RowProblem, Table, UploadError, UploadLimits, aware, cell_text,
@@ -71,10 +72,11 @@ def published_version(session: Session, questionnaire_id: int) -> QuestionnaireV
     ).first()
 
 
-def published_questionnaires(session: Session, *, kind: str | None = None) -> list[Questionnaire]:
-    """Active questionnaires with at least one published version, newest first."""
+def published_questionnaires(session: Session, *, kind: str | None = None, scope: Scope = None) -> list[Questionnaire]:
+    """Active questionnaires of the workspaces in ``scope`` with at least one published version,
+    newest first."""
     query = (select(Questionnaire)
-             .where(Questionnaire.status == "active",
+             .where(Questionnaire.status == "active", in_scope(Questionnaire.workspace_id, scope),
                     Questionnaire.id.in_(select(QuestionnaireVersion.questionnaire_id)
                                          .where(QuestionnaireVersion.state == "published")))
              .order_by(Questionnaire.id.desc()))

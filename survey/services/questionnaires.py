@@ -21,6 +21,7 @@ from survey.questionnaire import document as doc
 from survey.questionnaire.jsonio import settings_from_json, settings_to_json
 from survey.services.live_cache import forget, live_cache
 from survey.services.response_state import VersionState
+from survey.services.workspaces import default_workspace
 
 
 class QuestionnaireStateError(ValueError):
@@ -69,11 +70,15 @@ def _fill_version(version: QuestionnaireVersion, document: doc.Questionnaire) ->
 
 
 def create_questionnaire(
-    session: Session, document: doc.Questionnaire, *, created_by_id: int | None = None
+    session: Session, document: doc.Questionnaire, *, created_by_id: int | None = None,
+    workspace_id: int | None = None,
 ) -> QuestionnaireVersion:
-    """A new questionnaire whose first (draft) version holds ``document``. Flushed, not committed."""
+    """A new questionnaire in ``workspace_id`` (None: the default workspace) whose first (draft)
+    version holds ``document``. Flushed, not committed."""
+    if workspace_id is None:
+        workspace_id = default_workspace(session).id
     questionnaire = Questionnaire(title_zh=document.title.zh, title_en=document.title.en,
-                                  kind=document.kind, created_by_id=created_by_id)
+                                  kind=document.kind, created_by_id=created_by_id, workspace_id=workspace_id)
     version = QuestionnaireVersion(questionnaire=questionnaire, number=1, state="draft")
     _fill_version(version, document)
     session.add(questionnaire)
@@ -268,13 +273,14 @@ def _copy_title(title: str, suffix: str) -> str:
 
 
 def clone_questionnaire(session: Session, questionnaire_id: int, *, created_by_id: int | None = None) -> QuestionnaireVersion:
-    """A new questionnaire whose draft copies the latest version of another."""
+    """A new questionnaire, in the same workspace, whose draft copies the latest version of another."""
     latest = latest_version(session, questionnaire_id)
     if latest is None:
         raise QuestionnaireStateError(f"questionnaire {questionnaire_id} has no version")
     document = version_document(latest)
     copy_title = doc.Texts(_copy_title(document.title.zh, "（副本）"), _copy_title(document.title.en, " (copy)"))
-    return create_questionnaire(session, doc.replace(document, title=copy_title), created_by_id=created_by_id)
+    return create_questionnaire(session, doc.replace(document, title=copy_title), created_by_id=created_by_id,
+                                workspace_id=latest.questionnaire.workspace_id)
 
 
 def archive(session: Session, questionnaire: Questionnaire) -> None:

@@ -8,6 +8,8 @@ disabled. Set-password links are signed with the secret key, carry the user's se
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
+
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -57,11 +59,14 @@ def set_password_from_link(session: Session, token: str, secret: str, password: 
     return user
 
 
-def invite(session: Session, *, email: str, role: str, name: str = "") -> User:
-    """A new account that cannot sign in until its owner sets a password through the link.
-    Raises :class:`AccountError` (bad address or role, address taken)."""
+def invite(session: Session, *, email: str, role: str, name: str = "",
+           workspace_ids: Iterable[int] | None = None) -> User:
+    """A new account, a member of ``workspace_ids`` (None: the default workspace), that cannot
+    sign in until its owner sets a password through the link. Raises :class:`AccountError`
+    (bad address or role, address taken, unknown workspace)."""
     placeholder = secrets.token_urlsafe(32) + "Aa1!"  # never told to anyone; replaced through the link
-    return create_user(session, email=email, password=placeholder, role=role, name=name)
+    return create_user(session, email=email, password=placeholder, role=role, name=name,
+                       workspace_ids=workspace_ids)
 
 
 def _active_admins(session: Session) -> int:

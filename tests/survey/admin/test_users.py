@@ -13,6 +13,7 @@ from smtp_server import SmtpServer
 from support import TEST_PASSWORD, login
 from survey.db import get_session
 from survey.services import user_admin
+from survey.services.workspaces import member_ids
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 LINK = re.compile(r"(http://[^\s<\"]+/auth/set-password/[^\s<\"]+)")
@@ -76,7 +77,10 @@ def test_role_changes_and_disabling_end_sessions_and_the_last_admin_stays(app, c
     assert login(other, designer.email).status_code == 302
     assert other.get("/design/").status_code == 200
     url = f"/admin/users/{designer.id}"
-    assert client.post(url, data={"csrf_token": csrf(client, url), "role": "viewer"}).status_code == 302
+    with app.app_context():
+        kept = sorted(member_ids(get_session(), designer.id))
+    assert kept  # a new user joins the default workspace
+    assert client.post(url, data={"csrf_token": csrf(client, url), "role": "viewer", "workspaces": kept}).status_code == 302
     assert other.get("/design/").status_code in (302, 401)  # signed out: its rights changed
     assert login(other, designer.email).status_code == 302 and other.get("/design/").status_code == 403
     token = csrf(client, url)

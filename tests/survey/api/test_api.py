@@ -16,6 +16,7 @@ from survey.questionnaire.templates import complaint_followup
 from survey.services.api_tokens import create_token, revoke_token
 from survey.services.questionnaires import create_questionnaire, publish
 from support import WriteOutage
+from survey.services.workspaces import default_workspace
 
 GOOD = {"resolution_status": "fully", "first_contact": True, "handle": 9,
         "resolution_satisfaction": 5, "repurchase": 8, "people_told": 0, "nps": 9}
@@ -270,7 +271,7 @@ def test_an_outage_mid_submission_stores_nothing_and_a_retry_stores_it_once(
     # opens for a customer someone can reach: here the complaint case the call was about).
     with app.app_context():
         db = get_session()
-        db.add(ComplaintCase(case_ref="CASE-9", customer_ref="C-9", opened_at=datetime.now(UTC)))
+        db.add(ComplaintCase(workspace_id=default_workspace(db).id, case_ref="CASE-9", customer_ref="C-9", opened_at=datetime.now(UTC)))
         db.commit()
     assert submit(client, questionnaire_id, {"client_id": "call-1", "answers": GOOD}, auth).status_code == 201
     body = {"client_id": "call-9", "answers": {**GOOD, "nps": 2}, "case_ref": "CASE-9"}

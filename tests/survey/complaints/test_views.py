@@ -14,6 +14,7 @@ from survey.questionnaire.templates import complaint_followup
 from survey.services.collection import current_version
 from survey.services.questionnaires import create_questionnaire, publish
 from support import csrf_token
+from survey.services.workspaces import default_workspace
 
 HEADER = "case_id,customer_ref,handler,resolution_status,opened_at,resolved_at,region\n"
 
@@ -133,7 +134,7 @@ def test_the_queue_names_the_customer_and_case_and_assigning_tells_the_assignee(
     with app.app_context():
         session = get_session()
         version = current_version(session, followup_id)
-        case = ComplaintCase(case_ref="CASE-42", customer_ref="CUST-7", opened_at=datetime.now(UTC))
+        case = ComplaintCase(workspace_id=default_workspace(session).id, case_ref="CASE-42", customer_ref="CUST-7", opened_at=datetime.now(UTC))
         session.add(case)
         session.flush()
         response = Response(version_id=version.id, resume_token="r-ctx", status="complete",

@@ -17,6 +17,7 @@ from survey.db import get_session
 from survey.questionnaire.document import Page, Question, Questionnaire as Document, ScaleSettings, Texts
 from survey.services import audit, people
 from survey.services.questionnaires import create_questionnaire, publish
+from survey.services.workspaces import default_workspace
 
 REF = "CRM-00042"
 SECRET_TEXT = "我的手机号是 13800138000，请联系我"
@@ -38,7 +39,7 @@ def held(app):
         db = get_session()
         version = publish(db, create_questionnaire(db, document()))
         other = publish(db, create_questionnaire(db, document()))
-        case = ComplaintCase(case_ref="CASE-7", customer_ref=REF, segment={"region": "north"}, category="billing",
+        case = ComplaintCase(workspace_id=default_workspace(db).id, case_ref="CASE-7", customer_ref=REF, segment={"region": "north"}, category="billing",
                              opened_at=datetime(2026, 5, 1, tzinfo=UTC))
         db.add(case)
         db.flush()
@@ -65,7 +66,8 @@ def held(app):
         db.add(Delivery(invitation_id=mine[0].id, batch_id=batch.id, sequence=0, address="li.lei@example.com",
                         status="sent", next_attempt_at=datetime(2026, 5, 2, tzinfo=UTC)))
         db.add(OptOut(address="li.lei@example.com", customer_ref=REF, source="link"))
-        run = AnalysisRun(status="succeeded", parameters={"questionnaire_id": version.questionnaire_id})
+        run = AnalysisRun(status="succeeded", questionnaire_id=version.questionnaire_id,
+                          parameters={"questionnaire_id": version.questionnaire_id})
         db.add(run)
         db.flush()
         db.add(AnalysisResult(run_id=run.id, kind="index:SAT", segment="all", payload={"index": 41.7, "n": 3}))

@@ -13,6 +13,7 @@ from survey.db import get_session
 from survey.mail.sending import tick
 from survey.questionnaire.templates import acsi_standard
 from survey.services.questionnaires import create_questionnaire, publish
+from survey.services.workspaces import default_workspace
 
 NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 
@@ -26,7 +27,7 @@ def test_old_identifying_data_is_purged_and_new_data_kept(app) -> None:
         invitations = [Invitation(questionnaire_id=version.questionnaire_id, token=f"t{n}", customer_ref=f"C{n}",
                                   email=f"c{n}@example.com", language="en", status="completed", created_at=when)
                        for n, when in enumerate((old, new))]
-        cases = [ComplaintCase(case_ref=f"CASE-{n}", customer_ref=f"C{n}", opened_at=when, created_at=when)
+        cases = [ComplaintCase(workspace_id=default_workspace(db).id, case_ref=f"CASE-{n}", customer_ref=f"C{n}", opened_at=when, created_at=when)
                  for n, when in enumerate((old, new))]
         db.add_all([*invitations, *cases])
         db.flush()

@@ -16,6 +16,7 @@ from survey.services.complaint_cases import (
 )
 from survey.services.questionnaires import create_questionnaire
 from survey.services.response_state import ResponseState
+from survey.services.workspaces import default_workspace
 
 NOW = datetime(2026, 6, 10, 12, 0, tzinfo=UTC)
 HEADER = "case_id,customer_ref,category,channel,handler,resolution_status,opened_at,resolved_at,region,language\n"
@@ -139,9 +140,9 @@ def test_invite_due_command(app, runner, followup) -> None:
         session = get_session()
         now = datetime.now(UTC)
         session.add_all([
-            ComplaintCase(case_ref="D1", customer_ref="C1", resolution_status="resolved",
+            ComplaintCase(workspace_id=default_workspace(session).id, case_ref="D1", customer_ref="C1", resolution_status="resolved",
                           opened_at=now - timedelta(days=5), resolved_at=now - timedelta(days=3)),
-            ComplaintCase(case_ref="D2", customer_ref="C2", resolution_status="resolved",
+            ComplaintCase(workspace_id=default_workspace(session).id, case_ref="D2", customer_ref="C2", resolution_status="resolved",
                           opened_at=now - timedelta(days=5), resolved_at=now - timedelta(days=1)),
         ])
         session.commit()

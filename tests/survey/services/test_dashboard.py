@@ -8,6 +8,7 @@ from sqlalchemy import event, select
 from models import AnalysisResult, AnalysisRun, Questionnaire, QuestionnaireVersion
 from survey.db import engine
 from survey.services import dashboard
+from survey.services.invitations import published_questionnaires
 from survey.services.analysis_pipeline import AnalysisParameters
 from survey.services.analysis_runs import create_run, execute_run
 from survey.services.demo import seed_demo, seed_demo_analysis
@@ -19,10 +20,10 @@ def _version(session, fragment: str) -> QuestionnaireVersion:
 
 
 def test_form_choices_come_from_published_questionnaires_and_their_responses(session) -> None:
-    assert dashboard.analysable_questionnaires(session) == []
+    assert published_questionnaires(session) == []
     seed_demo(session)
     session.commit()
-    questionnaires = dashboard.analysable_questionnaires(session)
+    questionnaires = published_questionnaires(session)
     assert len(questionnaires) == 3 and questionnaires[0].id > questionnaires[-1].id  # newest first
     acsi = _version(session, "ACSI")
     assert [v.id for v in dashboard.published_versions(session, acsi.questionnaire_id)] == [acsi.id]
@@ -42,7 +43,7 @@ def test_dashboard_uses_the_previous_comparable_run_in_few_queries(session) -> N
     acsi_run, complaint_run, kano_run = seed_demo_analysis(session)
     acsi = _version(session, "ACSI")
     # An ECSI run of the same questionnaire is not comparable (other model): it must be skipped.
-    other = AnalysisRun(status="succeeded", progress=1.0,
+    other = AnalysisRun(status="succeeded", progress=1.0, questionnaire_id=acsi.questionnaire_id,
                         parameters=AnalysisParameters(version_ids=(acsi.id,), model="ecsi").to_dict())
     session.add(other)
     session.flush()

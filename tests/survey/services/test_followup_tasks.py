@@ -12,6 +12,7 @@ from survey.services.followup_tasks import (
     FollowUpRules, is_overdue, list_tasks, open_followup_tasks, sweep_followup_tasks, update_task,
 )
 from survey.services.response_state import ResponseState
+from survey.services.workspaces import default_workspace
 
 NOW = datetime(2026, 6, 10, 12, 0, tzinfo=UTC)
 
@@ -29,7 +30,7 @@ def test_partial_response_opens_no_task_and_rules_are_configurable(session, foll
 
 
 def test_sweep_opens_tasks_for_linked_responses(session, followup) -> None:
-    case = ComplaintCase(case_ref="S1", customer_ref="C", resolution_status="resolved",
+    case = ComplaintCase(workspace_id=default_workspace(session).id, case_ref="S1", customer_ref="C", resolution_status="resolved",
                          opened_at=NOW, resolved_at=NOW, handler="Sun")
     session.add(case)
     session.flush()
@@ -52,7 +53,7 @@ def test_reasons_read_only_numbers_and_the_configured_answers(answers, reasons) 
 
 
 def test_a_snapshot_opens_its_task_once_and_the_queue_tracks_it(session, followup) -> None:
-    case = ComplaintCase(case_ref="K-1", customer_ref="C-1", opened_at=NOW)
+    case = ComplaintCase(workspace_id=default_workspace(session).id, case_ref="K-1", customer_ref="C-1", opened_at=NOW)
     session.add(case)
     session.flush()
     row = Response(version_id=followup.id, resume_token="t", status="complete", answers={"nps": 1},
@@ -90,7 +91,7 @@ def test_changes_are_kept_in_the_task_history(session, followup) -> None:
     from models import User
     from survey.services.followup_tasks import contexts, history
 
-    case = ComplaintCase(case_ref="K-9", customer_ref="C-9", opened_at=NOW)
+    case = ComplaintCase(workspace_id=default_workspace(session).id, case_ref="K-9", customer_ref="C-9", opened_at=NOW)
     user = User(email="li@example.com", name="Li", role="analyst", password_hash="x")
     session.add_all([case, user])
     session.flush()

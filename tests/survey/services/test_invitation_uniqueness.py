@@ -14,6 +14,7 @@ from models import ComplaintCase, Invitation
 from survey.questionnaire.templates import acsi_standard
 from survey.services import invitations as service
 from survey.services.questionnaires import create_questionnaire, publish
+from survey.services.workspaces import default_workspace
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 FIFTY = ("customer_ref,language\n" + "".join(f"C{i:02d},en\n" for i in range(50))).encode()
@@ -79,7 +80,7 @@ def test_the_database_refuses_a_second_open_invitation(session, version) -> None
     session.add(invitation("t1"))
     session.commit()
     # Not open, not uploaded (a complaint follow-up) or naming nobody: allowed next to it.
-    case = ComplaintCase(case_ref="K1", customer_ref="C1", resolution_status="resolved",
+    case = ComplaintCase(workspace_id=default_workspace(session).id, case_ref="K1", customer_ref="C1", resolution_status="resolved",
                          opened_at=NOW, resolved_at=NOW, segment={})
     session.add(case)
     session.flush()

@@ -7,11 +7,12 @@ import pytest
 from models import Questionnaire, QuestionnaireVersion, Response
 from survey.db import engine
 from survey.services.response_matrix import ResponseLoadError, load_numeric_answers
+from survey.services.workspaces import default_workspace
 
 
 @pytest.fixture
 def versions(session):
-    questionnaire = Questionnaire(title_en="Q", kind="acsi")
+    questionnaire = Questionnaire(title_en="Q", kind="acsi", workspace_id=default_workspace(session).id)
     v1 = QuestionnaireVersion(questionnaire=questionnaire, number=1, state="published")
     v2 = QuestionnaireVersion(questionnaire=questionnaire, number=2, state="published")
     session.add_all([questionnaire, v1, v2])
@@ -69,7 +70,7 @@ def test_text_answers_segments_and_period(app, session) -> None:
 
     from survey.services.response_matrix import load_responses
 
-    questionnaire = Questionnaire(title_en="K", kind="kano")
+    questionnaire = Questionnaire(title_en="K", kind="kano", workspace_id=default_workspace(session).id)
     version = QuestionnaireVersion(questionnaire=questionnaire, number=1, state="published")
     session.add_all([questionnaire, version])
     session.flush()

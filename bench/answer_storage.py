@@ -72,7 +72,9 @@ def prepare(kind: str, n: int) -> None:
             "CREATE TABLE answers_eav (response_id integer NOT NULL, variable_id smallint NOT NULL, "
             "value double precision, PRIMARY KEY (response_id, variable_id))"
         ))
-        connection.execute(text("INSERT INTO questionnaires (id, title_zh, title_en, kind, status) VALUES (1, '', 'bench', 'acsi', 'active')"))
+        connection.execute(text("INSERT INTO workspaces (id, name) VALUES (1, 'bench')"))
+        connection.execute(text("INSERT INTO questionnaires (id, title_zh, title_en, kind, status, workspace_id) "
+                                "VALUES (1, '', 'bench', 'acsi', 'active', 1)"))
         connection.execute(text("INSERT INTO questionnaire_versions (id, questionnaire_id, number, state, title_zh, title_en, description_zh, description_en, default_language) VALUES (1, 1, 1, 'published', '', '', '', '', 'en')"))
     values = answers_matrix(n)
     started = time.perf_counter()

@@ -70,6 +70,7 @@ def seed_runs(session, *, segments: int, history: int) -> int:
     for number in range(history + 1):
         labels = [f"store=s{i:02d}" for i in range(1, segments + 1)]
         run = AnalysisRun(status="succeeded", progress=1.0, stage="done",
+                          questionnaire_id=session.get(AnalysisRun, demo_runs[-1]).questionnaire_id,
                           parameters={**meta["parameters"], "version_ids": version_ids,
                                       "segment_dimensions": ["store"]})
         session.add(run)

@@ -167,6 +167,8 @@ def user(user_id: int):
             session.commit()
             flash(_("Saved."))
             return redirect(url_for("admin.user", user_id=user_id))
+    elif form.errors:
+        status = 422
     return render_template("admin/user.html", account=account, form=form, action_form=ConfirmForm(),
                            role_labels=ROLE_LABELS), status
 

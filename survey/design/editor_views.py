@@ -106,6 +106,7 @@ def edit_page(questionnaire_id: int, index: int):
 @bp.route("/<int:questionnaire_id>/pages/<int:index>/move", methods=["POST"])
 @role_required("designer")
 def move_page(questionnaire_id: int, index: int):
+    questionnaire_or_404(questionnaire_id)  # another workspace's questionnaire: 404 before anything
     form = MoveForm()
     if not form.validate_on_submit() or form.direction.data not in ("up", "down"):
         abort(400)
@@ -236,6 +237,7 @@ def edit_question(questionnaire_id: int, code: str):
 @bp.route("/<int:questionnaire_id>/questions/<code>/move", methods=["POST"])
 @role_required("designer")
 def move_question(questionnaire_id: int, code: str):
+    questionnaire_or_404(questionnaire_id)  # another workspace's questionnaire: 404 before anything
     form = MoveForm()
     if not form.validate_on_submit() or form.direction.data not in ("up", "down"):
         abort(400)

@@ -48,6 +48,16 @@ def test_a_sqlite_database_with_data_upgrades_to_head(tmp_path: Path) -> None:
         connection.execute(text(
             "INSERT INTO followup_tasks (id, response_id, reasons, owner, status, due_at, notes, created_at) "
             "VALUES (1, 1, '[\"detractor\"]', '', 'open', CURRENT_TIMESTAMP, '', CURRENT_TIMESTAMP)"))
+        connection.execute(text(
+            "INSERT INTO users (id, email, name, password_hash, role, active, created_at, session_token) "
+            "VALUES (2, 'd@example.com', '', 'x', 'designer', 1, CURRENT_TIMESTAMP, 'u')"))
+        connection.execute(text(
+            "INSERT INTO complaint_cases (id, case_ref, customer_ref, segment, category, channel, handler, "
+            "resolution_status, opened_at, created_at) "
+            "VALUES (1, 'K1', 'C1', '{}', '', '', '', 'open', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        connection.execute(text(
+            "INSERT INTO analysis_runs (id, status, progress, stage, cancel_requested, parameters, created_at) "
+            "VALUES (1, 'succeeded', 1, 'done', 0, '{\"version_ids\": [1], \"model\": \"acsi\"}', CURRENT_TIMESTAMP)"))
     with engine.connect() as connection:
         command.upgrade(_config(connection), "head")
         connection.commit()
@@ -58,6 +68,12 @@ def test_a_sqlite_database_with_data_upgrades_to_head(tmp_path: Path) -> None:
         assert connection.execute(text("SELECT flag, consent_version FROM responses")).one() == ("", None)
         assert connection.execute(text("SELECT consent_required FROM questionnaires")).scalar() in (0, False)
         assert connection.execute(text("SELECT response_id FROM followup_tasks")).scalar() == 1
+        # 0014: everything lands in the one default workspace; non-admins are its members.
+        workspace = connection.execute(text("SELECT id FROM workspaces")).scalar_one()
+        assert connection.execute(text("SELECT workspace_id FROM questionnaires")).scalar() == workspace
+        assert connection.execute(text("SELECT workspace_id FROM complaint_cases")).scalar() == workspace
+        assert connection.execute(text("SELECT user_id FROM workspace_members")).scalars().all() == [2]
+        assert connection.execute(text("SELECT questionnaire_id FROM analysis_runs")).scalar() == 1
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1  # as the app runs
         assert connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
     engine.dispose()

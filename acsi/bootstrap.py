@@ -17,8 +17,13 @@ solution is not admissible (non-finite, or a construct correlation matrix that i
 definite — possible with PLSc); failures are counted (``failed``) and excluded from the
 intervals.
 
-With ``missing="mean"`` or ``"em"`` the resamples are drawn from the completed data (the
-imputation is not repeated per resample), which understates the uncertainty a little.
+With ``missing="em"`` the EM is repeated in every resample (multiple-imputation logic: the
+uncertainty of the imputation is part of the interval). Complete rows enter a resample through
+the same weighted cross-products as always; only the incomplete rows are revisited, by EM
+started from the resample's moments with the cells filled once (``acsi.data.em_moments_with``).
+A resample whose EM does not converge counts as failed. With ``missing="mean"`` the resamples are
+drawn from the completed data (mean replacement is not repeated), which understates the
+uncertainty; mean replacement is offered for comparison, not as the default.
 """
 from __future__ import annotations
 
@@ -28,7 +33,7 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import pandas as pd
 
-from acsi.data import PreparedData, prepare_items
+from acsi.data import PreparedData, em_moments_with, prepare_items
 from acsi.errors import AcsiError, EstimationError
 from acsi.indices import ScaleBounds, construct_indices, index_values, resolve_scale_bounds
 from acsi.pls import PLS, Layout
@@ -127,6 +132,8 @@ def _run_chunk(estimator: PLS, data: PreparedData, bounds: Mapping[str, tuple[fl
     step = max(1, min(len(seeds), _ROW_BUDGET // max(n, 1)))
     totals, means = np.empty(len(seeds)), np.empty((len(seeds), p))
     second = np.empty((len(seeds), p, p))
+    incomplete = np.flatnonzero(data.imputed.any(axis=1)) if data.imputed is not None else np.empty(0, int)
+    incomplete_weights = np.empty((len(seeds), incomplete.size))
     for start in range(0, len(seeds), step):
         part = seeds[start:start + step]
         row_weights = np.empty((len(part), n))
@@ -134,6 +141,7 @@ def _run_chunk(estimator: PLS, data: PreparedData, bounds: Mapping[str, tuple[fl
             row_weights[b] = np.bincount(np.random.default_rng(child).integers(0, n, size=n), minlength=n)
         row_weights *= base
         block = slice(start, start + len(part))
+        incomplete_weights[block] = row_weights[:, incomplete]
         totals[block] = row_weights.sum(axis=1)
         means[block] = (row_weights @ centred) / totals[block][:, None]
         if products is not None:
@@ -141,6 +149,9 @@ def _run_chunk(estimator: PLS, data: PreparedData, bounds: Mapping[str, tuple[fl
         else:
             second[block] = weighted_cross_products(centred, row_weights)
     covariances = (second - totals[:, None, None] * means[:, :, None] * means[:, None, :]) / (totals - 1)[:, None, None]
+    if incomplete.size:
+        _em_again(centred[incomplete], data.imputed[incomplete], incomplete_weights, totals, means, second,
+                  covariances)
     means += data.mean
     layout = estimator.layout
     k, n_paths = len(layout.blocks), len(layout.path_index)
@@ -179,6 +190,29 @@ def _run_chunk(estimator: PLS, data: PreparedData, bounds: Mapping[str, tuple[fl
         for b, w in zip(rows, out["outer_weights"][rows]):
             out["indices"][b] = index_values(w / sd[b], means[b], low, high, layout.blocks)
     return out
+
+
+def _em_again(filled: np.ndarray, imputed: np.ndarray, weights: np.ndarray, totals: np.ndarray,
+              means: np.ndarray, second: np.ndarray, covariances: np.ndarray) -> None:
+    """Repeat the EM in each resample (in place on ``means`` and ``covariances``, centred like
+    ``filled``): the sums of the complete rows are the resample's sums less those of its
+    incomplete rows as filled once; EM then revisits the incomplete rows drawn into the resample.
+    A resample whose EM fails gets NaN moments, so it counts as failed."""
+    holes = np.where(imputed, np.nan, filled)
+    for b in range(weights.shape[0]):
+        w = weights[b]
+        drawn = w > 0
+        fixed_total = totals[b] - w.sum()
+        fixed_sum = totals[b] * means[b] - w @ filled
+        fixed_cross = second[b] - (filled * w[:, None]).T @ filled
+        start = covariances[b] * ((totals[b] - 1.0) / totals[b])
+        try:
+            mean, cov, _ = em_moments_with(holes[drawn], w[drawn], (fixed_total, fixed_sum, fixed_cross),
+                                           means[b].copy(), start)
+        except (EstimationError, np.linalg.LinAlgError):
+            means[b], covariances[b] = np.nan, np.nan
+            continue
+        means[b], covariances[b] = mean, cov
 
 
 def _estimate_one_by_one(estimator: PLS, correlations: np.ndarray) -> dict[str, np.ndarray]:

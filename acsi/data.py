@@ -53,6 +53,9 @@ class PreparedData:
     n_input: int
     missing: MissingStrategy
     warnings: tuple[str, ...]
+    #: Which cells of ``values`` were missing and filled by EM (n×p), or None when none were:
+    #: the bootstrap repeats the EM in every resample from these.
+    imputed: np.ndarray | None = None
 
     @property
     def n(self) -> int:
@@ -174,7 +177,8 @@ def prepare_items(
     for column in np.flatnonzero(~(variances > 1e-12 * np.maximum(1.0, np.abs(mean)) ** 2)):
         raise InputDataError(f"item {items[column]!r} is constant (every used row has "
                              f"{mean[column]:g}); an item needs variance to be modelled")
-    return PreparedData(items, values, row_weights, mean, cov, index, n_input, missing, tuple(warnings))
+    imputed = nan_mask if missing == "em" and nan_mask.any() else None
+    return PreparedData(items, values, row_weights, mean, cov, index, n_input, missing, tuple(warnings), imputed)
 
 
 def _numeric_matrix(frame: pd.DataFrame, items: tuple[str, ...]) -> np.ndarray:
@@ -240,6 +244,94 @@ def _mean_replace(values: np.ndarray, nan_mask: np.ndarray, weights: np.ndarray 
     return np.where(observed, values, means)
 
 
+@dataclass(frozen=True, slots=True)
+class MissingPattern:
+    """Rows sharing one pattern of observed cells that misses something, with their observed
+    values and total weight (fixed across EM iterations, so gathered once)."""
+
+    observed: np.ndarray
+    missing: np.ndarray
+    rows: np.ndarray
+    values: np.ndarray
+    weight: float
+    # np.ix_ grids, built once: (missing, missing), (observed, observed), (observed, missing),
+    # (missing, observed) of the covariance, and (rows, missing) of the filled matrix.
+    grids: tuple[tuple[np.ndarray, np.ndarray], ...]
+
+
+def missing_patterns(values: np.ndarray, weights: np.ndarray) -> list[MissingPattern]:
+    """The :class:`MissingPattern` groups of the rows of ``values`` (NaN where missing)."""
+    observed = ~np.isnan(values)
+    p = values.shape[1]
+    if p <= 62:  # one integer per row: a 1-D unique, far faster than unique(axis=0)
+        codes = observed.astype(np.int64) @ (np.int64(1) << np.arange(p, dtype=np.int64))
+        _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+        patterns = observed[first]
+    else:
+        patterns, inverse = np.unique(observed, axis=0, return_inverse=True)
+    found = []
+    for k, pattern in enumerate(patterns):
+        if pattern.all():
+            continue
+        rows = np.flatnonzero(inverse.ravel() == k)
+        obs_idx = np.flatnonzero(pattern)
+        miss_idx = np.flatnonzero(~pattern)
+        grids = (np.ix_(miss_idx, miss_idx), np.ix_(obs_idx, obs_idx), np.ix_(obs_idx, miss_idx),
+                 np.ix_(miss_idx, obs_idx), np.ix_(rows, miss_idx))
+        found.append(MissingPattern(obs_idx, miss_idx, rows, values[np.ix_(rows, obs_idx)],
+                                    float(weights[rows].sum()), grids))
+    return found
+
+
+def em_fill(filled: np.ndarray, patterns: Sequence[MissingPattern], mean: np.ndarray, cov: np.ndarray) -> np.ndarray:
+    """The E step of EM: write into ``filled`` each missing cell's conditional expectation
+    given its row's observed cells under N(mean, cov), and return Σ w · (conditional covariance
+    of the missing cells), which the M step adds to the cross-products."""
+    p = filled.shape[1]
+    extra = np.zeros((p, p))
+    for pattern in patterns:
+        obs_idx, miss_idx = pattern.observed, pattern.missing
+        miss_miss, obs_obs, obs_miss, miss_obs, rows_miss = pattern.grids
+        cov_mm = cov[miss_miss]
+        if obs_idx.size:
+            coef = np.linalg.solve(cov[obs_obs], cov[obs_miss])
+            block = pattern.values - mean[obs_idx]
+            filled[rows_miss] = mean[miss_idx] + block @ coef
+            cov_mm = cov_mm - cov[miss_obs] @ coef
+        else:
+            filled[rows_miss] = mean[miss_idx]
+        extra[miss_miss] += pattern.weight * cov_mm
+    return extra
+
+
+def em_moments_with(
+    values: np.ndarray, weights: np.ndarray, fixed: tuple[float, np.ndarray, np.ndarray],
+    mean: np.ndarray, cov: np.ndarray, *, tol: float = 1e-9, max_iter: int = 1000,
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """EM moments of a sample made of complete rows, given only by their weighted sums
+    ``fixed = (Σw, Σw·x, Σw·x·xᵀ)``, and the incomplete rows ``values`` (NaN where missing) with
+    ``weights``; EM starts from ``mean`` and ``cov`` (``Σw`` denominator), e.g. the moments of
+    the sample with the cells filled once. Returns ``(mean, cov, iterations)``, ``cov`` with the
+    ``Σw − 1`` denominator like :func:`em_moments`, whose result it equals on the same rows.
+    This is what the bootstrap repeats in every resample: only the incomplete rows are revisited.
+    Raises :class:`EstimationError` when EM does not converge within ``max_iter`` iterations.
+    """
+    fixed_total, fixed_sum, fixed_cross = fixed
+    filled = np.where(np.isnan(values), 0.0, values)
+    groups = missing_patterns(values, weights)
+    total = fixed_total + float(weights.sum())
+    for iteration in range(1, max_iter + 1):
+        extra = em_fill(filled, groups, mean, cov)
+        new_mean = (fixed_sum + weights @ filled) / total
+        cross = fixed_cross + (filled * weights[:, None]).T @ filled + extra
+        new_cov = cross / total - np.outer(new_mean, new_mean)
+        change = max(np.abs(new_mean - mean).max(), np.abs(new_cov - cov).max())
+        mean, cov = new_mean, new_cov
+        if change < tol:
+            return mean, cov * (total / (total - 1.0)), iteration
+    raise EstimationError(f"EM for the missing items did not converge in {max_iter} iterations")
+
+
 def em_moments(
     values: np.ndarray, weights: np.ndarray | None = None, *, tol: float = 1e-9, max_iter: int = 1000,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
@@ -258,24 +350,9 @@ def em_moments(
     mean = (w @ filled) / (w @ observed)
     filled = np.where(observed, values, mean)
     cov = np.diag(np.diag(weighted_moments(filled, w)[1]))
-    patterns, inverse = np.unique(observed, axis=0, return_inverse=True)
-    groups = [(pattern, np.flatnonzero(inverse.ravel() == k)) for k, pattern in enumerate(patterns)]
+    groups = missing_patterns(values, w)
     for iteration in range(1, max_iter + 1):
-        extra = np.zeros((p, p))
-        for pattern, rows in groups:
-            miss = ~pattern
-            if not miss.any():
-                continue
-            obs_idx, miss_idx = np.flatnonzero(pattern), np.flatnonzero(miss)
-            cov_mm = cov[np.ix_(miss_idx, miss_idx)]
-            if obs_idx.size:
-                coef = np.linalg.solve(cov[np.ix_(obs_idx, obs_idx)], cov[np.ix_(obs_idx, miss_idx)])
-                block = values[np.ix_(rows, obs_idx)] - mean[obs_idx]
-                filled[np.ix_(rows, miss_idx)] = mean[miss_idx] + block @ coef
-                cov_mm = cov_mm - cov[np.ix_(miss_idx, obs_idx)] @ coef
-            else:
-                filled[np.ix_(rows, miss_idx)] = mean[miss_idx]
-            extra[np.ix_(miss_idx, miss_idx)] += w[rows].sum() * cov_mm
+        extra = em_fill(filled, groups, mean, cov)
         new_mean = (w @ filled) / total
         centred = filled - new_mean
         new_cov = ((centred * w[:, None]).T @ centred + extra) / total

@@ -12,7 +12,9 @@ resolved cases only. Then the model (``--model-samples`` replications, default 2
 satisfaction index and the quality → satisfaction path, n = 500 per sample with the MAR item
 nonresponse of tests/survey/analysis/test_missing_answers.py (dissatisfied respondents skip
 SATIS / CONFIRM far more often), fitted as the web fits (EM, 200 bootstrap resamples, percentile
-CI) against the population values (a 200,000-row complete sample), with mean replacement beside it.
+CI) against the population values (a 200,000-row complete sample), with mean replacement beside it;
+then heavier MAR nonresponse (SATIS, CONFIRM and IDEAL each skipped by 85% of the dissatisfied and
+25% of the others). The EM is repeated in every bootstrap resample (acsi/bootstrap.py).
 Prints, per setting: coverage, its Monte Carlo SE, mean width (model: and the mean bias).
 
     .venv/bin/python bench/acsi/coverage.py --samples 4000 --model-samples 200
@@ -83,7 +85,10 @@ def resolution_setting(rng: np.random.Generator, n: int, samples: int) -> dict:
     return {name: _summary(intervals, 10.0) for name, intervals in rows.items()}
 
 
-def model_setting(rng: np.random.Generator, samples: int, n: int = 500, resamples: int = 200) -> dict:
+def model_setting(rng: np.random.Generator, samples: int, n: int = 500, resamples: int = 200, *,
+                  skip: tuple[float, float] = (0.6, 0.05), items: tuple[str, ...] = ("SATIS", "CONFIRM")) -> dict:
+    """``skip``: the probability that a dissatisfied (quality < 5) and any other respondent
+    leaves each of ``items`` blank."""
     from acsi.segment_fit import fit_segment
     from acsi.spec import BUILTIN_MODELS
     from acsi.synthetic import simulate_acsi
@@ -102,9 +107,9 @@ def model_setting(rng: np.random.Generator, samples: int, n: int = 500, resample
     for _ in range(samples):
         frame = draw(n)
         quality = frame[["OVERALLQ", "CUSTOMQ", "WRONGQ"]].mean(axis=1).to_numpy()
-        skip = np.where(quality < 5, 0.6, 0.05)
-        for item in ("SATIS", "CONFIRM"):
-            frame.loc[rng.random(n) < skip, item] = np.nan
+        chance = np.where(quality < 5, *skip)
+        for item in items:
+            frame.loc[rng.random(n) < chance, item] = np.nan
         for missing in ("em", "mean"):
             fitted = fit_segment(spec, frame, "all", missing=missing, scale_bounds=bounds, resamples=resamples,
                                  seed=int(rng.integers(2**31)))
@@ -148,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if args.model_samples:
         settings.append((f"ACSI n=500 MAR ({args.model_samples})", lambda: model_setting(rng, args.model_samples)))
+        settings.append((f"ACSI heavy MAR ({args.model_samples})", lambda: model_setting(
+            rng, args.model_samples, skip=(0.85, 0.25), items=("SATIS", "CONFIRM", "IDEAL"))))
     print(f"95% interval coverage, {args.samples} samples per setting (median days: "
           f"{max(200, args.samples // 10)}), seed {args.seed}")
     print(f"{'setting':26} {'interval':14} {'coverage':>9} {'MC SE':>7} {'mean width':>11}")

@@ -183,3 +183,48 @@ def test_cross_products_of_large_data_equal_the_direct_sums():
     weights = rng.poisson(1.0, size=(4, 2_345)).astype(float)
     direct = np.stack([(values * w[:, None]).T @ values for w in weights])
     np.testing.assert_allclose(weighted_cross_products(values, weights, rows=500), direct, rtol=1e-12, atol=1e-9)
+
+
+def _holed(mobi: pd.DataFrame) -> pd.DataFrame:
+    """mobi with about 12% of rows missing one or two items, more often among low satisfaction."""
+    rng = np.random.default_rng(5)
+    holed = mobi.copy()
+    low = (mobi["CUSA1"] <= mobi["CUSA1"].median()).to_numpy()
+    drop = rng.random(len(mobi)) < np.where(low, 0.2, 0.04)
+    holed.loc[drop, "CUSA2"] = np.nan
+    holed.loc[drop & (rng.random(len(mobi)) < 0.5), "CUSA3"] = np.nan
+    holed.loc[rng.random(len(mobi)) < 0.03, "PERQ1"] = np.nan
+    return holed
+
+
+def test_em_is_repeated_in_every_resample(mobi):
+    """A resample's paths equal an EM fit on the rows it drew (EM run on those rows, not the
+    full sample's filled cells), and differ from resampling the once-filled data."""
+    holed = _holed(mobi)
+    assert holed.isna().any(axis=1).mean() > 0.08
+    result = bootstrap(PLS(ECSI, missing="em"), holed, resamples=6, seed=9)
+    assert result.failed == 0
+    filled = holed.copy()
+    filled[list(ECSI.items)] = prepare_items(holed, ECSI.items, missing="em").values
+    for b in range(6):
+        rows = resample_rows(9, b, len(holed))
+        direct = PLS(ECSI, missing="em").fit(holed.iloc[rows].reset_index(drop=True))
+        np.testing.assert_allclose(result.path_draws[b], direct.paths.to_numpy(), atol=1e-6)
+        once = PLS(ECSI).fit(filled.iloc[rows].reset_index(drop=True))
+        assert np.abs(result.path_draws[b] - once.paths.to_numpy()).max() > 1e-5
+
+
+def test_em_from_sums_of_complete_rows_equals_em_on_all_rows(mobi):
+    from acsi.data import em_moments, em_moments_with
+
+    values = _holed(mobi)[list(ECSI.items)].to_numpy(float)
+    weights = np.random.default_rng(2).integers(0, 4, size=len(values)).astype(float)
+    _filled, mean, cov, _ = em_moments(values, weights)
+    complete = ~np.isnan(values).any(axis=1)
+    c, w = values[complete], weights[complete]
+    fixed = (w.sum(), w @ c, (c * w[:, None]).T @ c)
+    start_mean = np.nanmean(values, axis=0)
+    start_cov = np.diag(np.nanvar(values, axis=0))
+    mean_with, cov_with, _ = em_moments_with(values[~complete], weights[~complete], fixed, start_mean, start_cov)
+    np.testing.assert_allclose(mean_with, mean, atol=1e-7)
+    np.testing.assert_allclose(cov_with, cov, atol=1e-7)

@@ -33,7 +33,7 @@ from acsi.kano import analyse_kano
 from acsi.nps import net_promoter_score
 from acsi.report import fit_document, segment_entry
 from acsi.segment_fit import SkippedSegment, fit_segment, recommended_min_base
-from acsi.segment_tests import segments_against_rest
+from acsi.segment_tests import ChangeTests, compare_waves, segments_against_rest
 from acsi.segments import ALL_SEGMENT, split_by_segment
 from acsi.spec import ModelSpec
 from acsi.threads import process_map
@@ -219,10 +219,15 @@ def _segment_models(plan: RunPlan, options: RunOptions, segments: list[tuple[str
 
 
 def analyse(frame: pd.DataFrame, plan: RunPlan, options: RunOptions = RunOptions(),
-            checkpoint: Checkpoint | None = None) -> RunResults:
+            checkpoint: Checkpoint | None = None, *,
+            previous: pd.DataFrame | Callable[[], pd.DataFrame | str] | None = None) -> RunResults:
     """Compute ``plan`` on ``frame`` with ``options``; ``checkpoint(fraction, stage)`` is called
-    between steps (it may raise to cancel). Raises the :class:`~acsi.errors.AcsiError` family with
-    messages naming the column, segment or rule."""
+    between steps (it may raise to cancel). ``previous`` is the previous comparable run's data
+    (same columns, rows named by respondent), or a function returning it (or the reason it cannot
+    be compared), called only after the fits so that its memory does not add to their peak: the
+    change since then is tested (:func:`acsi.segment_tests.compare_waves`, record
+    ``change_tests``). Raises the :class:`~acsi.errors.AcsiError` family with messages naming
+    the column, segment or rule."""
     step = checkpoint or (lambda _fraction, _stage: None)
     unknown = [c for c in (*options.dimensions.values(), *([options.weights] if options.weights else []),
                            *plan.nps.values(), *plan.complaints) if c not in frame.columns]
@@ -254,6 +259,17 @@ def analyse(frame: pd.DataFrame, plan: RunPlan, options: RunOptions = RunOptions
             resamples=max(options.bootstrap, options.min_permutations), seed=options.seed, weights=options.weights,
             n_jobs=options.n_jobs)
         records.append(RunRecord("segment_tests", ALL_SEGMENT, tests.to_dict()))
+    if previous is not None and (plan.model is not None or plan.nps):
+        step(0.96, "testing the change since the previous run")
+        spec = plan.model
+        earlier = previous() if callable(previous) else previous
+        changes = ChangeTests((), notes=(earlier,)) if isinstance(earlier, str) else compare_waves(
+            frame, earlier, spec=spec,
+            constructs=tuple(c for c in ("satisfaction", "loyalty") if spec and c in spec.construct_names),
+            nps=plan.nps, consistent=options.method == "plsc", missing=options.missing,
+            scale_bounds=dict(plan.scale_bounds) if spec else (1, 10),
+            resamples=max(options.bootstrap, options.min_permutations), seed=options.seed, weights=options.weights)
+        records.append(RunRecord("change_tests", ALL_SEGMENT, changes.to_dict()))
     return RunResults(len(frame), tuple(label for label, _rows in segments), tuple(records),
                       None if plan.model is None else plan.model.name, options)
 
@@ -290,7 +306,7 @@ def document_of(results: Mapping[tuple[str, str], Mapping[str, Any]], *, segment
         bounds = (results.get((model, ALL_SEGMENT), {}).get("indices") or {}).get("scale_bounds", {})
     tests = results.get(("segment_tests", ALL_SEGMENT))
     metrics: dict[str, Any] = {"nps": {}, "kano": {}, "complaints": {}, "segment_tests": tests,
-                               "names": dict(names or {})}
+                               "change_tests": results.get(("change_tests", ALL_SEGMENT)), "names": dict(names or {})}
     for (kind, label), payload in sorted(results.items()):
         if kind.startswith("nps:"):
             metrics["nps"].setdefault(kind.removeprefix("nps:"), {})[label] = payload

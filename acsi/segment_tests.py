@@ -17,6 +17,10 @@ metric, every dimension): with two segments holding every row of a dimension, "n
 and "south vs rest" are one comparison and count once (:func:`acsi.multiple_testing.versus_rest_families`).
 A segment below the minimum base (or with an empty rest) is not tested and gets no entry.
 
+:func:`compare_waves` tests the change since the previous run the same way, when the two runs
+are separate waves (no respondent in both): permutation (with MICOM) for model indices, the z
+test for NPS, Holm over the metrics.
+
 Pure: a DataFrame in, frozen dataclasses out.
 """
 from __future__ import annotations
@@ -40,7 +44,7 @@ from acsi.segment_fit import answered_rows, recommended_min_base, usable_rows
 from acsi.segments import ALL_SEGMENT, split_by_segment
 from acsi.spec import ModelSpec
 
-__all__ = ["ALPHA", "SegmentTest", "SegmentTests", "segments_against_rest"]
+__all__ = ["ALPHA", "ChangeTests", "SegmentTest", "SegmentTests", "compare_waves", "segments_against_rest"]
 
 #: Level of the marks: a segment is "higher" / "lower" than the rest when Holm's p < ALPHA.
 ALPHA = 0.05
@@ -187,31 +191,117 @@ def segments_against_rest(
 
 
 def _compare_one(spec: ModelSpec, label: str, members: pd.DataFrame, others: pd.DataFrame,
-                 options: Mapping[str, Any]) -> GroupComparison | str:
-    """:func:`acsi.micom.compare_groups` of one segment against the rest, in one BLAS thread (as
-    in any process, so results do not depend on ``n_jobs``); a failure comes back as its text."""
+                 options: Mapping[str, Any], second_label: str = "rest") -> GroupComparison | str:
+    """:func:`acsi.micom.compare_groups` of one segment against the rest (or of two waves), in
+    one BLAS thread (as in any process, so results do not depend on ``n_jobs``); a failure comes
+    back as its text."""
     with single_threaded_blas():
         try:
-            return compare_groups(spec, members, others, first_label=label, second_label="rest", **options)
+            return compare_groups(spec, members, others, first_label=label, second_label=second_label, **options)
         except (EstimationError, InputDataError, InsufficientDataError) as error:
             return str(error)
 
 
+def _capped(first: pd.DataFrame, second: pd.DataFrame, seed: int, key: str
+            ) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
+    """The two groups of a permutation test, each a simple random sample of at most half of
+    :data:`MAX_PERMUTATION_ROWS` when together they hold more, drawn from ``seed`` and ``key``
+    (the same on every run of the same data); and whether they were subsampled."""
+    half = MAX_PERMUTATION_ROWS // 2
+    if len(first) + len(second) <= MAX_PERMUTATION_ROWS:
+        return first, second, False
+    rng = np.random.default_rng([seed, *key.encode("utf-8")])
+    if len(first) > half:
+        first = first.iloc[np.sort(rng.choice(len(first), half, replace=False))]
+    if len(second) > half:
+        second = second.iloc[np.sort(rng.choice(len(second), half, replace=False))]
+    return first, second, True
+
+
 def _against_rest(rows: pd.DataFrame, column: str, seed: int
                   ) -> Iterator[tuple[str, pd.DataFrame, pd.DataFrame, bool]]:
-    """(label, the segment's rows, the other rows, subsampled?) per segment of ``column``. Above
-    :data:`MAX_PERMUTATION_ROWS` rows both sides are simple random samples of at most half of it
-    each, drawn from ``seed`` and the segment's label (the same on every run of the same data)."""
-    half = MAX_PERMUTATION_ROWS // 2
-    large = len(rows) > MAX_PERMUTATION_ROWS
+    """(label, the segment's rows, the other rows, subsampled?) per segment of ``column``
+    (:func:`_capped` above :data:`MAX_PERMUTATION_ROWS` rows)."""
     for label, members in split_by_segment(rows, column):
         if label == ALL_SEGMENT:
             continue
-        others = rows.drop(index=members.index)
-        if large:
-            rng = np.random.default_rng([seed, *label.encode("utf-8")])
-            if len(members) > half:
-                members = members.iloc[np.sort(rng.choice(len(members), half, replace=False))]
-            if len(others) > half:
-                others = others.iloc[np.sort(rng.choice(len(others), half, replace=False))]
-        yield label, members, others, large
+        yield label, *_capped(members, rows.drop(index=members.index), seed, label)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeTests:
+    """The change of each metric since the previous comparable run, tested (current − previous).
+
+    Each entry is a :class:`SegmentTest` whose ``segment`` is "all" and whose ``difference`` is
+    current − previous (``n_segment``: current rows, ``n_rest``: previous rows); Holm runs over
+    the metrics. Two runs that share respondents are not two samples: nothing is tested and
+    ``overlap`` says how many rows they share."""
+
+    tests: tuple[SegmentTest, ...]
+    overlap: int = 0
+    notes: tuple[str, ...] = ()
+    multigroup: Mapping[str, Any] | None = None  # MICOM and path differences of current vs previous
+    alpha: float = ALPHA
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"alpha": self.alpha, "overlap": self.overlap, "notes": list(self.notes),
+                "tests": [{**t.to_dict(), "mark": _change_mark(t)} for t in self.tests],
+                "multigroup": None if self.multigroup is None else dict(self.multigroup)}
+
+
+def _change_mark(test: SegmentTest) -> str:
+    """"up" / "down" when Holm's p is below :data:`ALPHA`, else "none"."""
+    return {"higher": "up", "lower": "down"}.get(test.mark, "none")
+
+
+def compare_waves(
+    current: pd.DataFrame, previous: pd.DataFrame, *, spec: ModelSpec | None = None, constructs: Sequence[str] = (),
+    nps: Mapping[str, str] | None = None, consistent: bool = False, missing: MissingStrategy = "listwise",
+    min_base: int | None = None, scale_bounds: ScaleBounds = (1, 10), resamples: int = 999, seed: int = 0,
+    weights: str | None = None,
+) -> ChangeTests:
+    """Test the change between two waves (two runs' responses; rows are named by respondent, so
+    an index shared by both frames is a respondent in both). Model indices: the permutation test
+    of :func:`acsi.micom.compare_groups` (with MICOM: a change whose construct is not
+    compositionally invariant is flagged not comparable); NPS: the two-group z test. Options as
+    in :func:`segments_against_rest`. Waves that share respondents are not tested."""
+    shared = int(current.index.isin(previous.index).sum())
+    if shared:
+        return ChangeTests((), overlap=shared, notes=(f"the two runs share {shared} respondents; "
+                                                      "only runs of separate waves (periods) are tested",))
+    found: list[SegmentTest] = []
+    notes: list[str] = []
+    multigroup = None
+    if spec is not None:
+        chosen = tuple(constructs) or (("satisfaction",) if "satisfaction" in spec.construct_names
+                                       else spec.construct_names)
+        now, before, sub = _capped(current[answered_rows(current, spec, missing)],
+                                   previous[answered_rows(previous, spec, missing)], seed, "waves")
+        base = recommended_min_base(spec, "plsc" if consistent else "pls") if min_base is None else int(min_base)
+        if min(usable_rows(now, spec, missing, weights)[1], usable_rows(before, spec, missing, weights)[1]) < base:
+            notes.append(f"the model's indices were not tested (a wave has fewer than {base} usable rows)")
+        else:
+            compared = _compare_one(spec, "current", now, before, {
+                "resamples": resamples, "seed": seed, "weights": weights, "consistent": consistent,
+                "missing": missing, "min_base": min_base, "scale_bounds": scale_bounds}, second_label="previous")
+            if isinstance(compared, str):
+                notes.append(f"the model's indices were not tested ({compared})")
+            else:
+                multigroup = {"subsample": sub, **compared.to_dict()}
+                for construct in chosen:
+                    difference, p, p_count = compared.index_differences[construct]
+                    found.append(SegmentTest(construct, ALL_SEGMENT, "permutation", difference, p, None, len(now),
+                                             len(before), resamples, compared.successful, sub,
+                                             compared.invariance_of(construct), p_count))
+    for code, column in (nps or {}).items():
+        scores, earlier = current[column].dropna(), previous[column].dropna()
+        if scores.empty or earlier.empty:
+            continue
+        comparison = compare_nps(
+            net_promoter_score(scores, weights=None if weights is None else current.loc[scores.index, weights]),
+            net_promoter_score(earlier, weights=None if weights is None else previous.loc[earlier.index, weights]))
+        found.append(SegmentTest(f"nps:{code}", ALL_SEGMENT, "nps_z", comparison.difference, comparison.p_value,
+                                 None, int(len(scores)), int(len(earlier))))
+    adjusted = holm_adjust([t.p_value for t in found])
+    return ChangeTests(tuple(replace(t, p_value_holm=p) for t, p in zip(found, adjusted)), notes=tuple(notes),
+                       multigroup=multigroup)

@@ -138,7 +138,21 @@ def compare(current: Estimate, previous: Estimate | None) -> tuple[float | None,
     return change, "none"
 
 
-def _card(results: Results, previous: Results | None, key: CardKey) -> IndexCard:
+def _stored_change(results: Results, key: CardKey, previous_run_id: int | None
+                   ) -> tuple[Mapping[str, Any] | None, Mapping[str, Any] | None]:
+    """The run's stored change tests when they were made against ``previous_run_id``, and the
+    test of card ``key`` among them (model indices and NPS are tested; other cards are not)."""
+    stored = results.get(("change_tests", "all"))
+    if stored is None or previous_run_id is None or stored.get("previous_run") != previous_run_id:
+        return None, None
+    metric = key if key in ("satisfaction", "loyalty") else None
+    if key == "nps":
+        codes = sorted(k for k, s in results if k.startswith("nps:") and s == "all")
+        metric = codes[0] if codes else None
+    return stored, next((t for t in stored.get("tests", ()) if t["metric"] == metric), None)
+
+
+def _card(results: Results, previous: Results | None, key: CardKey, previous_run_id: int | None = None) -> IndexCard:
     estimate = metric_estimate(results, key)
     if estimate is None:
         return IndexCard(key, Estimate(None), None, "unknown", ("not_measured",))
@@ -151,7 +165,17 @@ def _card(results: Results, previous: Results | None, key: CardKey) -> IndexCard
     if before is None:
         notes.append("no_previous")
     change, mark = compare(estimate, before)
-    return IndexCard(key, estimate, change, mark, tuple(notes))
+    test_name, p_value = ("z_se" if mark != "unknown" else None), None
+    stored, test = _stored_change(results, key, previous_run_id) if before is not None else (None, None)
+    if stored is not None and stored.get("overlap"):
+        mark, test_name = "unknown", None  # the runs share respondents: not two samples
+        notes.append("change_overlap")
+    elif test is not None:
+        test_name, p_value = test["test"], _num(test.get("p_value_holm"))
+        mark = test["mark"] if test.get("comparable", True) else "unknown"
+        if not test.get("comparable", True):
+            notes.append("change_not_comparable")
+    return IndexCard(key, estimate, change, mark, tuple(notes), test_name, p_value)
 
 
 def _pair(stored: Any) -> tuple[str, str] | None:
@@ -293,10 +317,12 @@ def _footnotes(parameters: Mapping[str, Any], model_payload: Mapping[str, Any] |
 
 def build_report(results: Results, *, run_id: int | None = None, previous: Results | None = None,
                  history: Sequence[tuple[str, Results]] = (), current_label: str | None = None,
-                 ipma_target: str = "satisfaction") -> ReportView:
+                 ipma_target: str = "satisfaction", previous_run_id: int | None = None) -> ReportView:
     """The report of one run.
 
-    ``previous``: the previous comparable run's results (change and significance marks);
+    ``previous``: the previous comparable run's results (change and significance marks; a
+    change tested with the run against ``previous_run_id`` — permutation for model indices, z
+    for NPS — takes the place of the z test on the two runs' SEs);
     ``history``: earlier runs as (label, results), oldest first, for the trend (the current run
     is appended as ``current_label``, default "#run_id"). Raises ValueError when ``results`` has
     no "meta" entry (not a run's results).
@@ -307,7 +333,7 @@ def build_report(results: Results, *, run_id: int | None = None, previous: Resul
     kind = model_kind(results)
     model_payload = results.get((kind, "all")) if kind else None
     fitted = model_payload if model_payload and "fit" in model_payload else None
-    cards = tuple(_card(results, previous, key) for key in CARD_KEYS)
+    cards = tuple(_card(results, previous, key, previous_run_id) for key in CARD_KEYS)
     segments = tuple(s for key in ("satisfaction", "nps") if (s := _segments(results, key)) is not None)
     runs = [*history, (current_label or f"#{run_id}", results)]
     trend = []

@@ -38,6 +38,10 @@ class IndexCard:
     change: float | None
     significance: Significance
     notes: tuple[str, ...] = ()  # label keys: "no_ci", "not_measured", "no_previous", ...
+    # How the change was tested: "permutation" / "nps_z" (stored with the run, acsi.segment_tests
+    # .compare_waves; ``change_p`` is Holm's p) or "z_se" (a z test on the two runs' SEs).
+    change_test: str | None = None
+    change_p: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

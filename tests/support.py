@@ -61,3 +61,24 @@ class WriteOutage:
         from sqlalchemy.engine import Connection
 
         self._monkeypatch.setattr(Connection, "execute", self._real)
+
+
+NUMBER_TOLERANCE = 1e-9
+
+
+def same_numbers(stored, computed, path: str = "") -> None:
+    """Equal structure; numbers within NUMBER_TOLERANCE (relative to 1 or their size)."""
+    import math
+
+    if isinstance(stored, dict):
+        assert set(stored) == set(computed), path
+        for key in stored:
+            same_numbers(stored[key], computed[key], f"{path}.{key}")
+    elif isinstance(stored, list):
+        assert len(stored) == len(computed), path
+        for i, (a, b) in enumerate(zip(stored, computed)):
+            same_numbers(a, b, f"{path}[{i}]")
+    elif isinstance(stored, float) or isinstance(computed, float):
+        assert math.isclose(stored, computed, rel_tol=NUMBER_TOLERANCE, abs_tol=NUMBER_TOLERANCE), (path, stored, computed)
+    else:
+        assert stored == computed, path

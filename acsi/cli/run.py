@@ -4,6 +4,7 @@ The same orchestrator as the web (:func:`acsi.run.analyse`): the model per segme
 complaint metrics with word of mouth, and each segment tested against the rest with Holm over
 the run. Prints the fit document of docs/acsi-fit-json.md with the other metrics under
 ``metrics`` — what ``flask analysis show RUN_ID`` prints for a stored run of the same data.
+``--previous FILE.csv`` adds the change since the previous wave, tested as the app tests it.
 
     python -m acsi run --data answers.csv --model acsi --scale 1,10 --scale-item COMP=0,1 \\
         --nps nps --segment region --segment tier --bootstrap 500 --seed 1
@@ -32,6 +33,16 @@ def _kano(entry: str) -> KanoPair:
     return KanoPair(attribute.strip(), parts[0], parts[1], parts[2] if len(parts) == 3 else None)
 
 
+def _by_respondent(table, column: str, path: str):
+    """``table`` indexed by its respondent column (so that a respondent in both waves is seen)."""
+    if column not in table.columns:
+        raise InputDataError(f"--respondent {column!r} is not a column of {path!r}")
+    ids = table[column].astype(str).str.strip()
+    if ids.duplicated().any():
+        raise InputDataError(f"--respondent {column!r} repeats {ids[ids.duplicated()].iloc[0]!r} in {path!r}")
+    return table.set_index(ids)
+
+
 def _run(args: argparse.Namespace) -> int:
     spec = load_model(args.model) if args.model else None
     header = read_header(args.data)
@@ -42,6 +53,14 @@ def _run(args: argparse.Namespace) -> int:
     numeric = [*(spec.items if spec else ()), *(args.nps or ()), *(c for c in complaints if c in COMPLAINT_NUMBERS),
                *(p.importance for p in kano if p.importance)]
     frame = read_table(args.data, weights=args.weights, numeric=numeric)
+    previous = None
+    if args.previous:
+        previous = read_table(args.previous, weights=args.weights, numeric=numeric)
+        if args.respondent:
+            frame, previous = (_by_respondent(table, args.respondent, path)
+                               for table, path in ((frame, args.data), (previous, args.previous)))
+        else:  # rows are named by their line: the two files are taken as separate waves
+            previous.index = previous.index + (int(frame.index.max()) + 1 if len(frame) else 0)
     bounds = {}
     if spec is not None:
         default = parse_scale(args.scale)
@@ -55,7 +74,7 @@ def _run(args: argparse.Namespace) -> int:
                    complaints=complaints)
     options = RunOptions(method=args.method, missing=args.missing, dimensions={c: c for c in args.segment or ()},
                          weights=args.weights, bootstrap=args.bootstrap, seed=args.seed)
-    document = analyse(frame, plan, options).document()
+    document = analyse(frame, plan, options, previous=previous).document()
     print(json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False))
     return 0
 
@@ -80,4 +99,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--missing", choices=("listwise", "mean", "em"), default="em")
     parser.add_argument("--bootstrap", type=int, default=500, metavar="N", help="bootstrap resamples (default 500)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--previous", metavar="FILE.csv",
+                        help="the previous wave (same columns): the change since then is tested (metrics.change_tests)")
+    parser.add_argument("--respondent", metavar="COLUMN",
+                        help="respondent id column of both files: waves sharing respondents are not tested "
+                             "(default: the files are separate waves)")
     parser.set_defaults(func=_run)

@@ -54,7 +54,13 @@ NOTE_LABELS = {"no_ci": _l("No confidence interval: the run had no bootstrap."),
                "unreliable": _l("Unreliable: small n or large standard error."),
                "no_previous": _l("No previous comparable run."),
                "inadmissible_fit": _l("Inadmissible fit: not comparable and left out of roll-ups."),
-               "ci_unreliable": _l("Confidence interval unreliable: fewer than 9 in 10 bootstrap resamples succeeded.")}
+               "ci_unreliable": _l("Confidence interval unreliable: fewer than 9 in 10 bootstrap resamples succeeded."),
+               "change_overlap": _l("Change not tested: the two runs share respondents. Compare runs of separate "
+                                    "periods (waves)."),
+               "change_not_comparable": _l("Change not tested: the index is measured differently in the two runs "
+                                           "(MICOM).")}
+CHANGE_TEST_LABELS = {"permutation": _l("permutation test"), "nps_z": _l("z test"),
+                      "z_se": _l("z test on the two runs' standard errors")}
 MARK_LABELS = {"higher": _l("Higher than the rest"), "lower": _l("Lower than the rest"),
                "none": _l("No significant difference")}
 SIGNIFICANCE_LABELS = {"up": _l("Significant increase"), "down": _l("Significant decrease"),
@@ -133,6 +139,7 @@ def _page_helpers() -> dict[str, object]:
             "reliability_labels": RELIABILITY_LABELS, "run_label": service.run_label,
             "kano_labels": KANO_LABELS, "kano_codes": tuple(KANO_LABELS), "measure_labels": MEASURE_LABELS,
             "footnote_labels": FOOTNOTE_LABELS, "construct": _construct, "mark_labels": MARK_LABELS,
+            "change_test_labels": CHANGE_TEST_LABELS,
             "suppression_min": NCHS_RULE.min_shown, "reliable_min": NCHS_RULE.min_reliable}
 
 

@@ -217,46 +217,83 @@ def display_names(document: Questionnaire, plan: _Plan, segments: list[str]) -> 
     return names
 
 
+def _load(engine: Engine, plan: _Plan, parameters: AnalysisParameters, *, weighting: AnalysisParameters
+          ) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The responses ``parameters`` select (versions, period), indexed by response id, with the
+    weights of ``weighting`` (the run's own rule, also applied to the previous wave) and their
+    description. Raises AnalysisSetupError when a weight cannot be made."""
+    keys = tuple(dict.fromkeys((*weighting.segment_dimensions,
+                                *((weighting.weight_attribute,) if weighting.weight_attribute else ()),
+                                *(dimension for dimension, _levels in weighting.margins))))
+    frame = load_responses(engine, version_ids=list(parameters.version_ids), numeric=plan.numeric,
+                           text=plan.text, segment_keys=keys,
+                           submitted_from=parameters.submitted_from, submitted_to=parameters.submitted_to)
+    meta: dict[str, Any] = {}
+    if weighting.weighted and not frame.empty:
+        try:
+            weights = run_weights(frame, attribute=weighting.weight_attribute, margins=weighting.margins)
+        except WeightsError as error:
+            raise AnalysisSetupError(str(error)) from error
+        frame[WEIGHT_COLUMN] = weights
+        meta["weights"] = describe_weights(weights, attribute=weighting.weight_attribute,
+                                           margins=weighting.margins)
+    return frame, meta
+
+
+def _previous_wave(engine: Engine, plan: _Plan, parameters: AnalysisParameters, previous: PreviousRun
+                   ) -> pd.DataFrame | str:
+    """The previous comparable run's responses as the orchestrator reads them (weighted by this
+    run's rule), or the reason they cannot be compared."""
+    try:
+        frame, _meta = _load(engine, plan, previous.parameters, weighting=parameters)
+    except AnalysisSetupError as error:
+        return f"the previous run's responses could not be weighted: {error}"
+    if frame.empty:
+        return "the previous run's responses are no longer there"
+    return _analysis_input(plan, frame)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousRun:
+    """The previous comparable run (same questionnaire and model, earlier, succeeded)."""
+
+    run_id: int
+    parameters: AnalysisParameters
+
+
 def run_analysis(engine: Engine, document: Questionnaire, parameters: AnalysisParameters,
-                 checkpoint: Checkpoint, *, n_jobs: int = 1) -> list[StoredResult]:
-    """Every applicable analysis for every segment. ``checkpoint(fraction, stage)`` is called
-    between steps (it may raise to cancel). Raises AnalysisSetupError / AcsiError with messages a
-    person can act on."""
+                 checkpoint: Checkpoint, *, n_jobs: int = 1, previous: PreviousRun | None = None) -> list[StoredResult]:
+    """Every applicable analysis for every segment, and, with ``previous``, the change since
+    that run tested on its responses (when the two runs are separate waves). ``checkpoint(fraction,
+    stage)`` is called between steps (it may raise to cancel). Raises AnalysisSetupError /
+    AcsiError with messages a person can act on."""
     plan = plan_analysis(document, parameters)
     if not (plan.spec or plan.nps or plan.kano or plan.complaints):
         raise AnalysisSetupError(NOTHING_TO_ANALYSE)
     checkpoint(0.02, "loading responses")
-    keys = tuple(dict.fromkeys((*parameters.segment_dimensions,
-                                *((parameters.weight_attribute,) if parameters.weight_attribute else ()),
-                                *(dimension for dimension, _levels in parameters.margins))))
-    frame = load_responses(engine, version_ids=list(parameters.version_ids), numeric=plan.numeric,
-                           text=plan.text, segment_keys=keys,
-                           submitted_from=parameters.submitted_from, submitted_to=parameters.submitted_to)
+    frame, meta = _load(engine, plan, parameters, weighting=parameters)
     if frame.empty:
         raise AnalysisSetupError(NO_RESPONSES)
-    meta: dict[str, Any] = {}
-    if parameters.weighted:
-        try:
-            weights = run_weights(frame, attribute=parameters.weight_attribute, margins=parameters.margins)
-        except WeightsError as error:
-            raise AnalysisSetupError(str(error)) from error
-        frame[WEIGHT_COLUMN] = weights
-        meta["weights"] = describe_weights(weights, attribute=parameters.weight_attribute,
-                                           margins=parameters.margins)
     data, run_plan = _analysis_input(plan, frame)
+    del frame
     options = RunOptions(method=parameters.method, missing=parameters.missing,
                          dimensions={d: f"segment_{d}" for d in parameters.segment_dimensions},
                          weights=WEIGHT_COLUMN if parameters.weighted else None, bootstrap=parameters.bootstrap,
                          seed=parameters.seed, n_jobs=n_jobs)
-    results = analyse(data, run_plan, options, checkpoint)
+    results = analyse(data, run_plan, options, checkpoint, previous=None if previous is None else
+                      (lambda: _previous_wave(engine, plan, parameters, previous)))
     stored: list[StoredResult] = [StoredResult("meta", ALL_SEGMENT, {
         "n": results.n, "segments": list(results.segments),
         "names": display_names(document, plan, list(results.segments)),
         "parameters": parameters.to_dict(), **meta})]
-    stored += [StoredResult(r.kind, r.segment, dict(r.payload)) for r in results.records]
+    for record in results.records:
+        payload = dict(record.payload)
+        if record.kind == "change_tests":
+            payload["previous_run"] = previous.run_id if previous else None
+        stored.append(StoredResult(record.kind, record.segment, payload))
     checkpoint(0.97, "storing results")
     return stored
 
 
-__all__ = ["AcsiError", "AnalysisParameters", "DEFAULT_BOOTSTRAP", "AnalysisSetupError", "StoredResult", "display_names",
-           "plan_analysis", "run_analysis"]
+__all__ = ["AcsiError", "AnalysisParameters", "DEFAULT_BOOTSTRAP", "AnalysisSetupError", "PreviousRun", "StoredResult",
+           "display_names", "plan_analysis", "run_analysis"]

@@ -19,6 +19,7 @@ from survey.db import engine as current_engine
 from survey.services.analysis_pipeline import (
     AnalysisParameters,
     AnalysisSetupError,
+    PreviousRun,
     run_analysis,
 )
 from survey.services.questionnaires import version_document
@@ -79,8 +80,10 @@ def execute_run(session: Session, run_id: int) -> None:
     try:
         parameters = AnalysisParameters.from_dict(run.parameters)
         version = session.get(QuestionnaireVersion, parameters.version_ids[0])
+        before = next(iter(earlier_comparable_runs(session, run, limit=1)), None)
+        previous = None if before is None else PreviousRun(before.id, AnalysisParameters.from_dict(before.parameters))
         results = run_analysis(current_engine(), version_document(version), parameters, checkpoint,
-                               n_jobs=int(current_app.config.get("ANALYSIS_JOBS", 1)))
+                               n_jobs=int(current_app.config.get("ANALYSIS_JOBS", 1)), previous=previous)
     except RunCancelled:
         _finish(session, run, "cancelled", stage="cancelled")
         return
@@ -98,6 +101,23 @@ def execute_run(session: Session, run_id: int) -> None:
     except DBAPIError as error:  # the database refused the results: none are kept, the run says why
         logger.exception("analysis run %s: results not stored", run_id)
         _finish(session, run, "failed", error=f"The results could not be stored: {error.orig}")
+
+
+#: How far back to look for earlier runs of the same questionnaire.
+HISTORY_RUNS = 200
+
+
+def earlier_comparable_runs(session: Session, run: AnalysisRun, *, limit: int) -> list[AnalysisRun]:
+    """Up to ``limit`` succeeded runs before ``run`` of the same questionnaire with the same
+    model, newest first: the previous run a dashboard compares with, and the trend."""
+    if run.questionnaire_id is None:
+        return []
+    model = (run.parameters or {}).get("model", "acsi")
+    candidates = session.scalars(
+        select(AnalysisRun).where(AnalysisRun.status == "succeeded", AnalysisRun.id < run.id,
+                                  AnalysisRun.questionnaire_id == run.questionnaire_id)
+        .order_by(AnalysisRun.id.desc()).limit(HISTORY_RUNS))
+    return [c for c in candidates if (c.parameters or {}).get("model", "acsi") == model][:limit]
 
 
 def _finish(session: Session, run: AnalysisRun, status: str, *, error: str | None = None, stage: str = "") -> None:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from models import AnalysisResult, AnalysisRun, MatrixRow, Question, Questionnaire, QuestionnaireVersion, Response
 from reports.view_model import ReportView, build_report
+from survey.services.analysis_runs import earlier_comparable_runs
 from survey.services.invitations import published_questionnaires
 from survey.services.workspaces import Scope, allows, in_scope
 
@@ -30,8 +31,6 @@ from survey.services.workspaces import Scope, allows, in_scope
 SEGMENT_SAMPLE = 5000
 MAX_SEGMENT_LEVELS = 50
 TREND_RUNS = 12
-# How far back to look for earlier runs of the same questionnaire.
-HISTORY_RUNS = 200
 
 
 class DashboardUnavailable(LookupError):
@@ -171,13 +170,7 @@ def load_dashboard(session: Session, run_id: int, *, scope: Scope = None) -> Das
         raise DashboardUnavailable(f"analysis run {run_id} does not exist")
     if run.status != "succeeded":
         raise DashboardUnavailable(f"analysis run {run_id} is {run.status}; only a succeeded run has a dashboard")
-    model = (run.parameters or {}).get("model", "acsi")
-    earlier = [candidate for candidate in session.scalars(
-        select(AnalysisRun).where(AnalysisRun.status == "succeeded", AnalysisRun.id < run.id,
-                                  AnalysisRun.questionnaire_id == run.questionnaire_id)
-        .order_by(AnalysisRun.id.desc()).limit(HISTORY_RUNS))
-        if (candidate.parameters or {}).get("model", "acsi") == model][:TREND_RUNS - 1] \
-        if run.questionnaire_id is not None else []
+    earlier = earlier_comparable_runs(session, run, limit=TREND_RUNS - 1)
     results = _results(session, [run.id])[run.id]
     history = _results(session, [r.id for r in earlier], segment="all") if earlier else {}
     previous = earlier[0] if earlier else None
@@ -197,6 +190,7 @@ def build_dashboard(session: Session, run_id: int, *, scope: Scope = None) -> tu
     :func:`reports.view_model.build_report`). Raises :class:`DashboardUnavailable`."""
     data = load_dashboard(session, run_id, scope=scope)
     view = build_report(data.results, run_id=data.run.id, previous=data.previous_results if data.previous else None,
+                        previous_run_id=data.previous.id if data.previous else None,
                         history=[(run_label(run), results) for run, results in data.trend[:-1]],
                         current_label=run_label(data.run))
     return data, view

@@ -160,22 +160,24 @@ def seed_demo_analysis(session: Session, *, history: bool = False, bootstrap: in
     """Run the analysis of each demo questionnaire (segments: region and tier) here and now, so
     the first visit finds completed runs; returns the run ids in creation order.
 
-    ``history=True`` first runs on the responses older than 90 days, then on all of them, so the
-    dashboard shows a change against a previous run; ``bootstrap`` resamples give the index
-    cards confidence intervals (``make run`` uses both)."""
+    ``history=True`` runs two waves: the responses older than 90 days, then those of the last
+    90 days, so the dashboard shows a change against a previous run, tested (separate waves: no
+    respondent in both); ``bootstrap`` resamples give the index cards confidence intervals
+    (``make run`` uses both)."""
     from survey.services.analysis_pipeline import AnalysisParameters
     from survey.services.analysis_runs import create_run, execute_run
 
     run_ids = []
-    periods = (datetime.now(UTC) - timedelta(days=90), None) if history else (None,)
+    cutoff = datetime.now(UTC) - timedelta(days=90)
+    periods = ((None, cutoff), (cutoff, None)) if history else ((None, None),)
     demo = session.scalars(select(Questionnaire).where(Questionnaire.title_en.startswith(DEMO_TITLE_EN))
                            .order_by(Questionnaire.id)).all()
     for questionnaire in demo:
         version_ids = tuple(v.id for v in questionnaire.versions if v.state == "published")
-        for submitted_to in periods:
+        for submitted_from, submitted_to in periods:
             run = create_run(session, AnalysisParameters(
                 version_ids=version_ids, segment_dimensions=("region", "tier"), bootstrap=bootstrap, seed=7,
-                submitted_to=submitted_to))
+                submitted_from=submitted_from, submitted_to=submitted_to))
             session.commit()
             execute_run(session, run.id)
             run_ids.append(run.id)

@@ -119,3 +119,68 @@ def test_worker_processes_give_the_same_tests(frame) -> None:
     two = segments_against_rest(frame, {"region": "region"}, spec=ECSI, nps={"nps": "nps"}, resamples=99, seed=4,
                                 n_jobs=2)
     assert one == two
+
+
+# --- the change between two waves ------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def waves(make_segment_frame):
+    """Two separate waves of 300 respondents; the second's perceived quality is 1.2 higher, and
+    it recommends more. Rows are named by respondent: 0–299 and 1000–1299."""
+    data = make_segment_frame({"before": 300, "after": 300}, {"after": 1.2}, seed=21)
+    rng = np.random.default_rng(4)
+    data["nps"] = np.where(data["region"] == "after", rng.integers(4, 11, len(data)), rng.integers(0, 11, len(data)))
+    before = data[data["region"] == "before"].drop(columns="region")
+    after = data[data["region"] == "after"].drop(columns="region")
+    after.index = after.index - 300 + 1000
+    return before, after
+
+
+def test_a_change_between_waves_is_tested_like_a_segment_against_the_rest(waves):
+    from acsi.micom import compare_groups
+    from acsi.segment_tests import compare_waves
+
+    before, after = waves
+    changes = compare_waves(after, before, spec=ECSI, constructs=("satisfaction", "loyalty"), nps={"nps": "nps"},
+                            resamples=299, seed=6)
+    assert changes.overlap == 0 and changes.notes == ()
+    by_metric = {t.metric: t for t in changes.tests}
+    library = compare_groups(ECSI, after, before, first_label="current", second_label="previous",
+                             resamples=299, seed=6)
+    for construct in ("satisfaction", "loyalty"):
+        difference, p, p_count = library.index_differences[construct]
+        test = by_metric[construct]
+        assert test.test == "permutation" and test.p_value_permutation == p_count
+        # (the library call here runs with the machine's BLAS threads, the test with one: last bits)
+        assert test.difference == pytest.approx(difference, rel=1e-9)
+        assert test.p_value == pytest.approx(p, rel=1e-9)
+        assert (test.n_segment, test.n_rest) == (300, 300)
+    expected = compare_nps(net_promoter_score(after["nps"]), net_promoter_score(before["nps"]))
+    assert by_metric["nps:nps"].difference == pytest.approx(expected.difference, abs=1e-12)
+    assert by_metric["nps:nps"].p_value == pytest.approx(expected.p_value, abs=1e-15)
+    # Holm over the three metrics of the change.
+    assert [t.p_value_holm for t in changes.tests] == holm_adjust([t.p_value for t in changes.tests])
+    document = changes.to_dict()
+    marks = {t["metric"]: t["mark"] for t in document["tests"]}
+    assert marks["satisfaction"] == "up" and marks["nps:nps"] == "up"
+    assert document["multigroup"]["first"] == "current" and document["multigroup"]["second"] == "previous"
+
+
+def test_no_change_is_marked_where_there_is_none(make_segment_frame):
+    from acsi.segment_tests import compare_waves
+
+    data = make_segment_frame({"x": 250, "y": 250}, {}, seed=40)
+    first, second = data[data["region"] == "x"], data[data["region"] == "y"]
+    changes = compare_waves(second, first, spec=ECSI, resamples=199, seed=1)
+    assert [t.metric for t in changes.tests] == ["satisfaction"]
+    assert changes.tests[0].p_value_holm > ALPHA and changes.to_dict()["tests"][0]["mark"] == "none"
+
+
+def test_waves_that_share_respondents_are_not_tested(waves):
+    from acsi.segment_tests import compare_waves
+
+    before, after = waves
+    overlapping = pd.concat([before, after])  # an "all" run after the first wave
+    changes = compare_waves(overlapping, before, spec=ECSI, nps={"nps": "nps"}, resamples=99, seed=0)
+    assert changes.tests == () and changes.overlap == 300
+    assert "share 300 respondents" in changes.notes[0]

@@ -3,7 +3,6 @@ same numbers that command computes from the same data."""
 from __future__ import annotations
 
 import json
-import math
 
 import pytest
 from sqlalchemy import select
@@ -14,25 +13,7 @@ from survey.services.analysis_pipeline import AnalysisParameters, _model_frame, 
 from survey.services.demo import seed_demo
 from survey.services.questionnaires import version_document
 from survey.services.response_matrix import load_responses
-
-TOLERANCE = 1e-9
-
-
-def _same(stored, computed, path: str = "") -> None:
-    """Equal structure; numbers within TOLERANCE (relative to 1 or their size)."""
-    if isinstance(stored, dict):
-        assert set(stored) == set(computed), path
-        for key in stored:
-            _same(stored[key], computed[key], f"{path}.{key}")
-    elif isinstance(stored, list):
-        assert len(stored) == len(computed), path
-        for i, (a, b) in enumerate(zip(stored, computed)):
-            _same(a, b, f"{path}[{i}]")
-    elif isinstance(stored, float) or isinstance(computed, float):
-        assert math.isclose(stored, computed, rel_tol=TOLERANCE, abs_tol=TOLERANCE), (path, stored, computed)
-    else:
-        assert stored == computed, path
-
+from support import same_numbers
 
 @pytest.fixture
 def acsi_run(runner, session) -> int:
@@ -76,7 +57,7 @@ def test_a_stored_run_prints_the_numbers_python_m_acsi_computes(runner, session,
     assert computed["scale_bounds"] == document["scale_bounds"]
     for stored, fresh in zip(document["segments"], computed["segments"], strict=True):
         assert stored["segment"].removeprefix("region=") == fresh["segment"]
-        _same({**stored, "segment": None}, {**fresh, "segment": None}, stored["segment"])
+        same_numbers({**stored, "segment": None}, {**fresh, "segment": None}, stored["segment"])
     assert document["segments"][0]["bootstrap"]["resamples"] == 40
 
 
@@ -116,5 +97,5 @@ def test_python_m_acsi_run_prints_what_flask_analysis_show_prints(runner, sessio
     computed = json.loads(capsys.readouterr().out)
     assert stored["metrics"]["nps"]["nps"].keys() == {"all", "tier=bronze", "tier=gold", "tier=silver"}
     assert stored["metrics"]["segment_tests"]["tests"] and stored["metrics"]["complaints"]["all"]
-    _same({**stored, "run": None, "metrics": {**stored["metrics"], "names": {}}},
+    same_numbers({**stored, "run": None, "metrics": {**stored["metrics"], "names": {}}},
           {**computed, "metrics": {**computed["metrics"], "names": {}}})

@@ -9,6 +9,10 @@ reports its peak memory (VmHWM). Data preparation is timed separately.
 
     .venv/bin/python bench/analysis_run.py                       # PostgreSQL, 1,000,000 responses
     .venv/bin/python bench/analysis_run.py --responses 100000 --bootstrap 100
+    .venv/bin/python bench/analysis_run.py --bootstrap 500 --previous-wave   # + the change test
+
+With ``--previous-wave`` an earlier wave of as many responses is loaded and analysed first
+(untimed); the timed run then also loads that wave and tests its change against it.
 """
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ import os
 import resource
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,7 +47,11 @@ PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/xinsheng_bench_analys
 
 
 
-def prepare(url: str, n: int, segments: int) -> int:
+WAVE_DATES = ("2026-11-01T00:00:00+00:00", "2026-08-01T00:00:00+00:00")  # this wave, the previous one
+CUTOFF = datetime(2026, 10, 1, tzinfo=UTC)
+
+
+def prepare(url: str, n: int, segments: int, waves: int = 1) -> int:
     ensure_postgresql_database(url, fresh=True)
     engine = create_engine(url)
     Base.metadata.create_all(engine)
@@ -55,7 +64,7 @@ def prepare(url: str, n: int, segments: int) -> int:
     raw = engine.raw_connection()
     try:
         with raw.cursor() as cursor:
-            for s in range(segments):
+            for s, submitted in ((s, date) for date in WAVE_DATES[:waves] for s in range(segments)):
                 shift = float(rng.normal(0, 0.3))
                 frame = simulate_acsi(per, seed=rng, discretize=(1, 10), binary_items={"COMP": 0.15},
                                       latent_shift={"quality": shift, "satisfaction": shift / 2}).frame
@@ -67,8 +76,8 @@ def prepare(url: str, n: int, segments: int) -> int:
                     for i, row in enumerate(values):
                         answers = {c: int(v) for c, v in zip(codes, row)}
                         answers["comp"] = "yes" if row[comp] else "no"
-                        copy.write_row((version_id, f"b{s}-{i}", "complete", "import", "zh_CN", segment,
-                                        json.dumps(answers), 0, "2026-11-01T00:00:00+00:00"))
+                        copy.write_row((version_id, f"b{s}-{i}-{submitted[5:7]}", "complete", "import", "zh_CN",
+                                        segment, json.dumps(answers), 0, submitted))
         raw.commit()
     finally:
         raw.close()
@@ -84,16 +93,28 @@ def main() -> None:
     parser.add_argument("--segments", type=int, default=50)
     parser.add_argument("--bootstrap", type=int, default=0)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", PG_DEFAULT))
+    parser.add_argument("--previous-wave", action="store_true",
+                        help="also load an earlier wave of as many responses and run it first (not timed): the "
+                             "timed run then tests its change against it")
     args = parser.parse_args()
     started = time.perf_counter()
-    version_id = prepare(args.database_url, args.responses, args.segments)
-    print(f"prepared {args.responses:,} responses in {args.segments} segments in {time.perf_counter() - started:.1f} s")
+    waves = 2 if args.previous_wave else 1
+    version_id = prepare(args.database_url, args.responses, args.segments, waves)
+    print(f"prepared {waves} x {args.responses:,} responses in {args.segments} segments in "
+          f"{time.perf_counter() - started:.1f} s")
     app = create_app({"ENVIRON": {"XINSHENG_ENV": "development", "XINSHENG_INSTANCE": str(ROOT / "bench" / "out" / "instance")},
                       "SQLALCHEMY_DATABASE_URL": args.database_url, "JOB_QUEUE_URL": "memory://"})
     with app.app_context():
         session = get_session()
+        if args.previous_wave:
+            first = create_run(session, AnalysisParameters(version_ids=(version_id,), segment_dimensions=("store",),
+                                                           bootstrap=0, submitted_to=CUTOFF))
+            session.commit()
+            execute_run(session, first.id)
+            print(f"previous wave: run {first.id} {session.get(AnalysisRun, first.id).status} (not timed)")
         run = create_run(session, AnalysisParameters(version_ids=(version_id,), segment_dimensions=("store",),
-                                                     bootstrap=args.bootstrap))
+                                                     bootstrap=args.bootstrap,
+                                                     submitted_from=CUTOFF if args.previous_wave else None))
         session.commit()
         before = peak_rss_mb()
         began = time.perf_counter()
@@ -107,6 +128,10 @@ def main() -> None:
               f"peak RSS {peak_rss_mb():.0f} MB (before the run {before:.0f} MB; largest worker process "
               f"{workers:.0f} MB); "
               f"{args.responses / seconds:,.0f} responses/s; error: {done.error}")
+        change = next((r.payload for r in done.results if r.kind == "change_tests"), None)
+        if change is not None:
+            print("change tests: " + "; ".join(f"{t['metric']} {t['difference']:+.3f} p(Holm) {t['p_value_holm']:.3g}"
+                                               for t in change["tests"]) + f"; notes {change['notes']}")
     app.extensions["sqlalchemy_engine"].dispose()
 
 

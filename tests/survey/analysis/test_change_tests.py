@@ -40,7 +40,7 @@ def waves(runner, session):
     return questionnaire, cutoff, first, second
 
 
-def test_a_later_wave_stores_the_tested_change_and_the_dashboard_shows_it(session, waves) -> None:
+def test_a_later_wave_stores_the_tested_change_and_the_dashboard_shows_it(runner, session, waves, tmp_path) -> None:
     _questionnaire, _cutoff, first, second = waves
     results = dashboard.load_dashboard(session, second).results
     stored = results[("change_tests", "all")]
@@ -57,6 +57,11 @@ def test_a_later_wave_stores_the_tested_change_and_the_dashboard_shows_it(sessio
         assert card.change_test == tests[metric]["test"]
         assert card.change_p == pytest.approx(tests[metric]["p_value_holm"])
         assert card.significance == (tests[metric]["mark"] if tests[metric]["comparable"] else "unknown")
+    # The standalone report the command line writes names the same test (one way to build a report).
+    target = tmp_path / "report.html"
+    assert runner.invoke(args=["report", "export", str(second), "-o", str(target), "--lang", "en"]).exit_code == 0
+    p_text = f"{tests['satisfaction']['p_value_holm']:.3f}"
+    assert f"(permutation test, p (Holm) = {p_text})" in target.read_text(encoding="utf-8")
     # The first wave has nothing before it.
     assert ("change_tests", "all") not in dashboard.load_dashboard(session, first).results
 

@@ -168,16 +168,10 @@ def segments_against_rest(
                     families.append((construct, dimension, family[label]))
         for code, nps_column in (nps or {}).items():
             for label, rows in groups:
-                others = frame.drop(index=rows.index)
-                scores, rest = rows[nps_column].dropna(), others[nps_column].dropna()
-                if scores.empty or rest.empty:
-                    continue
-                comparison = compare_nps(
-                    net_promoter_score(scores, weights=None if weights is None else rows.loc[scores.index, weights]),
-                    net_promoter_score(rest, weights=None if weights is None else others.loc[rest.index, weights]))
-                found.append(SegmentTest(f"nps:{code}", f"{dimension}={label}", "nps_z", comparison.difference,
-                                         comparison.p_value, None, int(len(scores)), int(len(rest))))
-                families.append((f"nps:{code}", dimension, family[label]))
+                test = _nps_test(code, f"{dimension}={label}", rows, frame.drop(index=rows.index), nps_column, weights)
+                if test is not None:
+                    found.append(test)
+                    families.append((f"nps:{code}", dimension, family[label]))
     adjusted = holm_adjust([t.p_value for t in found], families=families)
     # The path differences (MGA) are a family of their own: Holm over every path of every segment.
     path_p = holm_adjust([p["p_value"] for g in multigroup for p in g["paths"]])
@@ -188,6 +182,19 @@ def segments_against_rest(
             position += 1
     return SegmentTests(tuple(replace(t, p_value_holm=p) for t, p in zip(found, adjusted)), notes=tuple(notes),
                         multigroup=tuple(multigroup))
+
+
+def _nps_test(code: str, segment: str, rows: pd.DataFrame, others: pd.DataFrame, column: str,
+              weights: str | None) -> SegmentTest | None:
+    """The NPS z test of ``rows`` against ``others`` (None when either has no answer)."""
+    scores, rest = rows[column].dropna(), others[column].dropna()
+    if scores.empty or rest.empty:
+        return None
+    comparison = compare_nps(
+        net_promoter_score(scores, weights=None if weights is None else rows.loc[scores.index, weights]),
+        net_promoter_score(rest, weights=None if weights is None else others.loc[rest.index, weights]))
+    return SegmentTest(f"nps:{code}", segment, "nps_z", comparison.difference, comparison.p_value, None,
+                       int(len(scores)), int(len(rest)))
 
 
 def _compare_one(spec: ModelSpec, label: str, members: pd.DataFrame, others: pd.DataFrame,
@@ -294,14 +301,9 @@ def compare_waves(
                                              len(before), resamples, compared.successful, sub,
                                              compared.invariance_of(construct), p_count))
     for code, column in (nps or {}).items():
-        scores, earlier = current[column].dropna(), previous[column].dropna()
-        if scores.empty or earlier.empty:
-            continue
-        comparison = compare_nps(
-            net_promoter_score(scores, weights=None if weights is None else current.loc[scores.index, weights]),
-            net_promoter_score(earlier, weights=None if weights is None else previous.loc[earlier.index, weights]))
-        found.append(SegmentTest(f"nps:{code}", ALL_SEGMENT, "nps_z", comparison.difference, comparison.p_value,
-                                 None, int(len(scores)), int(len(earlier))))
+        test = _nps_test(code, ALL_SEGMENT, current, previous, column, weights)
+        if test is not None:
+            found.append(test)
     adjusted = holm_adjust([t.p_value for t in found])
     return ChangeTests(tuple(replace(t, p_value_holm=p) for t, p in zip(found, adjusted)), notes=tuple(notes),
                        multigroup=multigroup)

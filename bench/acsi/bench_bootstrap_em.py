@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for path in (ROOT, Path(__file__).resolve().parent):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
 
 import numpy as np  # noqa: E402
 
@@ -30,6 +30,7 @@ from acsi.pls import PLS  # noqa: E402
 from acsi.spec import BUILTIN_MODELS  # noqa: E402
 from acsi.synthetic import simulate_acsi  # noqa: E402
 from acsi.threads import single_threaded_blas  # noqa: E402
+from bench_pls import best_of  # noqa: E402  (the same timing rule as the estimator benchmarks)
 
 SPEC = BUILTIN_MODELS["acsi"]
 BOUNDS = {item: (1.0, 10.0) for item in SPEC.items} | {"COMP": (0.0, 1.0)}
@@ -45,15 +46,6 @@ def data(rows: int, seed: int):
     for item in ("SATIS", "CONFIRM"):
         holed.loc[rng.random(rows) < chance, item] = np.nan
     return frame, holed
-
-
-def best_of(repeat: int, work) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -69,18 +69,23 @@ def rename(workspace: str, name: str) -> None:
     click.echo(f"workspace {found.id} is now {found.name!r}")
 
 
+def _membership(email: str, workspace: str, *, member: bool) -> None:
+    session = get_session()
+    user, found = _user(session, email), _workspace(session, workspace)
+    current = workspaces.member_ids(session, user.id)
+    added, removed = workspaces.set_memberships(session, user, current | {found.id} if member else current - {found.id})
+    if added or removed:
+        audit_event("user_workspaces", user.email, details={"added": sorted(added), "removed": sorted(removed)})
+    session.commit()
+    click.echo(f"{user.email} is {'a' if member else 'not a'} member of {found.name!r}")
+
+
 @bp.cli.command("add")
 @click.argument("email")
 @click.argument("workspace")
 def add(email: str, workspace: str) -> None:
     """Make the user with EMAIL a member of WORKSPACE."""
-    session = get_session()
-    user, found = _user(session, email), _workspace(session, workspace)
-    added, _removed = workspaces.set_memberships(session, user, workspaces.member_ids(session, user.id) | {found.id})
-    if added:
-        audit_event("user_workspaces", user.email, details={"added": sorted(added), "removed": []})
-    session.commit()
-    click.echo(f"{user.email} is a member of {found.name!r}")
+    _membership(email, workspace, member=True)
 
 
 @bp.cli.command("remove")
@@ -88,13 +93,7 @@ def add(email: str, workspace: str) -> None:
 @click.argument("workspace")
 def remove(email: str, workspace: str) -> None:
     """End the membership of the user with EMAIL in WORKSPACE."""
-    session = get_session()
-    user, found = _user(session, email), _workspace(session, workspace)
-    _added, removed = workspaces.set_memberships(session, user, workspaces.member_ids(session, user.id) - {found.id})
-    if removed:
-        audit_event("user_workspaces", user.email, details={"added": [], "removed": sorted(removed)})
-    session.commit()
-    click.echo(f"{user.email} is not a member of {found.name!r}")
+    _membership(email, workspace, member=False)
 
 
 @bp.cli.command("move")

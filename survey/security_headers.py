@@ -105,9 +105,21 @@ def _respondent_page() -> bool:
     return request.blueprint == RESPONDENT_BLUEPRINT
 
 
+def remember_embedding(embed_origins: str) -> None:
+    """Called by a respondent view that has read its questionnaire: the headers then use its
+    ``embed_origins`` instead of reading them again after the response (which, after the view's
+    commit, would open a transaction of its own — on SQLite one that waits for every writer)."""
+    g.embed_origins = embed_origins
+
+
 def _embedding_origins() -> tuple[str, ...]:
     """The origins the designer allows to frame this respondent page's questionnaire (none when
     the page names no known questionnaire, or the database cannot answer)."""
+    if "embed_origins" in g:
+        try:
+            return parse_embed_origins(g.embed_origins or "")
+        except OriginError:
+            return ()
     args = request.view_args or {}
     if "public_token" in args:
         query = (select(Questionnaire.embed_origins).join(QuestionnaireVersion)

@@ -18,11 +18,11 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models import ComplaintCase, Questionnaire, QuestionnaireVersion, Response
+from models import ComplaintCase, Questionnaire, QuestionnaireVersion, Quota, Response
 from models.followup import FollowUpTask
 from survey.collect.fields import display_value
 from survey.collect.forms import merge_page_answers
@@ -191,7 +191,7 @@ def submit_response(session: Session, questionnaire_id: int, payload: object, *,
         existing = _existing_response(session, key)
         if existing is not None:
             return _repeat(session, existing, answers, errors, payload, case_id, questionnaire_id)
-    required_consent = _required_consent(session, questionnaire_id)
+    required_consent, has_quotas = _collection_rules(session, questionnaire_id)
     if required_consent is not None and payload.get("consent") is not True:
         errors["consent"] = ["this questionnaire asks for the respondent's consent: send consent: true once "
                              "they accepted its statement"]
@@ -214,7 +214,7 @@ def submit_response(session: Session, questionnaire_id: int, payload: object, *,
         answers=answers, last_page=last_page, complaint_case_id=case_id,
         started_at=now, submitted_at=now, consent_version=required_consent,
         consented_at=now if required_consent is not None else None)
-    quota_rules = quotas.quotas_of(session, questionnaire_id)
+    quota_rules = quotas.quotas_of(session, questionnaire_id) if has_quotas else []
     several_rows = invitation is not None or bool(rules.reasons(answers)) or bool(quota_rules)
     try:
         if several_rows:  # the response with its invitation, quotas or follow-up task, or nothing
@@ -240,9 +240,19 @@ def submit_response(session: Session, questionnaire_id: int, payload: object, *,
                       version_number=version.number)
 
 
-def _required_consent(session: Session, questionnaire_id: int) -> int | None:
-    questionnaire = session.get(Questionnaire, questionnaire_id)
-    return consent.required_version(questionnaire) if questionnaire is not None else None
+_Q = Questionnaire.__table__.c
+_RULES = select(_Q.consent_required, _Q.consent_version,
+                exists().where(Quota.__table__.c.questionnaire_id == _Q.id).label("has_quotas")
+                ).where(_Q.id == bindparam("questionnaire"))
+
+
+def _collection_rules(session: Session, questionnaire_id: int) -> tuple[int | None, bool]:
+    """(the consent version a new response must accept or None, whether the questionnaire has
+    quotas), read fresh in one query: neither may lag behind the designer's change."""
+    row = session.connection().execute(_RULES, {"questionnaire": questionnaire_id}).first()
+    if row is None:
+        return None, False
+    return consent.required_version(row), bool(row.has_quotas)
 
 
 def _repeat(session: Session, existing: Response, answers: Mapping[str, object],

@@ -31,6 +31,7 @@ from survey.services import collection as service
 from survey.services import consent, mailings, quotas
 from survey.services.questionnaires import state_document, version_document
 from survey.services.response_state import ResponseState, response_state
+from survey.security_headers import remember_embedding
 from survey.services.followup_tasks import FollowUpRules, open_followup_tasks
 
 bp = Blueprint("collect", __name__, url_prefix="/s")
@@ -130,6 +131,7 @@ def public_start(public_token: str):
         return render_message("unknown", choose_locale(None), 404)
     if stable is not None:  # an earlier version's link: the questionnaire's link serves the current one
         return redirect(url_for("collect.public_start", public_token=stable, **request.args), 307)
+    remember_embedding(version.questionnaire.embed_origins)
     locale = choose_locale(None)  # a public link: the respondent's browser language
     if not service.is_open(version):
         return render_message("closed", locale, 410, version=version)
@@ -180,6 +182,8 @@ def invitation_start(token: str):
     if state != "open":
         return render_message(state, locale, 410)
     version = service.current_version(db, invitation.questionnaire_id)
+    if version is not None:
+        remember_embedding(version.questionnaire.embed_origins)
     existing = service.invitation_response(db, invitation)
     if existing is not None and existing.status == "complete":
         return render_message("already_submitted", locale, 200, version=version)
@@ -238,6 +242,7 @@ def resume(resume_token: str):
     if found is None:
         return render_message("unknown", choose_locale(None), 404)
     response, version = found
+    remember_embedding(version.embed_origins)
     locale = choose_locale(response.language)
     if response.status == "complete":
         return render_message("already_submitted", locale, 200, version=version)
@@ -253,6 +258,7 @@ def done(resume_token: str):
     if found is None:
         abort(404)
     response, version = found
+    remember_embedding(version.embed_origins)
     if response.status != "complete":
         return redirect(url_for("collect.resume", resume_token=resume_token))
     return render_message("thanks", choose_locale(response.language), 200, version=version)
@@ -266,6 +272,7 @@ def page(resume_token: str, page_index: int):
     if found is None:
         return render_message("unknown", choose_locale(None), 404)
     response, version = found
+    remember_embedding(version.embed_origins)
     locale = choose_locale(response.language)
     if response.status == "complete":
         return render_message("already_submitted", locale,
@@ -334,7 +341,7 @@ def page(resume_token: str, page_index: int):
 
     rules = FollowUpRules.from_config(current_app.config)
     completing = not going_back and following is None
-    quota_rules = quotas.quotas_of(db, version.questionnaire_id) if completing else []
+    quota_rules = quotas.quotas_of(db, version.questionnaire_id) if completing and version.has_quotas else []
     # A page save, or a completion that touches nothing else, is one statement (see write_once).
     one_statement = not completing or (response.invitation_id is None and not rules.reasons(merged)
                                        and not quota_rules)

@@ -44,5 +44,6 @@ def statement(questionnaire: Questionnaire, locale: str) -> str | None:
 
 
 def required_version(questionnaire: Questionnaire) -> int | None:
-    """The version a new response must accept, or None when none is required."""
+    """The version a new response must accept, or None when none is required (``questionnaire``:
+    anything with ``consent_required`` and ``consent_version``, e.g. a row of those columns)."""
     return questionnaire.consent_version if questionnaire.consent_required else None

@@ -17,10 +17,10 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session
 
-from models import Questionnaire, QuestionnaireVersion, Response
+from models import Questionnaire, QuestionnaireVersion, Quota, Response
 
 
 def accepts_responses(version_state: str, questionnaire_status: str, close_at: datetime | None = None, *,
@@ -47,6 +47,8 @@ class VersionState:
     title_en: str
     questionnaire_status: str
     close_at: datetime | None = None
+    embed_origins: str = ""  # the sites allowed to frame its pages (survey/security_headers.py)
+    has_quotas: bool = True  # False: its questionnaire has no quota, a completion need not read them
 
     @property
     def is_open(self) -> bool:
@@ -84,7 +86,8 @@ _BY_RESUME_TOKEN = (
     select(_R.id, _R.resume_token, _R.version_id, _R.invitation_id, _R.complaint_case_id, _R.status,
            _R.language, _R.answers, _R.segment, _R.last_page,
            _V.questionnaire_id, _V.state, _V.public_token, _V.title_zh, _V.title_en,
-           _Q.status.label("questionnaire_status"), _Q.close_at)
+           _Q.status.label("questionnaire_status"), _Q.close_at, _Q.embed_origins,
+           exists().where(Quota.__table__.c.questionnaire_id == _V.questionnaire_id).label("has_quotas"))
     .join_from(Response.__table__, QuestionnaireVersion.__table__, _V.id == _R.version_id)
     .join(Questionnaire.__table__, _Q.id == _V.questionnaire_id)
     .where(_R.resume_token == bindparam("token")))
@@ -100,5 +103,6 @@ def response_state(session: Session, resume_token: str) -> tuple[ResponseState, 
         row.status, row.language, MappingProxyType(row.answers or {}),
         MappingProxyType(row.segment or {}), row.last_page)
     version = VersionState(row.version_id, row.questionnaire_id, row.state, row.public_token,
-                           row.title_zh, row.title_en, row.questionnaire_status, row.close_at)
+                           row.title_zh, row.title_en, row.questionnaire_status, row.close_at, row.embed_origins or "",
+                           bool(row.has_quotas))
     return response, version

@@ -96,6 +96,10 @@ def test_respondent_pages_of_an_embeddable_questionnaire_name_the_allowed_sites(
     page = client.get(reply.headers["Location"])
     assert page.status_code == 200
     assert _directives(page)["frame-ancestors"] == "https://shop.example.com https://b.example:8443"
+    resume_token = re.search(r"/s/r/([^/?]+)", reply.headers["Location"]).group(1)
+    resumed = client.get(f"/s/r/{resume_token}")  # the resume link: a redirect, framed alike
+    assert resumed.status_code == 302
+    assert _directives(resumed)["frame-ancestors"] == "https://shop.example.com https://b.example:8443"
     # the designer's pages stay unframeable
     assert client.get("/auth/login").headers["X-Frame-Options"] == "DENY"
 

@@ -36,9 +36,15 @@ def test_one_query_reads_the_response_and_its_version(session, started) -> None:
     assert state == ResponseState.of(response)
     assert (state.status, state.language, dict(state.answers), state.last_page) == ("partial", "en", {}, 0)
     assert version_state == VersionState(version.id, version.questionnaire_id, "published", version.public_token,
-                                         version.title_zh, version.title_en, "active")
+                                         version.title_zh, version.title_en, "active", has_quotas=False)
     assert version_state.is_open
     assert response_state(session, "no-such-token") is None
+    # The same query says whether a completion must count quotas.
+    from models import Quota
+
+    session.add(Quota(questionnaire_id=version.questionnaire_id, kind="total", key="", value="", limit=10))
+    session.flush()
+    assert response_state(session, response.resume_token)[1].has_quotas
 
 
 def test_snapshots_are_read_only_and_writes_return_the_new_state(session, started) -> None:

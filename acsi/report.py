@@ -1,7 +1,8 @@
 """The stable JSON document of a model fit (``python -m acsi fit``); schema in docs/acsi-fit-json.md.
 
-:func:`fit_report` runs :func:`acsi.segment_fit.fit_segments` (and, when asked, index
-comparisons, IPMA and a roll-up) and returns a JSON-serialisable dict; :func:`segment_entry`
+:func:`fit_report` runs the model through the run orchestrator (:func:`acsi.run.analyse`, the
+same per-segment fits the app stores; when asked, index comparisons, IPMA and a roll-up) and
+returns a JSON-serialisable dict; :func:`segment_entry`
 builds one segment's entry. Every segment entry has the same keys whether fitted or skipped
 (skipped: empty maps / lists and nulls, plus ``reason``), constructs keep the model's names, a
 path's ``estimate`` is the standardised coefficient for every method, and undefined numbers
@@ -14,13 +15,13 @@ from typing import Any, Literal
 
 from acsi.data import MissingStrategy
 from acsi.errors import AcsiError
-from acsi.indices import ScaleBounds, resolve_scale_bounds
+from acsi.indices import ScaleBounds
 from acsi.ipma import ipma
 from acsi.pls import InnerScheme
 from acsi.results import json_number, series_to_dict
 from acsi.rollup import rollup
 from acsi.segment_differences import compare_segment_indices
-from acsi.segment_fit import Method, SegmentFit, SkippedSegment, fit_segments, recommended_min_base
+from acsi.segment_fit import Method, SegmentFit, SkippedSegment, check_options
 from acsi.spec import ModelSpec
 
 __all__ = ["SCHEMA_VERSION", "fit_document", "fit_report", "segment_entry"]
@@ -103,10 +104,16 @@ def fit_report(
     ``rollup_construct`` index, skipped segments excluded and listed. Raises the errors of those
     functions.
     """
-    fits = fit_segments(spec, frame, segment=segment, method=method, scheme=scheme, weights=weights,
-                        missing=missing, min_base=min_base, scale_bounds=scale_bounds, resamples=resamples,
-                        seed=seed, level=level)
-    base = recommended_min_base(spec, method) if min_base is None else int(min_base)
+    from acsi.run import RunOptions, RunPlan, analyse  # acsi.run builds on this module
+
+    base, bounds = check_options(spec, frame, method, weights, min_base, resamples, scale_bounds)
+    options = RunOptions(method=method, missing=missing, dimensions={segment: segment} if segment else {},
+                         weights=weights, bootstrap=resamples, seed=seed, scheme=scheme, min_base=min_base,
+                         level=level, ipma_target=ipma_target, segment_tests=False, strict_all=True)
+    results = analyse(frame, RunPlan(model=spec, scale_bounds=bounds), options)
+    prefix = f"{segment}=" if segment else ""
+    entries = [{**dict(record.payload["entry"]), "segment": record.segment.removeprefix(prefix)}
+               for record in results.records if record.kind == spec.name]
     warnings: list[str] = []
     if ipma_target is not None and method == "cbsem":
         warnings.append("IPMA uses PLS outer weights and is not computed for method 'cbsem'")
@@ -124,11 +131,11 @@ def fit_report(
     if rollup_weights is not None:
         # An inadmissible fit (a Heywood case, a negative variance) has no comparable index: it is
         # left out of the roll-up like a skipped segment, and the run says so.
-        inadmissible = [f.segment for f in fits if f.segment != "all" and isinstance(f, SegmentFit)
-                        and _admissible(f) is False]
-        values = {f.segment: (f.indices.values.get(rollup_construct)
-                              if isinstance(f, SegmentFit) and f.segment not in inadmissible else None)
-                  for f in fits if f.segment != "all"}
+        segments = [e for e in entries if e["segment"] != "all"]
+        inadmissible = [e["segment"] for e in segments if e["status"] != "skipped" and e["admissible"] is False]
+        values = {e["segment"]: (e["indices"].get(rollup_construct)
+                                 if e["status"] != "skipped" and e["segment"] not in inadmissible else None)
+                  for e in segments}
         if inadmissible:
             warnings.append(f"roll-up leaves out inadmissible fits: {', '.join(inadmissible)}")
         rolled = {"construct": rollup_construct,
@@ -139,9 +146,9 @@ def fit_report(
             warnings.append(f"roll-up weights given for segments not in the data: {', '.join(unknown)}")
     return fit_document(
         spec, method=method, scheme=scheme, missing=missing, segment_column=segment, weights_column=weights,
-        min_base=base, scale_bounds=resolve_scale_bounds(spec, scale_bounds),
+        min_base=base, scale_bounds=bounds,
         bootstrap=None if not resamples else {"resamples": resamples, "seed": seed, "level": level},
-        segments=[segment_entry(f, ipma_target=ipma_target) for f in fits], comparisons=comparisons,
+        segments=entries, comparisons=comparisons,
         rollup=rolled, warnings=warnings)
 
 

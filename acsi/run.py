@@ -27,17 +27,16 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from acsi.complaints import summarise_complaints
 from acsi.errors import AcsiError
-from acsi.kano import analyse_kano
-from acsi.nps import net_promoter_score
 from acsi.report import fit_document, segment_entry
 from acsi.segment_fit import SkippedSegment, fit_segment, recommended_min_base
-from acsi.segment_tests import ChangeTests, compare_waves, segments_against_rest
 from acsi.segments import ALL_SEGMENT, split_by_segment
 from acsi.spec import ModelSpec
 from acsi.threads import process_map
-from acsi.word_of_mouth import calibrated_word_of_mouth, measured_word_of_mouth
+
+# NPS, Kano, complaints, word of mouth and the segment tests are imported where they are used:
+# they pull in scipy.stats and statsmodels (a second of start-up) that a model-only run, such as
+# ``python -m acsi fit``, does not need.
 
 __all__ = ["COMPLAINT_COLUMNS", "COMPLAINT_NUMBERS", "MIN_PERMUTATIONS", "IPMA_TARGET", "KanoPair", "RunOptions", "RunPlan", "RunRecord", "RunResults",
            "analyse", "document_of"]
@@ -94,7 +93,7 @@ class RunOptions:
     """How a run computes. ``dimensions``: segment dimension → its column; ``weights``: a column
     of respondent weights (None: unweighted)."""
 
-    method: Literal["pls", "plsc"] = "pls"
+    method: Literal["pls", "plsc", "cbsem"] = "pls"
     missing: Literal["em", "mean", "listwise"] = "em"
     dimensions: Mapping[str, str] = field(default_factory=dict)
     weights: str | None = None
@@ -102,6 +101,17 @@ class RunOptions:
     seed: int = 1
     min_permutations: int = MIN_PERMUTATIONS
     n_jobs: int = 1  # worker processes for bootstraps and segment tests; results do not depend on it
+    # The model's details (acsi.segment_fit.fit_segment): inner scheme, minimum base (None: the
+    # recommended one), bootstrap interval level, the IPMA's target construct (None: no IPMA).
+    scheme: Literal["path", "centroid", "factorial"] = "path"
+    min_base: int | None = None
+    level: float = 0.95
+    ipma_target: str | None = IPMA_TARGET
+    # Segment tests (each segment against the rest) run when there are dimensions; off: the fits only.
+    segment_tests: bool = True
+    # The whole sample must fit: below the minimum base or not estimable, the run fails (instead
+    # of a skipped "all"), as ``python -m acsi fit`` has always answered.
+    strict_all: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,14 +160,19 @@ def _weights_of(rows: pd.DataFrame, index: pd.Index, weights: str | None) -> np.
 def _model(plan: RunPlan, options: RunOptions, label: str, rows: pd.DataFrame) -> dict[str, Any]:
     spec = plan.model
     columns = [*spec.items, *([options.weights] if options.weights else [])]
-    fitted = fit_segment(spec, rows[columns], label, method=options.method, missing=options.missing,
-                         weights=options.weights, scale_bounds=dict(plan.scale_bounds),
-                         resamples=options.bootstrap, seed=options.seed, n_jobs=options.n_jobs)
-    entry = segment_entry(fitted, ipma_target=IPMA_TARGET if IPMA_TARGET in spec.construct_names else None)
+    fitted = fit_segment(spec, rows[columns], label, method=options.method, scheme=options.scheme,
+                         missing=options.missing, weights=options.weights, min_base=options.min_base,
+                         scale_bounds=dict(plan.scale_bounds), resamples=options.bootstrap, seed=options.seed,
+                         level=options.level, n_jobs=options.n_jobs,
+                         strict=options.strict_all and label == ALL_SEGMENT)
+    target = options.ipma_target if options.ipma_target in spec.construct_names else None
+    entry = segment_entry(fitted, ipma_target=target)
     if isinstance(fitted, SkippedSegment):
         return {"skipped": fitted.reason, "n": int(len(rows)), "entry": entry}
-    payload: dict[str, Any] = {"fit": fitted.results.to_dict(), "indices": fitted.indices.to_dict(),
-                               "validity": fitted.validity.to_dict(), "entry": entry}
+    payload: dict[str, Any] = {"fit": fitted.results.to_dict(),
+                               "indices": None if fitted.indices is None else fitted.indices.to_dict(),
+                               "validity": None if fitted.validity is None else fitted.validity.to_dict(),
+                               "entry": entry}
     if entry["ipma"] is not None:
         payload["ipma"] = entry["ipma"]
     if fitted.bootstrap is not None:
@@ -166,6 +181,8 @@ def _model(plan: RunPlan, options: RunOptions, label: str, rows: pd.DataFrame) -
 
 
 def _kano(plan: RunPlan, options: RunOptions, rows: pd.DataFrame) -> dict[str, Any]:
+    from acsi.kano import analyse_kano
+
     parts = []
     for pair in plan.kano:
         part = pd.DataFrame({"attribute": pair.attribute, "functional": rows[pair.functional],
@@ -180,6 +197,9 @@ def _kano(plan: RunPlan, options: RunOptions, rows: pd.DataFrame) -> dict[str, A
 
 
 def _complaints(plan: RunPlan, options: RunOptions, rows: pd.DataFrame) -> dict[str, Any]:
+    from acsi.complaints import summarise_complaints
+    from acsi.word_of_mouth import calibrated_word_of_mouth, measured_word_of_mouth
+
     frame = rows[[*plan.complaints, *([options.weights] if options.weights else [])]].copy()
     for column in COMPLAINT_NUMBERS:
         if column in frame:
@@ -229,10 +249,18 @@ def analyse(frame: pd.DataFrame, plan: RunPlan, options: RunOptions = RunOptions
     ``change_tests``). Raises the :class:`~acsi.errors.AcsiError` family with messages naming
     the column, segment or rule."""
     step = checkpoint or (lambda _fraction, _stage: None)
-    unknown = [c for c in (*options.dimensions.values(), *([options.weights] if options.weights else []),
-                           *plan.nps.values(), *plan.complaints) if c not in frame.columns]
+    roles = [*(("segment column", c) for c in options.dimensions.values()),
+             *((("weights column", options.weights),) if options.weights else ()),
+             *(("NPS column", c) for c in plan.nps.values()), *(("column", c) for c in plan.complaints)]
+    unknown = [(role, c) for role, c in roles if c not in frame.columns]
     if unknown:
-        raise AcsiError(f"column {unknown[0]!r} is not in the data")
+        role, column = unknown[0]
+        names = [str(c) for c in frame.columns]
+        raise AcsiError(f"{role} {column!r} is not in the data; columns are {', '.join(names[:20])}"
+                        + (f" and {len(names) - 20} more" if len(names) > 20 else ""))
+    if plan.nps or options.segment_tests and options.dimensions or previous is not None:
+        from acsi.nps import net_promoter_score
+        from acsi.segment_tests import ChangeTests, compare_waves, segments_against_rest
     segments = _segments(frame, options.dimensions)
     models = _segment_models(plan, options, segments, step)
     records: list[RunRecord] = []
@@ -248,7 +276,7 @@ def analyse(frame: pd.DataFrame, plan: RunPlan, options: RunOptions = RunOptions
             records.append(RunRecord("kano", label, _kano(plan, options, rows)))
         if plan.complaints:
             records.append(RunRecord("complaints", label, _complaints(plan, options, rows)))
-    if options.dimensions and (plan.model is not None or plan.nps):
+    if options.segment_tests and options.dimensions and (plan.model is not None or plan.nps):
         step(0.93, "testing segments against the rest")
         spec = plan.model
         constructs = tuple(c for c in ("satisfaction", "loyalty") if spec and c in spec.construct_names)

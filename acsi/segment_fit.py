@@ -162,14 +162,16 @@ def fit_segment(
     spec: ModelSpec, rows: pd.DataFrame, label: str, *, method: Method = "pls", scheme: InnerScheme = "path",
     weights: str | None = None, missing: MissingStrategy = "listwise", min_base: int | None = None,
     scale_bounds: ScaleBounds = (1, 10), resamples: int = 0, seed: int = 0, level: float = 0.95, n_jobs: int = 1,
+    strict: bool = False,
 ) -> SegmentFit | SkippedSegment:
     """Fit ``spec`` on the rows of one segment called ``label``, with the rules of
     :func:`fit_segments` (minimum base, bootstrap, indices, validity); a segment below the base
-    or not estimable comes back as a :class:`SkippedSegment` saying why. Raises for bad options
-    and bad cells like :func:`fit_segments`."""
+    or not estimable comes back as a :class:`SkippedSegment` saying why — or, ``strict`` (the
+    whole sample of ``python -m acsi fit``), raises. Raises for bad options and bad cells like
+    :func:`fit_segments`."""
     base, bounds = check_options(spec, rows, method, weights, min_base, resamples, scale_bounds)
     return _segment(spec, rows, label, method, scheme, weights, missing, base, bounds, resamples, seed, level,
-                    n_jobs, strict=False)
+                    n_jobs, strict=strict)
 
 
 def _segment(spec: ModelSpec, rows: pd.DataFrame, label: str, method: Method, scheme: InnerScheme,

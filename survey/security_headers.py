@@ -115,11 +115,16 @@ def remember_embedding(embed_origins: str) -> None:
 def _embedding_origins() -> tuple[str, ...]:
     """The origins the designer allows to frame this respondent page's questionnaire (none when
     the page names no known questionnaire, or the database cannot answer)."""
-    if "embed_origins" in g:
-        try:
-            return parse_embed_origins(g.embed_origins or "")
-        except OriginError:
-            return ()
+    stored = g.embed_origins if "embed_origins" in g else _stored_embedding()
+    try:
+        return parse_embed_origins(stored or "")
+    except OriginError:
+        return ()
+
+
+def _stored_embedding() -> str | None:
+    """The stored origins of the questionnaire the page's token names (a page whose view did
+    not :func:`remember_embedding`: a 404, an error page), or None."""
     args = request.view_args or {}
     if "public_token" in args:
         query = (select(Questionnaire.embed_origins).join(QuestionnaireVersion)
@@ -131,16 +136,12 @@ def _embedding_origins() -> tuple[str, ...]:
                  .join(SurveyResponse, SurveyResponse.version_id == QuestionnaireVersion.id)
                  .where(SurveyResponse.resume_token == args["resume_token"]))
     else:
-        return ()
+        return None
     try:
-        stored = get_session().scalar(query.limit(1))
+        return get_session().scalar(query.limit(1))
     except SQLAlchemyError:
         logger.warning("embedding origins of %s not read; framing stays forbidden", request.path)
-        return ()
-    try:
-        return parse_embed_origins(stored or "")
-    except OriginError:
-        return ()
+        return None
 
 
 def _set_headers(response: Response) -> Response:

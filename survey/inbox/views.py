@@ -138,16 +138,23 @@ def show(questionnaire_id: int, response_id: int):
                            flag_labels=FLAG_LABELS)
 
 
-@bp.route("/<int:questionnaire_id>/<int:response_id>/flag/<any(test, spam, none):flag>", methods=["POST"])
-@role_required("designer", "analyst")
-def flag(questionnaire_id: int, response_id: int, flag: str):
+def _posted_response(session, questionnaire_id: int, response_id: int) -> service.ResponseDetail:
+    """The response a button posts about: 404 outside the user's workspaces or for no such
+    response, 400 without a valid form."""
     questionnaire_or_404(questionnaire_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    session = get_session()
     detail = service.detail(session, questionnaire_id, response_id)
     if detail is None:
         abort(404)
+    return detail
+
+
+@bp.route("/<int:questionnaire_id>/<int:response_id>/flag/<any(test, spam, none):flag>", methods=["POST"])
+@role_required("designer", "analyst")
+def flag(questionnaire_id: int, response_id: int, flag: str):
+    session = get_session()
+    detail = _posted_response(session, questionnaire_id, response_id)
     service.set_flag(session, detail.response, "" if flag == "none" else flag)
     audit_event("response_flag", f"response {response_id}", details={"flag": flag})
     session.commit()
@@ -159,13 +166,8 @@ def flag(questionnaire_id: int, response_id: int, flag: str):
 @bp.route("/<int:questionnaire_id>/<int:response_id>/delete", methods=["POST"])
 @role_required("designer")
 def delete(questionnaire_id: int, response_id: int):
-    questionnaire_or_404(questionnaire_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
     session = get_session()
-    detail = service.detail(session, questionnaire_id, response_id)
-    if detail is None:
-        abort(404)
+    detail = _posted_response(session, questionnaire_id, response_id)
     service.delete_response(session, detail.response)
     audit_event("response_delete", f"response {response_id}", details={"questionnaire": questionnaire_id})
     session.commit()

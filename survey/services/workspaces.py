@@ -53,9 +53,7 @@ def default_workspace(session: Session) -> Workspace:
 
 def scope_of(session: Session, user: User) -> Scope:
     """The workspaces ``user`` may see: None (all) for an admin, else their memberships."""
-    if user.role == "admin":
-        return None
-    return frozenset(session.scalars(select(WorkspaceMember.workspace_id).where(WorkspaceMember.user_id == user.id)))
+    return None if user.role == "admin" else frozenset(member_ids(session, user.id))
 
 
 def in_scope(column: ColumnElement[int], scope: Scope) -> ColumnElement[bool]:

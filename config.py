@@ -63,6 +63,9 @@ class Config:
     RATE_LIMIT_API_TOKEN = "600 per minute"  # API requests per bearer token
     RATE_LIMIT_API_ADDRESS = "1200 per minute"  # API requests per client address
     RATE_LIMIT_TRUSTED_PROXIES = ""  # "10.0.0.1, 10.1.0.0/16": their X-Forwarded-For is believed
+    # Reverse proxies in front of the app (nginx: 1): their X-Forwarded-For/-Proto/-Host give
+    # the client's address, scheme and host (survey/proxies.py); 0 ignores those headers.
+    TRUSTED_PROXIES = 0
 
 
 class DevelopmentConfig(Config):
@@ -114,6 +117,7 @@ def load_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
             raise ConfigError(f"ANALYSIS_JOBS={jobs!r} must be a whole number of processes from 1 to 64")
         settings["ANALYSIS_JOBS"] = int(jobs)
     settings.update(rate_limit_settings(env, name))
+    settings["TRUSTED_PROXIES"] = trusted_proxy_hops(env)
     if env.get("DATABASE_URL"):
         settings["SQLALCHEMY_DATABASE_URL"] = normalise_database_url(env["DATABASE_URL"])
     secret = env.get("SECRET_KEY") or settings.get("SECRET_KEY")
@@ -143,6 +147,16 @@ def retention_days(env: Mapping[str, str]) -> int | None:
         return None
     if not text.isdigit() or not 1 <= int(text) <= 36500:
         raise ConfigError(f"XINSHENG_RETENTION_DAYS={text!r} must be a whole number of days from 1 to 36500")
+    return int(text)
+
+
+def trusted_proxy_hops(env: Mapping[str, str]) -> int:
+    """``TRUSTED_PROXIES``: how many reverse proxies stand in front of the app (0, the default:
+    forwarded headers are ignored). Raises :class:`ConfigError` for anything but 0 to 5."""
+    text = (env.get("TRUSTED_PROXIES") or "0").strip()
+    if not text.isdigit() or int(text) > 5:
+        raise ConfigError(f"TRUSTED_PROXIES={text!r} must be the number of proxies in front of the app, "
+                          "0 to 5 (1 behind one nginx)")
     return int(text)
 
 

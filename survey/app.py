@@ -10,7 +10,8 @@ from flask import Flask
 from flask_wtf import CSRFProtect
 
 from config import ROOT, load_environment
-from survey import body_limits, db, errors, i18n, jobs, public_urls, rate_limits, routing, security_headers, timezones
+from survey import (body_limits, db, errors, i18n, jobs, proxies, public_urls, rate_limits, routing,
+                    security_headers, timezones)
 
 logger = logging.getLogger(__name__)
 csrf = CSRFProtect()
@@ -45,6 +46,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     timezones.init_app(app)
     security_headers.init_app(app)
     jobs.init_app(app)
+    # Last: the outermost WSGI layer, so every middleware and view sees the client's address,
+    # scheme and host when TRUSTED_PROXIES is set.
+    proxies.init_app(app)
     return app
 
 

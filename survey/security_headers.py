@@ -10,8 +10,10 @@ nonce per request, framing rules, nosniff, Referrer-Policy and (in production) H
   pages of a questionnaire whose designer listed origins allowed to embed it
   (``Questionnaire.embed_origins``): those pages name the origins in frame-ancestors and send no
   X-Frame-Options (it cannot express a list).
-* Respondent pages carry tokens in their URLs: ``Referrer-Policy: no-referrer`` there,
-  ``strict-origin-when-cross-origin`` elsewhere.
+* Respondent pages carry tokens in their URLs: ``Referrer-Policy: same-origin`` there (the
+  URL goes to our own pages only, never to another site; behind a TLS proxy Flask-WTF refuses
+  an https form post without a same-origin Referer), ``strict-origin-when-cross-origin``
+  elsewhere.
 
 The standalone HTML report (``reports.render.render_standalone``) is a file opened offline and is
 not covered: it keeps plotly inline.
@@ -153,7 +155,7 @@ def _set_headers(response: Response) -> Response:
     if not origins:
         headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "no-referrer" if respondent else "strict-origin-when-cross-origin")
+    headers.setdefault("Referrer-Policy", "same-origin" if respondent else "strict-origin-when-cross-origin")
     if current_app.config.get("ENV_NAME") == "production":
         headers.setdefault("Strict-Transport-Security", HSTS)
     return response

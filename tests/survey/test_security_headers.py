@@ -73,11 +73,11 @@ def test_a_nonce_is_fresh_per_request_and_named_in_the_policy(app) -> None:
     assert nonces[0] != nonces[1]
 
 
-def test_respondent_pages_send_no_referrer_and_forbid_framing_by_default(client, published) -> None:
+def test_respondent_pages_keep_the_referrer_on_the_site_and_forbid_framing_by_default(client, published) -> None:
     _qid, token = published
     response = client.get(f"/s/{token}")
     assert response.status_code == 200
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"
     assert _directives(response)["frame-ancestors"] == "'none'" and response.headers["X-Frame-Options"] == "DENY"
 
 

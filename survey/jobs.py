@@ -18,6 +18,9 @@ import click
 from flask import Blueprint, Flask, current_app
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 
+from survey.observability.logs import current_request_id
+from survey.observability.tasks import observed
+
 logger = logging.getLogger(__name__)
 cli = Blueprint("jobs_cli", __name__, cli_group="jobs")
 
@@ -43,6 +46,7 @@ def init_app(app: Flask) -> None:
     queue = make_queue(app.config["JOB_QUEUE_URL"], immediate=app.config["JOB_QUEUE_IMMEDIATE"])
 
     @queue.task(name="run_analysis")
+    @observed("run_analysis")
     def run_analysis(run_id: int) -> None:
         from survey.services.analysis_runs import execute_run
         from survey.db import get_session
@@ -51,6 +55,7 @@ def init_app(app: Flask) -> None:
             execute_run(get_session(), run_id)
 
     @queue.task(name="deliver_messages")
+    @observed("deliver_messages")
     def deliver_messages(batch_id: int | None = None) -> None:
         from survey.db import get_session
         from survey.mail.sending import deliver
@@ -61,6 +66,7 @@ def init_app(app: Flask) -> None:
     # Every minute on every consumer; tick() takes the minute's slot in the database first, so
     # with two workers (or hosts) the work runs once.
     @queue.periodic_task(crontab(minute="*"), name="distribution_tick")
+    @observed("distribution_tick")
     def distribution_tick() -> None:
         from survey.db import get_session
         from survey.mail.sending import tick
@@ -76,8 +82,9 @@ def init_app(app: Flask) -> None:
 
 
 def enqueue(name: str, *args: object) -> None:
-    """Put a job on the queue (runs inline when JOB_QUEUE_IMMEDIATE is set, as in tests)."""
-    current_app.extensions["job_tasks"][name](*args)
+    """Put a job on the queue (runs inline when JOB_QUEUE_IMMEDIATE is set, as in tests); it
+    runs under the current request id, so its log lines can be found with the request's."""
+    current_app.extensions["job_tasks"][name](*args, request_id=current_request_id())
 
 
 @cli.cli.command("worker")

@@ -35,6 +35,7 @@ from survey.services.bounded_numbers import NumberRejected, bounded_value
 from survey.services.followup_tasks import FollowUpRules, open_followup_tasks
 from survey.services.questionnaires import current_published
 from survey.services.segment_attributes import segment_problems
+from survey.observability import metrics
 
 KEY_PREFIX = "api:"
 Outcome = Literal["created", "repeat", "conflict", "invalid", "not_found"]
@@ -236,6 +237,7 @@ def submit_response(session: Session, questionnaire_id: int, payload: object, *,
         if existing is None:
             return Submission("conflict", message="the invitation already has a response")
         return _repeat(session, existing, answers, errors, payload, case_id, questionnaire_id)
+    metrics.submission_accepted("api")
     return Submission("created", response, followup_task_id=task.id if task else None,
                       version_number=version.number)
 

@@ -33,6 +33,7 @@ from survey.services.questionnaires import state_document, version_document
 from survey.services.response_state import ResponseState, response_state
 from survey.security_headers import remember_embedding
 from survey.services.followup_tasks import FollowUpRules, open_followup_tasks
+from survey.observability import metrics
 
 bp = Blueprint("collect", __name__, url_prefix="/s")
 COOKIE_PREFIX = "xs_resp_"
@@ -376,4 +377,6 @@ def page(resume_token: str, page_index: int):
         db.rollback()
         current_app.logger.warning("database unavailable while saving response %s", response.id)
         return show(503, retry=True)
+    if completing:
+        metrics.submission_accepted("web")
     return make_response(redirect(target_url))

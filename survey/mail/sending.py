@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from models import PeriodicRun
 from survey.mail.channels import CHANNELS, Channel, DeliveryError, OutgoingMessage, mail_settings
 from survey.mail.settings import MailSettingsError
+from survey.observability.metrics import CountedChannel
 from survey.services import mailings
 
 logger = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ def open_channel(name: str = "email") -> Channel:
     settings = mail_settings(current_app.config)
     if settings is None:
         raise SendingOff("sending is off: set MAIL_URL (e.g. smtp://user:password@host:587?tls=starttls)")
-    return CHANNELS[name](settings)
+    return CountedChannel(CHANNELS[name](settings))  # sent and failed messages counted for /metrics
 
 
 def send_now(*messages: OutgoingMessage) -> None:

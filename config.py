@@ -136,6 +136,7 @@ def load_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
     settings["TIME_ZONE"] = time_zone(env)
     settings.update(mail_settings(env, settings["PUBLIC_BASE_URL"]))
     settings["RETENTION_DAYS"] = retention_days(env)
+    settings.update(observability_settings(env))
     return settings
 
 
@@ -158,6 +159,17 @@ def trusted_proxy_hops(env: Mapping[str, str]) -> int:
         raise ConfigError(f"TRUSTED_PROXIES={text!r} must be the number of proxies in front of the app, "
                           "0 to 5 (1 behind one nginx)")
     return int(text)
+
+
+def observability_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """``METRICS_TOKEN``, ``LOG_FORMAT`` (text or json) and ``LOG_LEVEL``; see
+    survey/observability/settings.py and docs/operations.md."""
+    from survey.observability.settings import ObservabilitySettingsError, from_environment
+
+    try:
+        return from_environment(env)
+    except ObservabilitySettingsError as error:
+        raise ConfigError(str(error)) from None
 
 
 def mail_settings(env: Mapping[str, str], base_url: str) -> dict[str, Any]:

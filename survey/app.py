@@ -10,6 +10,7 @@ from flask import Flask
 from flask_wtf import CSRFProtect
 
 from config import ROOT, load_environment
+from survey import observability
 from survey import (body_limits, db, errors, i18n, jobs, proxies, public_urls, rate_limits, routing,
                     security_headers, timezones)
 
@@ -33,6 +34,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config is not None:
         app.config.from_mapping({k: v for k, v in test_config.items() if k != "ENVIRON"})
 
+    observability.init_app(app)  # first: request id and clock before any hook can answer
     db.init_app(app)
     i18n.init_app(app)
     body_limits.init_app(app)  # before CSRF protection, which parses the form
@@ -63,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     from survey.admin.cli import bp as workspaces_cli
     from survey.auth.cli import bp as users_cli
     from survey.auth.views import bp as auth_bp
+    from survey.backups.cli import bp as backup_cli
     from survey.core.cli import bp as demo_cli
     from survey.core.views import bp as core_bp
     from survey.admin.views import bp as admin_bp
@@ -90,5 +93,5 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (core_bp, auth_bp, users_cli, demo_cli, questionnaire_cli, design_bp,
                       collect_bp, distribution_bp, invitations_bp, complaints_bp, api_bp,
                       analysis_cli, jobs.cli, api_tokens_cli, complaints_cli, reports_bp, report_cli,
-                      invitations_cli, people_cli, people_bp, inbox_bp, admin_bp, workspaces_cli):
+                      invitations_cli, people_cli, people_bp, inbox_bp, admin_bp, workspaces_cli, backup_cli):
         app.register_blueprint(blueprint)

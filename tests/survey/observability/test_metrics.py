@@ -235,3 +235,52 @@ def test_an_unreachable_queue_is_reported_and_the_scrape_still_answers(database_
     assert scraped.value("xinsheng_job_queue_up") == 0
     assert not any(s.name == "xinsheng_job_queue_pending" for s in scraped.samples)
     broken.extensions["sqlalchemy_engine"].dispose()
+
+
+_PROCESS = """
+import sys
+from metrics_scrape import AUTH, TOKEN
+from survey.app import create_app
+from survey.jobs import enqueue
+
+instance, database, requests, scrape = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "scrape"
+app = create_app({"ENVIRON": {"XINSHENG_ENV": "testing", "XINSHENG_INSTANCE": instance},
+                  "SQLALCHEMY_DATABASE_URL": database, "JOB_QUEUE_URL": "memory://",
+                  "JOB_QUEUE_IMMEDIATE": True, "METRICS_TOKEN": TOKEN, "MAIL_URL": ""})
+client = app.test_client()
+for _ in range(requests):
+    assert client.get("/healthz").status_code == 200
+if scrape:
+    print(client.get("/metrics", headers=AUTH).get_data(as_text=True))
+else:
+    with app.app_context():
+        enqueue("deliver_messages", None)  # as the job worker would: fails, sending is off
+"""
+
+
+def test_several_processes_add_up_in_multiprocess_mode(database_url, tmp_path) -> None:
+    """Two processes sharing PROMETHEUS_MULTIPROC_DIR, as gunicorn workers and the job worker
+    do: a scrape of one shows the requests and the job of both."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    folder = tmp_path / "prometheus"
+    folder.mkdir()
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(folder),
+           "PYTHONPATH": os.pathsep.join((str(root), str(root / "tests")))}
+
+    def run(requests: int, mode: str) -> str:
+        done = subprocess.run([sys.executable, "-c", _PROCESS, str(tmp_path), database_url, str(requests), mode],
+                              cwd=root, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr[-3000:]
+        return done.stdout
+
+    run(3, "work")  # a worker process that has exited since
+    scraped = Scrape(run(2, "scrape"))
+    assert scraped.value("xinsheng_http_requests_total", group="core", method="GET", status="2xx") == 5
+    assert scraped.value("xinsheng_job_failures_total", task="deliver_messages") == 1
+    assert scraped.value("xinsheng_job_duration_seconds_count", task="deliver_messages") == 1
+    assert len(list(folder.glob("*.db"))) >= 2  # one file per process and kind of metric

@@ -39,9 +39,15 @@ db: install
 seed: db
 	$(BIN)/flask --app run demo seed
 
+# The gunicorn workers and the job worker write their metrics to one folder, emptied at each
+# start, so a scrape of /metrics adds them all up (docs/operations.md).
+METRICS_DIR ?= $(CURDIR)/instance/prometheus
+
 # The job worker (analysis runs) runs beside gunicorn and stops with it.
 run: seed
 	@echo "Serving Xinsheng on http://$(HOST):$(PORT)"
+	rm -rf "$(METRICS_DIR)" && mkdir -p "$(METRICS_DIR)"
+	export PROMETHEUS_MULTIPROC_DIR="$(METRICS_DIR)"; \
 	$(BIN)/flask --app run jobs worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - run:app

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from alembic.runtime.migration import MigrationContext
@@ -68,10 +70,21 @@ def job_queue(queue: Huey) -> Check:
     return Check("job_queue", True, f"{pending} pending")
 
 
+@contextmanager
+def _quiet(log: logging.Logger) -> Iterator[None]:
+    """Alembic logs its dialect at INFO each time a context is made: not once per probe."""
+    level = log.level
+    log.setLevel(max(level, logging.WARNING))
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
 def migrations(engine: Engine, heads: tuple[str, ...] | None = None) -> Check:
     expected = heads if heads is not None else migration_heads()
     try:
-        with engine.connect() as connection:
+        with engine.connect() as connection, _quiet(logging.getLogger("alembic.runtime.migration")):
             current = tuple(sorted(MigrationContext.configure(connection).get_current_heads()))
     except SQLAlchemyError as error:
         return Check("migrations", False, _unreachable("reading alembic_version", error))

@@ -111,3 +111,10 @@ def test_log_format_and_level_are_checked() -> None:
         load_environment({"XINSHENG_ENV": "testing", "METRICS_TOKEN": "short"})
     assert "short" not in str(error.value)
     assert load_environment({"XINSHENG_ENV": "testing"})["LOG_FORMAT"] == "text"
+
+
+def test_readiness_probes_do_not_flood_the_log(json_lines) -> None:
+    app, lines = json_lines
+    for _ in range(3):
+        app.test_client().get("/readyz")
+    assert [entry["logger"] for entry in lines()] == ["survey.requests"] * 3

@@ -27,7 +27,7 @@ from acsi.segments import NCHS_RULE, Comparison, SuppressionRule, compare_means_
 
 __all__ = ["ComplaintSettings", "TimeToResolution", "PurchaseImpact", "ComplaintSummary",
            "parse_yes_no", "time_to_resolution", "expected_purchase_impact",
-           "summarise_complaints"]
+           "summarise_complaints", "complained_flags", "complainers", "answered_values"]
 
 _YES = {"yes", "y", "1", "true", "是", "有"}
 _NO = {"no", "n", "0", "false", "否", "没有", "无"}
@@ -154,9 +154,27 @@ def parse_yes_no(value: object, *, where: str = "") -> bool:
     return bool(_lookup(value, table, "yes/no answer", where or "value"))
 
 
-def _answered(frame: pd.DataFrame, column: str) -> pd.Series:
+def answered_values(frame: pd.DataFrame, column: str) -> pd.Series:
+    """The non-empty cells of ``column`` (missing and blank answers left out)."""
     values = frame[column]
     return values[values.notna() & (values.astype(str).str.strip() != "")]
+
+
+def complained_flags(frame: pd.DataFrame) -> pd.Series | None:
+    """The answered ``complained`` cells as booleans (None without the column); raises
+    InputDataError naming the row of an answer that is not yes/no."""
+    if "complained" not in frame.columns:
+        return None
+    answered = answered_values(frame, "complained")
+    return pd.Series([parse_yes_no(v, where=f"row {i}") for i, v in answered.items()],
+                     index=answered.index, dtype=bool)
+
+
+def complainers(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows the follow-up items are about: those that said they complained, or every row
+    when there is no ``complained`` column (a complaint follow-up survey)."""
+    flags = complained_flags(frame)
+    return frame if flags is None else frame.loc[flags.index[flags.to_numpy()]]
 
 
 def _scale(values: pd.Series, low: int, high: int, column: str) -> np.ndarray:
@@ -262,16 +280,11 @@ def summarise_complaints(frame: pd.DataFrame, *, weights: str | None = None,
     def w(rows: pd.Index) -> np.ndarray | None:
         return None if weights is None else frame.loc[rows, weights].to_numpy(dtype=float)
 
-    complained: pd.Series | None = None
-    follow_up = frame
-    if "complained" in frame.columns:
-        answered = _answered(frame, "complained")
-        complained = pd.Series([parse_yes_no(v, where=f"row {i}") for i, v in answered.items()],
-                               index=answered.index, dtype=bool)
-        follow_up = frame.loc[complained.index[complained.to_numpy()]]
+    complained = complained_flags(frame)
+    follow_up = frame if complained is None else frame.loc[complained.index[complained.to_numpy()]]
 
     def items(column: str) -> pd.Series | None:
-        return _answered(follow_up, column) if column in frame.columns else None
+        return answered_values(follow_up, column) if column in frame.columns else None
 
     rate = None if complained is None else estimate_proportion(
         complained.to_numpy(), weights=w(complained.index), **options)
@@ -300,7 +313,7 @@ def summarise_complaints(frame: pd.DataFrame, *, weights: str | None = None,
         cases = time_to_resolution(frame["opened_at"], resolved)
     repurchase_yes = repurchase_no = comparison = None
     if "repurchase" in frame.columns and complained is not None:
-        answered = _answered(frame.loc[complained.index], "repurchase")
+        answered = answered_values(frame.loc[complained.index], "repurchase")
         scores = pd.Series(_scale(answered, 1, 10, "repurchase"), index=answered.index)
         mask = complained[answered.index].to_numpy()
         yes, no = scores[mask], scores[~mask]

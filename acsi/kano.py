@@ -30,7 +30,7 @@ from acsi.segments import (NCHS_RULE, Reliability, SuppressionRule, kish_effecti
 
 __all__ = ["ANSWERS", "CATEGORIES", "EVALUATION_TABLE", "KanoSettings", "KanoAttributeResult",
            "parse_answer", "classify", "analyse_attribute", "analyse_kano",
-           "extreme_respondents", "better_worse_quadrant"]
+           "extreme_respondents", "better_worse_quadrant", "check_answers"]
 
 KanoAnswer = Literal["like", "must_be", "neutral", "live_with", "dislike"]
 KanoCategory = Literal["A", "O", "M", "I", "R", "Q"]
@@ -313,6 +313,17 @@ def _importance_column(column: pd.Series) -> np.ndarray:
     return numbers.to_numpy(dtype=float)
 
 
+def check_answers(frame: pd.DataFrame) -> None:
+    """Raise InputDataError naming the row (frame index) and column of the first functional or
+    dysfunctional answer that is not a Kano answer, or importance that is not 1–9."""
+    for index, functional, dysfunctional in zip(frame.index, frame["functional"], frame["dysfunctional"]):
+        for column, value in (("functional", functional), ("dysfunctional", dysfunctional)):
+            if not _is_missing(value):
+                parse_answer(value, where=f"row {index}, column {column!r}")
+    if "importance" in frame.columns:
+        _importance_column(frame["importance"])
+
+
 def analyse_kano(frame: pd.DataFrame, *, weights: str | None = None,
                  settings: KanoSettings = KanoSettings()) -> tuple[KanoAttributeResult, ...]:
     """One result per attribute, in order of first appearance, from long-format data.
@@ -325,10 +336,7 @@ def analyse_kano(frame: pd.DataFrame, *, weights: str | None = None,
         if column not in frame.columns:
             raise InputDataError(f"Kano data needs a {column!r} column; columns are "
                                  f"{list(frame.columns)}")
-    for index, row in frame.iterrows():  # validate every answer first, naming the row
-        for column in ("functional", "dysfunctional"):
-            if not _is_missing(row[column]):
-                parse_answer(row[column], where=f"row {index}, column {column!r}")
+    check_answers(frame)
     attributes = pd.unique(frame["attribute"].dropna())
     if settings.screen_extreme:
         flagged = extreme_respondents(frame)

@@ -30,7 +30,7 @@ import pandas as pd
 from acsi.errors import AcsiError
 from acsi.report import fit_document, segment_entry
 from acsi.segment_fit import SkippedSegment, fit_segment, recommended_min_base
-from acsi.segments import ALL_SEGMENT, split_by_segment
+from acsi.segments import ALL_SEGMENT, NCHS_RULE, SuppressionRule, split_by_segment
 from acsi.spec import ModelSpec
 from acsi.threads import process_map
 
@@ -48,8 +48,8 @@ MIN_PERMUTATIONS = 999
 IPMA_TARGET = "satisfaction"
 #: The complaint follow-up columns the complaint metrics read (acsi.complaints names), and those
 #: of them that are numbers.
-COMPLAINT_COLUMNS = ("handle", "resolution_satisfaction", "resolution_status", "first_contact", "repurchase",
-                     "purchase_change", "people_told", "told_valence")
+COMPLAINT_COLUMNS = ("complained", "handle", "resolution_satisfaction", "resolution_status", "first_contact",
+                     "repurchase", "purchase_change", "people_told", "told_valence", "opened_at", "resolved_at")
 COMPLAINT_NUMBERS = ("resolution_satisfaction", "handle", "repurchase", "people_told")
 
 Checkpoint = Callable[[float, str], None]
@@ -69,13 +69,16 @@ class KanoPair:
 class RunPlan:
     """What a run computes. ``model``: fitted on its indicator columns with ``scale_bounds``
     (item → (low, high)); ``nps``: question code → 0–10 column; ``kano``: attribute pairs;
-    ``complaints``: the complaint follow-up columns present (empty: no complaint metrics)."""
+    ``complaints``: the complaint follow-up columns present (empty: no complaint metrics), of
+    which ``complaint_parts`` computes the complaint summary ("summary") and the word-of-mouth
+    indices ("word_of_mouth")."""
 
     model: ModelSpec | None = None
     scale_bounds: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     nps: Mapping[str, str] = field(default_factory=dict)
     kano: tuple[KanoPair, ...] = ()
     complaints: tuple[str, ...] = ()
+    complaint_parts: tuple[str, ...] = ("summary", "word_of_mouth")
 
     def __post_init__(self) -> None:
         if self.model is None and not (self.nps or self.kano or self.complaints):
@@ -84,8 +87,15 @@ class RunPlan:
             missing = [item for item in self.model.items if item not in self.scale_bounds]
             if missing:
                 raise AcsiError(f"scale bounds are missing for the items {', '.join(missing)}")
-        if self.complaints and "resolution_satisfaction" not in self.complaints:
-            raise AcsiError("complaint metrics need the column 'resolution_satisfaction'")
+        unknown = [c for c in self.complaints if c not in COMPLAINT_COLUMNS]
+        if unknown:
+            raise AcsiError(f"{unknown[0]!r} is not a complaint column; they are {', '.join(COMPLAINT_COLUMNS)}")
+        parts = [p for p in self.complaint_parts if p not in ("summary", "word_of_mouth")]
+        if parts or not self.complaint_parts:
+            raise AcsiError(f"complaint_parts {self.complaint_parts!r} must be 'summary' and/or 'word_of_mouth'")
+        if ("word_of_mouth",) == tuple(self.complaint_parts) and self.complaints and not (
+                "resolution_satisfaction" in self.complaints or {"people_told", "told_valence"} <= set(self.complaints)):
+            raise AcsiError("word of mouth needs 'resolution_satisfaction' or both 'people_told' and 'told_valence'")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +122,15 @@ class RunOptions:
     # The whole sample must fit: below the minimum base or not estimable, the run fails (instead
     # of a skipped "all"), as ``python -m acsi fit`` has always answered.
     strict_all: bool = False
+    # NPS, Kano, complaint and word-of-mouth cells: when a cell is shown (``level`` is the level
+    # of their intervals too); suppressed cells keep only their n unless ``redact_suppressed``
+    # is off; Kano's category-strength threshold and screening of extreme answer patterns; the
+    # TARP reach constants (people told by fully satisfied / other complainers).
+    suppression: SuppressionRule = NCHS_RULE
+    redact_suppressed: bool = True
+    kano_threshold: float = 0.06
+    kano_screen_extreme: bool = False
+    word_of_mouth_reach: tuple[float, float] = (4.5, 9.5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +152,7 @@ class RunResults:
     records: tuple[RunRecord, ...]
     model: str | None
     options: RunOptions
+    sizes: tuple[int, ...] = ()  # rows per segment, in the order of ``segments``
 
     def get(self, kind: str, segment: str = ALL_SEGMENT) -> Mapping[str, Any] | None:
         return next((r.payload for r in self.records if r.kind == kind and r.segment == segment), None)
@@ -181,8 +201,12 @@ def _model(plan: RunPlan, options: RunOptions, label: str, rows: pd.DataFrame) -
 
 
 def _kano(plan: RunPlan, options: RunOptions, rows: pd.DataFrame) -> dict[str, Any]:
-    from acsi.kano import analyse_kano
+    from acsi.kano import KanoSettings, analyse_kano
 
+    settings = KanoSettings(category_strength_threshold=options.kano_threshold,
+                            screen_extreme=options.kano_screen_extreme, confidence=options.level,
+                            suppression=options.suppression)
+    answered = np.zeros(len(rows), dtype=bool)
     parts = []
     for pair in plan.kano:
         part = pd.DataFrame({"attribute": pair.attribute, "functional": rows[pair.functional],
@@ -192,27 +216,47 @@ def _kano(plan: RunPlan, options: RunOptions, rows: pd.DataFrame) -> dict[str, A
         if options.weights:
             part["weight"] = rows[options.weights].to_numpy()
         parts.append(part)
-    attributes = analyse_kano(pd.concat(parts, ignore_index=True), weights="weight" if options.weights else None)
-    return {"attributes": [a.to_dict() for a in attributes]}
+        answered |= (rows[pair.functional].notna() & rows[pair.dysfunctional].notna()).to_numpy()
+    attributes = analyse_kano(pd.concat(parts, ignore_index=True), weights="weight" if options.weights else None,
+                              settings=settings)
+    # n: the respondents who answered at least one attribute (before any screening)
+    return {"n": int(answered.sum()),
+            "attributes": [a.to_dict(redact_suppressed=options.redact_suppressed) for a in attributes]}
+
+
+def _word_of_mouth_settings(options: RunOptions) -> Any:
+    from acsi.word_of_mouth import WordOfMouthSettings
+
+    return WordOfMouthSettings(*options.word_of_mouth_reach, suppression=options.suppression)
 
 
 def _complaints(plan: RunPlan, options: RunOptions, rows: pd.DataFrame) -> dict[str, Any]:
-    from acsi.complaints import summarise_complaints
+    """The complaint summary and the word-of-mouth indices (of complainers' answers) of ``rows``;
+    an index whose columns are absent is None."""
+    from acsi.complaints import ComplaintSettings, answered_values, complainers, summarise_complaints
     from acsi.word_of_mouth import calibrated_word_of_mouth, measured_word_of_mouth
 
-    frame = rows[[*plan.complaints, *([options.weights] if options.weights else [])]].copy()
-    for column in COMPLAINT_NUMBERS:
-        if column in frame:
-            frame[column] = pd.to_numeric(frame[column])
-    payload: dict[str, Any] = {"summary": summarise_complaints(frame, weights=options.weights).to_dict()}
-    satisfaction = frame["resolution_satisfaction"].dropna()
-    payload["word_of_mouth_calibrated"] = calibrated_word_of_mouth(
-        satisfaction, weights=_weights_of(rows, satisfaction.index, options.weights)).to_dict()
+    redact, level = options.redact_suppressed, options.level
+    frame = rows[[*plan.complaints, *([options.weights] if options.weights else [])]]
+    payload: dict[str, Any] = {"summary": None, "word_of_mouth_calibrated": None, "word_of_mouth_measured": None}
+    if "summary" in plan.complaint_parts:
+        payload["summary"] = summarise_complaints(frame, weights=options.weights, confidence=level, settings=(
+            ComplaintSettings(suppression=options.suppression))).to_dict(redact_suppressed=redact)
+    if "word_of_mouth" not in plan.complaint_parts:
+        return payload
+    settings = _word_of_mouth_settings(options)
+    follow_up = complainers(frame)
+    if "resolution_satisfaction" in frame:
+        satisfaction = answered_values(follow_up, "resolution_satisfaction")
+        payload["word_of_mouth_calibrated"] = calibrated_word_of_mouth(
+            satisfaction, weights=_weights_of(rows, satisfaction.index, options.weights), settings=settings,
+            confidence=level).to_dict(redact_suppressed=redact)
     if "people_told" in frame and "told_valence" in frame:
-        told = frame[["people_told", "told_valence"]].dropna()
+        told, valence = answered_values(follow_up, "people_told"), answered_values(follow_up, "told_valence")
+        both = told.index.intersection(valence.index)
         payload["word_of_mouth_measured"] = measured_word_of_mouth(
-            pd.to_numeric(told["people_told"]), told["told_valence"],
-            weights=_weights_of(rows, told.index, options.weights)).to_dict()
+            told[both], valence[both], weights=_weights_of(rows, both, options.weights), settings=settings,
+            confidence=level).to_dict(redact_suppressed=redact)
     return payload
 
 
@@ -271,12 +315,16 @@ def analyse(frame: pd.DataFrame, plan: RunPlan, options: RunOptions = RunOptions
         for code, column in plan.nps.items():
             scores = rows[column].dropna()
             records.append(RunRecord(f"nps:{code}", label, net_promoter_score(
-                scores, weights=_weights_of(rows, scores.index, options.weights)).to_dict()))
+                scores, weights=_weights_of(rows, scores.index, options.weights), confidence=options.level,
+                rule=options.suppression).to_dict(redact_suppressed=options.redact_suppressed)))
         if plan.kano:
             records.append(RunRecord("kano", label, _kano(plan, options, rows)))
         if plan.complaints:
             records.append(RunRecord("complaints", label, _complaints(plan, options, rows)))
-    if options.segment_tests and options.dimensions and (plan.model is not None or plan.nps):
+    tested = plan.model is not None or plan.nps or plan.complaints
+    complaint_options = {"complaints": plan.complaints, "complaint_parts": plan.complaint_parts,
+                         "word_of_mouth": _word_of_mouth_settings(options) if plan.complaints else None}
+    if options.segment_tests and options.dimensions and tested:
         step(0.93, "testing segments against the rest")
         spec = plan.model
         constructs = tuple(c for c in ("satisfaction", "loyalty") if spec and c in spec.construct_names)
@@ -285,9 +333,9 @@ def analyse(frame: pd.DataFrame, plan: RunPlan, options: RunOptions = RunOptions
             consistent=options.method == "plsc", missing=options.missing,
             scale_bounds=dict(plan.scale_bounds) if spec else (1, 10),
             resamples=max(options.bootstrap, options.min_permutations), seed=options.seed, weights=options.weights,
-            n_jobs=options.n_jobs)
+            n_jobs=options.n_jobs, **complaint_options)
         records.append(RunRecord("segment_tests", ALL_SEGMENT, tests.to_dict()))
-    if previous is not None and (plan.model is not None or plan.nps):
+    if previous is not None and tested:
         step(0.96, "testing the change since the previous run")
         spec = plan.model
         earlier = previous() if callable(previous) else previous
@@ -296,10 +344,12 @@ def analyse(frame: pd.DataFrame, plan: RunPlan, options: RunOptions = RunOptions
             constructs=tuple(c for c in ("satisfaction", "loyalty") if spec and c in spec.construct_names),
             nps=plan.nps, consistent=options.method == "plsc", missing=options.missing,
             scale_bounds=dict(plan.scale_bounds) if spec else (1, 10),
-            resamples=max(options.bootstrap, options.min_permutations), seed=options.seed, weights=options.weights)
+            resamples=max(options.bootstrap, options.min_permutations), seed=options.seed, weights=options.weights,
+            **complaint_options)
         records.append(RunRecord("change_tests", ALL_SEGMENT, changes.to_dict()))
     return RunResults(len(frame), tuple(label for label, _rows in segments), tuple(records),
-                      None if plan.model is None else plan.model.name, options)
+                      None if plan.model is None else plan.model.name, options,
+                      sizes=tuple(len(rows) for _label, rows in segments))
 
 
 def _comparisons(tests: Mapping[str, Any] | None, constructs: Sequence[str]) -> list[dict[str, Any]] | None:

@@ -10,7 +10,12 @@ where the two CIs overlapped). :func:`segments_against_rest` runs the proper tes
   whose same reshuffles also check measurement invariance (MICOM steps 1–3: a comparison whose
   construct is not compositionally invariant is flagged ``comparable: false``) and test each
   path's difference (multigroup analysis, Holm over every path of the run);
-* **NPS**: the two-group z test of :func:`acsi.nps.compare_nps` (segment vs rest).
+* **NPS**: the two-group z test of :func:`acsi.nps.compare_nps` (segment vs rest);
+* **complaint and word-of-mouth metrics**: the two-proportion z test of shares and Welch's t of
+  means (:func:`acsi.metric_tests.complaint_tests`).
+
+Unweighted, Welch's ANOVA across the segments of each dimension answers "do they differ at all"
+for NPS, the handling score and measured word of mouth (``across``).
 
 Holm's step-down adjustment runs over the **distinct** comparisons of the whole run (every
 metric, every dimension): with two segments holding every row of a dimension, "north vs rest"
@@ -35,14 +40,16 @@ import pandas as pd
 from acsi.data import MissingStrategy
 from acsi.indices import ScaleBounds
 from acsi.multiple_testing import holm_adjust, versus_rest_families
-from acsi.nps import compare_nps, net_promoter_score
+from acsi.metric_tests import across_groups, complaint_tests
+from acsi.nps import compare_nps, net_promoter_score, nps_group
 from acsi.results import json_number
 from acsi.errors import EstimationError, InputDataError, InsufficientDataError
 from acsi.micom import GroupComparison, compare_groups
 from acsi.threads import process_map, single_threaded_blas
 from acsi.segment_fit import answered_rows, recommended_min_base, usable_rows
-from acsi.segments import ALL_SEGMENT, split_by_segment
+from acsi.segments import ALL_SEGMENT, split_by_segment, welch_anova
 from acsi.spec import ModelSpec
+from acsi.word_of_mouth import WordOfMouthSettings
 
 __all__ = ["ALPHA", "ChangeTests", "SegmentTest", "SegmentTests", "compare_waves", "segments_against_rest"]
 
@@ -61,9 +68,9 @@ Mark = Literal["higher", "lower", "none"]
 class SegmentTest:
     """``metric`` of ``segment`` ("dimension=value") minus the rest of the sample."""
 
-    metric: str  # a construct name ("satisfaction") or "nps:<question code>"
+    metric: str  # a construct name ("satisfaction"), "nps:<question code>", "complaints:…", "wom:…"
     segment: str
-    test: Literal["permutation", "nps_z"]
+    test: Literal["permutation", "nps_z", "two_proportion_z", "welch_t"]
     difference: float | None
     p_value: float | None
     p_value_holm: float | None
@@ -76,6 +83,7 @@ class SegmentTest:
     # Model indices: p counted from the reshuffles; ``p_value`` is the normal approximation to
     # the same permutation distribution (acsi.micom: a count cannot go below 1/(1 + R)).
     p_value_permutation: float | None = None
+    statistic: float | None = None  # z or t of the tests that have one
 
     @property
     def mark(self) -> Mark:
@@ -92,7 +100,8 @@ class SegmentTest:
                 "mark": self.mark, "n_segment": self.n_segment, "n_rest": self.n_rest,
                 "resamples": self.resamples, "successful": self.successful, "subsample": self.subsample,
                 "invariance": self.invariance, "comparable": self.invariance != "none",
-                "p_value_permutation": self.p_value_permutation}
+                "p_value_permutation": self.p_value_permutation,
+                "statistic": None if self.statistic is None else json_number(self.statistic)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,13 +115,17 @@ class SegmentTests:
     multigroup: tuple[Mapping[str, Any], ...] = ()
     alpha: float = ALPHA
     adjustment: str = "holm over the distinct comparisons of the run"
+    # Unweighted runs: Welch's ANOVA across the segments of a dimension, {"dimension", "metric",
+    # "test": "welch_anova", "difference" (largest − smallest mean), "statistic", "p_value"}.
+    across: tuple[Mapping[str, Any], ...] = ()
 
     def get(self, metric: str, segment: str) -> SegmentTest | None:
         return next((t for t in self.tests if t.metric == metric and t.segment == segment), None)
 
     def to_dict(self) -> dict[str, Any]:
         return {"alpha": self.alpha, "adjustment": self.adjustment, "tests": [t.to_dict() for t in self.tests],
-                "notes": list(self.notes), "multigroup": [dict(g) for g in self.multigroup]}
+                "notes": list(self.notes), "multigroup": [dict(g) for g in self.multigroup],
+                "across": [dict(a) for a in self.across]}
 
 
 def segments_against_rest(
@@ -120,6 +133,8 @@ def segments_against_rest(
     constructs: Sequence[str] = (), nps: Mapping[str, str] | None = None, consistent: bool = False,
     missing: MissingStrategy = "listwise", min_base: int | None = None, scale_bounds: ScaleBounds = (1, 10),
     resamples: int = 999, seed: int = 0, weights: str | None = None, n_jobs: int = 1,
+    complaints: Sequence[str] = (), complaint_parts: Sequence[str] = ("summary", "word_of_mouth"),
+    word_of_mouth: WordOfMouthSettings | None = None,
 ) -> SegmentTests:
     """Test each segment of each dimension against the rest of ``frame``.
 
@@ -128,7 +143,10 @@ def segments_against_rest(
     model has it) are compared by permutation (``resamples`` reshuffles, ``seed``; the model's
     items are columns of ``frame``; options as in :func:`acsi.segment_fit.fit_segments`; only
     rows that answered the model's items take part, as in the fits);
-    ``nps`` maps NPS question codes to 0–10 columns compared with the NPS z test; ``weights``
+    ``nps`` maps NPS question codes to 0–10 columns compared with the NPS z test;
+    ``complaints`` names the complaint follow-up columns present (``acsi.complaints`` names)
+    whose metrics (``complaint_parts``: "summary", "word_of_mouth" with ``word_of_mouth``'s
+    reach constants) are compared by :func:`acsi.metric_tests.complaint_tests`; ``weights``
     names a column of respondent weights used by every test; ``n_jobs`` processes share the
     segments' permutation passes (each pass depends only on its data and ``seed``). Raises the errors of
     :func:`acsi.segment_differences.compare_segment_indices` for bad options or cells.
@@ -140,6 +158,7 @@ def segments_against_rest(
     found: list[SegmentTest] = []
     families: list[object] = []
     notes: list[str] = []
+    across: list[dict[str, Any]] = []
     for dimension, column in dimensions.items():
         groups = [(label, rows) for label, rows in split_by_segment(frame, column) if label != ALL_SEGMENT]
         family = dict(zip((label for label, _ in groups),
@@ -172,6 +191,14 @@ def segments_against_rest(
                 if test is not None:
                     found.append(test)
                     families.append((f"nps:{code}", dimension, family[label]))
+        if complaints:
+            for label, rows in groups:
+                for test in _complaint_tests(f"{dimension}={label}", rows, frame.drop(index=rows.index),
+                                             complaints, complaint_parts, weights, word_of_mouth):
+                    found.append(test)
+                    families.append((test.metric, dimension, family[label]))
+        if weights is None:
+            across.extend(_across(dimension, groups, nps or {}, complaints, complaint_parts))
     adjusted = holm_adjust([t.p_value for t in found], families=families)
     # The path differences (MGA) are a family of their own: Holm over every path of every segment.
     path_p = holm_adjust([p["p_value"] for g in multigroup for p in g["paths"]])
@@ -181,7 +208,7 @@ def segments_against_rest(
             path["p_value_holm"] = path_p[position]
             position += 1
     return SegmentTests(tuple(replace(t, p_value_holm=p) for t, p in zip(found, adjusted)), notes=tuple(notes),
-                        multigroup=tuple(multigroup))
+                        multigroup=tuple(multigroup), across=tuple(across))
 
 
 def _nps_test(code: str, segment: str, rows: pd.DataFrame, others: pd.DataFrame, column: str,
@@ -194,7 +221,44 @@ def _nps_test(code: str, segment: str, rows: pd.DataFrame, others: pd.DataFrame,
         net_promoter_score(scores, weights=None if weights is None else rows.loc[scores.index, weights]),
         net_promoter_score(rest, weights=None if weights is None else others.loc[rest.index, weights]))
     return SegmentTest(f"nps:{code}", segment, "nps_z", comparison.difference, comparison.p_value, None,
-                       int(len(scores)), int(len(rest)))
+                       int(len(scores)), int(len(rest)), statistic=comparison.statistic)
+
+
+def _complaint_tests(segment: str, rows: pd.DataFrame, others: pd.DataFrame, columns: Sequence[str],
+                     parts: Sequence[str], weights: str | None,
+                     word_of_mouth: WordOfMouthSettings | None) -> list[SegmentTest]:
+    """The complaint and word-of-mouth tests of ``rows`` against ``others`` (acsi.metric_tests)."""
+    found = complaint_tests(rows, others, columns=columns, parts=parts, weights=weights,
+                            word_of_mouth=word_of_mouth or WordOfMouthSettings())
+    return [SegmentTest(t.metric, segment, t.comparison.test, t.comparison.difference,  # type: ignore[arg-type]
+                        t.comparison.p_value, None, t.n_first, t.n_second, statistic=t.comparison.statistic)
+            for t in found]
+
+
+def _across(dimension: str, groups: Sequence[tuple[str, pd.DataFrame]], nps: Mapping[str, str],
+            complaints: Sequence[str], parts: Sequence[str]) -> list[dict[str, Any]]:
+    """Welch's ANOVA across the segments of ``dimension`` for each metric with per-respondent
+    values: NPS (+100 / 0 / −100), the handling score, measured word of mouth. A metric is left
+    out when fewer than two segments hold at least two values each."""
+    metrics: list[tuple[str, str | None]] = [(f"nps:{code}", column) for code, column in nps.items()]
+    if "handle" in complaints and "summary" in parts:
+        metrics.append(("complaints:handling_mean", None))
+    if {"people_told", "told_valence"} <= set(complaints) and "word_of_mouth" in parts:
+        metrics.append(("wom:measured_net", None))
+    out = []
+    for metric, nps_column in metrics:
+        arrays = [_nps_scores(rows[nps_column].dropna()) if nps_column else across_groups(rows, metric)
+                  for _label, rows in groups]
+        if len(arrays) >= 2 and all(a.size >= 2 for a in arrays):
+            out.append({"dimension": dimension, "metric": metric, **welch_anova(arrays).to_dict()})
+    return out
+
+
+def _nps_scores(scores: pd.Series) -> np.ndarray:
+    """+100 for a promoter, 0 for a passive, −100 for a detractor: the respondent scores whose
+    mean is the NPS."""
+    points = {"promoter": 100.0, "passive": 0.0, "detractor": -100.0}
+    return np.array([points[nps_group(v)] for v in scores], dtype=float)
 
 
 def _compare_one(spec: ModelSpec, label: str, members: pd.DataFrame, others: pd.DataFrame,
@@ -265,13 +329,15 @@ def compare_waves(
     current: pd.DataFrame, previous: pd.DataFrame, *, spec: ModelSpec | None = None, constructs: Sequence[str] = (),
     nps: Mapping[str, str] | None = None, consistent: bool = False, missing: MissingStrategy = "listwise",
     min_base: int | None = None, scale_bounds: ScaleBounds = (1, 10), resamples: int = 999, seed: int = 0,
-    weights: str | None = None,
+    weights: str | None = None, complaints: Sequence[str] = (),
+    complaint_parts: Sequence[str] = ("summary", "word_of_mouth"), word_of_mouth: WordOfMouthSettings | None = None,
 ) -> ChangeTests:
     """Test the change between two waves (two runs' responses; rows are named by respondent, so
     an index shared by both frames is a respondent in both). Model indices: the permutation test
     of :func:`acsi.micom.compare_groups` (with MICOM: a change whose construct is not
-    compositionally invariant is flagged not comparable); NPS: the two-group z test. Options as
-    in :func:`segments_against_rest`. Waves that share respondents are not tested."""
+    compositionally invariant is flagged not comparable); NPS: the two-group z test; complaint
+    and word-of-mouth metrics: :func:`acsi.metric_tests.complaint_tests`. Options as in
+    :func:`segments_against_rest`. Waves that share respondents are not tested."""
     shared = int(current.index.isin(previous.index).sum())
     if shared:
         return ChangeTests((), overlap=shared, notes=(f"the two runs share {shared} respondents; "
@@ -304,6 +370,8 @@ def compare_waves(
         test = _nps_test(code, ALL_SEGMENT, current, previous, column, weights)
         if test is not None:
             found.append(test)
+    if complaints:
+        found += _complaint_tests(ALL_SEGMENT, current, previous, complaints, complaint_parts, weights, word_of_mouth)
     adjusted = holm_adjust([t.p_value for t in found])
     return ChangeTests(tuple(replace(t, p_value_holm=p) for t, p in zip(found, adjusted)), notes=tuple(notes),
                        multigroup=multigroup)

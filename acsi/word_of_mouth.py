@@ -39,7 +39,7 @@ from acsi.segments import (NCHS_RULE, Reliability, SuppressionRule, check_weight
 
 __all__ = ["WordOfMouthSettings", "CalibratedWordOfMouth", "MeasuredWordOfMouth",
            "calibrated_from_share", "calibrated_word_of_mouth", "measured_word_of_mouth",
-           "parse_valence"]
+           "parse_valence", "told_and_net"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,12 +212,9 @@ def parse_valence(value: object, *, where: str = "") -> int:
     return _VALENCE[key]
 
 
-def measured_word_of_mouth(people_told: Sequence[object] | pd.Series,
-                           valence: Sequence[object] | pd.Series, *,
-                           weights: Sequence[float] | np.ndarray | None = None,
-                           settings: WordOfMouthSettings = WordOfMouthSettings(),
-                           confidence: float = 0.95) -> MeasuredWordOfMouth:
-    """Net word of mouth mean(told × valence) with SE and CI, and the share telling ≥ many_told.
+def told_and_net(people_told: Sequence[object] | pd.Series,
+                 valence: Sequence[object] | pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(people told, people told × valence) per respondent: the measured index's values.
 
     Raises InputDataError naming the row of a negative or fractional count or a bad valence.
     """
@@ -230,9 +227,22 @@ def measured_word_of_mouth(people_told: Sequence[object] | pd.Series,
             raise InputDataError(f"row {label}, people_told: {number} is not a whole number >= 0")
     signs = np.array([parse_valence(v, where=f"row {label}, told_valence")
                       for label, v in zip(labels, list(valence))], dtype=float)
+    return told, told * signs
+
+
+def measured_word_of_mouth(people_told: Sequence[object] | pd.Series,
+                           valence: Sequence[object] | pd.Series, *,
+                           weights: Sequence[float] | np.ndarray | None = None,
+                           settings: WordOfMouthSettings = WordOfMouthSettings(),
+                           confidence: float = 0.95) -> MeasuredWordOfMouth:
+    """Net word of mouth mean(told × valence) with SE and CI, and the share telling ≥ many_told.
+
+    Raises InputDataError naming the row of a negative or fractional count or a bad valence.
+    """
+    told, signed = told_and_net(people_told, valence)
     w = check_weights(weights, told.size)
     rule = settings.suppression
-    net = estimate_mean(told * signs, weights=w, confidence=confidence, rule=rule,
+    net = estimate_mean(signed, weights=w, confidence=confidence, rule=rule,
                         check_relative_se=False)
     many = estimate_proportion(told >= settings.many_told, weights=w, confidence=confidence,
                                rule=rule)

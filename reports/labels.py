@@ -60,6 +60,8 @@ _TABLE: dict[str, tuple[str, str]] = {  # key: (en, zh_CN)
                               "变化未检验：两次运行的测量方式不同（MICOM）"),
     "change_test_permutation": ("permutation test", "置换检验"),
     "change_test_nps_z": ("z test", "z 检验"),
+    "change_test_two_proportion_z": ("two-proportion z test", "两比例 z 检验"),
+    "change_test_welch_t": ("Welch's t test", "Welch t 检验"),
     "change_test_z_se": ("z test on the two runs' standard errors", "基于两次运行标准误的 z 检验"),
     "segments": ("Segment comparison", "细分群体比较"),
     "segment": ("Segment", "细分群体"),

@@ -121,7 +121,7 @@ def metric_estimate(results: Results, metric: CardKey, segment: str = "all") -> 
     if metric == "word_of_mouth":
         return _cell(complaints.get("word_of_mouth_calibrated"))
     if metric == "complaint_handling":
-        return _cell(complaints["summary"].get("handling_mean"))
+        return _cell((complaints.get("summary") or {}).get("handling_mean"))
     raise ValueError(f"metric {metric!r} is not one of {', '.join(CARD_KEYS)}")
 
 
@@ -141,15 +141,21 @@ def compare(current: Estimate, previous: Estimate | None) -> tuple[float | None,
 def _stored_change(results: Results, key: CardKey, previous_run_id: int | None
                    ) -> tuple[Mapping[str, Any] | None, Mapping[str, Any] | None]:
     """The run's stored change tests when they were made against ``previous_run_id``, and the
-    test of card ``key`` among them (model indices and NPS are tested; other cards are not)."""
+    test of card ``key`` among them (every card's metric is tested)."""
     stored = results.get(("change_tests", "all"))
     if stored is None or previous_run_id is None or stored.get("previous_run") != previous_run_id:
         return None, None
-    metric = key if key in ("satisfaction", "loyalty") else None
+    metric = _tested_metric(results, key)
+    return stored, next((t for t in stored.get("tests", ()) if t["metric"] == metric), None)
+
+
+def _tested_metric(results: Results, key: CardKey) -> str | None:
+    """The metric name under which the run's stored tests (segment against the rest, change
+    since the previous run) hold card ``key``'s test (acsi.segment_tests, acsi.metric_tests)."""
     if key == "nps":
         codes = sorted(k for k, s in results if k.startswith("nps:") and s == "all")
-        metric = codes[0] if codes else None
-    return stored, next((t for t in stored.get("tests", ()) if t["metric"] == metric), None)
+        return codes[0] if codes else None
+    return {"word_of_mouth": "wom:calibrated", "complaint_handling": "complaints:handling_mean"}.get(key, key)
 
 
 def _card(results: Results, previous: Results | None, key: CardKey, previous_run_id: int | None = None) -> IndexCard:
@@ -202,11 +208,7 @@ def _segments(results: Results, metric: CardKey) -> SegmentComparison | None:
 
 def _segment_marks(results: Results, metric: CardKey) -> dict[str, SegmentMark]:
     """Segment label -> its stored test against the rest (``segment_tests`` of the run) for ``metric``."""
-    if metric == "nps":
-        codes = sorted(k for k, s in results if k.startswith("nps:") and s == "all")
-        key = codes[0] if codes else None
-    else:
-        key = metric
+    key = _tested_metric(results, metric)
     stored = (results.get(("segment_tests", "all")) or {}).get("tests", [])
     return {t["segment"]: SegmentMark(t["test"], _num(t["difference"]) if t["difference"] is not None else None,
                                       t["p_value"], t["p_value_holm"], t["mark"], t.get("comparable", True))
@@ -244,7 +246,7 @@ def _path(payload: Mapping[str, Any], model: str) -> PathModel:
 
 
 def _complaints(payload: Mapping[str, Any]) -> ComplaintPanel:
-    summary = payload["summary"]
+    summary = payload.get("summary") or {}
     rates = tuple((key, est) for key in ("complaint_rate", "handling_top_box", "resolution_rate",
                                           "first_contact_resolution") if (est := _cell(summary.get(key))))
     change = summary.get("purchase_change") or {}
@@ -334,7 +336,10 @@ def build_report(results: Results, *, run_id: int | None = None, previous: Resul
     model_payload = results.get((kind, "all")) if kind else None
     fitted = model_payload if model_payload and "fit" in model_payload else None
     cards = tuple(_card(results, previous, key, previous_run_id) for key in CARD_KEYS)
-    segments = tuple(s for key in ("satisfaction", "nps") if (s := _segments(results, key)) is not None)
+    # Segment tables for the headline index and every index the executive cards show beside it
+    # (loyalty follows satisfaction in the model and stays on its card).
+    segments = tuple(s for key in ("satisfaction", "nps", "word_of_mouth", "complaint_handling")
+                     if (s := _segments(results, key)) is not None)
     runs = [*history, (current_label or f"#{run_id}", results)]
     trend = []
     for key in CARD_KEYS:

@@ -60,6 +60,7 @@ NOTE_LABELS = {"no_ci": _l("No confidence interval: the run had no bootstrap."),
                "change_not_comparable": _l("Change not tested: the index is measured differently in the two runs "
                                            "(MICOM).")}
 CHANGE_TEST_LABELS = {"permutation": _l("permutation test"), "nps_z": _l("z test"),
+                      "two_proportion_z": _l("two-proportion z test"), "welch_t": _l("Welch's t test"),
                       "z_se": _l("z test on the two runs' standard errors")}
 MARK_LABELS = {"higher": _l("Higher than the rest"), "lower": _l("Lower than the rest"),
                "none": _l("No significant difference")}

@@ -184,3 +184,58 @@ def test_waves_that_share_respondents_are_not_tested(waves):
     changes = compare_waves(overlapping, before, spec=ECSI, nps={"nps": "nps"}, resamples=99, seed=0)
     assert changes.tests == () and changes.overlap == 300
     assert "share 300 respondents" in changes.notes[0]
+
+
+@pytest.fixture(scope="module")
+def complaint_frame() -> pd.DataFrame:
+    """Complainers' follow-up answers in three regions: region c handles complaints worse."""
+    rng = np.random.default_rng(21)
+    n = 600
+    region = np.repeat(["a", "b", "c"], n // 3)
+    handle = np.where(region == "c", rng.integers(1, 8, n), rng.integers(4, 11, n))
+    return pd.DataFrame({
+        "region": region, "handle": handle, "resolution_satisfaction": rng.integers(1, 6, n),
+        "resolution_status": rng.choice(["fully", "partly", "not"], n),
+        "people_told": rng.integers(0, 15, n), "told_valence": rng.choice(["positive", "negative"], n),
+        "w": rng.uniform(0.5, 2.0, n)}, index=pd.RangeIndex(10, n + 10))
+
+
+COMPLAINTS = ("handle", "resolution_satisfaction", "resolution_status", "people_told", "told_valence")
+
+
+def test_complaint_metrics_are_tested_against_the_rest_with_holm_over_the_run(complaint_frame):
+    from acsi.metric_tests import complaint_tests
+    from acsi.segments import welch_anova
+
+    tests = segments_against_rest(complaint_frame, {"region": "region"}, nps={}, complaints=COMPLAINTS)
+    metrics = {"complaints:handling_mean", "complaints:resolution_rate", "wom:calibrated", "wom:measured_net"}
+    assert {(t.metric, t.segment) for t in tests.tests} == {(m, f"region={r}") for m in metrics for r in "abc"}
+    c = complaint_frame[complaint_frame["region"] == "c"]
+    library = {t.metric: t.comparison for t in complaint_tests(
+        c, complaint_frame.drop(index=c.index), columns=COMPLAINTS)}
+    for metric in metrics:
+        stored = tests.get(metric, "region=c")
+        assert stored.difference == library[metric].difference and stored.p_value == library[metric].p_value
+        assert stored.statistic == library[metric].statistic
+    assert tests.get("complaints:handling_mean", "region=c").mark == "lower"
+    # Holm over every comparison of the run: 4 metrics × 3 regions, all distinct.
+    assert [t.p_value_holm for t in tests.tests] == holm_adjust([t.p_value for t in tests.tests])
+    # Welch's ANOVA across the regions for the handling score and measured word of mouth.
+    across = {a["metric"]: a for a in tests.to_dict()["across"]}
+    assert set(across) == {"complaints:handling_mean", "wom:measured_net"}
+    groups = [complaint_frame.loc[complaint_frame["region"] == r, "handle"].to_numpy(float) for r in "abc"]
+    assert across["complaints:handling_mean"]["statistic"] == pytest.approx(welch_anova(groups).statistic, rel=1e-12)
+    assert across["complaints:handling_mean"]["dimension"] == "region"
+    weighted = segments_against_rest(complaint_frame, {"region": "region"}, complaints=COMPLAINTS, weights="w")
+    assert weighted.across == () and len(weighted.tests) == 12  # the ANOVA is unweighted only
+
+
+def test_complaint_metrics_change_between_waves(complaint_frame):
+    from acsi.segment_tests import compare_waves
+
+    before = complaint_frame.iloc[:300]
+    after = complaint_frame.iloc[300:]
+    changes = compare_waves(after, before, complaints=COMPLAINTS, complaint_parts=("summary",))
+    assert {t.metric for t in changes.tests} == {"complaints:handling_mean", "complaints:resolution_rate"}
+    assert all(t.segment == "all" for t in changes.tests)
+    assert [t.p_value_holm for t in changes.tests] == holm_adjust([t.p_value for t in changes.tests])

@@ -45,9 +45,9 @@ def test_every_figure_renders_in_both_languages(app: Flask, page: Page, live_ser
         runs = seed_demo_analysis(session)
     make_user("viewer")
     _sign_in(page, live_server, "viewer@example.com")
-    # (run, figures): ACSI — trend, segments, path, IPMA; complaints — trend, NPS segments,
-    # complaint panel; Kano — Better–Worse and category bars.
-    for run_id, figures in zip(runs, (4, 3, 2)):
+    # (run, figures): ACSI — trend, segments, path, IPMA; complaints — trend, segments (NPS,
+    # word of mouth, complaint handling), complaint panel; Kano — Better–Worse and category bars.
+    for run_id, figures in zip(runs, (4, 5, 2)):
         for lang, heading, section in (("en", "Key indices", "Model validity"), ("zh_CN", "核心指数", "模型效度")):
             page.goto(f"{live_server}/reports/runs/{run_id}/dashboard?lang={lang}")
             expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()

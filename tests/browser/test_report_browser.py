@@ -54,7 +54,7 @@ def test_standalone_report_from_disk_makes_no_network_request(browser: Browser, 
     assert requests[0] == path.as_uri()
     assert errors == []
     expected = len(report_figures(view, "zh_CN"))
-    assert expected == 8
+    assert expected == 10  # trend, 4 segment tables (satisfaction, NPS, word of mouth, handling), path, IPMA, 2 Kano, complaints
     assert page.locator(".js-plotly-plot").count() == expected
     assert page.locator(".js-plotly-plot .main-svg").count() >= expected
     assert page.locator("#report-path .annotation").count() == len(view.path.edges)

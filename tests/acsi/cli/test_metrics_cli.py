@@ -228,3 +228,55 @@ def test_kano_weights_and_screening(tmp_path, capsys):
     segment = strict_json(capsys.readouterr().out)["segments"][0]
     assert segment["attributes"][0]["counts"]["Q"] == 0 and segment["attributes"][0]["n"] == 2
     assert segment["attributes"][1]["n"] == 0
+
+
+def test_the_cli_prints_what_the_run_orchestrator_computes(tmp_path, capsys):
+    """One truth: the metrics commands are a view of acsi.run.analyse, the app's orchestrator."""
+    from acsi.cli.tables import read_table
+    from acsi.run import RunOptions, RunPlan, analyse
+
+    rows = [[["yes", "no"][i % 3 == 0], 1 + (i * 7) % 10, ["fully", "not"][i % 4 == 0], ["yes", "no"][i % 5 == 0],
+             ["north", "south", "east"][i % 3 if i < 150 else 0]] for i in range(240)]
+    path = write_csv(tmp_path / "c.csv", ["complained", "handle", "resolution_status", "first_contact", "region"], rows)
+    assert main(["complaints", "--data", str(path), "--segment", "region"]) == 0
+    printed = strict_json(capsys.readouterr().out)
+    results = analyse(read_table(str(path)), RunPlan(complaints=("complained", "handle", "resolution_status",
+                                                                 "first_contact"), complaint_parts=("summary",)),
+                      RunOptions(dimensions={"region": "region"}))
+    stored = results.get("segment_tests")["tests"]
+    assert len(stored) == 4 * 3
+    for entry in printed["segments"][1:]:
+        for name, comparison in entry["comparison_with_rest"].items():
+            (test,) = [t for t in stored if t["segment"] == f"region={entry['segment']}"
+                       and t["metric"] == f"complaints:{name}"]
+            assert comparison["p_value"] == test["p_value"] and comparison["p_value_holm"] == test["p_value_holm"]
+            assert comparison["difference"] == test["difference"]
+    # Holm runs over the run's distinct comparisons: every metric of every segment.
+    from acsi.multiple_testing import holm_adjust
+    assert [t["p_value_holm"] for t in stored] == holm_adjust([t["p_value"] for t in stored])
+    assert [e["segment"] for e in printed["segments"]] == ["all", "east", "north", "south"]
+    for entry, label in zip(printed["segments"], results.segments):
+        assert entry["handling_mean"] == results.get("complaints", label)["summary"]["handling_mean"]
+
+
+def test_wom_compares_the_calibrated_index_in_index_points(tmp_path, capsys):
+    rows = ([["yes", 5, "north"]] * 45 + [["yes", 2, "north"]] * 15
+            + [["yes", 5, "south"]] * 30 + [["yes", 2, "south"]] * 30)
+    path = write_csv(tmp_path / "wom.csv", ["complained", "resolution_satisfaction", "region"], rows)
+    assert main(["wom", "--data", str(path), "--segment", "region"]) == 0
+    north = strict_json(capsys.readouterr().out)["segments"][1]
+    test = north["comparison_with_rest"]["calibrated"]
+    # fully satisfied 0.75 vs 0.5: the index 4.5·p − 9.5·(1 − p) differs by 14 · 0.25
+    assert test["test"] == "two_proportion_z" and test["difference"] == pytest.approx(3.5)
+
+
+@pytest.mark.parametrize("rows, message", [
+    ([[1, "speed", "like", "dislike", "a"], [1, "price", "like", "dislike", "b"]],
+     "respondent '1' has different 'region' values in rows 2 and 3"),
+    ([[1, "speed", "like", "dislike", "a"], [1, "speed", "neutral", "dislike", "a"]],
+     "row 3: respondent '1' answers attribute 'speed' a second time"),
+])
+def test_kano_respondents_are_one_person_each(tmp_path, capsys, rows, message):
+    path = write_csv(tmp_path / "k.csv", ["respondent", "attribute", "functional", "dysfunctional", "region"], rows)
+    assert main(["kano", "--data", str(path), "--segment", "region"]) == 2
+    assert message in capsys.readouterr().err

@@ -97,5 +97,8 @@ def test_python_m_acsi_run_prints_what_flask_analysis_show_prints(runner, sessio
     computed = json.loads(capsys.readouterr().out)
     assert stored["metrics"]["nps"]["nps"].keys() == {"all", "tier=bronze", "tier=gold", "tier=silver"}
     assert stored["metrics"]["segment_tests"]["tests"] and stored["metrics"]["complaints"]["all"]
+    # Every metric of the run is tested against the rest, complaint handling and word of mouth too.
+    tested = {t["metric"] for t in stored["metrics"]["segment_tests"]["tests"]}
+    assert {"nps:nps", "complaints:handling_mean", "wom:calibrated"} <= tested, tested
     same_numbers({**stored, "run": None, "metrics": {**stored["metrics"], "names": {}}},
           {**computed, "metrics": {**computed["metrics"], "names": {}}})

@@ -128,7 +128,12 @@ def test_every_demo_dashboard_renders_its_sections(client, login_as, demo) -> No
     acsi_run, complaint_run, kano_run = demo
     complaints = client.get(f"/reports/runs/{complaint_run}/dashboard?lang=en").get_data(as_text=True)
     assert "Net Promoter Score" in complaints and "Will stop buying" in complaints
-    assert complaints.count("data-figure=") == 3  # trend, segments (NPS), complaint panel
+    # trend, segments (NPS, word of mouth, complaint handling), complaint panel
+    assert complaints.count("data-figure=") == 5
+    # each segment of each of the three tables carries its stored test against the rest
+    cells = re.findall(r'<td class="segment-test">(.*?)</td>', complaints, flags=re.S)
+    assert len(cells) >= 3 * 3 and len(cells) % 3 == 0 and not any("Not tested" in cell for cell in cells), cells
+    assert all("Holm-adjusted" in cell or "not testable" in cell for cell in cells), cells
     kano = client.get(f"/reports/runs/{kano_run}/dashboard?lang=zh_CN").get_data(as_text=True)
     assert "Kano" in kano and "必备属性" in kano and kano.count("data-figure=") == 2
     assert "Run details" not in kano and "运行详情" in kano

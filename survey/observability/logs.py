@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, has_request_context, request
 
 HEADER = "X-Request-ID"
 _SANE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
@@ -32,8 +32,12 @@ _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"m
 
 
 def current_request_id() -> str | None:
-    """The id of the request or job running in this context, if any."""
-    return _request_id.get()
+    """The id of the request or job running in this context, if any (also inside a response
+    body streamed with ``stream_with_context``, which runs after the request's hooks)."""
+    found = _request_id.get()
+    if found is None and has_request_context():
+        found = g.get("request_id")
+    return found
 
 
 def new_request_id() -> str:
@@ -61,7 +65,7 @@ class RequestIdFilter(logging.Filter):
     """Puts the current request id on every record (``record.request_id``, None outside one)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = _request_id.get()
+        record.request_id = current_request_id()
         return True
 
 
@@ -108,12 +112,13 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _bind_request_id() -> None:
-        g.request_id_token = _request_id.set(accepted_request_id(request.headers.get(HEADER)))
+        g.request_id = accepted_request_id(request.headers.get(HEADER))
+        g.request_id_token = _request_id.set(g.request_id)
         g.request_log_started = time.perf_counter()
 
     @app.after_request
     def _answer_request_id(response: Response) -> Response:
-        request_id = _request_id.get()
+        request_id = current_request_id()
         if request_id is not None:
             response.headers[HEADER] = request_id
         rule = request.url_rule.rule if request.url_rule is not None else None

@@ -118,3 +118,25 @@ def test_readiness_probes_do_not_flood_the_log(json_lines) -> None:
     for _ in range(3):
         app.test_client().get("/readyz")
     assert [entry["logger"] for entry in lines()] == ["survey.requests"] * 3
+
+
+def test_lines_written_while_a_body_streams_carry_the_request_id(json_lines) -> None:
+    from flask import Response, stream_with_context
+
+    app, lines = json_lines
+    streamed = logging.getLogger("survey.test_stream")
+
+    def body():
+        streamed.warning("first row")
+        yield "a,b\n"
+        streamed.warning("last row")
+        yield "1,2\n"
+
+    @app.route("/probe/stream")
+    def stream():  # as the people CSV export streams its rows
+        return Response(stream_with_context(body()), mimetype="text/csv")
+
+    response = app.test_client().get("/probe/stream", headers={"X-Request-ID": "csv-9"})
+    assert response.get_data(as_text=True) == "a,b\n1,2\n"
+    rows = [entry for entry in lines() if entry["logger"] == "survey.test_stream"]
+    assert [(e["message"], e["request_id"]) for e in rows] == [("first row", "csv-9"), ("last row", "csv-9")]

@@ -77,16 +77,19 @@ class Testbed:
         assert self.network is not None
         return self.network.gateway
 
-    def app_environment(self, host: str) -> dict[str, str]:
-        """What deploy/env/*.env.example asks for, filled in for this bed."""
+    def app_environment(self, host: str, kind: str = "web") -> dict[str, str]:
+        """deploy/env/<kind>.env.example filled in for ``host`` of this bed."""
         self._secret = getattr(self, "_secret", None) or secrets.token_hex(32)
         instance = self.folder / host / "instance"
         instance.mkdir(parents=True, exist_ok=True)
+        values = {"XINSHENG_ENV": "production", "SECRET_KEY": self._secret, "DATABASE_URL": self.database_url,
+                  "JOB_QUEUE_URL": self.redis_url, "XINSHENG_BASE_URL": f"https://{SERVER_NAME}",
+                  "TRUSTED_PROXIES": "1", "XINSHENG_INSTANCE": str(instance),
+                  "BIND": f"{self.addresses.get(host, '127.0.0.1')}:{services.WEB_PORT}",
+                  "WEB_WORKERS": str(self.web_workers), "WORKER_THREADS": str(self.worker_threads),
+                  "ANALYSIS_JOBS": "1"}
         return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
-                "XINSHENG_ENV": "production", "SECRET_KEY": self._secret, "DATABASE_URL": self.database_url,
-                "JOB_QUEUE_URL": self.redis_url, "XINSHENG_BASE_URL": f"https://{SERVER_NAME}",
-                "TRUSTED_PROXIES": "1", "XINSHENG_INSTANCE": str(instance), "ANALYSIS_JOBS": "1",
-                **self.extra_env}
+                    **services.environment(kind, values), **self.extra_env}
 
     # --- life cycle -------------------------------------------------------------------------
 
@@ -135,11 +138,13 @@ class Testbed:
                        capture_output=True, env={**os.environ, **self.app_environment("migrate")})
 
     def start_web(self, host: str) -> services.Process:
-        argv = services.gunicorn_argv(self.addresses[host], self.web_workers, self.folder / f"{host}.access.log")
-        return self._run_in(host, host, argv, env=self.app_environment(host))
+        """deploy/systemd/xinsheng-web.service's command (its access log goes to the host's log)."""
+        env = self.app_environment(host, "web")
+        return self._run_in(host, host, services.unit_command("web", env), env=env)
 
     def start_worker(self, host: str) -> services.Process:
-        return self._run_in(host, host, services.worker_argv(self.worker_threads), env=self.app_environment(host))
+        env = self.app_environment(host, "worker")
+        return self._run_in(host, host, services.unit_command("worker", env), env=env)
 
     def _start_proxy(self) -> None:
         certificate, key = services.self_signed(self.folder, SERVER_NAME)
@@ -180,5 +185,5 @@ class Testbed:
         return path.read_text(errors="replace") if path.exists() else ""
 
     def access_log(self, host: str) -> str:
-        path = self.folder / f"{host}.access.log"
-        return path.read_text(errors="replace") if path.exists() else ""
+        """What the web host wrote: its access log (gunicorn --access-logfile -) and errors."""
+        return self.log(host)

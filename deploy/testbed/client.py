@@ -48,9 +48,7 @@ class Browser:
             self.connection.close()
             self.connection = None
 
-    def request(self, method: str, path: str, data: dict | None = None, *, referer: str | None = None,
-                headers: dict | None = None) -> tuple[int, http.client.HTTPMessage, str]:
-        """(status, headers, body); raises :class:`Unknown` when no answer came."""
+    def _prepare(self, data: dict | None, referer: str | None, headers: dict | None) -> tuple[dict, bytes | None]:
         sent = {"Host": self.host, **self.proxy_headers, **(headers or {})}
         body = None
         if data is not None:
@@ -60,6 +58,22 @@ class Browser:
             sent["Referer"] = f"https://{self.host}{referer}"
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        return sent, body
+
+    def send_and_drop(self, method: str, path: str, data: dict | None = None, *, referer: str | None = None) -> None:
+        """Send a request and hang up without reading the answer: a response lost on the way
+        back (the server may or may not have carried it out)."""
+        sent, body = self._prepare(data, referer, None)
+        try:
+            self._connect().request(method, path, body=body, headers=sent)
+        except (OSError, http.client.HTTPException):
+            pass
+        self.close()
+
+    def request(self, method: str, path: str, data: dict | None = None, *, referer: str | None = None,
+                headers: dict | None = None) -> tuple[int, http.client.HTTPMessage, str]:
+        """(status, headers, body); raises :class:`Unknown` when no answer came."""
+        sent, body = self._prepare(data, referer, headers)
         try:
             connection = self._connect()
             connection.request(method, path, body=body, headers=sent)

@@ -144,15 +144,37 @@ def redis_argv(address: str, folder: Path) -> list[str]:
             "--protected-mode", "no", "--dir", str(folder)]
 
 
-# --- the app --------------------------------------------------------------------------------
+# --- the app: as deploy/systemd and deploy/env describe it ---------------------------------------
 
-def gunicorn_argv(address: str, workers: int, access_log: Path) -> list[str]:
-    return [sys.executable, "-m", "gunicorn", "--bind", f"{address}:{WEB_PORT}", "--workers", str(workers),
-            "--chdir", str(ROOT), "--access-logfile", str(access_log), "--log-level", "warning", "run:app"]
+UNITS = {"web": ROOT / "deploy" / "systemd" / "xinsheng-web.service",
+         "worker": ROOT / "deploy" / "systemd" / "xinsheng-worker.service"}
+ENV_TEMPLATES = {"web": ROOT / "deploy" / "env" / "web.env.example",
+                 "worker": ROOT / "deploy" / "env" / "worker.env.example"}
+INSTALLED_VENV = "/srv/xinsheng/.venv/bin/"
 
 
-def worker_argv(threads: int) -> list[str]:
-    return [sys.executable, "-m", "flask", "--app", "run", "jobs", "worker", "--workers", str(threads)]
+def environment(kind: str, values: dict[str, str]) -> dict[str, str]:
+    """deploy/env/<kind>.env.example with every setting it makes filled from ``values``; raises
+    when the template has a setting ``values`` lacks (the template and the test drifted apart)."""
+    keys = [line.split("=", 1)[0] for line in ENV_TEMPLATES[kind].read_text().splitlines()
+            if "=" in line and not line.lstrip().startswith("#")]
+    unknown = [key for key in keys if key not in values]
+    if unknown:
+        raise ValueError(f"{ENV_TEMPLATES[kind]} sets {unknown}, which the testbed does not fill in")
+    return {key: values[key] for key in keys}
+
+
+def unit_command(kind: str, env: dict[str, str]) -> list[str]:
+    """The ExecStart of deploy/systemd/xinsheng-<kind>.service, with ${VAR}s from ``env`` and the
+    installed virtualenv's programs taken from this one."""
+    text = UNITS[kind].read_text().replace("\\\n", " ")
+    line = next(l for l in text.splitlines() if l.startswith("ExecStart="))[len("ExecStart="):]
+    line = re.sub(r"\$\{(\w+)\}", lambda m: env[m.group(1)], line)
+    argv = line.split()
+    if not argv[0].startswith(INSTALLED_VENV):
+        raise ValueError(f"{UNITS[kind]}: ExecStart no longer starts with {INSTALLED_VENV}")
+    argv[0] = str(Path(sys.executable).parent / argv[0][len(INSTALLED_VENV):])
+    return argv
 
 
 # --- nginx ----------------------------------------------------------------------------------

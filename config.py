@@ -45,6 +45,11 @@ class Config:
     # Worker processes an analysis run uses for its bootstraps and segment tests (results do not
     # depend on it); ANALYSIS_JOBS in the environment. Default: the machine's cores, at most 4.
     ANALYSIS_JOBS = max(1, min(4, os.cpu_count() or 1))
+    # File jobs (survey/services/file_jobs.py): an export of more responses than this is made by
+    # the job worker (smaller ones stream at once; the report PDF always is); EXPORT_JOB_THRESHOLD
+    # in the environment. Made files are kept FILE_JOB_HOURS, in FILE_JOBS_FOLDER (instance/files).
+    EXPORT_JOB_THRESHOLD = 20_000
+    FILE_JOB_HOURS = 24
     # Throttling (survey/rate_limits.py, Flask-Limiter). A limit is "N per period", several joined
     # by ";"; each RATE_LIMIT_* can be set in the environment. Counters live in Redis when
     # RATELIMIT_STORAGE_URI, REDIS_URL or a redis:// JOB_QUEUE_URL is set, else in each process.
@@ -137,6 +142,21 @@ def load_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
     settings.update(mail_settings(env, settings["PUBLIC_BASE_URL"]))
     settings["RETENTION_DAYS"] = retention_days(env)
     settings.update(observability_settings(env))
+    settings.update(file_job_settings(env))
+    return settings
+
+
+def file_job_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """``FILE_JOBS_FOLDER`` (``files`` in the instance folder) and ``EXPORT_JOB_THRESHOLD`` (a
+    whole number of responses, 0 to 100,000,000; 0 makes every export a job)."""
+    settings: dict[str, Any] = {
+        "FILE_JOBS_FOLDER": str(Path(env.get("XINSHENG_INSTANCE", INSTANCE_DIR)) / "files")}
+    text = (env.get("EXPORT_JOB_THRESHOLD") or "").strip().replace("_", "")
+    if text:
+        if not text.isdigit() or int(text) > 100_000_000:
+            raise ConfigError(f"EXPORT_JOB_THRESHOLD={text!r} must be a whole number of responses "
+                              "from 0 to 100000000")
+        settings["EXPORT_JOB_THRESHOLD"] = int(text)
     return settings
 
 

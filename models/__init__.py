@@ -5,6 +5,7 @@ from models.audit import AuditEvent
 from models.base import Base
 from models.collection import Invitation, Response
 from models.complaints import ComplaintCase
+from models.file_job import FileJob
 from models.followup import FollowUpTask, FollowUpTaskEvent
 from models.mailing import Delivery, MessageTemplate, OptOut, PeriodicRun, SendBatch
 from models.questionnaire import (
@@ -28,6 +29,7 @@ __all__ = [
     "Choice",
     "ComplaintCase",
     "Delivery",
+    "FileJob",
     "FollowUpTask",
     "FollowUpTaskEvent",
     "Invitation",

@@ -78,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     from survey.design.cli import bp as questionnaire_cli
     from survey.design.views import bp as design_bp
     from survey.distribution.views import bp as distribution_bp
+    from survey.files.views import bp as files_bp
     from survey.inbox.views import bp as inbox_bp
     from survey.invitations.cli import bp as invitations_cli
     from survey.people.cli import bp as people_cli
@@ -92,6 +93,6 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt("survey.collect.views.unsubscribe")
     for blueprint in (core_bp, auth_bp, users_cli, demo_cli, questionnaire_cli, design_bp,
                       collect_bp, distribution_bp, invitations_bp, complaints_bp, api_bp,
-                      analysis_cli, jobs.cli, api_tokens_cli, complaints_cli, reports_bp, report_cli,
+                      analysis_cli, jobs.cli, api_tokens_cli, complaints_cli, reports_bp, report_cli, files_bp,
                       invitations_cli, people_cli, people_bp, inbox_bp, admin_bp, workspaces_cli, backup_cli):
         app.register_blueprint(blueprint)

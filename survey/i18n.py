@@ -20,7 +20,7 @@ NAVIGATION_LABELS = {"Questionnaires": _l("Questionnaires"), "Invitations": _l("
                      "Complaints": _l("Complaints"), "Exports": _l("Exports"),
                      "Analysis": _l("Analysis"), "Reports": _l("Reports"), "People": _l("People"),
                      "Audit log": _l("Audit log"), "Users": _l("Users"),
-                     "Workspaces": _l("Workspaces")}
+                     "Workspaces": _l("Workspaces"), "My files": _l("My files")}
 
 def normalise_locale(value: str | None) -> str | None:
     """``'zh-CN'``, ``'zh'``, ``'zh-Hans'``, ``'en-US'`` → ``'zh_CN'`` or ``'en'``; None otherwise."""

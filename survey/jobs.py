@@ -63,6 +63,31 @@ def init_app(app: Flask) -> None:
         with app.app_context():
             deliver(get_session(), batch_id=batch_id)
 
+    @queue.task(name="make_file")
+    @observed("make_file")
+    def make_file(job_id: int) -> None:
+        from datetime import timedelta
+
+        from survey.db import engine, get_session
+        from survey.files.making import make_file as make
+
+        with app.app_context():
+            make(get_session(), engine(), job_id, folder=Path(app.config["FILE_JOBS_FOLDER"]),
+                 keep=timedelta(hours=app.config["FILE_JOB_HOURS"]))
+
+    # Expired export and PDF files are deleted, lost file jobs failed (idempotent: every
+    # consumer may run it).
+    @queue.periodic_task(crontab(minute="*/5"), name="sweep_files")
+    @observed("sweep_files")
+    def sweep_files() -> None:
+        from survey.db import get_session
+        from survey.services.file_jobs import SweepResult, sweep
+
+        with app.app_context():
+            done = sweep(get_session(), Path(app.config["FILE_JOBS_FOLDER"]))
+            if done != SweepResult():
+                logger.info("file jobs swept: %s", done)
+
     # Every minute on every consumer; tick() takes the minute's slot in the database first, so
     # with two workers (or hosts) the work runs once.
     @queue.periodic_task(crontab(minute="*"), name="distribution_tick")
@@ -78,7 +103,8 @@ def init_app(app: Flask) -> None:
 
     app.extensions["job_queue"] = queue
     app.extensions["job_tasks"] = {"run_analysis": run_analysis, "deliver_messages": deliver_messages,
-                                   "distribution_tick": distribution_tick}
+                                   "distribution_tick": distribution_tick, "make_file": make_file,
+                                   "sweep_files": sweep_files}
 
 
 def enqueue(name: str, *args: object) -> None:
@@ -90,8 +116,8 @@ def enqueue(name: str, *args: object) -> None:
 @cli.cli.command("worker")
 @click.option("--workers", default=1, show_default=True, help="Worker threads.")
 def worker(workers: int) -> None:
-    """Run queued jobs (analysis runs, message sending) and the every-minute distribution tick
-    (complaint follow-ups, reminders, retries, task sweeps) until interrupted."""
+    """Run queued jobs (analysis runs, message sending, export and PDF files) and the every-minute
+    distribution tick (complaint follow-ups, reminders, retries, task sweeps) until interrupted."""
     queue: Huey = current_app.extensions["job_queue"]
     click.echo(f"job worker on {current_app.config['JOB_QUEUE_URL']} with {workers} thread(s)")
     queue.create_consumer(workers=workers, worker_type="thread").run()

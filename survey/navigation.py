@@ -28,6 +28,7 @@ MAIN_NAVIGATION = (
     ("distribution.exports_index", "Exports", ("designer", "analyst")),
     ("reports.runs", "Analysis", ("analyst",)),
     ("reports.index", "Reports", ("viewer", "analyst")),
+    ("files.index", "My files", ("viewer", "designer", "analyst")),
     ("people.index", "People", ("admin",)),
     ("people.audit_log", "Audit log", ("admin",)),
     ("admin.users", "Users", ("admin",)),

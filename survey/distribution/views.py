@@ -2,15 +2,18 @@
 
 Exports: the page lists a questionnaire's versions with their response counts; the form chooses
 versions, format (CSV, XLSX, SPSS .sav), label language, codes or labels as values, and whether
-partial responses are included. CSV streams straight from the database; XLSX and .sav are
-written to a temporary file first (so a failure shows an error page, not a cut-off file) and
-then streamed and deleted. See ``survey.services.exports``.
+partial responses are included. An export of at most ``EXPORT_JOB_THRESHOLD`` responses is
+made in the request: CSV streams straight from the database; XLSX and .sav are written to a
+temporary file first (so a failure shows an error page, not a cut-off file) and then streamed and
+deleted. A larger one is a file job made by the job worker (``survey.files``): the user is sent
+to its page, which offers the file when it is ready. See ``survey.services.exports``.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, current_app, render_template
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
@@ -20,8 +23,11 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from survey.audit_trail import audit_event
 from survey.auth.roles import role_required
 from survey.db import engine, get_session
+from survey.files.views import start
 from survey.i18n import normalise_locale
 from survey.services import exports as service
+from survey.services import file_jobs
+from survey.services.export_rows import count_rows
 from survey.workspace_access import current_scope, questionnaire_or_404
 
 bp = Blueprint("distribution", __name__, url_prefix="/distribution")
@@ -77,9 +83,16 @@ def export(questionnaire_id: int):
             include_flagged=form.include_flagged.data,
             values=form.values.data)
         prepared = service.prepare_export(session, questionnaire_id, options)
+        responses = count_rows(engine(), prepared.selection)
+        as_job = responses > current_app.config["EXPORT_JOB_THRESHOLD"]
         audit_event("export", f"questionnaire {questionnaire_id}",
                     details={"format": options.format, "versions": len(options.version_ids),
-                             "partial": options.include_partial})
+                             "partial": options.include_partial, "responses": responses, "job": as_job})
+        if as_job:
+            job, created = file_jobs.create_job(session, kind="export", owner=current_user, questionnaire=questionnaire,
+                                                file_name=prepared.filename(),
+                                                parameters=service.options_to_json(options))
+            return start(job, created)
         session.commit()
         # End the request's transaction before the long write: on SQLite it holds the write
         # lock (BEGIN IMMEDIATE), which respondents' submissions wait for.

@@ -42,6 +42,20 @@ def run_report_view(session: Session, run_id: int) -> tuple[ReportView, Question
     return view, data.questionnaire
 
 
+def standalone_html(session: Session, run_id: int, lang: str) -> str:
+    """The standalone offline HTML report of run ``run_id`` in ``lang``, titled with the
+    questionnaire's name in that language (what ``flask report export`` and the PDF job print).
+
+    Raises ReportUnavailable when the run does not exist or has not succeeded.
+    """
+    view, questionnaire = run_report_view(session, run_id)
+    title = labels(lang)["report_title"]
+    if questionnaire is not None:
+        name = questionnaire.title_zh if lang == "zh_CN" else questionnaire.title_en
+        title = f"{title} · {name or questionnaire.title_en or questionnaire.title_zh}"
+    return render_standalone(view, lang, title=title)
+
+
 @bp.cli.command("export")
 @click.argument("run_id", type=int)
 @click.option("--format", "fmt", type=click.Choice(["html", "pdf"]), default="html", show_default=True,
@@ -51,16 +65,10 @@ def run_report_view(session: Session, run_id: int) -> tuple[ReportView, Question
 @click.option("--lang", type=click.Choice(LOCALES), default="zh_CN", show_default=True, help="Report language.")
 def export(run_id: int, fmt: str, output: Path, lang: str) -> None:
     """Write the report of analysis run RUN_ID to OUTPUT as html or pdf."""
-    session = get_session()
     try:
-        view, questionnaire = run_report_view(session, run_id)
+        html = standalone_html(get_session(), run_id, lang)
     except ReportUnavailable as error:
         raise click.ClickException(str(error)) from error
-    title = labels(lang)["report_title"]
-    if questionnaire is not None:
-        name = questionnaire.title_zh if lang == "zh_CN" else questionnaire.title_en
-        title = f"{title} · {name or questionnaire.title_en or questionnaire.title_zh}"
-    html = render_standalone(view, lang, title=title)
     if not output.parent.exists():
         raise click.ClickException(f"folder {output.parent} of the output file does not exist")
     if fmt == "html":

@@ -63,6 +63,11 @@ def _fetch_all(engine: Engine, sql: str, params: Sequence[Any] = ()) -> list[tup
         raw.close()
 
 
+def count_rows(engine: Engine, selection: Selection) -> int:
+    """How many responses ``selection`` reads (one COUNT on a raw connection)."""
+    return int(_fetch_all(engine, f"SELECT count(*) FROM responses {selection.where_sql()}")[0][0])
+
+
 def _odd_documents(engine: Engine, selection: Selection) -> list[tuple[Any, Any]]:
     """(segment, answers) of the selected rows SQLite's JSON functions cannot measure as the
     export writes them (see :mod:`survey.services.export_values`): JSON text it refuses (NaN,

@@ -236,8 +236,10 @@ def _meta_widths(export: PreparedExport) -> dict[str, int]:
     return {c.name: META_TEXT_WIDTH for c in export.plan.columns if c.source == "meta" and c.kind == "text"}
 
 
-def write_sav(engine: Engine, export: PreparedExport, path: str | os.PathLike[str]) -> int:
-    """Write the .sav file to ``path``; return the number of responses written.
+def write_sav(engine: Engine, export: PreparedExport, path: str | os.PathLike[str],
+              progress: Callable[[int], None] | None = None) -> int:
+    """Write the .sav file to ``path``; return the number of responses written (reported to
+    ``progress`` after each chunk of rows).
 
     Raises :class:`SavLayoutError` if ReadStat's layout differs from this writer's.
     """
@@ -268,6 +270,8 @@ def write_sav(engine: Engine, export: PreparedExport, path: str | os.PathLike[st
         for rows in stream_rows(engine, export.selection):
             handle.write(compressor.feed(b"".join(encode(reader.values(row)) for row in rows)))
             count += len(rows)
+            if progress is not None:
+                progress(count)
         handle.write(compressor.finish())
         handle.seek(HEADER_COMPRESSION_OFFSET)
         handle.write(struct.pack("<i", 1))  # bytecode-compressed; the bias in the header is 100

@@ -65,6 +65,8 @@ MEDIA_TYPES = {
     "sav": "application/x-spss-sav",
 }
 BOM = "\ufeff".encode()
+#: Called by a writer after each chunk of rows with the number of responses written so far.
+Progress = Callable[[int], None]
 FILE_CHUNK_BYTES = 256 * 1024
 
 
@@ -83,6 +85,23 @@ class ExportOptions:
     include_partial: bool = False
     include_flagged: bool = False
     values: ValueStyle = "codes"
+
+
+def options_to_json(options: ExportOptions) -> dict[str, Any]:
+    """``options`` as JSON (what a file job keeps)."""
+    return {"version_ids": list(options.version_ids), "format": options.format, "language": options.language,
+            "include_partial": options.include_partial, "include_flagged": options.include_flagged,
+            "values": options.values}
+
+
+def options_from_json(data: dict[str, Any]) -> ExportOptions:
+    """The options :func:`options_to_json` wrote; :class:`ExportError` names what is missing."""
+    try:
+        return ExportOptions(version_ids=tuple(int(v) for v in data["version_ids"]), format=data["format"],
+                             language=data["language"], include_partial=bool(data["include_partial"]),
+                             include_flagged=bool(data["include_flagged"]), values=data["values"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise ExportError(f"stored export options {data!r} are not complete: {error!r}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,16 +226,36 @@ def csv_cells(export: PreparedExport) -> Callable[[Sequence[Any]], list[Any]]:
 
 def csv_chunks(engine: Engine, export: PreparedExport) -> Iterator[bytes]:
     """The CSV file as a sequence of UTF-8 byte chunks (BOM first), one per chunk of rows."""
+    return (chunk for chunk, _rows in _csv_chunks(engine, export))
+
+
+def _csv_chunks(engine: Engine, export: PreparedExport) -> Iterator[tuple[bytes, int]]:
+    """(bytes, responses in them) chunks of the CSV file."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(export.plan.names)
-    yield BOM + buffer.getvalue().encode("utf-8")
+    yield BOM + buffer.getvalue().encode("utf-8"), 0
     cells = csv_cells(export)
     for rows in stream_rows(engine, export.selection):
         buffer.seek(0)
         buffer.truncate()
         writer.writerows([cells(row) for row in rows])
-        yield buffer.getvalue().encode("utf-8")
+        yield buffer.getvalue().encode("utf-8"), len(rows)
+
+
+def write_csv(engine: Engine, export: PreparedExport, path: str | os.PathLike[str],
+              progress: Progress | None = None) -> int:
+    """Write the CSV file (the bytes :func:`csv_chunks` streams) to ``path``; return the number
+    of responses written."""
+    written = 0
+    with open(path, "wb") as handle:
+        for chunk, rows in _csv_chunks(engine, export):
+            handle.write(chunk)
+            if rows:
+                written += rows
+                if progress is not None:
+                    progress(written)
+    return written
 
 
 # --- XLSX -------------------------------------------------------------------------------------
@@ -226,8 +265,10 @@ def value_labels_text(column: Column) -> str:
     return "; ".join(f"{code} = {label}" for code, label in column.value_labels)
 
 
-def write_xlsx(engine: Engine, export: PreparedExport, path: str | os.PathLike[str]) -> int:
-    """Write the XLSX workbook to ``path``; return the number of responses written."""
+def write_xlsx(engine: Engine, export: PreparedExport, path: str | os.PathLike[str],
+               progress: Progress | None = None) -> int:
+    """Write the XLSX workbook to ``path``; return the number of responses written (reported to
+    ``progress`` after each chunk of rows)."""
     writer = XlsxWriter(os.fspath(path))
     header = list(export.plan.names)
     writer.start_sheet("responses")
@@ -250,6 +291,8 @@ def write_xlsx(engine: Engine, export: PreparedExport, path: str | os.PathLike[s
                     values[i] = mapping.get(value, value)
             writer.append([v if v is None or v.__class__ in _XLSX_PLAIN else _json_text(v) for v in values])
             written += 1
+        if progress is not None:
+            progress(written)
     writer.start_sheet("labels")
     _append_labels(writer, export)
     writer.close()

@@ -16,13 +16,14 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from models import (AnalysisRun, ComplaintCase, FollowUpTask, Invitation, Question, Questionnaire,
+from models import (AnalysisRun, ComplaintCase, FileJob, FollowUpTask, Invitation, Question, Questionnaire,
                     QuestionnaireVersion, Response)
 from support import csrf_token, login
 from survey.auth.roles import PUBLIC_ATTRIBUTE
 from survey.db import get_session
 from survey.questionnaire.templates import complaint_followup
 from survey.services import workspaces
+from survey.services.accounts import create_user
 from survey.services.api_tokens import create_token
 from survey.services.collection import current_version
 from survey.services.demo import seed_demo, seed_demo_analysis
@@ -77,10 +78,19 @@ def worlds(app: Flask) -> Worlds:
         code = session.scalars(select(Question.code).where(Question.version_id == version.id)).first()
         run = session.scalars(select(AnalysisRun).where(AnalysisRun.id.in_(run_ids),
                                                         AnalysisRun.questionnaire_id == complaint.id)).one()
+        # A report PDF made for a member of B (file jobs: owner or admin, within the workspace).
+        b_member = create_user(session, email=f"{MARKER.lower()}@example.com", password="correct horse battery staple",
+                               role="analyst")
+        workspaces.set_memberships(session, b_member, {b})
+        job = FileJob(kind="pdf", owner_id=b_member.id, workspace_id=b, questionnaire_id=complaint.id, run_id=run.id,
+                      parameters={"format": "pdf", "language": "en"}, file_name=f"{MARKER}.pdf",
+                      file_path="wsb.pdf", status="failed", message_code="pdf_failed",
+                      message_parameters={"reason": MARKER})
+        session.add(job)
         session.commit()
         ids = {"questionnaire_id": str(complaint.id), "run_id": str(run.id), "response_id": str(response.id),
                "task_id": str(task.id), "invitation_id": str(invitation.id), "index": "0", "code": code,
-               "export_format": "json"}
+               "export_format": "json", "job_id": str(job.id)}
         return Worlds(a=a, b=b, ids=ids, a_questionnaire=own.questionnaire_id)
 
 
@@ -138,6 +148,8 @@ def _snapshot(app: Flask, b: int) -> dict[str, object]:
                                                    FollowUpTask.assignee_id)).all()),
             "runs": session.scalar(select(func.count()).select_from(AnalysisRun)
                                    .where(AnalysisRun.questionnaire_id.in_(own))),
+            "file_jobs": sorted(session.execute(select(FileJob.id, FileJob.status)
+                                                .where(FileJob.questionnaire_id.in_(own))).all()),
         }
 
 

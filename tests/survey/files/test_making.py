@@ -1,0 +1,150 @@
+"""The worker's side of a file job: progress while an export is written, the file in place only
+at the end, a stopped worker leaving nothing behind, and the real queue path (queued until a
+worker takes it)."""
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from models import FileJob, Questionnaire, User
+from survey.app import create_app
+from survey.db import engine, get_session
+from survey.files import making
+from survey.jobs import enqueue
+from survey.services import exports, file_jobs
+from survey.services.export_rows import CHUNK_ROWS
+from support import login
+
+KEEP = timedelta(hours=24)
+
+
+def _export_job(app: Flask, survey, owner_id: int, fmt: str = "csv") -> int:
+    with app.app_context():
+        session = get_session()
+        options = exports.ExportOptions(version_ids=(survey.version_id,), format=fmt, language="en")
+        job, _ = file_jobs.create_job(session, kind="export", owner=session.get(User, owner_id),
+                                      questionnaire=session.get(Questionnaire, survey.questionnaire_id),
+                                      file_name=f"big.{fmt}", parameters=exports.options_to_json(options))
+        session.commit()
+        return job.id
+
+
+def _make(app: Flask, job_id: int) -> str:
+    with app.app_context():
+        return making.make_file(get_session(), engine(), job_id, folder=Path(app.config["FILE_JOBS_FOLDER"]), keep=KEEP)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "sav"])
+def test_an_export_reports_progress_by_rows_and_appears_only_when_complete(
+        app: Flask, survey, make_user, add_responses, monkeypatch, fmt) -> None:
+    owner = make_user("analyst")
+    add_responses(survey.version_id, 2 * CHUNK_ROWS + 7)  # 3 complete ones already
+    total = 2 * CHUNK_ROWS + 10
+    job_id = _export_job(app, survey, owner.id, fmt)
+    folder = Path(app.config["FILE_JOBS_FOLDER"])
+    seen: list[tuple[float, str, list[str]]] = []
+    real = file_jobs.report_progress
+
+    def watch(session, reported_id, fraction):
+        real(session, reported_id, fraction)
+        stored = session.get(FileJob, reported_id)
+        session.refresh(stored)
+        seen.append((stored.progress, stored.status, sorted(p.name for p in folder.iterdir())))
+
+    monkeypatch.setattr(file_jobs, "report_progress", watch)
+    assert _make(app, job_id) == "done"
+    with app.app_context():
+        job = get_session().get(FileJob, job_id)
+        path = folder / job.file_path
+    # after each chunk of rows, below 1 (that is for the file in place) until the last chunk
+    assert [round(p, 4) for p, _s, _f in seen] == [round(CHUNK_ROWS / total, 4), 0.99, 0.99]
+    assert all(status == "running" for _p, status, _f in seen)
+    assert all(files == [path.name + file_jobs.PART_SUFFIX] for _p, _s, files in seen)  # only the partial name
+    assert (job.status, job.progress, job.size) == ("done", 1.0, path.stat().st_size)
+    assert job.expires_at is not None and job.finished_at is not None
+    assert sorted(p.name for p in folder.iterdir()) == [path.name]
+    if fmt == "csv":
+        assert path.read_bytes().count(b"\r\n") == total + 1
+
+
+def test_a_job_that_is_not_queued_is_not_made_again(app: Flask, survey, make_user) -> None:
+    owner = make_user("analyst")
+    job_id = _export_job(app, survey, owner.id)
+    assert _make(app, job_id) == "done"
+    assert _make(app, job_id) == "skipped"
+    assert _make(app, 424242) == "skipped"
+
+
+def test_a_stopped_worker_leaves_no_file_and_no_live_job(app: Flask, survey, make_user, monkeypatch) -> None:
+    owner = make_user("analyst")
+    job_id = _export_job(app, survey, owner.id)
+
+    def interrupted(engine, prepared, path, progress):
+        Path(path).write_bytes(b"half")
+        raise KeyboardInterrupt
+
+    monkeypatch.setitem(making.WRITERS, "csv", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        _make(app, job_id)
+    with app.app_context():
+        job = get_session().get(FileJob, job_id)
+    assert (job.status, job.message_code) == ("failed", "interrupted")
+    assert list(Path(app.config["FILE_JOBS_FOLDER"]).iterdir()) == []
+
+
+def test_a_removed_version_fails_the_export_with_the_reason(app: Flask, survey, make_user) -> None:
+    owner = make_user("analyst")
+    with app.app_context():
+        session = get_session()
+        job, _ = file_jobs.create_job(session, kind="export", owner=session.get(User, owner.id),
+                                      questionnaire=session.get(Questionnaire, survey.questionnaire_id),
+                                      file_name="x.csv", parameters={"format": "csv", "version_ids": [999],
+                                                                     "language": "en", "include_partial": False,
+                                                                     "include_flagged": False, "values": "codes"})
+        session.commit()
+    assert _make(app, job.id) == "failed"
+    with app.app_context():
+        failed = get_session().get(FileJob, job.id)
+    assert failed.message_code == "export_failed"
+    assert "version ids [999] do not belong to questionnaire" in failed.message_parameters["reason"]
+
+
+@pytest.fixture
+def queued_app(app, database_url, tmp_path):
+    """The same database as ``app`` with a real on-disk huey queue (not immediate), as `make run`."""
+    other = create_app({
+        "ENVIRON": {"XINSHENG_ENV": "testing", "XINSHENG_INSTANCE": str(tmp_path)},
+        "SQLALCHEMY_DATABASE_URL": database_url,
+        "JOB_QUEUE_URL": f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
+        "EXPORT_JOB_THRESHOLD": 0,
+    })
+    yield other
+    other.extensions["sqlalchemy_engine"].dispose()
+
+
+def test_the_worker_makes_a_queued_export(queued_app: Flask, survey, make_user) -> None:
+    from support import csrf_token
+
+    user = make_user("designer")
+    client = queued_app.test_client()
+    assert login(client, user.email).status_code == 302
+    url = f"/distribution/exports/{survey.questionnaire_id}"
+    reply = client.post(url, data={"csrf_token": csrf_token(client, url), "versions": [survey.version_id],
+                                   "format": "csv", "language": "en", "values": "codes"})
+    job_url = reply.headers["Location"]
+    waiting = client.get(job_url + "?lang=en").get_data(as_text=True)
+    assert 'http-equiv="refresh"' in waiting and "Queued" in waiting and "/download" not in waiting
+    queue = queued_app.extensions["job_queue"]
+    assert queue.pending_count() == 1
+    queue.execute(queue.dequeue())  # what `flask jobs worker` does
+    ready = client.get(job_url + "?lang=en").get_data(as_text=True)
+    assert "Ready" in ready and f"{job_url}/download" in ready and 'http-equiv="refresh"' not in ready
+    download = client.get(f"{job_url}/download")
+    assert download.status_code == 200 and download.get_data().startswith(b"\xef\xbb\xbfresponse_id")
+    download.close()
+    with queued_app.app_context():
+        assert "sweep_files" in queued_app.extensions["job_tasks"]
+        enqueue("sweep_files")  # the periodic clean-up runs on the same queue

@@ -74,6 +74,10 @@ class CancelForm(FlaskForm):
     """The cancel button of a run (CSRF only)."""
 
 
+class PdfForm(FlaskForm):
+    """The button that starts making a run's report PDF (CSRF only)."""
+
+
 class CompareForm(FlaskForm):
     """Choose two runs to compare (a GET form)."""
 

@@ -19,7 +19,6 @@ from wtforms.fields.choices import SelectChoice
 
 from acsi.segments import NCHS_RULE
 from reports.labels import construct_label, segment_label
-from reports.pdf import PdfError, html_to_pdf
 from reports.render import render_fragments, render_standalone
 from reports.view_model import CARD_KEYS, compare
 from reports.view_types import KanoPoint
@@ -29,12 +28,15 @@ from survey.db import get_session
 from survey.i18n import normalise_locale
 from survey.jobs import enqueue
 from survey.routing import MAX_ID
-from survey.reports.forms import METHOD_LABELS, MODEL_LABELS, CancelForm, CompareForm, QuestionnaireChoiceForm, RunForm
+from survey.reports.forms import (METHOD_LABELS, MODEL_LABELS, CancelForm, CompareForm, PdfForm, QuestionnaireChoiceForm,
+                                  RunForm)
 from survey.services import dashboard as service
 from survey.services import analysis_pipeline as pipeline
 from survey.services.analysis_pipeline import AnalysisParameters, AnalysisSetupError
 from survey.services.analysis_runs import cancel_run, create_run
+from survey.services import file_jobs
 from survey.services.invitations import published_questionnaires
+from survey.files.views import start as start_file_job
 from survey.workspace_access import current_scope, questionnaire_or_404
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -293,14 +295,16 @@ def _dashboard(run_id: int, *, latest_of: int | None = None):
     unmeasured = [str(CARD_LABELS[card.key]) for card in view.cards if "not_measured" in card.notes]
     return render_template("reports/dashboard.html", data=data, view=view, latest_of=latest_of,
                            measured=measured, unmeasured=unmeasured,
-                           figures=_figures(data, view), downloads=_downloads(data.run.id), **_page_helpers())
+                           figures=_figures(data, view), downloads=_downloads(data.run.id), pdf_form=PdfForm(),
+                           pdf_action=url_for("reports.export_pdf", run_id=data.run.id, lang=_locale()),
+                           **_page_helpers())
 
 
 def _downloads(run_id: int) -> list[tuple[str, str]]:
-    """(label, url) of the standalone exports in the page's language."""
+    """(label, url) of the standalone exports in the page's language (the PDF is a file job,
+    started by the form beside them)."""
     lang = _locale()
-    return [(_("Download the report (HTML, works offline)"), url_for("reports.export_html", run_id=run_id, lang=lang)),
-            (_("Download the report (PDF)"), url_for("reports.export_pdf", run_id=run_id, lang=lang))]
+    return [(_("Download the report (HTML, works offline)"), url_for("reports.export_html", run_id=run_id, lang=lang))]
 
 
 def _standalone(run_id: int) -> tuple[str, str]:
@@ -321,19 +325,24 @@ def export_html(run_id: int):
                     headers={"Content-Disposition": f'attachment; filename="{name}.html"'})
 
 
-@bp.route("/runs/<int:run_id>/report.pdf")
+@bp.route("/runs/<int:run_id>/report.pdf", methods=["GET", "POST"])
 @role_required("viewer", "analyst")
 def export_pdf(run_id: int):
-    html, name = _standalone(run_id)
-    try:
-        pdf = html_to_pdf(html)
-    except PdfError as error:
-        logger.error("PDF export of run %s failed: %s", run_id, error)
-        return render_template("errors/error.html", code=503, heading=_("The PDF could not be made"),
-                               message=_("Reason: %(reason)s. The HTML report works without it.",
-                                         reason=str(error))), 503
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'})
+    """GET: a page with the button that makes the PDF; POST: a file job for the worker (printing
+    takes Chromium 10–20 s), and its page."""
+    row = _run_or_404(run_id)
+    if row.run.status != "succeeded" or row.questionnaire is None:
+        abort(404)
+    form = PdfForm()
+    if form.validate_on_submit():
+        lang = _locale()
+        job, created = file_jobs.create_job(get_session(), kind="pdf", owner=current_user,
+                                            questionnaire=row.questionnaire, run_id=run_id,
+                                            file_name=f"xinsheng-run-{run_id}-{lang}.pdf",
+                                            parameters={"format": "pdf", "language": lang})
+        return start_file_job(job, created)
+    return render_template("reports/pdf.html", run=row.run, questionnaire=row.questionnaire, form=form,
+                           **_page_helpers()), 400 if form.is_submitted() else 200
 
 
 @bp.route("/plotly.min.js")

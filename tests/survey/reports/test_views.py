@@ -245,8 +245,7 @@ def test_exports_download_the_standalone_report(client, login_as, demo) -> None:
     assert "attachment" in response.headers["Content-Disposition"]
     html = response.get_data(as_text=True)
     assert "<script src=" not in html and "Plotly.newPlot" in html  # works offline
-    pdf = client.get(f"/reports/runs/{demo[0]}/report.pdf?lang=zh_CN")
-    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    assert f'action="/reports/runs/{demo[0]}/report.pdf?lang=en"' in dashboard  # the PDF is a file job
     script = client.get("/reports/plotly.min.js")
     assert script.status_code == 200 and script.mimetype == "text/javascript" and b"plotly" in script.data[:2000]
     script.close()
@@ -373,13 +372,37 @@ def test_an_analyst_weights_a_run_from_the_page(app, client, login_as, demo) -> 
     assert "受访者权重" in client.get(f"/reports/runs/{run_id}/dashboard?lang=zh_CN").get_data(as_text=True)
 
 
+def test_the_pdf_is_made_by_a_file_job(app, client, login_as, demo) -> None:
+    """A viewer asks for the PDF (a form with CSRF), the job prints it with Chromium (inline in
+    tests) and the download is the PDF."""
+    login_as("viewer")
+    path = f"/reports/runs/{demo[0]}/report.pdf?lang=zh_CN"
+    page = client.get(path.replace("zh_CN", "en")).get_data(as_text=True)
+    assert "Make the PDF" in page and 'name="csrf_token"' in page
+    assert client.post(path, data={"csrf_token": "forged"}).status_code == 400
+    reply = client.post(path, data={"csrf_token": csrf_token(client, path)})
+    assert reply.status_code == 302 and reply.headers["Location"].startswith("/files/")
+    job_page = client.get(reply.headers["Location"] + "?lang=zh_CN").get_data(as_text=True)
+    assert "已就绪" in job_page and f"xinsheng-run-{demo[0]}-zh_CN.pdf" in job_page
+    pdf = client.get(reply.headers["Location"] + "/download")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    assert pdf.headers["Content-Disposition"] == f"attachment; filename=xinsheng-run-{demo[0]}-zh_CN.pdf"
+    pdf.close()
+    assert client.get("/reports/runs/999/report.pdf").status_code == 404
+
+
 def test_a_pdf_that_cannot_be_made_says_why(client, login_as, demo, monkeypatch) -> None:
     import reports.pdf
 
     login_as("viewer")
     monkeypatch.setattr(reports.pdf.shutil, "which", lambda _name: None)
     monkeypatch.setattr(reports.pdf, "Path", lambda _p: type("Missing", (), {"exists": lambda self: False})())
-    reply = client.get(f"/reports/runs/{demo[0]}/report.pdf?lang=zh_CN")
-    html = reply.get_data(as_text=True)
-    assert reply.status_code == 503
+    path = f"/reports/runs/{demo[0]}/report.pdf?lang=zh_CN"
+    reply = client.post(path, data={"csrf_token": csrf_token(client, path)})
+    assert reply.status_code == 302
+    html = client.get(reply.headers["Location"] + "?lang=zh_CN").get_data(as_text=True)
+    assert "失败" in html
     assert "无法生成 PDF" in html and "Chromium not found" in html and "HTML 报告不受影响" in html
+    english = client.get(reply.headers["Location"] + "?lang=en").get_data(as_text=True)
+    assert "The PDF could not be made" in english and "The HTML report works without it." in english
+    assert client.get(reply.headers["Location"] + "/download").status_code == 410

@@ -11,7 +11,12 @@ complainers' follow-up answers, as in :func:`acsi.complaints.summarise_complaint
 * ``wom:calibrated``: the calibrated word-of-mouth index is an affine function of the share of
   fully satisfied complainers, so its difference (index points) is tested with the two-proportion
   z test of that share;
-* ``wom:measured_net``: Welch's t of people told × valence.
+* ``wom:measured_net``: Welch's t of people told × valence;
+* ``kano:<attribute>:better`` / ``kano:<attribute>:worse``: Better = share of A + O and |Worse|
+  = share of O + M among the respondents whose pair classifies as A, O, M or I (R and Q left
+  out, as in the coefficients), each with the two-proportion z test on effective counts. The
+  difference is in coefficient units (Worse: |Worse|, so "higher" means more dissatisfaction
+  when the attribute is missing).
 
 :func:`across_groups` gives the values Welch's ANOVA compares across several segments
 (``complaints:handling_mean`` and ``wom:measured_net``). Pure: DataFrames in, frozen results out.
@@ -25,10 +30,11 @@ import numpy as np
 import pandas as pd
 
 from acsi.complaints import ComplaintSettings, answered_values, complainers, summarise_complaints
+from acsi.kano import classify
 from acsi.segments import Comparison, compare_means_with_rest, compare_proportions_with_rest
 from acsi.word_of_mouth import WordOfMouthSettings, calibrated_word_of_mouth, told_and_net
 
-__all__ = ["COMPLAINT_SHARES", "MetricTest", "across_groups", "complaint_tests"]
+__all__ = ["COMPLAINT_SHARES", "MetricTest", "across_groups", "complaint_tests", "kano_tests"]
 
 #: The complaint shares compared with the two-proportion z test.
 COMPLAINT_SHARES = ("complaint_rate", "resolution_rate", "first_contact_resolution")
@@ -108,6 +114,36 @@ def complaint_tests(first: pd.DataFrame, second: pd.DataFrame, *, columns: Seque
             found.append(MetricTest("wom:measured_net",
                                     compare_means_with_rest(x, y, segment_weights=wx, rest_weights=wy),
                                     int(x.size), int(y.size)))
+    return found
+
+
+def _coefficients(rows: pd.DataFrame, functional: str, dysfunctional: str, weights: str | None
+                  ) -> tuple[float | None, float | None, float, int]:
+    """(Better, |Worse|, Kish's n_eff, n) of the rows whose pair classifies as A, O, M or I."""
+    answered = rows[[functional, dysfunctional]].dropna()
+    categories = np.array([classify(f, d) for f, d in zip(answered[functional], answered[dysfunctional])],
+                          dtype=object)
+    keep = np.isin(categories, ("A", "O", "M", "I"))
+    w = (np.ones(int(keep.sum())) if weights is None
+         else rows.loc[answered.index[keep], weights].to_numpy(dtype=float))
+    if w.size == 0 or w.sum() <= 0:
+        return None, None, 0.0, 0
+    kept = categories[keep]
+    better = float(w[np.isin(kept, ("A", "O"))].sum() / w.sum())
+    worse = float(w[np.isin(kept, ("O", "M"))].sum() / w.sum())
+    return better, worse, float(w.sum() ** 2 / (w ** 2).sum()), int(w.size)
+
+
+def kano_tests(first: pd.DataFrame, second: pd.DataFrame, *, pairs: Sequence[tuple[str, str, str]],
+               weights: str | None = None) -> list[MetricTest]:
+    """Better and |Worse| of each Kano attribute (``pairs``: attribute, functional column,
+    dysfunctional column), ``first`` against ``second``."""
+    found = []
+    for attribute, functional, dysfunctional in pairs:
+        b1, w1, n_eff1, n1 = _coefficients(first, functional, dysfunctional, weights)
+        b2, w2, n_eff2, n2 = _coefficients(second, functional, dysfunctional, weights)
+        found.append(MetricTest(f"kano:{attribute}:better", _share(b1, n_eff1, b2, n_eff2), n1, n2))
+        found.append(MetricTest(f"kano:{attribute}:worse", _share(w1, n_eff1, w2, n_eff2), n1, n2))
     return found
 
 

@@ -321,9 +321,10 @@ def analyse(frame: pd.DataFrame, plan: RunPlan, options: RunOptions = RunOptions
             records.append(RunRecord("kano", label, _kano(plan, options, rows)))
         if plan.complaints:
             records.append(RunRecord("complaints", label, _complaints(plan, options, rows)))
-    tested = plan.model is not None or plan.nps or plan.complaints
+    tested = plan.model is not None or plan.nps or plan.complaints or plan.kano
     complaint_options = {"complaints": plan.complaints, "complaint_parts": plan.complaint_parts,
-                         "word_of_mouth": _word_of_mouth_settings(options) if plan.complaints else None}
+                         "word_of_mouth": _word_of_mouth_settings(options) if plan.complaints else None,
+                         "kano": tuple((p.attribute, p.functional, p.dysfunctional) for p in plan.kano)}
     if options.segment_tests and options.dimensions and tested:
         step(0.93, "testing segments against the rest")
         spec = plan.model

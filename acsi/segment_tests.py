@@ -12,7 +12,9 @@ where the two CIs overlapped). :func:`segments_against_rest` runs the proper tes
   path's difference (multigroup analysis, Holm over every path of the run);
 * **NPS**: the two-group z test of :func:`acsi.nps.compare_nps` (segment vs rest);
 * **complaint and word-of-mouth metrics**: the two-proportion z test of shares and Welch's t of
-  means (:func:`acsi.metric_tests.complaint_tests`).
+  means (:func:`acsi.metric_tests.complaint_tests`);
+* **Kano attributes**: Better and |Worse| by the two-proportion z test
+  (:func:`acsi.metric_tests.kano_tests`).
 
 Unweighted, Welch's ANOVA across the segments of each dimension answers "do they differ at all"
 for NPS, the handling score and measured word of mouth (``across``).
@@ -40,7 +42,7 @@ import pandas as pd
 from acsi.data import MissingStrategy
 from acsi.indices import ScaleBounds
 from acsi.multiple_testing import holm_adjust, versus_rest_families
-from acsi.metric_tests import across_groups, complaint_tests
+from acsi.metric_tests import MetricTest, across_groups, complaint_tests, kano_tests
 from acsi.nps import compare_nps, net_promoter_score, nps_group
 from acsi.results import json_number
 from acsi.errors import EstimationError, InputDataError, InsufficientDataError
@@ -134,7 +136,7 @@ def segments_against_rest(
     missing: MissingStrategy = "listwise", min_base: int | None = None, scale_bounds: ScaleBounds = (1, 10),
     resamples: int = 999, seed: int = 0, weights: str | None = None, n_jobs: int = 1,
     complaints: Sequence[str] = (), complaint_parts: Sequence[str] = ("summary", "word_of_mouth"),
-    word_of_mouth: WordOfMouthSettings | None = None,
+    word_of_mouth: WordOfMouthSettings | None = None, kano: Sequence[tuple[str, str, str]] = (),
 ) -> SegmentTests:
     """Test each segment of each dimension against the rest of ``frame``.
 
@@ -146,7 +148,9 @@ def segments_against_rest(
     ``nps`` maps NPS question codes to 0–10 columns compared with the NPS z test;
     ``complaints`` names the complaint follow-up columns present (``acsi.complaints`` names)
     whose metrics (``complaint_parts``: "summary", "word_of_mouth" with ``word_of_mouth``'s
-    reach constants) are compared by :func:`acsi.metric_tests.complaint_tests`; ``weights``
+    reach constants) are compared by :func:`acsi.metric_tests.complaint_tests`; ``kano``
+    lists (attribute, functional column, dysfunctional column) whose Better and |Worse| are
+    compared by :func:`acsi.metric_tests.kano_tests`; ``weights``
     names a column of respondent weights used by every test; ``n_jobs`` processes share the
     segments' permutation passes (each pass depends only on its data and ``seed``). Raises the errors of
     :func:`acsi.segment_differences.compare_segment_indices` for bad options or cells.
@@ -197,6 +201,11 @@ def segments_against_rest(
                                              complaints, complaint_parts, weights, word_of_mouth):
                     found.append(test)
                     families.append((test.metric, dimension, family[label]))
+        if kano:
+            for label, rows in groups:
+                for test in kano_tests(rows, frame.drop(index=rows.index), pairs=kano, weights=weights):
+                    found.append(_as_segment_test(test, f"{dimension}={label}"))
+                    families.append((test.metric, dimension, family[label]))
         if weights is None:
             across.extend(_across(dimension, groups, nps or {}, complaints, complaint_parts))
     adjusted = holm_adjust([t.p_value for t in found], families=families)
@@ -230,9 +239,13 @@ def _complaint_tests(segment: str, rows: pd.DataFrame, others: pd.DataFrame, col
     """The complaint and word-of-mouth tests of ``rows`` against ``others`` (acsi.metric_tests)."""
     found = complaint_tests(rows, others, columns=columns, parts=parts, weights=weights,
                             word_of_mouth=word_of_mouth or WordOfMouthSettings())
-    return [SegmentTest(t.metric, segment, t.comparison.test, t.comparison.difference,  # type: ignore[arg-type]
-                        t.comparison.p_value, None, t.n_first, t.n_second, statistic=t.comparison.statistic)
-            for t in found]
+    return [_as_segment_test(t, segment) for t in found]
+
+
+def _as_segment_test(test: MetricTest, segment: str) -> SegmentTest:
+    c = test.comparison
+    return SegmentTest(test.metric, segment, c.test, c.difference, c.p_value, None,  # type: ignore[arg-type]
+                       test.n_first, test.n_second, statistic=c.statistic)
 
 
 def _across(dimension: str, groups: Sequence[tuple[str, pd.DataFrame]], nps: Mapping[str, str],
@@ -331,6 +344,7 @@ def compare_waves(
     min_base: int | None = None, scale_bounds: ScaleBounds = (1, 10), resamples: int = 999, seed: int = 0,
     weights: str | None = None, complaints: Sequence[str] = (),
     complaint_parts: Sequence[str] = ("summary", "word_of_mouth"), word_of_mouth: WordOfMouthSettings | None = None,
+    kano: Sequence[tuple[str, str, str]] = (),
 ) -> ChangeTests:
     """Test the change between two waves (two runs' responses; rows are named by respondent, so
     an index shared by both frames is a respondent in both). Model indices: the permutation test
@@ -372,6 +386,7 @@ def compare_waves(
             found.append(test)
     if complaints:
         found += _complaint_tests(ALL_SEGMENT, current, previous, complaints, complaint_parts, weights, word_of_mouth)
+    found += [_as_segment_test(t, ALL_SEGMENT) for t in kano_tests(current, previous, pairs=kano, weights=weights)]
     adjusted = holm_adjust([t.p_value for t in found])
     return ChangeTests(tuple(replace(t, p_value_holm=p) for t, p in zip(found, adjusted)), notes=tuple(notes),
                        multigroup=multigroup)

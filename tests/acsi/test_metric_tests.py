@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from acsi.metric_tests import across_groups, complaint_tests
+from acsi.metric_tests import across_groups, complaint_tests, kano_tests
 
 
 def group(complainers: int, others: int, *, top: int, told: list[tuple[int, str]], handle: list[int]
@@ -101,3 +101,25 @@ def test_across_groups_gives_the_values_welch_anova_compares(groups):
     assert sorted(set(across_groups(first, "wom:measured_net"))) == [-10.0, 0.0, 4.0]
     with pytest.raises(ValueError, match="no per-respondent values"):
         across_groups(first, "complaints:complaint_rate")
+
+
+def test_kano_better_and_worse_are_two_proportion_z_tests_among_a_o_m_i():
+    # first: 6 A, 4 O, 6 M, 4 I, 2 Q (left out); second: 2 A, 2 O, 10 M, 6 I, 1 R (left out)
+    def rows(counts):
+        pairs = {"A": ("like", "neutral"), "O": ("like", "dislike"), "M": ("neutral", "dislike"),
+                 "I": ("neutral", "neutral"), "Q": ("like", "like"), "R": ("dislike", "like")}
+        return pd.DataFrame([pairs[c] for c, k in counts.items() for _ in range(k)] + [(None, None)],
+                            columns=["f", "d"])
+    first, second = rows({"A": 6, "O": 4, "M": 6, "I": 4, "Q": 2}), rows({"A": 2, "O": 2, "M": 10, "I": 6, "R": 1})
+    tests = by_metric(kano_tests(first, second, pairs=[("speed", "f", "d")]))
+    better, worse = tests["kano:speed:better"], tests["kano:speed:worse"]
+    assert (better.n_first, better.n_second) == (20, 20)
+    # Better 10/20 vs 4/20: pooled 14/40
+    pooled = 14 / 40
+    z = (0.5 - 0.2) / np.sqrt(pooled * (1 - pooled) * (2 / 20))
+    assert better.comparison.difference == pytest.approx(0.3)
+    assert better.comparison.statistic == pytest.approx(z, rel=1e-10)
+    # |Worse| 10/20 vs 12/20
+    assert worse.comparison.difference == pytest.approx(-0.1)
+    assert worse.comparison.p_value == pytest.approx(
+        stats.chi2_contingency([[10, 10], [12, 8]], correction=False).pvalue, rel=1e-10)

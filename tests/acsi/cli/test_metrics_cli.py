@@ -280,3 +280,13 @@ def test_kano_respondents_are_one_person_each(tmp_path, capsys, rows, message):
     path = write_csv(tmp_path / "k.csv", ["respondent", "attribute", "functional", "dysfunctional", "region"], rows)
     assert main(["kano", "--data", str(path), "--segment", "region"]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_kano_segments_compare_better_and_worse_with_the_rest(kano_csv, capsys):
+    assert main(["kano", "--data", str(kano_csv), "--segment", "region"]) == 0
+    document = strict_json(capsys.readouterr().out)
+    a = document["segments"][1]
+    assert set(a["comparison_with_rest"]) == {"speed:better", "speed:worse"}
+    assert a["comparison_with_rest"]["speed:better"]["test"] == "two_proportion_z"
+    b = document["segments"][2]["comparison_with_rest"]["speed:better"]
+    assert b["difference"] == pytest.approx(-a["comparison_with_rest"]["speed:better"]["difference"])

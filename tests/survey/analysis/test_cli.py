@@ -44,6 +44,20 @@ def test_kano_and_complaint_runs(runner, session) -> None:
     assert [a["category"] for a in attributes][:3] == ["A", "O", "M"]
 
 
+def test_a_segmented_kano_run_tests_better_and_worse_against_the_rest(runner, session) -> None:
+    ids = _demo_ids(session)
+    result = runner.invoke(args=["analysis", "run", "--questionnaire", str(ids["kano"]), "--segment", "region",
+                                 "--wait"])
+    assert result.exit_code == 0, result.output
+    results = run_results(session, int(result.output.split()[0]))
+    attributes = [a["attribute"] for a in results[("kano", "all")]["attributes"]]
+    tests = results[("segment_tests", "all")]["tests"]
+    segments = {t["segment"] for t in tests}
+    assert segments and all(s.startswith("region=") for s in segments)
+    assert {t["metric"] for t in tests} == {f"kano:{a}:{c}" for a in attributes for c in ("better", "worse")}
+    assert all(t["test"] == "two_proportion_z" and t["p_value_holm"] >= t["p_value"] for t in tests)
+
+
 def test_unknown_questionnaire_is_a_clear_error(runner, session) -> None:
     result = runner.invoke(args=["analysis", "run", "--questionnaire", "999", "--wait"])
     assert result.exit_code != 0 and "no published version" in result.output

@@ -9,8 +9,11 @@ WORKERS ?= 2
 # Without SECRET_KEY the app runs as a local development install (random key kept in instance/).
 export XINSHENG_ENV ?= development
 DEBIAN_PACKAGES := chromium fonts-noto-cjk
+# For the tests only: nginx runs the shipped site file in tests/deploy (with its own nginx.conf;
+# the package's service and default site are not used).
+TEST_DEBIAN_PACKAGES := nginx
 
-.PHONY: run test install install-test translations db seed system-packages bench clean
+.PHONY: run test install install-test translations db seed system-packages test-system-packages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,9 +64,13 @@ system-packages:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-# TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/xinsheng_test runs the suite on PostgreSQL.
+test-system-packages:
+	@$(MAKE) --no-print-directory system-packages DEBIAN_PACKAGES="$(DEBIAN_PACKAGES) $(TEST_DEBIAN_PACKAGES)"
+
+# TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/xinsheng_test runs the suite on PostgreSQL
+# (and then the multi-host deployment test, tests/deploy, which needs root and nginx).
 PYTEST_ARGS ?= -n auto
-test: install-test system-packages
+test: install-test test-system-packages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Each benchmark is also one command of its own; see bench/RESULTS.md.

@@ -115,9 +115,27 @@ def enqueue(name: str, *args: object) -> None:
 
 @cli.cli.command("worker")
 @click.option("--workers", default=1, show_default=True, help="Worker threads.")
-def worker(workers: int) -> None:
+@click.option("--metrics-address", metavar="HOST:PORT",
+              help="Serve /metrics here (needs METRICS_TOKEN); for hosts without web workers.")
+def worker(workers: int, metrics_address: str | None) -> None:
     """Run queued jobs (analysis runs, message sending, export and PDF files) and the every-minute
     distribution tick (complaint follow-ups, reminders, retries, task sweeps) until interrupted."""
     queue: Huey = current_app.extensions["job_queue"]
+    if metrics_address:
+        _serve_metrics(metrics_address, queue)
     click.echo(f"job worker on {current_app.config['JOB_QUEUE_URL']} with {workers} thread(s)")
     queue.create_consumer(workers=workers, worker_type="thread").run()
+
+
+def _serve_metrics(address: str, queue: Huey) -> None:
+    from survey.observability.exporter import ExporterAddressError, serve
+
+    token = current_app.config.get("METRICS_TOKEN")
+    if not token:
+        raise click.UsageError("--metrics-address needs METRICS_TOKEN (at least 32 characters) in the "
+                               "environment: the worker's metrics are never served without it")
+    try:
+        server = serve(address, token, queue)
+    except (ExporterAddressError, OSError) as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(f"metrics on http://{address.rpartition(':')[0]}:{server.server_port}/metrics")

@@ -147,10 +147,12 @@ def load_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
 
 
 def file_job_settings(env: Mapping[str, str]) -> dict[str, Any]:
-    """``FILE_JOBS_FOLDER`` (``files`` in the instance folder) and ``EXPORT_JOB_THRESHOLD`` (a
-    whole number of responses, 0 to 100,000,000; 0 makes every export a job)."""
+    """``FILE_JOBS_FOLDER`` (default ``files`` in the instance folder; with several hosts, a folder
+    the web hosts and the workers share) and ``EXPORT_JOB_THRESHOLD`` (a whole number of
+    responses, 0 to 100,000,000; 0 makes every export a job)."""
+    folder = (env.get("FILE_JOBS_FOLDER") or "").strip()
     settings: dict[str, Any] = {
-        "FILE_JOBS_FOLDER": str(Path(env.get("XINSHENG_INSTANCE", INSTANCE_DIR)) / "files")}
+        "FILE_JOBS_FOLDER": folder or str(Path(env.get("XINSHENG_INSTANCE", INSTANCE_DIR)) / "files")}
     text = (env.get("EXPORT_JOB_THRESHOLD") or "").strip().replace("_", "")
     if text:
         if not text.isdigit() or int(text) > 100_000_000:

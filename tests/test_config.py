@@ -76,3 +76,15 @@ def test_analysis_jobs_come_from_the_environment_and_are_checked() -> None:
     assert load_environment({**env, "XINSHENG_ENV": "testing"})["ANALYSIS_JOBS"] == 1
     with pytest.raises(ConfigError, match="ANALYSIS_JOBS='two' must be a whole number of processes from 1 to 64"):
         load_environment({**env, "ANALYSIS_JOBS": "two"})
+
+
+def test_file_job_settings() -> None:
+    base = {"XINSHENG_ENV": "testing", "XINSHENG_INSTANCE": "/srv/xs"}
+    defaults = load_environment(base)
+    assert (defaults["EXPORT_JOB_THRESHOLD"], defaults["FILE_JOBS_FOLDER"]) == (20_000, "/srv/xs/files")
+    chosen = load_environment({**base, "EXPORT_JOB_THRESHOLD": "5_000", "FILE_JOBS_FOLDER": "/shared/files"})
+    assert (chosen["EXPORT_JOB_THRESHOLD"], chosen["FILE_JOBS_FOLDER"]) == (5_000, "/shared/files")
+    assert load_environment({**base, "EXPORT_JOB_THRESHOLD": "0"})["EXPORT_JOB_THRESHOLD"] == 0
+    for bad in ("-1", "ten", "100000001"):
+        with pytest.raises(ConfigError, match=f"EXPORT_JOB_THRESHOLD='{bad}' must be a whole number of responses"):
+            load_environment({**base, "EXPORT_JOB_THRESHOLD": bad})

@@ -49,8 +49,10 @@ def make_file(session: Session, engine: Engine, job_id: int, *, folder: Path, ke
         else:
             _write_pdf(session, job, part)
         os.replace(part, target)
-        jobs.finish(session, job_id, size=target.stat().st_size, keep=keep)
-        return "done"
+        if jobs.finish(session, job_id, size=target.stat().st_size, keep=keep):
+            return "done"
+        target.unlink(missing_ok=True)  # withdrawn or failed while it was being written
+        logger.info("file job %s ended while its file was written; file removed", job_id)
     except exports.ExportError as error:
         _fail(session, job_id, target, "export_failed", reason=str(error))
     except PdfError as error:

@@ -37,6 +37,8 @@ MESSAGES = {
     "pdf_failed": _l("Reason: %(reason)s. The HTML report works without it."),
     "report_unavailable": _l("The report of analysis run %(run)s is not available: the run has not "
                              "succeeded or was removed."),
+    "withdrawn": _l("The file was withdrawn because a customer's data was erased after it was requested. "
+                    "Make the file again."),
     "interrupted": _l("The job stopped before the file was finished (the job worker was stopped). "
                       "Make the file again."),
     "unexpected": _l("The file could not be made because of an unexpected error (logged with job "

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -161,13 +161,15 @@ def report_progress(session: Session, job_id: int, fraction: float) -> None:
     session.commit()
 
 
-def finish(session: Session, job_id: int, *, size: int, keep: timedelta) -> None:
-    """A running job's file is in place: done, with its size and expiry."""
+def finish(session: Session, job_id: int, *, size: int, keep: timedelta) -> bool:
+    """A running job's file is in place: done, with its size and expiry. False when the job was
+    ended meanwhile (withdrawn by an erasure, failed by the sweep): the caller removes the file."""
     now = _now()
-    session.execute(update(FileJob).where(FileJob.id == job_id)
-                    .values(status="done", progress=1.0, size=size, updated_at=now, finished_at=now,
-                            expires_at=now + keep))
+    done = session.execute(update(FileJob).where(FileJob.id == job_id, FileJob.status == "running")
+                           .values(status="done", progress=1.0, size=size, updated_at=now, finished_at=now,
+                                   expires_at=now + keep))
     session.commit()
+    return bool(done.rowcount)
 
 
 def fail(session: Session, job_id: int, code: str, **parameters: Any) -> None:
@@ -179,6 +181,25 @@ def fail(session: Session, job_id: int, code: str, **parameters: Any) -> None:
                             message_parameters={k: str(v)[:500] for k, v in parameters.items()},
                             expires_at=now + KEEP_ROWS))
     session.commit()
+
+
+def withdraw_exports(session: Session, questionnaire_ids: Iterable[int]) -> int:
+    """Export files of these questionnaires may hold data that was just erased: made ones expire
+    now (no download; the sweep deletes the file), queued or running ones fail with the code
+    ``withdrawn`` (the worker removes what it wrote). Flushed, not committed; returns how many."""
+    ids = sorted(set(questionnaire_ids))
+    if not ids:
+        return 0
+    now = _now()
+    ours = (FileJob.kind == "export") & FileJob.questionnaire_id.in_(ids)
+    made = session.execute(update(FileJob).where(ours, FileJob.status == "done", FileJob.expires_at > now)
+                           .values(expires_at=now, updated_at=now).execution_options(synchronize_session=False))
+    active = session.execute(update(FileJob).where(ours, FileJob.status.in_(ACTIVE))
+                             .values(status="failed", message_code="withdrawn", message_parameters={},
+                                     finished_at=now, updated_at=now, expires_at=now + KEEP_ROWS)
+                             .execution_options(synchronize_session=False))
+    session.flush()
+    return (made.rowcount or 0) + (active.rowcount or 0)
 
 
 # --- clean-up ----------------------------------------------------------------------------------

@@ -10,8 +10,10 @@ count: invitations (reference, address, name, link) and their messages are delet
 stay as anonymous rows without their free-text answers, their invitation and their API client
 id; complaint cases lose the customer reference and the case reference (which links back to
 the CRM); follow-up task notes are cleared; opt-outs by that address or reference are deleted.
-Stored results of earlier analysis runs are aggregates and stay exactly as they were. Nothing is
-exported to files in advance (exports stream from the database), so no file needs erasing.
+Stored results of earlier analysis runs are aggregates and stay exactly as they were. Small
+exports stream from the database and are never kept; large ones are kept for a day as file jobs
+(survey.services.file_jobs): those of the person's questionnaires are withdrawn (no longer
+offered, deleted by the worker's sweep) and any being made fail, so the user makes them again.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from sqlalchemy.orm import Session
 from models import (
     ComplaintCase, Delivery, FollowUpTask, Invitation, OptOut, QuestionnaireVersion, Response,
 )
+from survey.services import file_jobs
 from survey.services.questionnaires import version_document
 
 REF_MAX = 128
@@ -180,6 +183,11 @@ def erase(session: Session, ref: str) -> ErasureReport:
         opt_outs = session.execute(delete(OptOut).where(OptOut.id.in_([o.id for o in person.opt_outs]))
                                    .execution_options(synchronize_session=False)).rowcount or 0
     session.flush()
+    # Kept export files (large exports, survey.services.file_jobs) may hold the erased answers.
+    versions = {r.version_id for r in person.responses}
+    if versions:
+        file_jobs.withdraw_exports(session, session.scalars(
+            select(QuestionnaireVersion.questionnaire_id).where(QuestionnaireVersion.id.in_(sorted(versions)))))
     return ErasureReport(invitations=len(invitation_ids), responses=len(person.responses), text_answers=removed_texts,
                          cases=len(person.cases), tasks=len(person.tasks), messages=messages, opt_outs=opt_outs)
 

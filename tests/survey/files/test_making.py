@@ -95,6 +95,33 @@ def test_a_stopped_worker_leaves_no_file_and_no_live_job(app: Flask, survey, mak
     assert list(Path(app.config["FILE_JOBS_FOLDER"]).iterdir()) == []
 
 
+def test_a_file_withdrawn_while_it_is_written_is_not_offered(app: Flask, survey, make_user, monkeypatch) -> None:
+    """An erasure during the write (another session) wins: the finished file is removed."""
+    owner = make_user("analyst")
+    job_id = _export_job(app, survey, owner.id)
+    real = making.WRITERS["csv"]
+
+    def erased_meanwhile(engine, prepared, path, progress):
+        written = real(engine, prepared, path, progress)
+        other = app.extensions["sqlalchemy_sessionmaker"]()
+        try:
+            assert file_jobs.withdraw_exports(other, [survey.questionnaire_id]) == 1
+            other.commit()
+        finally:
+            other.close()
+        return written
+
+    monkeypatch.setitem(making.WRITERS, "csv", erased_meanwhile)
+    assert _make(app, job_id) == "failed"
+    with app.app_context():
+        job = get_session().get(FileJob, job_id)
+    assert (job.status, job.message_code) == ("failed", "withdrawn")
+    assert list(Path(app.config["FILE_JOBS_FOLDER"]).iterdir()) == []
+    with app.test_request_context("/?lang=zh_CN"):
+        from survey.files.views import message_text
+        assert message_text(job) == "由于在申请该文件后有客户数据被删除，文件已撤回。请重新生成文件。"
+
+
 def test_a_removed_version_fails_the_export_with_the_reason(app: Flask, survey, make_user) -> None:
     owner = make_user("analyst")
     with app.app_context():

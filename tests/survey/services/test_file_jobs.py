@@ -133,3 +133,40 @@ def test_sweep_without_a_folder_yet(session) -> None:
     assert file_jobs.sweep(session, Path("/nonexistent/xinsheng-files")) == file_jobs.SweepResult()
     assert session.scalars(select(FileJob)).all() == []
     assert default_workspace(session).id  # the session still works after the sweep's commit
+
+
+def test_an_erasure_withdraws_the_kept_exports_of_the_persons_questionnaires(
+        session, owner, questionnaire, tmp_path) -> None:
+    from models import Invitation, Response
+    from survey.services import people
+
+    other_version = publish(session, create_questionnaire(session, complaint_followup()))
+    invitation = Invitation(questionnaire_id=questionnaire.id, token="t-1", customer_ref="CRM-1", language="en",
+                            status="completed")
+    session.add(invitation)
+    session.flush()
+    session.add(Response(version_id=questionnaire.versions[0].id, invitation_id=invitation.id, resume_token="r-1",
+                         status="complete", answers={"nps": 3}))
+    folder = tmp_path / "files"
+    folder.mkdir()
+    made = _done(session, owner, questionnaire, folder, age=timedelta(hours=1), expires_in=timedelta(hours=23))
+    other = _done(session, owner, other_version.questionnaire, folder, age=timedelta(hours=1),
+                  expires_in=timedelta(hours=23))
+    running, _ = _create(session, owner, questionnaire, language="running")
+    running.status = "running"
+    pdf, _ = file_jobs.create_job(session, kind="pdf", owner=owner, questionnaire=questionnaire,
+                                  file_name="r.pdf", parameters={"format": "pdf"})
+    session.commit()
+
+    people.erase(session, "CRM-1")
+    session.commit()
+    session.expire_all()
+
+    assert file_jobs.file_of(session.get(FileJob, made.id), folder) is None  # no download from now on
+    assert file_jobs.file_of(session.get(FileJob, other.id), folder) is not None
+    assert (session.get(FileJob, running.id).status, session.get(FileJob, running.id).message_code) == (
+        "failed", "withdrawn")
+    assert session.get(FileJob, pdf.id).status == "queued"  # reports hold aggregates only
+    assert not file_jobs.finish(session, running.id, size=1, keep=timedelta(hours=1))  # the worker's end loses
+    file_jobs.sweep(session, folder)
+    assert sorted(p.name for p in folder.iterdir()) == [other.file_path]

@@ -21,6 +21,7 @@ _TABLE: dict[str, tuple[str, str]] = {  # key: (en, zh_CN)
     "generated": ("Generated", "生成时间"),
     "respondents": ("Respondents", "受访者"),
     "index_cards": ("Key indices", "核心指数"),
+    "summary": ("Summary", "摘要"),
     "card_satisfaction": ("ACSI satisfaction", "ACSI 顾客满意度"),
     "card_loyalty": ("Loyalty", "顾客忠诚"),
     "card_nps": ("Net Promoter Score", "净推荐值 (NPS)"),

@@ -31,6 +31,7 @@ from markupsafe import Markup
 
 from reports.figures import report_figures
 from reports.labels import check_locale, construct_label, labels, segment_label
+from reports.summary import render_summary
 from reports.view_model import ReportView, validity_summary
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "reports"
@@ -127,4 +128,5 @@ def render_standalone(view: ReportView, locale: str, *, title: str | None = None
         title=title or text["report_title"], generated_at=moment, figures=render_fragments(view, locale),
         plotly_js=plotly_script("inline"), sections=report_sections(view),
         validity=validity_summary(view.validity), construct=lambda name: construct_label(name, locale),
-        segment_name=lambda row: segment_label(row.segment, locale, row.value_names), segment_label=segment_label)
+        segment_name=lambda row: segment_label(row.segment, locale, row.value_names), segment_label=segment_label,
+        summary=render_summary(view, locale))

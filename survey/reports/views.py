@@ -20,6 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from acsi.segments import NCHS_RULE
 from reports.labels import construct_label, segment_label
 from reports.render import render_fragments, render_standalone
+from reports.summary import render_summary
 from reports.view_model import CARD_KEYS, compare
 from reports.view_types import KanoPoint
 from survey.timezones import local_midnight
@@ -294,7 +295,7 @@ def _dashboard(run_id: int, *, latest_of: int | None = None):
     measured = [card for card in view.cards if "not_measured" not in card.notes]
     unmeasured = [str(CARD_LABELS[card.key]) for card in view.cards if "not_measured" in card.notes]
     return render_template("reports/dashboard.html", data=data, view=view, latest_of=latest_of,
-                           measured=measured, unmeasured=unmeasured,
+                           measured=measured, unmeasured=unmeasured, summary=render_summary(view, _locale()),
                            figures=_figures(data, view), downloads=_downloads(data.run.id), pdf_form=PdfForm(),
                            pdf_action=url_for("reports.export_pdf", run_id=data.run.id, lang=_locale()),
                            **_page_helpers())

@@ -58,6 +58,19 @@ def test_every_figure_renders_in_both_languages(app: Flask, page: Page, live_ser
             # every plot has drawn its traces (not just an empty frame)
             page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')]"
                                    ".every(p => p._fullData && p._fullData.length > 0)")
+    # The executive summary opens the ACSI and complaint dashboards, in the page's language, and
+    # fits a phone's width.
+    page.set_viewport_size({"width": 390, "height": 844})
+    for run_id, lang, heading, first in ((runs[0], "en", "Summary", "ACSI satisfaction is "),
+                                         (runs[1], "zh_CN", "摘要", "净推荐值 (NPS)为 ")):
+        page.goto(f"{live_server}/reports/runs/{run_id}/dashboard?lang={lang}")
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+        sentences = page.locator(".executive-summary li")
+        expect(sentences.first).to_be_visible()
+        assert sentences.first.inner_text().startswith(first)
+        assert sentences.count() >= 3
+        assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{live_server}/reports/runs/{runs[0]}/dashboard?lang=zh_CN")
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
     expect(page.get_by_role("heading", name="路径图", exact=True)).to_be_visible()

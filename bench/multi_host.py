@@ -120,10 +120,11 @@ def run_layout(hosts: int, workers: int, args: argparse.Namespace) -> dict:
         with engine.connect() as connection:
             stored = connection.scalar(text("SELECT count(*) FROM responses WHERE status = 'complete'"))
         engine.dispose()
+        served = [bed.access_log(host).count("POST /s/r/") for host in bed.web_hosts]
     finally:
         bed.stop()
     accepted = len(warm["latencies"]) + len(measured["latencies"])
-    return {**measured, "stored": stored, "accepted": accepted}
+    return {**measured, "stored": stored, "accepted": accepted, "served": served}
 
 
 def main() -> None:
@@ -144,7 +145,7 @@ def main() -> None:
             runs[layout].append(run_layout(*layout, args))
     print(f"submit through nginx (https), {args.clients} clients, {args.seconds:.0f} s × {args.rounds} rounds per layout")
     print(f"{'layout':<22} {'accepted':>9} {'errors':>7} {'per s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-          f"{'rate ×':>7} {'p99 ×':>7} {'stored ok':>10}")
+          f"{'rate ×':>7} {'p99 ×':>7} {'stored ok':>10}  posts per host")
     base = None
     for hosts, workers in layouts:
         rounds = runs[(hosts, workers)]
@@ -155,7 +156,8 @@ def main() -> None:
         stored_ok = all(r["stored"] == r["accepted"] for r in rounds)
         print(f"{f'{hosts} host(s) × {workers} workers':<22} {len(latencies):>9,} {sum(r['errors'] for r in rounds):>7} "
               f"{rate:>8.0f} {percentile(latencies, 0.5):>8.1f} {percentile(latencies, 0.95):>8.1f} {p99:>8.1f} "
-              f"{rate / base[0]:>7.2f} {p99 / base[1]:>7.2f} {str(stored_ok):>10}", flush=True)
+              f"{rate / base[0]:>7.2f} {p99 / base[1]:>7.2f} {str(stored_ok):>10}  "
+              f"{' / '.join(str(sum(r['served'][i] for r in rounds)) for i in range(hosts))}", flush=True)
 
 
 if __name__ == "__main__":

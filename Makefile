@@ -27,9 +27,16 @@ $(VENV)/.test: requirements-test.lock $(VENV)/.runtime
 	$(BIN)/pip install -q -r requirements-test.lock
 	touch $@
 
+# plotly.js's basic bundle (the dashboards' and reports' plotly.js, a quarter of the full one):
+# fetched from the npm registry and checked against its pinned sha512 by reports/plotly_install.py
+# (no npm needed); git-ignored.
+PLOTLY_BASIC := reports/vendor/plotly-basic.min.js
+$(PLOTLY_BASIC): reports/plotly_install.py | $(VENV)/.runtime
+	$(BIN)/python -m reports.plotly_install
+
 # Debian packages (Chromium and CJK fonts for the PDF report) are part of every install.
-install: $(VENV)/.runtime translations system-packages
-install-test: $(VENV)/.test translations
+install: $(VENV)/.runtime $(PLOTLY_BASIC) translations system-packages
+install-test: $(VENV)/.test $(PLOTLY_BASIC) translations
 
 # Compiled catalogs are build products (not committed).
 translations: $(VENV)/.runtime
@@ -84,4 +91,4 @@ bench: install-test
 	$(BIN)/python bench/mail_send.py
 
 clean:
-	rm -rf $(VENV) instance translations/*/LC_MESSAGES/*.mo
+	rm -rf $(VENV) instance translations/*/LC_MESSAGES/*.mo $(PLOTLY_BASIC)

@@ -3,7 +3,7 @@
 API (stable; the dashboard pages use it):
 
 * ``plotly_script(mode="inline" | "url", *, url=None) -> Markup`` — the single ``<script>`` that
-  loads plotly.js: the installed bundle inlined (``plotly.offline.get_plotlyjs()``), or
+  loads plotly.js: the basic bundle (:mod:`reports.plotly_bundle`) inlined, or
   ``<script src=url>`` for a local static URL. Raises ValueError for "url" without ``url``.
 * ``figure_html(fig, div_id) -> Markup`` — a ``<div>`` + ``Plotly.newPlot`` script, no plotly.js.
 * ``figure_data_html(fig, div_id) -> Markup`` — a ``<div>`` + the figure as JSON data, drawn by
@@ -31,6 +31,7 @@ from markupsafe import Markup
 
 from reports.figures import report_figures
 from reports.labels import check_locale, construct_label, labels, segment_label
+from reports.plotly_bundle import plotly_bundle
 from reports.summary import render_summary
 from reports.view_model import ReportView, validity_summary
 
@@ -41,19 +42,13 @@ PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "plotlyServerURL": ""
 
 def plotly_script(mode: Literal["inline", "url"] = "inline", *, url: str | None = None) -> Markup:
     """The one ``<script>`` that provides ``window.Plotly``."""
-    if mode == "inline":
-        from plotly.offline import get_plotlyjs
-        return Markup(f'<script type="text/javascript">{_plotlyjs(get_plotlyjs)}</script>')
+    if mode == "inline":  # read once per process
+        return Markup(f'<script type="text/javascript">{plotly_bundle().text}</script>')
     if mode == "url":
         if not url:
             raise ValueError("plotly_script(mode='url') needs the local static url of plotly.min.js")
         return Markup('<script src="{}"></script>').format(url)
     raise ValueError(f"plotly_script mode {mode!r} is not 'inline' or 'url'")
-
-
-@cache
-def _plotlyjs(loader) -> str:  # noqa: ANN001 - the bundle is ~4.8 MB; read it once
-    return loader()
 
 
 def figure_html(fig: go.Figure, div_id: str) -> Markup:

@@ -11,8 +11,8 @@ from flask_wtf import CSRFProtect
 
 from config import ROOT, load_environment
 from survey import observability
-from survey import (body_limits, db, errors, i18n, jobs, proxies, public_urls, rate_limits, routing,
-                    security_headers, timezones)
+from survey import (asset_urls, body_limits, compression, db, errors, i18n, jobs, proxies, public_urls, rate_limits,
+                    routing, security_headers, timezones)
 
 logger = logging.getLogger(__name__)
 csrf = CSRFProtect()
@@ -47,6 +47,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     public_urls.init_app(app)
     timezones.init_app(app)
     security_headers.init_app(app)
+    asset_urls.init_app(app)  # ?v=<digest> on static URLs; a year's caching at that URL
+    compression.init_app(app)  # zstd / brotli / gzip text responses
     jobs.init_app(app)
     # Last: the outermost WSGI layer, so every middleware and view sees the client's address,
     # scheme and host when TRUSTED_PROXIES is set.

@@ -7,10 +7,8 @@ import re
 import threading
 from collections import OrderedDict
 from datetime import date, datetime
-from pathlib import Path
 
-import plotly
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -29,6 +27,7 @@ from survey.db import get_session
 from survey.i18n import normalise_locale
 from survey.jobs import enqueue
 from survey.routing import MAX_ID
+from survey.reports import plotly_asset
 from survey.reports.forms import (METHOD_LABELS, MODEL_LABELS, CancelForm, CompareForm, PdfForm, QuestionnaireChoiceForm,
                                   RunForm)
 from survey.services import dashboard as service
@@ -41,10 +40,10 @@ from survey.files.views import start as start_file_job
 from survey.workspace_access import current_scope, questionnaire_or_404
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+bp.record_once(lambda state: plotly_asset.init_app(state.app))  # versioned plotly.js URL
 logger = logging.getLogger(__name__)
 FIGURE_CACHE_SIZE = 64  # dashboards (run × language) whose figures are kept per process
 _FIGURE_CACHE_LOCK = threading.Lock()
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 STATUS_LABELS = {"queued": _l("Queued"), "running": _l("Running"), "succeeded": _l("Succeeded"),
                  "failed": _l("Failed"), "cancelled": _l("Cancelled")}
@@ -349,8 +348,8 @@ def export_pdf(run_id: int):
 @bp.route("/plotly.min.js")
 @role_required("viewer", "analyst")
 def plotly_js():
-    """plotly.js from the installed plotly package, served once and cached by the browser."""
-    return send_file(PLOTLY_JS, mimetype="text/javascript", max_age=7 * 24 * 3600, conditional=True)
+    """plotly.js's basic bundle (reports.plotly_bundle), at a versioned URL cached for a year."""
+    return plotly_asset.response()
 
 
 def _figures(data: service.DashboardData, view) -> dict[str, str]:

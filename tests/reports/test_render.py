@@ -5,12 +5,12 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from plotly.offline import get_plotlyjs
 
+from reports.plotly_bundle import plotly_bundle
 from reports.render import figure_data_html, figure_html, plotly_script, render_fragments, render_standalone, report_sections
 from reports.view_model import build_report
 
-PLOTLY_HEADER = get_plotlyjs()[:40]  # "/**\n* plotly.js vX.Y.Z\n..."
+PLOTLY_HEADER = plotly_bundle().text[:60]  # "/**\n* plotly.js (basic - minified) vX.Y.Z\n..."
 # Anything a browser would fetch from elsewhere: external script/style/image/frame, CSS imports/urls.
 FETCHING = re.compile(r"""(?:src|href|action|poster|data)\s*=\s*["']?\s*(?:https?:)?//"""
                       r"""|@import|url\(\s*["']?(?:https?:)?//""",

@@ -18,6 +18,7 @@ from survey.design.forms import ConfirmForm
 from survey.i18n import normalise_locale
 from survey.services import inbox as service
 from survey.services import question_results
+from survey.services.export_rows import Selection, segment_keys
 from survey.services.questionnaires import questionnaire_title, version_document
 from survey.timezones import local_midnight
 from survey.workspace_access import questionnaire_or_404
@@ -101,27 +102,56 @@ def _answers(detail: service.ResponseDetail, locale: str) -> list[tuple[str, str
     return shown
 
 
+def _breakdown_problem(error: question_results.BreakdownError) -> str:
+    params = error.params
+    if error.code == "too_many_values":
+        return _("A variable with %(count)s values cannot be broken down; at most %(limit)s can be shown.",
+                 count=params["count"], limit=params["limit"])
+    if error.code == "same_variable":
+        return _("Choose two different variables for the cross-tab.")
+    if error.code == "unknown_variable":
+        return _("“%(name)s” is not a single-choice question or a segment attribute.", name=params["spec"])
+    return _("“%(name)s” is not a segment attribute.", name=params.get("key", ""))
+
+
 @bp.route("/<int:questionnaire_id>/results")
 @role_required("designer", "analyst")
 def results(questionnaire_id: int):
     """Per-question results (shares with Wilson intervals, means with intervals) of the responses
-    the inbox's filters select, read against the chosen version (else the newest published)."""
+    the inbox's filters select, read against the chosen version (else the newest published);
+    ``by=<segment attribute>`` breaks them down per value, each tested against the rest;
+    ``rows=`` and ``cols=`` (``q:<code>`` / ``s:<attribute>``) add a cross-tab."""
     questionnaire = questionnaire_or_404(questionnaire_id)
     session = get_session()
     locale = normalise_locale(str(get_locale())) or "zh_CN"
-    problem, total, found = None, 0, []
+    problem, total, found, split, table, keys, variables = None, 0, [], None, None, [], []
+    by, rows, cols = ((request.args.get(name) or "").strip()[:120] for name in ("by", "rows", "cols"))
     try:
         chosen = _filter()
         versions = [v for v in questionnaire.versions if v.state == "published"]
         version = next((v for v in versions if v.id == chosen.version_id), None) or (versions[-1] if versions else None)
         if version is not None:
-            total, found = question_results.results(session, questionnaire_id, chosen, version_document(version),
-                                                    locale)
+            document = version_document(version)
+            keys = segment_keys(session.get_bind(), Selection({v.id: v.number for v in versions}, include_partial=True,
+                                                             include_flagged=True))
+            variables = [*question_results.crosstab_variables(document, locale), *((f"s:{k}", k) for k in keys)]
+            if by:
+                split = question_results.breakdown(session, questionnaire_id, chosen, document, locale, by)
+                total, found = split.total, list(split.overall)
+            else:
+                total, found = question_results.results(session, questionnaire_id, chosen, document, locale)
+            if rows and cols:
+                table = question_results.crosstab(session, questionnaire_id, chosen, document, locale, rows, cols)
     except service.InboxFilterError as error:
         problem = str(error)
+    except question_results.BreakdownError as error:
+        problem = _breakdown_problem(error)
     return render_template("inbox/results.html", questionnaire=questionnaire, title=_title(questionnaire),
-                           total=total, results=found, problem=problem, args=request.args,
-                           back_url=url_for("inbox.index", questionnaire_id=questionnaire_id, **request.args)), \
+                           total=total, results=found, split=split, table=table, keys=keys, variables=variables,
+                           by=by, rows=rows, cols=cols, problem=problem, args=request.args,
+                           filter_args={k: v for k, v in request.args.items() if k not in ("by", "rows", "cols")},
+                           back_url=url_for("inbox.index", questionnaire_id=questionnaire_id,
+                                            **{k: v for k, v in request.args.items() if k not in ("by", "rows", "cols")})), \
         422 if problem else 200
 
 

@@ -134,8 +134,10 @@ class Testbed:
 
     def _migrate(self) -> None:
         """``alembic upgrade head``, as an operator runs it before starting the web hosts."""
-        subprocess.run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=services.ROOT, check=True,
-                       capture_output=True, env={**os.environ, **self.app_environment("migrate")})
+        done = subprocess.run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=services.ROOT,
+                              capture_output=True, text=True, env={**os.environ, **self.app_environment("migrate")})
+        if done.returncode != 0:
+            raise RuntimeError(f"alembic upgrade head failed:\n{done.stderr[-3000:]}")
 
     def start_web(self, host: str) -> services.Process:
         """deploy/systemd/xinsheng-web.service's command (its access log goes to the host's log)."""

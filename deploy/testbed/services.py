@@ -59,19 +59,6 @@ class Process:
         except ProcessLookupError:
             pass
 
-    def stop(self, grace: float = 5.0) -> None:
-        if self.alive():
-            self.kill(signal.SIGTERM)
-            try:
-                self.popen.wait(timeout=grace)
-            except subprocess.TimeoutExpired:
-                pass
-        self.kill(signal.SIGKILL)  # stragglers of the group, if any
-        try:
-            self.popen.wait(timeout=grace)
-        except subprocess.TimeoutExpired:
-            pass
-
 
 def stop_all(processes: list[Process], grace: float = 5.0) -> None:
     """SIGTERM to every process at once, SIGKILL to whatever is left after ``grace`` seconds."""

@@ -17,6 +17,7 @@ from models.questionnaire import (
     QuestionnaireVersion,
 )
 from models.quotas import Quota
+from models.report_schedule import ReportSchedule
 from models.user import ROLES, User
 from models.workspace import Workspace, WorkspaceMember
 
@@ -42,6 +43,7 @@ __all__ = [
     "Questionnaire",
     "QuestionnaireVersion",
     "Quota",
+    "ReportSchedule",
     "ROLES",
     "Response",
     "SendBatch",

@@ -87,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from survey.people.views import bp as people_bp
     from survey.invitations.views import bp as invitations_bp
     from survey.reports.cli import bp as report_cli
+    from survey.reports.schedules import bp as schedules_bp
     from survey.reports.views import bp as reports_bp
 
     csrf.exempt(api_bp)  # API clients authenticate with a bearer token, not a session cookie
@@ -96,5 +97,6 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (core_bp, auth_bp, users_cli, demo_cli, questionnaire_cli, design_bp,
                       collect_bp, distribution_bp, invitations_bp, complaints_bp, api_bp,
                       analysis_cli, jobs.cli, api_tokens_cli, complaints_cli, reports_bp, report_cli, files_bp,
-                      invitations_cli, people_cli, people_bp, inbox_bp, admin_bp, workspaces_cli, backup_cli):
+                      invitations_cli, people_cli, people_bp, inbox_bp, admin_bp, workspaces_cli, backup_cli,
+                      schedules_bp):
         app.register_blueprint(blueprint)

@@ -75,6 +75,16 @@ def init_app(app: Flask) -> None:
             make(get_session(), engine(), job_id, folder=Path(app.config["FILE_JOBS_FOLDER"]),
                  keep=timedelta(hours=app.config["FILE_JOB_HOURS"]))
 
+    @queue.task(name="scheduled_report")
+    @observed("scheduled_report")
+    def scheduled_report(schedule_id: int) -> None:
+        from survey.db import get_session
+        from survey.mail.sending import dashboard_link
+        from survey.services.report_schedules import deliver
+
+        with app.app_context():
+            deliver(get_session(), schedule_id, dashboard_url=dashboard_link)
+
     # Expired export and PDF files are deleted, lost file jobs failed (idempotent: every
     # consumer may run it).
     @queue.periodic_task(crontab(minute="*/5"), name="sweep_files")
@@ -104,7 +114,7 @@ def init_app(app: Flask) -> None:
     app.extensions["job_queue"] = queue
     app.extensions["job_tasks"] = {"run_analysis": run_analysis, "deliver_messages": deliver_messages,
                                    "distribution_tick": distribution_tick, "make_file": make_file,
-                                   "sweep_files": sweep_files}
+                                   "sweep_files": sweep_files, "scheduled_report": scheduled_report}
 
 
 def enqueue(name: str, *args: object) -> None:

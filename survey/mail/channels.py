@@ -26,6 +26,15 @@ from survey.mail.settings import MailSettings
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a message (a report's PDF)."""
+
+    filename: str
+    content: bytes
+    mimetype: str = "application/octet-stream"
+
+
+@dataclass(frozen=True, slots=True)
 class OutgoingMessage:
     to: str
     subject: str
@@ -33,6 +42,7 @@ class OutgoingMessage:
     html: str
     to_name: str = ""
     headers: Mapping[str, str] = field(default_factory=dict)
+    attachments: tuple[Attachment, ...] = ()
 
 
 class DeliveryError(Exception):
@@ -98,6 +108,10 @@ class EmailChannel:
             mime[name] = value
         mime.set_content(message.text)
         mime.add_alternative(message.html, subtype="html")
+        for attachment in message.attachments:  # the message becomes multipart/mixed
+            maintype, _, subtype = attachment.mimetype.partition("/")
+            mime.add_attachment(attachment.content, maintype=maintype, subtype=subtype or "octet-stream",
+                                filename=attachment.filename)
         return mime
 
     def send(self, message: OutgoingMessage) -> None:

@@ -70,6 +70,11 @@ def links() -> mailings.Links:
     )
 
 
+def dashboard_link(run_id: int) -> str:
+    """The absolute address of a run's dashboard (for scheduled report e-mails)."""
+    return current_app.config["PUBLIC_BASE_URL"] + _path("reports.dashboard", run_id=str(run_id))
+
+
 def deliver(session: Session, *, batch_id: int | None = None,
             now: datetime | None = None) -> mailings.DeliveryStats:
     """Send what is due now (of one round, or all) with the configured channel and limits;
@@ -110,8 +115,10 @@ def purge_retention(session: Session, *, now: datetime, days: int) -> dict[str, 
 def tick(session: Session, *, now: datetime | None = None) -> dict[str, int] | None:
     """The periodic work of one minute, or None when another worker already did this minute:
     complaint follow-up invitations that are due, the scheduled reminder rounds, sending what is
-    due (new rounds and retries), stale claims given up, follow-up task sweeps."""
-    from survey.services import complaint_cases
+    due (new rounds and retries), stale claims given up, follow-up task sweeps, and the scheduled
+    reports that are due (each a job: run, PDF, e-mail)."""
+    from survey.jobs import enqueue
+    from survey.services import complaint_cases, report_schedules
     from survey.services.followup_tasks import FollowUpRules
 
     now = now or datetime.now(UTC)
@@ -138,4 +145,8 @@ def tick(session: Session, *, now: datetime | None = None) -> dict[str, int] | N
         done["given_up"] = mailings.give_up_stale_claims(session, now=now)
         session.commit()
         done["sent"] = deliver(session, now=now).sent
+        due = report_schedules.claim_due(session, now=now)  # each runs, reports and mails in a job
+        for schedule_id in due:
+            enqueue("scheduled_report", schedule_id)
+        done["scheduled_reports"] = len(due)
     return done

@@ -17,7 +17,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from models import (AnalysisRun, ComplaintCase, FileJob, FollowUpTask, Invitation, Question, Questionnaire,
-                    QuestionnaireVersion, Response)
+                    QuestionnaireVersion, ReportSchedule, Response)
 from support import csrf_token, login
 from survey.auth.roles import PUBLIC_ATTRIBUTE
 from survey.db import get_session
@@ -87,10 +87,15 @@ def worlds(app: Flask) -> Worlds:
                       file_path="wsb.pdf", status="failed", message_code="pdf_failed",
                       message_parameters={"reason": MARKER})
         session.add(job)
+        # A scheduled report of B's questionnaire, mailed to B's people.
+        schedule = ReportSchedule(questionnaire_id=complaint.id, frequency="weekly", period_days=30, language="en",
+                                  recipients=[f"{MARKER.lower()}@example.com"], parameters={},
+                                  next_run_at=datetime.now(UTC) + timedelta(days=7))
+        session.add(schedule)
         session.commit()
         ids = {"questionnaire_id": str(complaint.id), "run_id": str(run.id), "response_id": str(response.id),
                "task_id": str(task.id), "invitation_id": str(invitation.id), "index": "0", "code": code,
-               "export_format": "json", "job_id": str(job.id)}
+               "export_format": "json", "job_id": str(job.id), "schedule_id": str(schedule.id), "action": "send"}
         return Worlds(a=a, b=b, ids=ids, a_questionnaire=own.questionnaire_id)
 
 
@@ -113,7 +118,7 @@ def _routes(app: Flask, ids: dict[str, str]) -> list[tuple[str, str, frozenset[s
             nonlocal names_object
             converter, arguments, name = match.groups()
             if name in ids:
-                names_object = names_object or name not in ("index", "export_format")
+                names_object = names_object or name not in ("index", "export_format", "action")
                 return ids[name]
             if converter == "any":
                 return arguments.split(",")[0].strip().strip("'\"")
@@ -150,6 +155,9 @@ def _snapshot(app: Flask, b: int) -> dict[str, object]:
                                    .where(AnalysisRun.questionnaire_id.in_(own))),
             "file_jobs": sorted(session.execute(select(FileJob.id, FileJob.status)
                                                 .where(FileJob.questionnaire_id.in_(own))).all()),
+            "schedules": sorted(session.execute(select(ReportSchedule.id, ReportSchedule.active,
+                                                       ReportSchedule.next_run_at)
+                                                .where(ReportSchedule.questionnaire_id.in_(own))).all()),
         }
 
 

@@ -82,17 +82,18 @@ def export(questionnaire_id: int):
             language=form.language.data, include_partial=form.include_partial.data,
             include_flagged=form.include_flagged.data,
             values=form.values.data)
-        prepared = service.prepare_export(session, questionnaire_id, options)
-        responses = count_rows(engine(), prepared.selection)
-        as_job = responses > current_app.config["EXPORT_JOB_THRESHOLD"]
+        checked = service.check_export(session, questionnaire_id, options)
+        threshold = current_app.config["EXPORT_JOB_THRESHOLD"]
+        as_job = count_rows(engine(), checked.selection, at_most=threshold + 1) > threshold
         audit_event("export", f"questionnaire {questionnaire_id}",
                     details={"format": options.format, "versions": len(options.version_ids),
-                             "partial": options.include_partial, "responses": responses, "job": as_job})
-        if as_job:
+                             "partial": options.include_partial, "job": as_job})
+        if as_job:  # the plan (a pass over the rows for their segment keys) is the worker's too
             job, created = file_jobs.create_job(session, kind="export", owner=current_user, questionnaire=questionnaire,
-                                                file_name=prepared.filename(),
+                                                file_name=checked.filename(),
                                                 parameters=service.options_to_json(options))
             return start(job, created)
+        prepared = service.prepare_export(session, questionnaire_id, options, checked)
         session.commit()
         # End the request's transaction before the long write: on SQLite it holds the write
         # lock (BEGIN IMMEDIATE), which respondents' submissions wait for.

@@ -7,6 +7,7 @@ with an export role); anyone else gets 404, as for a job that does not exist.
 """
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, redirect, render_template, send_file, url_for
@@ -26,6 +27,7 @@ from survey.services.exports import MEDIA_TYPES
 from survey.workspace_access import current_scope
 
 bp = Blueprint("files", __name__, url_prefix="/files")
+logger = logging.getLogger(__name__)
 
 ROLES = ("viewer", "designer", "analyst")
 STATUS_LABELS = {"queued": _l("Queued"), "running": _l("Running"), "done": _l("Ready"),
@@ -39,6 +41,8 @@ MESSAGES = {
                              "succeeded or was removed."),
     "withdrawn": _l("The file was withdrawn because a customer's data was erased after it was requested. "
                     "Make the file again."),
+    "queue_unavailable": _l("The job queue could not be reached, so the file was not started. Try again in a "
+                            "moment; if it keeps failing, tell your administrator."),
     "interrupted": _l("The job stopped before the file was finished (the job worker was stopped). "
                       "Make the file again."),
     "unexpected": _l("The file could not be made because of an unexpected error (logged with job "
@@ -99,7 +103,11 @@ def start(job: FileJob, created: bool) -> Response:
     job_id = job.id
     session.commit()
     if created:
-        enqueue("make_file", job_id)  # inline in tests: the job is done when this returns
+        try:
+            enqueue("make_file", job_id)  # inline in tests: the job is done when this returns
+        except Exception:  # the queue's storage (Redis, the SQLite file) did not take it
+            logger.exception("file job %s could not be queued", job_id)
+            service.fail(session, job_id, "queue_unavailable")
     return redirect(url_for("files.job", job_id=job_id))
 
 

@@ -63,9 +63,15 @@ def _fetch_all(engine: Engine, sql: str, params: Sequence[Any] = ()) -> list[tup
         raw.close()
 
 
-def count_rows(engine: Engine, selection: Selection) -> int:
-    """How many responses ``selection`` reads (one COUNT on a raw connection)."""
-    return int(_fetch_all(engine, f"SELECT count(*) FROM responses {selection.where_sql()}")[0][0])
+def count_rows(engine: Engine, selection: Selection, *, at_most: int | None = None) -> int:
+    """How many responses ``selection`` reads (one COUNT on a raw connection); with ``at_most``,
+    counting stops there (whether an export is larger than a threshold costs the threshold's
+    rows, not the whole table's)."""
+    if at_most is None:
+        sql = f"SELECT count(*) FROM responses {selection.where_sql()}"
+    else:
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM responses {selection.where_sql()} LIMIT {int(at_most)}) AS upto"
+    return int(_fetch_all(engine, sql)[0][0])
 
 
 def _odd_documents(engine: Engine, selection: Selection) -> list[tuple[Any, Any]]:

@@ -150,8 +150,23 @@ def response_counts(session: Session, questionnaire_id: int) -> dict[int, dict[s
     return counts
 
 
-def prepare_export(session: Session, questionnaire_id: int, options: ExportOptions) -> PreparedExport:
-    """Check the options, load the version documents and the segment keys, build the plan.
+@dataclass(frozen=True, slots=True)
+class ExportRequest:
+    """Checked options: the rows they select, the chosen versions (newest first) and the file
+    name, without the column plan (which reads every selected row's segment keys)."""
+
+    selection: Selection
+    versions: tuple[QuestionnaireVersion, ...]
+    options: ExportOptions
+    questionnaire_id: int
+    filename_stem: str
+
+    def filename(self) -> str:
+        return f"{self.filename_stem}.{self.options.format}"
+
+
+def check_export(session: Session, questionnaire_id: int, options: ExportOptions) -> ExportRequest:
+    """Check the options and return what they select (cheap: no row is read).
 
     Raises :class:`ExportError` when no version is chosen, a version is not one of this
     questionnaire's, or the format, language or value style is unknown.
@@ -168,15 +183,24 @@ def prepare_export(session: Session, questionnaire_id: int, options: ExportOptio
     unknown = sorted(set(options.version_ids) - set(versions))
     if unknown:
         raise ExportError(f"version ids {unknown} do not belong to questionnaire {questionnaire_id}")
-    chosen = sorted((versions[i] for i in set(options.version_ids)), key=lambda v: -v.number)
+    chosen = tuple(sorted((versions[i] for i in set(options.version_ids)), key=lambda v: -v.number))
     selection = Selection({v.id: v.number for v in chosen}, include_partial=options.include_partial,
                           include_flagged=options.include_flagged)
-    keys = segment_keys(session.get_bind(), selection)
-    documents: Sequence[doc.Questionnaire] = [version_document(v) for v in chosen]
-    plan = build_plan(documents, segment_keys=keys, language=options.language)
     numbers = "-".join(str(v.number) for v in reversed(chosen))
-    stem = f"questionnaire-{questionnaire_id}-v{numbers}-{options.language}"
-    return PreparedExport(plan, selection, options, questionnaire_id, stem)
+    return ExportRequest(selection, chosen, options, questionnaire_id,
+                         f"questionnaire-{questionnaire_id}-v{numbers}-{options.language}")
+
+
+def prepare_export(session: Session, questionnaire_id: int, options: ExportOptions,
+                   checked: ExportRequest | None = None) -> PreparedExport:
+    """Check the options (unless ``checked`` is their :func:`check_export`), load the version
+    documents and the segment keys, build the plan. Raises :class:`ExportError` as
+    :func:`check_export` does."""
+    request = checked or check_export(session, questionnaire_id, options)
+    keys = segment_keys(session.get_bind(), request.selection)
+    documents: Sequence[doc.Questionnaire] = [version_document(v) for v in request.versions]
+    plan = build_plan(documents, segment_keys=keys, language=request.options.language)
+    return PreparedExport(plan, request.selection, request.options, questionnaire_id, request.filename_stem)
 
 
 # --- cells ------------------------------------------------------------------------------------

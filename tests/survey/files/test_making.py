@@ -175,3 +175,12 @@ def test_the_worker_makes_a_queued_export(queued_app: Flask, survey, make_user) 
     with queued_app.app_context():
         assert "sweep_files" in queued_app.extensions["job_tasks"]
         enqueue("sweep_files")  # the periodic clean-up runs on the same queue
+
+
+def test_counting_can_stop_at_a_bound(app: Flask, survey) -> None:
+    from survey.services.export_rows import Selection, count_rows
+
+    with app.app_context():
+        everything = Selection({survey.version_id: 1}, include_partial=True)
+        assert count_rows(engine(), everything) == 4
+        assert [count_rows(engine(), everything, at_most=n) for n in (0, 2, 4, 9)] == [0, 2, 4, 4]

@@ -227,3 +227,20 @@ def test_an_export_of_another_workspace_makes_no_job(app: Flask, client, make_us
     assert response.status_code == 404
     with app.app_context():
         assert get_session().scalar(select(func.count()).select_from(FileJob)) == 0
+
+
+def test_a_queue_that_cannot_be_reached_fails_the_job_with_a_message(
+        app: Flask, client, login_as, survey, monkeypatch) -> None:
+    from survey.files import views
+
+    def unreachable(name, *args):
+        raise ConnectionError("Redis refused the connection")
+
+    monkeypatch.setattr(views, "enqueue", unreachable)
+    login_as("analyst")
+    app.config["EXPORT_JOB_THRESHOLD"] = 0
+    response = post_export(client, survey)
+    (job,) = jobs(app)
+    assert response.status_code == 302 and (job.status, job.message_code) == ("failed", "queue_unavailable")
+    page = client.get(f"/files/{job.id}?lang=zh_CN").get_data(as_text=True)
+    assert "无法连接任务队列" in page and 'http-equiv="refresh"' not in page

@@ -217,3 +217,30 @@ def test_the_survey_works_with_javascript_off(app, browser, live_server: str) ->
         response = get_session().scalars(select(Response)).one()
         assert response.status == "complete"
         assert response.answers == {"sat": 5, "again": "yes", "why": "Friendly staff"}
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_an_nps_scale_keeps_one_row_on_a_phone(app, browser, live_server: str, width: int) -> None:
+    """0–10 on one row with its end labels at the ends: wrapped 6 + 5, "10 = Extremely likely"
+    sat above 5."""
+    version = _publish(app, collect_fixtures.every_type())
+    context = browser.new_context(viewport={"width": width, "height": 740}, locale="en-US", is_mobile=True,
+                                  has_touch=True)
+    phone = context.new_page()
+    try:
+        phone.goto(f"{live_server}/s/{version.public_token}?lang=en")
+        phone.locator(".survey-welcome button").click()
+        phone.locator("#q-region-0").check()
+        phone.locator("#q-new_customer-0").check()
+        phone.locator("button[value=next]").click()
+        phone.wait_for_url("**/1")
+        boxes = [phone.locator(f"#q-nps-{i}").locator("xpath=..").bounding_box() for i in range(11)]
+        assert len({round(b["y"]) for b in boxes}) == 1, [b["y"] for b in boxes]  # one row
+        assert all(b["width"] >= 24 and b["height"] >= 44 for b in boxes), [b["width"] for b in boxes]
+        assert boxes[0]["x"] < boxes[10]["x"] and boxes[10]["x"] + boxes[10]["width"] <= width
+        ends = phone.locator("#ends-nps span")
+        low, high = ends.nth(0).bounding_box(), ends.nth(1).bounding_box()
+        assert low["x"] <= boxes[0]["x"] + boxes[0]["width"] and high["x"] + high["width"] >= boxes[10]["x"]
+        assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    finally:
+        context.close()

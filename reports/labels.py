@@ -114,6 +114,62 @@ _TABLE: dict[str, tuple[str, str]] = {  # key: (en, zh_CN)
     "tarp": ("TARP word-of-mouth constants", "TARP 口碑常数"),
     "skipped": ("Model not estimated", "模型未估计"),
     "not_in_run": ("This run has no results for this section.", "本次运行没有此部分结果。"),
+    # The scale of each index: on its card, its axes and its tables (issue 17: units everywhere).
+    "scale_satisfaction": ("index 0–100", "指数 0–100"),
+    "scale_loyalty": ("index 0–100", "指数 0–100"),
+    "scale_nps": ("−100 to +100", "−100 至 +100"),
+    "scale_word_of_mouth": ("net people told per complainant", "每位投诉者的净传播人数"),
+    "scale_complaint_handling": ("mean rating 1–10", "平均评分 1–10"),
+    "importance_axis": ("Importance (total effect: points gained per driver point)",
+                        "重要性（总效应：驱动因素每提高 1 分带来的分数）"),
+    "performance_axis": ("Performance (index 0–100, full scale)", "绩效（指数 0–100，完整量程）"),
+    "trend_rule": ("Bars: 95% CI. ▲/▼: significant change from the previous run (the run's stored test, "
+                   "else a z test on the two standard errors).",
+                   "误差线：95% 置信区间。▲/▼：与上一次运行相比变化显著（采用该次运行存储的检验，否则采用基于两次标准误的 z 检验）。"),
+    "trend_table": ("{metric} in this and earlier comparable runs ({scale})", "{metric}：本次及此前可比运行（{scale}）"),
+    "change_from_previous": ("Change", "变化"),
+    "test": ("Test", "检验"),
+    "p_holm": ("p (Holm)", "p（Holm 校正）"),
+    "first_point": ("first run shown", "首个显示的运行"),
+    "driver": ("Driver", "驱动因素"),
+    "coefficient": ("Coefficient", "系数"),
+    "from": ("From", "自"),
+    "to": ("To", "至"),
+    "attribute": ("Attribute", "属性"),
+    "category": ("Category", "类别"),
+    "n": ("n", "n"),
+    "figure_data": ("The numbers behind the chart", "图表数据"),
+    # Footnote texts (reports.view_model._footnotes stores parameters; footnote_text writes them).
+    "fn_method": ("{method}, seed {seed}", "{method}，随机种子 {seed}"),
+    "fn_bootstrap_failed": ("{resamples}; failed: {failures}", "{resamples}；失败：{failures}"),
+    "fn_open": ("…", "…"),
+    "fn_weights_attribute": ("attribute {name}", "权重属性 {name}"),
+    "fn_weights_margins": ("raked to {names}", "按 {names} 迭代加权（raking）"),
+    "fn_weights_n": ("effective n {n} (weights {low}–{high})", "有效样本量 {n}（权重 {low}–{high}）"),
+    "fn_suppression": ("n < {min_shown}: suppressed; n < {min_reliable} or relative SE ≥ {rse}: unreliable",
+                       "n < {min_shown}：隐藏；n < {min_reliable} 或相对标准误 ≥ {rse}：不可靠"),
+    "fn_validity": ("loading ≥ {loading}, α ≥ {alpha}, ρA ≥ {rho_a}, ρC {rho_c_min}–{rho_c_max}, AVE ≥ {ave}, "
+                    "HTMT < {htmt}, VIF < {vif}",
+                    "载荷 ≥ {loading}，α ≥ {alpha}，ρA ≥ {rho_a}，ρC {rho_c_min}–{rho_c_max}，AVE ≥ {ave}，"
+                    "HTMT < {htmt}，VIF < {vif}"),
+    "fn_tarp": ("people told by a satisfied complainant {reach_satisfied}, by a dissatisfied one "
+                "{reach_dissatisfied}; resolution top box {top_box}; told many ≥ {many_told}",
+                "满意的投诉者告诉 {reach_satisfied} 人，不满意的告诉 {reach_dissatisfied} 人；"
+                "解决评分最高分 {top_box}；“告诉很多人”≥ {many_told}"),
+    "fn_separator": ("; ", "；"),
+    "fn_list": (", ", "、"),
+    # Validity criteria (names stored by acsi.validity).
+    "criterion_loading": ("Outer loading", "外部载荷"),
+    "criterion_cronbach_alpha": ("Cronbach's α", "Cronbach α 系数"),
+    "criterion_rho_a": ("Reliability ρA", "信度 ρA"),
+    "criterion_rho_c": ("Composite reliability ρC", "组合信度 ρC"),
+    "criterion_AVE": ("Average variance extracted (AVE)", "平均方差提取量 (AVE)"),
+    "criterion_fornell_larcker": ("Fornell–Larcker criterion", "Fornell–Larcker 准则"),
+    "criterion_HTMT": ("Heterotrait–monotrait ratio (HTMT)", "异质-单质比 (HTMT)"),
+    "criterion_outer_VIF": ("Item collinearity (VIF)", "题项共线性 (VIF)"),
+    "criterion_inner_VIF": ("Structural collinearity (VIF)", "结构模型共线性 (VIF)"),
+    "criterion_R2": ("Explained variance R²", "解释方差 R²"),
+    "criterion_f2": ("Effect size f²", "效应量 f²"),
 }
 
 _BY_LOCALE: dict[str, Mapping[str, str]] = {
@@ -186,3 +242,76 @@ def segment_label(label: str, locale: str, value_names: tuple[str, str] | list[s
     known = SEGMENT_VALUES.get((dimension, value))
     value_text = pick(value_names, locale, known[0 if en else 1] if known else value)
     return f"{dimension_text}: {value_text}" if en else f"{dimension_text}：{value_text}"
+
+
+def scaled_label(metric: str, locale: str) -> str:
+    """An index's name with its scale: "Net Promoter Score (−100 to +100)" / "净推荐值 (NPS)（−100 至 +100）"."""
+    text = labels(locale)
+    return (f"{text[f'card_{metric}']} ({text[f'scale_{metric}']})" if locale == "en"
+            else f"{text[f'card_{metric}']}（{text[f'scale_{metric}']}）")
+
+
+def criterion_label(name: str, locale: str) -> str:
+    """Display name of a validity criterion ("cronbach_alpha" -> "Cronbach α 系数"); unknown
+    names as stored."""
+    return labels(locale).get(f"criterion_{name}", name)
+
+
+def threshold_text(rule: str) -> str:
+    """A stored validity rule (">= 0.708", "0.7-0.95") with mathematical signs ("≥ 0.708", "0.7–0.95")."""
+    rule = rule.replace(">=", "≥").replace("<=", "≤")
+    low, sep, high = rule.partition("-")
+    return f"{low}–{high}" if sep and low and high and not rule.startswith("-") else rule
+
+
+def validity_subject(subject: str, locale: str) -> str:
+    """A criterion's subject: a construct, an item, "a/b" (a construct pair) or "a -> b" (a
+    path), with construct names in ``locale``."""
+    for separator, shown in ((" -> ", " → "), ("/", " / ")):
+        if separator in subject:
+            return shown.join(construct_label(part.strip(), locale) for part in subject.split(separator))
+    return construct_label(subject, locale)
+
+
+def _decimal(value: float, digits: int = 2) -> str:
+    return f"{value:.{digits}f}"
+
+
+def footnote_text(key: str, params: Mapping[str, object], locale: str) -> str:
+    """The text of a report footnote (:class:`reports.view_types.Footnote`) in ``locale``."""
+    text = labels(locale)
+    p = dict(params)
+    if key == "model":
+        return str(p["model"])
+    if key == "method":
+        return text["fn_method"].format(method=str(p["method"]).upper(), seed=p["seed"])
+    if key == "bootstrap":
+        failures = p.get("failures") or ()
+        if not failures:
+            return str(p["resamples"])
+        listed = text["fn_list"].join(f"{segment_label(str(segment), locale)} {failed}/{total}"
+                                      for segment, failed, total in failures)
+        return text["fn_bootstrap_failed"].format(resamples=p["resamples"], failures=listed)
+    if key == "period":
+        return f"{p.get('from') or text['fn_open']} – {p.get('to') or text['fn_open']}"
+    if key == "weights":
+        parts = []
+        if p.get("attribute"):
+            parts.append(text["fn_weights_attribute"].format(name=p["attribute"]))
+        if p.get("margins"):
+            parts.append(text["fn_weights_margins"].format(names=text["fn_list"].join(map(str, p["margins"]))))
+        parts.append(text["fn_weights_n"].format(n=f"{float(p['n_effective']):,.1f}", low=_decimal(float(p["min"])),
+                                                 high=_decimal(float(p["max"]))))
+        return text["fn_separator"].join(parts)
+    if key == "suppression_rule":
+        return text["fn_suppression"].format(min_shown=p["min_shown"], min_reliable=p["min_reliable"],
+                                             rse=f"{float(p['max_relative_se']):.0%}")
+    if key == "validity_thresholds":
+        return text["fn_validity"].format(**p)
+    if key == "index_weights":
+        return text["fn_separator"].join(
+            construct_label(str(construct), locale) + (": " if locale == "en" else "：") + ", ".join(f"{item} {weight:.2f}" for item, weight in items)
+            for construct, items in p["indices"])
+    if key == "tarp":
+        return text["fn_tarp"].format(**p)
+    raise ValueError(f"footnote {key!r} has no text")

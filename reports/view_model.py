@@ -25,6 +25,7 @@ from reports.view_types import (
     ComplaintPanel,
     DriverDifference,
     Estimate,
+    Footnote,
     IndexCard,
     IpmaPoint,
     KanoPoint,
@@ -43,7 +44,7 @@ from reports.view_types import (
     validity_summary,
 )
 
-__all__ = ["CARD_KEYS", "MODEL_KINDS", "CardKey", "ComplaintPanel", "DriverDifference", "Estimate", "IndexCard", "IpmaPoint",
+__all__ = ["CARD_KEYS", "MODEL_KINDS", "CardKey", "ComplaintPanel", "DriverDifference", "Estimate", "Footnote", "IndexCard", "IpmaPoint",
            "KanoPoint", "PathEdge", "PathModel", "ReportView", "Results", "SegmentComparison", "SegmentMark", "SegmentRow",
            "Significance", "TrendPoint", "TrendSeries", "ValidityRow", "ValiditySummaryRow", "build_report",
            "compare", "metric_estimate", "model_kind", "validity_summary"]
@@ -158,6 +159,25 @@ def _tested_metric(results: Results, key: CardKey) -> str | None:
     return {"word_of_mouth": "wom:calibrated", "complaint_handling": "complaints:handling_mean"}.get(key, key)
 
 
+def _tested_change(results: Results, key: CardKey, estimate: Estimate, before: Estimate | None,
+                   previous_run_id: int | None) -> tuple[float | None, Significance, str | None, float | None,
+                                                         tuple[str, ...]]:
+    """(change, mark, test name, Holm p, note keys) of ``estimate`` against ``before``: the run's
+    stored change test when it was made against ``previous_run_id``, else the z test on the SEs."""
+    change, mark = compare(estimate, before)
+    test_name, p_value, notes = ("z_se" if mark != "unknown" else None), None, []
+    stored, test = _stored_change(results, key, previous_run_id) if before is not None else (None, None)
+    if stored is not None and stored.get("overlap"):
+        mark, test_name = "unknown", None  # the runs share respondents: not two samples
+        notes.append("change_overlap")
+    elif test is not None:
+        test_name, p_value = test["test"], _num(test.get("p_value_holm"))
+        mark = test["mark"] if test.get("comparable", True) else "unknown"
+        if not test.get("comparable", True):
+            notes.append("change_not_comparable")
+    return change, mark, test_name, p_value, tuple(notes)
+
+
 def _card(results: Results, previous: Results | None, key: CardKey, previous_run_id: int | None = None) -> IndexCard:
     estimate = metric_estimate(results, key)
     if estimate is None:
@@ -170,18 +190,30 @@ def _card(results: Results, previous: Results | None, key: CardKey, previous_run
     before = metric_estimate(previous, key) if previous is not None else None
     if before is None:
         notes.append("no_previous")
-    change, mark = compare(estimate, before)
-    test_name, p_value = ("z_se" if mark != "unknown" else None), None
-    stored, test = _stored_change(results, key, previous_run_id) if before is not None else (None, None)
-    if stored is not None and stored.get("overlap"):
-        mark, test_name = "unknown", None  # the runs share respondents: not two samples
-        notes.append("change_overlap")
-    elif test is not None:
-        test_name, p_value = test["test"], _num(test.get("p_value_holm"))
-        mark = test["mark"] if test.get("comparable", True) else "unknown"
-        if not test.get("comparable", True):
-            notes.append("change_not_comparable")
-    return IndexCard(key, estimate, change, mark, tuple(notes), test_name, p_value)
+    change, mark, test_name, p_value, change_notes = _tested_change(results, key, estimate, before, previous_run_id)
+    return IndexCard(key, estimate, change, mark, (*notes, *change_notes), test_name, p_value)
+
+
+def _trend(runs: Sequence[tuple[str, Results, int | None]]) -> tuple[TrendSeries, ...]:
+    """Each card's index across ``runs`` (label, results, run id; oldest first), every point with
+    its change from the previous point of its series, tested as on the cards."""
+    series = []
+    for key in CARD_KEYS:
+        points: list[TrendPoint] = []
+        for label, results, run_id in runs:
+            estimate = metric_estimate(results, key)
+            if estimate is None or estimate.value is None:
+                continue
+            if not points:
+                points.append(TrendPoint(label, estimate, run_id=run_id))
+                continue
+            before = points[-1]
+            change, mark, test_name, p_value, notes = _tested_change(results, key, estimate, before.estimate,
+                                                                     before.run_id)
+            points.append(TrendPoint(label, estimate, change, mark, test_name, p_value, notes, run_id))
+        if points:
+            series.append(TrendSeries(key, tuple(points)))
+    return tuple(series)
 
 
 def _pair(stored: Any) -> tuple[str, str] | None:
@@ -266,68 +298,59 @@ def _bootstrap_failures(results: Results, kind: str | None) -> dict[str, tuple[i
     return failures
 
 
-def _bootstrap_note(parameters: Mapping[str, Any], failures: Mapping[str, tuple[int, int]]) -> str:
-    """"500", or "500; failed: all 446/500, region=north 3/500" (the counts of failed resamples)."""
-    text = str(parameters.get("bootstrap", 0))
-    if failures:
-        text += "; failed: " + ", ".join(f"{segment} {failed}/{total}"
-                                         for segment, (failed, total) in sorted(failures.items()))
-    return text
-
-
-def _weights_note(weights: Mapping[str, Any]) -> str:
-    """"attribute current_value; raked to region, tier; effective n 2,345.6 (weights 0.41–3.07)"."""
-    parts = []
-    if weights.get("attribute"):
-        parts.append(f"attribute {weights['attribute']}")
-    if weights.get("margins"):
-        parts.append("raked to " + ", ".join(weights["margins"]))
-    parts.append(f"effective n {weights['n_effective']:,.1f} (weights {weights['min']:.2f}–{weights['max']:.2f})")
-    return "; ".join(parts)
-
-
 def _footnotes(parameters: Mapping[str, Any], model_payload: Mapping[str, Any] | None,
                failures: Mapping[str, tuple[int, int]] | None = None,
-               weights: Mapping[str, Any] | None = None) -> tuple[tuple[str, str], ...]:
-    notes: list[tuple[str, str]] = []
+               weights: Mapping[str, Any] | None = None) -> tuple[Footnote, ...]:
+    """The settings the report names, as label keys with parameters (no text in a language:
+    :func:`reports.labels.footnote_text` writes them in zh_CN or en)."""
+    notes: list[Footnote] = []
     if weights:
-        notes.append(("weights", _weights_note(weights)))
+        notes.append(Footnote("weights", {"attribute": weights.get("attribute") or None,
+                                          "margins": tuple(weights.get("margins") or ()),
+                                          "n_effective": float(weights["n_effective"]),
+                                          "min": float(weights["min"]), "max": float(weights["max"])}))
     if parameters:
         if model_payload is not None:
-            notes.append(("model", f"{str(parameters.get('model', '')).upper()}"))
-            notes.append(("method", f"{str(parameters.get('method', '')).upper()}, seed {parameters.get('seed')}"))
-            notes.append(("bootstrap", _bootstrap_note(parameters, failures or {})))
-        notes.append(("period", f"{parameters.get('submitted_from') or '…'} – {parameters.get('submitted_to') or '…'}"))
+            notes.append(Footnote("model", {"model": str(parameters.get("model", "")).upper()}))
+            notes.append(Footnote("method", {"method": str(parameters.get("method", "")), "seed": parameters.get("seed")}))
+            notes.append(Footnote("bootstrap", {
+                "resamples": int(parameters.get("bootstrap", 0) or 0),
+                "failures": tuple((segment, failed, total)
+                                  for segment, (failed, total) in sorted((failures or {}).items()))}))
+        notes.append(Footnote("period", {"from": parameters.get("submitted_from"),
+                                         "to": parameters.get("submitted_to")}))
     rule = NCHS_RULE
-    notes.append(("suppression_rule", f"n < {rule.min_shown}: suppressed; n < {rule.min_reliable} or "
-                                      f"relative SE ≥ {rule.max_relative_se:.0%}: unreliable"))
+    notes.append(Footnote("suppression_rule", {"min_shown": rule.min_shown, "min_reliable": rule.min_reliable,
+                                               "max_relative_se": rule.max_relative_se}))
     t = ValidityThresholds()
     if model_payload is not None:
-        notes.append(("validity_thresholds", f"loading ≥ {t.loading_min}, α ≥ {t.alpha_min}, "
-                      f"ρA ≥ {t.rho_a_min}, ρC {t.rho_c_min}–{t.rho_c_max}, AVE ≥ {t.ave_min}, "
-                      f"HTMT < {t.htmt_max}, VIF < {t.vif_max}"))
+        notes.append(Footnote("validity_thresholds", {
+            "loading": t.loading_min, "alpha": t.alpha_min, "rho_a": t.rho_a_min, "rho_c_min": t.rho_c_min,
+            "rho_c_max": t.rho_c_max, "ave": t.ave_min, "htmt": t.htmt_max, "vif": t.vif_max}))
     if model_payload and "indices" in model_payload:
-        weights = "; ".join(f"{i['construct']}: " + ", ".join(f"{k} {v:.2f}" for k, v in i["weights"].items()
-                                                             if v is not None)
-                            for i in model_payload["indices"]["indices"])
-        notes.append(("index_weights", weights))
+        notes.append(Footnote("index_weights", {"indices": tuple(
+            (i["construct"], tuple((k, float(v)) for k, v in i["weights"].items() if v is not None))
+            for i in model_payload["indices"]["indices"])}))
     w = WordOfMouthSettings()
-    notes.append(("tarp", f"reach satisfied {w.reach_satisfied}, dissatisfied {w.reach_dissatisfied}, "
-                          f"top box {w.resolution_top_box}, told many ≥ {w.many_told}"))
+    notes.append(Footnote("tarp", {"reach_satisfied": w.reach_satisfied, "reach_dissatisfied": w.reach_dissatisfied,
+                                   "top_box": w.resolution_top_box, "many_told": w.many_told}))
     return tuple(notes)
 
 
 def build_report(results: Results, *, run_id: int | None = None, previous: Results | None = None,
                  history: Sequence[tuple[str, Results]] = (), current_label: str | None = None,
-                 ipma_target: str = "satisfaction", previous_run_id: int | None = None) -> ReportView:
+                 ipma_target: str = "satisfaction", previous_run_id: int | None = None,
+                 history_ids: Sequence[int] = ()) -> ReportView:
     """The report of one run.
 
     ``previous``: the previous comparable run's results (change and significance marks; a
     change tested with the run against ``previous_run_id`` — permutation for model indices, z
     for NPS — takes the place of the z test on the two runs' SEs);
     ``history``: earlier runs as (label, results), oldest first, for the trend (the current run
-    is appended as ``current_label``, default "#run_id"). Raises ValueError when ``results`` has
-    no "meta" entry (not a run's results).
+    is appended as ``current_label``, default "#run_id"); ``history_ids``: their run ids, same
+    order, so a trend point's stored change test is used when it was made against the point
+    before it (empty: every trend change is the z test on the SEs). Raises ValueError when
+    ``results`` has no "meta" entry (not a run's results) or ``history_ids`` does not match.
     """
     if ("meta", "all") not in results:
         raise ValueError(f"results of run {run_id} have no ('meta', 'all') entry; pass run_results(...) output")
@@ -340,13 +363,11 @@ def build_report(results: Results, *, run_id: int | None = None, previous: Resul
     # (loyalty follows satisfaction in the model and stays on its card).
     segments = tuple(s for key in ("satisfaction", "nps", "word_of_mouth", "complaint_handling")
                      if (s := _segments(results, key)) is not None)
-    runs = [*history, (current_label or f"#{run_id}", results)]
-    trend = []
-    for key in CARD_KEYS:
-        points = tuple(TrendPoint(label, est) for label, res in runs
-                       if (est := metric_estimate(res, key)) is not None and est.value is not None)
-        if points:
-            trend.append(TrendSeries(key, points))
+    if history_ids and len(history_ids) != len(history):
+        raise ValueError(f"history_ids has {len(history_ids)} run ids for {len(history)} earlier runs")
+    ids = list(history_ids) if history_ids else [None] * len(history)
+    trend = _trend([*((label, res, rid) for (label, res), rid in zip(history, ids, strict=True)),
+                    (current_label or f"#{run_id}", results, run_id)])
     names = meta.get("names", {})
     kano = tuple(KanoPoint(a["attribute"], _num(a["better"]), _num(a["worse"]), a["category"],
                            {k: float(v) for k, v in (a["shares"] or {}).items()}, int(a["n"]), a["reliability"],
@@ -355,7 +376,7 @@ def build_report(results: Results, *, run_id: int | None = None, previous: Resul
     validity = fitted["validity"] if fitted else {}
     return ReportView(
         run_id=run_id, n=int(meta.get("n", 0)), model=kind, cards=cards, segments=segments,
-        trend=tuple(trend), ipma=_ipma(fitted, ipma_target) if fitted else (), ipma_target=ipma_target,
+        trend=trend, ipma=_ipma(fitted, ipma_target) if fitted else (), ipma_target=ipma_target,
         kano=kano, path=_path(fitted, kind) if fitted else None,
         complaints=_complaints(results[("complaints", "all")]) if ("complaints", "all") in results else None,
         validity=tuple(ValidityRow(c["name"], c["subject"], _num(c["value"]) if c["value"] is not None else None,

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from reports.labels import pick
+from reports.labels import criterion_label, footnote_text, pick, threshold_text, validity_subject
 
 Results = Mapping[tuple[str, str], Mapping[str, Any]]
 Significance = Literal["up", "down", "none", "unknown"]
@@ -88,8 +88,20 @@ class SegmentComparison:
 
 @dataclass(frozen=True, slots=True)
 class TrendPoint:
+    """One wave of a trend series, with its change from the previous point of the series.
+
+    ``change``/``significance``/``change_test``/``change_p`` as on :class:`IndexCard`: the run's
+    stored change test when it was made against the previous point's run, else the z test on the
+    two SEs; the first point has no change ("unknown", no test)."""
+
     run_label: str
     estimate: Estimate
+    change: float | None = None
+    significance: Significance = "unknown"
+    change_test: str | None = None
+    change_p: float | None = None
+    notes: tuple[str, ...] = ()  # label keys: "change_overlap", "change_not_comparable"
+    run_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +165,17 @@ class ValidityRow:
     threshold: str
     passed: bool | None
 
+    def label(self, locale: str) -> str:
+        """The criterion's name in ``locale`` ("cronbach_alpha" -> "Cronbach α 系数")."""
+        return criterion_label(self.name, locale)
+
+    def subject_label(self, locale: str) -> str:
+        return validity_subject(self.subject, locale)
+
+    @property
+    def rule(self) -> str:
+        return threshold_text(self.threshold)
+
 
 @dataclass(frozen=True, slots=True)
 class ValiditySummaryRow:
@@ -165,6 +188,16 @@ class ValiditySummaryRow:
     failed_subjects: tuple[str, ...]
     low: float | None
     high: float | None
+
+    def label(self, locale: str) -> str:
+        return criterion_label(self.name, locale)
+
+    def subjects_label(self, locale: str) -> tuple[str, ...]:
+        return tuple(validity_subject(s, locale) for s in self.failed_subjects)
+
+    @property
+    def rule(self) -> str:
+        return threshold_text(self.threshold)
 
 
 def validity_summary(rows: Sequence[ValidityRow]) -> tuple[ValiditySummaryRow, ...]:
@@ -179,6 +212,18 @@ def validity_summary(rows: Sequence[ValidityRow]) -> tuple[ValiditySummaryRow, .
             tuple(r.subject for r in group if r.passed is False),
             min(values) if values else None, max(values) if values else None))
     return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Footnote:
+    """One setting the report names: a label key and its parameters (numbers, codes, names),
+    written in a language by :func:`reports.labels.footnote_text`."""
+
+    key: str
+    params: Mapping[str, Any]
+
+    def text(self, locale: str) -> str:
+        return footnote_text(self.key, self.params, locale)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +242,6 @@ class ReportView:
     validity: tuple[ValidityRow, ...]
     admissibility_problems: tuple[str, ...]
     model_skipped: str | None
-    footnotes: tuple[tuple[str, str], ...]  # (label key, text)
+    footnotes: tuple[Footnote, ...]
     parameters: Mapping[str, Any] = field(default_factory=dict)
     driver_differences: tuple[DriverDifference, ...] = ()

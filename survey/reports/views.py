@@ -16,7 +16,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from acsi.segments import NCHS_RULE
-from reports.labels import construct_label, segment_label
+from reports.labels import construct_label, labels, segment_label
 from reports.render import render_fragments, render_standalone
 from reports.summary import render_summary
 from reports.view_model import CARD_KEYS, compare
@@ -33,7 +33,7 @@ from survey.reports.forms import (METHOD_LABELS, MODEL_LABELS, CancelForm, Compa
 from survey.services import dashboard as service
 from survey.services import analysis_pipeline as pipeline
 from survey.services.analysis_pipeline import AnalysisParameters, AnalysisSetupError
-from survey.services.analysis_runs import cancel_run, create_run
+from survey.services.analysis_runs import Failure, cancel_run, create_run, stored_failure
 from survey.services import file_jobs
 from survey.services.invitations import published_questionnaires
 from survey.files.views import start as start_file_job
@@ -107,28 +107,45 @@ def _segment(label: str, value_names: tuple[str, str] | None = None) -> str:
     return segment_label(label, _locale(), value_names)
 
 
-_FAILURES = (
-    (pipeline.MISSING_ITEMS, _l("The %(model)s model needs the items %(items)s, which no question of this "
-                                "questionnaire is bound to.")),
-    (pipeline.NOTHING_TO_ANALYSE, _l("This questionnaire has no construct-bound items, NPS, Kano or complaint "
-                                     "follow-up questions to analyse.")),
-    (pipeline.NO_RESPONSES, _l("No complete responses match the chosen versions and period.")),
-)
-_FAILURE_PATTERNS = tuple(
-    (re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+)", re.escape(english))), message)
-    for english, message in _FAILURES)
+#: Why a run failed, by the code stored with it (survey.services.analysis_runs.Failure).
+FAILURE_MESSAGES = {
+    "missing_items": _l("The %(model)s model needs the items %(items)s, which no question of this "
+                        "questionnaire is bound to."),
+    "nothing_to_analyse": _l("This questionnaire has no construct-bound items, NPS, Kano or complaint "
+                             "follow-up questions to analyse."),
+    "no_responses": _l("No complete responses match the chosen versions and period."),
+    "internal_error": _l("The analysis stopped because of an internal error; it has been logged."),
+    "results_not_stored": _l("The results could not be stored: %(detail)s"),
+}
+
+# Runs stored before failures had codes hold only the English text; the pipeline's own reasons
+# are recognised so those old runs still read in the page's language. New runs never need this.
+_LEGACY_FAILURES = tuple(
+    (re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+)", re.escape(english))), code)
+    for english, code in ((pipeline.MISSING_ITEMS, "missing_items"), (pipeline.NOTHING_TO_ANALYSE, "nothing_to_analyse"),
+                          (pipeline.NO_RESPONSES, "no_responses")))
 
 
-def failure_text(error: str | None) -> str:
-    """A failed run's stored (English) reason in the page's language when it is one of the
-    pipeline's own; other reasons (from the estimators) as stored."""
+def failure_text(error: str | None, failure: Failure | None = None) -> str:
+    """A failed run's reason in the page's language: its stored code and parameters when it has
+    them, else its stored text (an old run's pipeline reason is still recognised; reasons from
+    the estimators are shown as stored)."""
+    if failure is not None and failure.code in FAILURE_MESSAGES:
+        params = {key: ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else value
+                  for key, value in failure.params.items()}
+        return str(FAILURE_MESSAGES[failure.code]) % params if params else str(FAILURE_MESSAGES[failure.code])
     if not error:
         return _("No reason was recorded.")
-    for pattern, message in _FAILURE_PATTERNS:
+    for pattern, code in _LEGACY_FAILURES:
         match = pattern.fullmatch(error)
         if match:
-            return str(message) % match.groupdict() if match.groupdict() else str(message)
+            return failure_text(error, Failure(code, match.groupdict()))
     return error
+
+
+def run_failure_text(run) -> str:  # noqa: ANN001 - an AnalysisRun
+    """:func:`failure_text` of a run (its text and its stored code)."""
+    return failure_text(run.error, stored_failure(run))
 
 
 def _kano_name(point: KanoPoint) -> str:
@@ -136,13 +153,16 @@ def _kano_name(point: KanoPoint) -> str:
 
 
 def _page_helpers() -> dict[str, object]:
-    return {"status_labels": STATUS_LABELS, "stage_text": _stage, "segment_text": _segment, "kano_name": _kano_name, "failure_text": failure_text, "title_of": _title,
+    return {"status_labels": STATUS_LABELS, "stage_text": _stage, "segment_text": _segment, "kano_name": _kano_name, "failure_text": failure_text, "run_failure_text": run_failure_text, "title_of": _title,
             "model_labels": MODEL_LABELS, "method_labels": METHOD_LABELS, "card_labels": CARD_LABELS,
             "note_labels": NOTE_LABELS, "significance_labels": SIGNIFICANCE_LABELS,
             "reliability_labels": RELIABILITY_LABELS, "run_label": service.run_label,
             "kano_labels": KANO_LABELS, "kano_codes": tuple(KANO_LABELS), "measure_labels": MEASURE_LABELS,
             "footnote_labels": FOOTNOTE_LABELS, "construct": _construct, "mark_labels": MARK_LABELS,
             "change_test_labels": CHANGE_TEST_LABELS,
+            # The report label table (reports.labels) of the page's language: scales, footnote and
+            # validity texts, written the same way as in the standalone report and the PDF.
+            "report_text": labels(_locale()), "report_locale": _locale(),
             "suppression_min": NCHS_RULE.min_shown, "reliable_min": NCHS_RULE.min_reliable}
 
 

@@ -33,8 +33,9 @@ Checkpoint = Callable[[float, str], None]
 DEFAULT_BOOTSTRAP = 500
 
 
-# Why a run can fail once it is under way (English, as stored on the run; the report pages show
-# them in the reader's language, see survey.reports.views.failure_text).
+# Why a run can fail once it is under way: English text stored in the run's ``error`` (logs, the
+# command line), and a code with parameters stored beside it (``parameters["failure"]``) that the
+# report pages translate (survey.reports.views.failure_text).
 MISSING_ITEMS = "the {model} model needs the items {items}, which no question of this questionnaire is bound to"
 NOTHING_TO_ANALYSE = ("this questionnaire has no construct-bound items, NPS, Kano or complaint follow-up "
                       "questions to analyse")
@@ -42,7 +43,14 @@ NO_RESPONSES = "no complete responses match the chosen versions and period"
 
 
 class AnalysisSetupError(ValueError):
-    """The requested analysis does not fit the questionnaire; the message says why."""
+    """The requested analysis does not fit the questionnaire; the message says why. ``code`` and
+    ``params`` name the reason for translation ("missing_items", "nothing_to_analyse",
+    "no_responses"; None: only the message)."""
+
+    def __init__(self, message: str, *, code: str | None = None, params: Mapping[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = dict(params or {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +145,8 @@ def plan_analysis(document: Questionnaire, parameters: AnalysisParameters) -> _P
     spec = BUILTIN_MODELS[parameters.model]
     missing = [item for item in spec.items if item not in bound]
     if bound and missing:
-        raise AnalysisSetupError(MISSING_ITEMS.format(model=parameters.model.upper(), items=", ".join(missing)))
+        raise AnalysisSetupError(MISSING_ITEMS.format(model=parameters.model.upper(), items=", ".join(missing)),
+                                 code="missing_items", params={"model": parameters.model.upper(), "items": missing})
     questions = list(document.questions())
     nps = tuple(q.code for q in questions if q.type == "nps")
     kano = tuple((q.code, q.settings.attribute.en or q.settings.attribute.zh or q.code)
@@ -269,11 +278,11 @@ def run_analysis(engine: Engine, document: Questionnaire, parameters: AnalysisPa
     AcsiError with messages a person can act on."""
     plan = plan_analysis(document, parameters)
     if not (plan.spec or plan.nps or plan.kano or plan.complaints):
-        raise AnalysisSetupError(NOTHING_TO_ANALYSE)
+        raise AnalysisSetupError(NOTHING_TO_ANALYSE, code="nothing_to_analyse")
     checkpoint(0.02, "loading responses")
     frame, meta = _load(engine, plan, parameters, weighting=parameters)
     if frame.empty:
-        raise AnalysisSetupError(NO_RESPONSES)
+        raise AnalysisSetupError(NO_RESPONSES, code="no_responses")
     data, run_plan = _analysis_input(plan, frame)
     del frame
     options = RunOptions(method=parameters.method, missing=parameters.missing,

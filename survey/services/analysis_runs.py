@@ -6,7 +6,10 @@ transaction at the end, so a failed or cancelled run leaves no partial results b
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -88,11 +91,14 @@ def execute_run(session: Session, run_id: int) -> None:
         _finish(session, run, "cancelled", stage="cancelled")
         return
     except (AnalysisSetupError, AcsiError) as error:
-        _finish(session, run, "failed", error=str(error))
+        code = getattr(error, "code", None)
+        _finish(session, run, "failed", error=str(error),
+                failure=Failure(code, error.params) if code else None)  # type: ignore[union-attr]
         return
     except Exception:  # noqa: BLE001 - a worker must record every failure, not die silently
         logger.exception("analysis run %s failed", run_id)
-        _finish(session, run, "failed", error="The analysis stopped because of an internal error; it has been logged.")
+        _finish(session, run, "failed", error="The analysis stopped because of an internal error; it has been logged.",
+                failure=Failure("internal_error", {}))
         return
     try:
         session.add_all(AnalysisResult(run_id=run.id, kind=r.kind, segment=r.segment, payload=r.payload)
@@ -100,7 +106,8 @@ def execute_run(session: Session, run_id: int) -> None:
         _finish(session, run, "succeeded", stage="done")
     except DBAPIError as error:  # the database refused the results: none are kept, the run says why
         logger.exception("analysis run %s: results not stored", run_id)
-        _finish(session, run, "failed", error=f"The results could not be stored: {error.orig}")
+        _finish(session, run, "failed", error=f"The results could not be stored: {error.orig}",
+                failure=Failure("results_not_stored", {"detail": str(error.orig)}))
 
 
 #: How far back to look for earlier runs of the same questionnaire.
@@ -120,11 +127,36 @@ def earlier_comparable_runs(session: Session, run: AnalysisRun, *, limit: int) -
     return [c for c in candidates if (c.parameters or {}).get("model", "acsi") == model][:limit]
 
 
-def _finish(session: Session, run: AnalysisRun, status: str, *, error: str | None = None, stage: str = "") -> None:
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """Why a run failed, for translation: a code and its parameters (JSON values), stored as
+    ``parameters["failure"]`` beside the English ``error`` text (no schema change; runs stored
+    before codes have only the text)."""
+
+    code: str
+    params: Mapping[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "params": dict(self.params)}
+
+
+def stored_failure(run: AnalysisRun) -> Failure | None:
+    """The coded reason stored with a failed run, or None (an old run, or a reason from the
+    estimators that has only its text)."""
+    stored = (run.parameters or {}).get("failure")
+    if not isinstance(stored, Mapping) or not isinstance(stored.get("code"), str):
+        return None
+    return Failure(stored["code"], dict(stored.get("params") or {}))
+
+
+def _finish(session: Session, run: AnalysisRun, status: str, *, error: str | None = None, stage: str = "",
+            failure: Failure | None = None) -> None:
     if status != "succeeded":
         session.rollback()  # drop anything the failed step left in the session
     run = session.get(AnalysisRun, run.id)
     run.status, run.error, run.finished_at = status, error, datetime.now(UTC)
+    if failure is not None:  # a new dict, so the JSON column is written
+        run.parameters = {**(run.parameters or {}), "failure": failure.to_dict()}
     run.stage = stage or run.stage
     if status == "succeeded":
         run.progress = 1.0

@@ -187,11 +187,14 @@ def run_label(run: AnalysisRun) -> str:
 
 def build_dashboard(session: Session, run_id: int, *, scope: Scope = None) -> tuple[DashboardData, ReportView]:
     """:func:`load_dashboard` and the report view model built from it (see
-    :func:`reports.view_model.build_report`). Raises :class:`DashboardUnavailable`."""
+    :func:`reports.view_model.build_report`; the trend's runs come with their ids, so each
+    point's stored change test — loaded with the history's "all" results, no extra query — marks
+    it). Raises :class:`DashboardUnavailable`."""
     data = load_dashboard(session, run_id, scope=scope)
     view = build_report(data.results, run_id=data.run.id, previous=data.previous_results if data.previous else None,
                         previous_run_id=data.previous.id if data.previous else None,
                         history=[(run_label(run), results) for run, results in data.trend[:-1]],
+                        history_ids=[run.id for run, _results in data.trend[:-1]],
                         current_label=run_label(data.run))
     return data, view
 

@@ -119,7 +119,10 @@ def test_figure_data_html_carries_the_figure_as_inert_json(view) -> None:
     payload = re.fullmatch(r'.*<script type="application/json" id="my-trend-data">(.*)</script>', fragment, re.S).group(1)
     assert "<" not in payload and ">" not in payload
     spec = json.loads(payload)
-    assert spec["config"]["displaylogo"] is False and spec["layout"]["height"] == 380 and spec["data"]
+    assert spec["config"]["displaylogo"] is False and spec["data"]
+    # the div is as tall as the figure (the trend grows with its panels)
+    assert spec["layout"]["height"] == trend_figure(view.trend, "en").layout.height
+    assert f'data-height="{spec["layout"]["height"]}"' in fragment
 
 
 def test_standalone_report_lists_the_stored_segment_tests_and_flags(results) -> None:
@@ -130,8 +133,9 @@ def test_standalone_report_lists_the_stored_segment_tests_and_flags(results) -> 
                   {"metric": "satisfaction", "segment": "region=north", "test": "permutation", "difference": -3.25,
                    "p_value": 0.002, "p_value_holm": 0.004, "mark": "lower", "n_segment": 388, "n_rest": 12}]}}
     english = render_standalone(build_report(tested, run_id=4), "en")
-    assert "ACSI satisfaction · vs the rest" in english
+    assert "ACSI satisfaction (index 0–100) · vs the rest" in english
     row = english.split("vs the rest</caption>")[1].split("</table>")[0]
+    assert "72.0" in row and "388" in row  # the numbers behind the segment figure: value and n
     assert "-3.2" in row and "0.004" in row and "lower than the rest" in row and "not tested" in row
     assert "inadmissible fit: not comparable, left out of roll-ups" in english
     assert "不计入汇总" in render_standalone(build_report(tested, run_id=4), "zh_CN")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 
@@ -88,12 +89,42 @@ def test_ipma_path_kano_complaints_and_validity(results) -> None:
 
 
 def test_footnotes_name_the_settings_used(results) -> None:
-    notes = dict(build_report(results).footnotes)
+    notes = {note.key: note.text("en") for note in build_report(results).footnotes}
     assert notes["bootstrap"] == "200"
+    assert notes["method"] == "PLS, seed 7"
     assert "0.708" in notes["validity_thresholds"]
     assert "S1 0.60" in notes["index_weights"]
     assert "4.5" in notes["tarp"] and "9.5" in notes["tarp"]
     assert "n < 30" in notes["suppression_rule"]
+
+
+def test_footnotes_are_codes_written_in_each_language(results) -> None:
+    """The settings are stored as parameters and written in zh_CN without an English word
+    (issue 17: the Chinese report showed "PLS, seed 1")."""
+    view = build_report(results)
+    zh = {note.key: note.text("zh_CN") for note in view.footnotes}
+    assert zh["method"] == "PLS，随机种子 7"
+    assert zh["suppression_rule"].startswith("n < 30：隐藏")
+    assert zh["validity_thresholds"].startswith("载荷 ≥ 0.708")
+    assert "；顾客满意度：S1 0.60, S2 0.40；" in zh["index_weights"]
+    assert zh["tarp"].startswith("满意的投诉者告诉 4.5 人")
+    english_words = re.compile(r"\b(seed|suppressed|unreliable|loading|reach|told|failed|attribute|raked|effective)\b")
+    assert not [text for text in zh.values() if english_words.search(text)]
+    weighted = build_report({**results, ("meta", "all"): {**results[("meta", "all")], "weights": {
+        "attribute": "current_value", "margins": ["region"], "n_effective": 2345.61, "min": 0.41, "max": 3.07}}})
+    weights = next(note for note in weighted.footnotes if note.key == "weights")
+    assert weights.text("en") == "attribute current_value; raked to region; effective n 2,345.6 (weights 0.41–3.07)"
+    assert weights.text("zh_CN") == "权重属性 current_value；按 region 迭代加权（raking）；有效样本量 2,345.6（权重 0.41–3.07）"
+
+
+def test_validity_rows_are_named_in_each_language(results) -> None:
+    view = build_report(results)
+    rows = {row.name: row for row in view.validity}
+    assert rows["AVE"].label("zh_CN") == "平均方差提取量 (AVE)" and rows["AVE"].rule == "≥ 0.5"
+    assert rows["f2"].subject_label("zh_CN") == "感知质量 → 顾客满意度"
+    assert rows["loading"].label("en") == "Outer loading"
+    summary = {row.name: row for row in validity_summary(view.validity)}
+    assert summary["loading"].subjects_label("zh_CN") == ("Q2",) and summary["loading"].rule == "≥ 0.708"
 
 
 def test_view_is_frozen_and_requires_meta(results) -> None:
@@ -151,7 +182,9 @@ def test_an_inadmissible_fit_and_an_unreliable_bootstrap_are_flagged(results) ->
     satisfaction = card(view, "satisfaction")
     assert satisfaction.estimate.flags == ("inadmissible_fit", "ci_unreliable")
     assert "inadmissible_fit" in satisfaction.notes and "ci_unreliable" in satisfaction.notes
-    assert dict(view.footnotes)["bootstrap"] == "200; failed: all 446/500"
+    bootstrap = next(note for note in view.footnotes if note.key == "bootstrap")
+    assert bootstrap.text("en") == "200; failed: All respondents 446/500"
+    assert bootstrap.text("zh_CN") == "200；失败：全部受访者 446/500"
     assert card(build_report(results), "satisfaction").estimate.flags == ()
 
 
@@ -183,3 +216,55 @@ def test_micom_flags_and_driver_differences_come_from_the_stored_multigroup_test
     (driver,) = view.driver_differences  # south's measurement differs: its paths are not compared
     assert (driver.segment, driver.source, driver.target, driver.in_segment, driver.in_rest, driver.p_value_holm) == (
         "region=north", "quality", "satisfaction", 0.71, 0.42, 0.012)
+
+
+def _change_tests(previous_run: int, *, mark: str = "up", p: float = 0.03, overlap: int = 0,
+                  comparable: bool = True) -> dict:
+    return {"previous_run": previous_run, "overlap": overlap, "tests": [] if overlap else [
+        {"metric": "satisfaction", "test": "permutation", "difference": 1.0, "p_value": p / 2, "p_value_holm": p,
+         "mark": mark, "comparable": comparable}]}
+
+
+def test_trend_points_carry_their_change_with_the_stored_test_else_the_z_test(results_factory) -> None:
+    """Three waves: #2's stored permutation test (made against run 1) marks it although the SEs
+    alone would not; #3 has no stored test, so the z test on the SEs decides (66.5 → 70 with SEs
+    1 and 1: 3.5 > 1.96·√2 = 2.77, significant)."""
+    make_results = results_factory
+    first, second, third = make_results(65.5), make_results(66.5), make_results(70.0)
+    second = {**second, ("change_tests", "all"): _change_tests(11)}
+    view = build_report(third, run_id=13, history=[("#11", first), ("#12", second)], history_ids=[11, 12],
+                        current_label="#13")
+    points = next(s for s in view.trend if s.metric == "satisfaction").points
+    assert [p.run_id for p in points] == [11, 12, 13]
+    assert (points[0].change, points[0].significance, points[0].change_test) == (None, "unknown", None)
+    assert (points[1].change, points[1].significance, points[1].change_test, points[1].change_p) == \
+        (1.0, "up", "permutation", 0.03)
+    assert compare(points[1].estimate, points[0].estimate)[1] == "none"  # the SEs alone: not significant
+    assert (points[2].change, points[2].significance, points[2].change_test, points[2].change_p) == \
+        (3.5, "up", "z_se", None)
+    # The last point is what the card says when the previous comparable run is the point before.
+    card_view = build_report(third, run_id=13, previous=second, previous_run_id=12,
+                             history=[("#11", first), ("#12", second)], history_ids=[11, 12])
+    satisfaction = next(c for c in card_view.cards if c.key == "satisfaction")
+    last = next(s for s in card_view.trend if s.metric == "satisfaction").points[-1]
+    assert (satisfaction.change, satisfaction.significance, satisfaction.change_test) == \
+        (last.change, last.significance, last.change_test)
+
+
+def test_a_stored_trend_test_against_another_run_overlap_or_micom_is_not_used(results_factory) -> None:
+    make_results = results_factory
+    first = make_results(65.5)
+    against_other = {**make_results(66.5), ("change_tests", "all"): _change_tests(99)}
+    view = build_report(against_other, run_id=12, history=[("#11", first)], history_ids=[11])
+    point = next(s for s in view.trend if s.metric == "satisfaction").points[1]
+    assert (point.significance, point.change_test) == ("none", "z_se")  # stored against run 99: z test instead
+    overlap = build_report({**against_other, ("change_tests", "all"): _change_tests(11, overlap=5)}, run_id=12,
+                           history=[("#11", first)], history_ids=[11])
+    point = next(s for s in overlap.trend if s.metric == "satisfaction").points[1]
+    assert (point.significance, point.change_test, point.notes) == ("unknown", None, ("change_overlap",))
+    micom = build_report({**against_other, ("change_tests", "all"): _change_tests(11, comparable=False)}, run_id=12,
+                         history=[("#11", first)], history_ids=[11])
+    point = next(s for s in micom.trend if s.metric == "satisfaction").points[1]
+    assert (point.significance, point.change_test, point.notes) == ("unknown", "permutation", ("change_not_comparable",))
+    with pytest.raises(ValueError, match="history_ids"):
+        build_report(against_other, history=[("#11", first)], history_ids=[11, 12])

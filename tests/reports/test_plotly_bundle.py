@@ -3,9 +3,12 @@ plotly package's full bundle (with a warning) when it is missing or of another v
 from __future__ import annotations
 
 import logging
+import re
 
 from reports import plotly_install
+from reports.figures import report_figures
 from reports.plotly_bundle import BASIC_BUNDLE, bundle_version, full_bundle_path, plotly_bundle
+from reports.view_model import build_report
 
 
 def test_make_install_put_the_basic_bundle_of_the_packages_version_in_place() -> None:
@@ -38,3 +41,16 @@ def test_a_basic_bundle_of_another_version_is_not_used(tmp_path, caplog) -> None
         bundle = plotly_bundle("basic", stale)
     assert bundle.kind == "full"
     assert "version 1.58.5" in caplog.text
+
+
+def _trace_types(bundle: bytes) -> set[str]:
+    return set(re.findall(r'moduleType:"trace",name:"(\w+)"', bundle.decode("utf-8")))
+
+
+def test_the_basic_bundle_draws_every_trace_type_the_reports_use(results, previous) -> None:
+    """A figure with a trace type the basic bundle lacks (a heatmap, say) would stay blank."""
+    view = build_report(results, run_id=4, previous=previous)
+    used = {trace.type for locale in ("zh_CN", "en") for fig in report_figures(view, locale).values()
+            for trace in fig.data}
+    assert used and used <= _trace_types(plotly_bundle().data) == {"scatter", "bar", "pie"}
+    assert len(_trace_types(plotly_bundle("full").data)) > 40  # the check reads real registrations

@@ -118,7 +118,7 @@ def segment_figure(comparison: SegmentComparison, locale: str) -> go.Figure:
     return _layout(fig, f"{text['segments']} · {text[f'card_{comparison.metric}']}")
 
 
-TREND_PANEL_HEIGHT = 170  # px per metric panel
+TREND_PANEL_HEIGHT = 150  # px per metric panel
 _MARKS = {"up": "▲", "down": "▼"}
 # Each panel's value axis spans at least this much of its scale (clipped to the scale's bounds),
 # so a change of a fraction of a point is not blown up to the panel's full height.

@@ -186,3 +186,12 @@ def test_every_dashboard_figure_has_its_numbers_in_a_table(app, client, login_as
                 assert "<table" in table and "<caption>" in table, (run_id, name)
     assert {"trend", "ipma", "path", "segments-satisfaction", "segments-nps", "kano-better-worse",
             "kano-categories", "complaints"} <= seen
+
+
+def test_the_run_comparison_names_each_index_scale(client, login_as, waves) -> None:
+    first, later = waves
+    login_as("analyst")
+    for lang, scale in (("en", "index 0–100"), ("zh_CN", "指数 0–100")):
+        page = client.get(f"/reports/runs/compare?a={first}&b={later}&lang={lang}").get_data(as_text=True)
+        row = page.split("<tbody>")[1].split("</tr>")[0]
+        assert f'<span class="scale">({scale})</span>' in row and "-5.0" in row

@@ -6,6 +6,7 @@ from models.base import Base
 from models.collection import Invitation, Response
 from models.complaints import ComplaintCase
 from models.file_job import FileJob
+from models.import_job import ImportJob
 from models.followup import FollowUpTask, FollowUpTaskEvent
 from models.mailing import Delivery, MessageTemplate, OptOut, PeriodicRun, SendBatch
 from models.questionnaire import (
@@ -32,6 +33,7 @@ __all__ = [
     "Delivery",
     "FileJob",
     "FollowUpTask",
+    "ImportJob",
     "FollowUpTaskEvent",
     "Invitation",
     "MatrixRow",

@@ -75,6 +75,15 @@ def init_app(app: Flask) -> None:
             make(get_session(), engine(), job_id, folder=Path(app.config["FILE_JOBS_FOLDER"]),
                  keep=timedelta(hours=app.config["FILE_JOB_HOURS"]))
 
+    @queue.task(name="import_invitations")
+    @observed("import_invitations")
+    def import_invitations(job_id: int) -> None:
+        from survey.db import get_session
+        from survey.services.import_jobs import run
+
+        with app.app_context():
+            run(get_session(), job_id, folder=Path(app.config["FILE_JOBS_FOLDER"]))
+
     @queue.task(name="scheduled_report")
     @observed("scheduled_report")
     def scheduled_report(schedule_id: int) -> None:
@@ -114,7 +123,8 @@ def init_app(app: Flask) -> None:
     app.extensions["job_queue"] = queue
     app.extensions["job_tasks"] = {"run_analysis": run_analysis, "deliver_messages": deliver_messages,
                                    "distribution_tick": distribution_tick, "make_file": make_file,
-                                   "sweep_files": sweep_files, "scheduled_report": scheduled_report}
+                                   "sweep_files": sweep_files, "scheduled_report": scheduled_report,
+                                   "import_invitations": import_invitations}
 
 
 def enqueue(name: str, *args: object) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,7 +15,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField
 from wtforms.validators import NumberRange, Optional
 
-from models import Invitation
+from models import ImportJob, Invitation
 from survey.audit_trail import audit_event
 from survey.auth.roles import role_required
 from survey.db import get_session
@@ -25,6 +26,7 @@ from survey.mail.channels import DeliveryError
 from survey.mail.sending import SendingOff
 from survey.mail.settings import MailSettingsError
 from survey.public_urls import public_url
+from survey.services import import_jobs
 from survey.services import invitations as service
 from survey.services import mailings
 from survey.services.message_templates import PLACEHOLDERS, TemplateError
@@ -74,6 +76,13 @@ def upload(questionnaire_id: int):
     if version is not None and form.validate_on_submit():
         limit = _upload_limit()
         data = form.file.data.read(limit + 1)
+        if current_app.config["INVITATION_JOB_BYTES"] < len(data) <= limit:  # too long for a request
+            job = import_jobs.start(session, questionnaire, current_user, form.file.data.filename or "", data,
+                                    folder=Path(current_app.config["FILE_JOBS_FOLDER"]),
+                                    expiry_days=form.expiry_days.data)
+            session.commit()
+            enqueue("import_invitations", job.id)
+            return redirect(url_for("invitations.import_job", questionnaire_id=questionnaire_id, job_id=job.id))
         report = service.import_invitations(
             session, questionnaire_id, form.file.data.filename or "", data,
             max_bytes=limit, default_expiry_days=form.expiry_days.data)
@@ -98,6 +107,18 @@ def upload(questionnaire_id: int):
         link_base=_link_base(), limit=_upload_limit(), upload_limits=service.UPLOAD_LIMITS,
         **sending_page.sending_overview(session, questionnaire_id, invitations),
     ), status_code
+
+
+@bp.route("/<int:questionnaire_id>/imports/<int:job_id>")
+@role_required("designer")
+def import_job(questionnaire_id: int, job_id: int):
+    """A large upload's progress (the page reloads itself until the worker is done) and report."""
+    questionnaire = questionnaire_or_404(questionnaire_id)
+    job = get_session().get(ImportJob, job_id)
+    if job is None or job.questionnaire_id != questionnaire.id:
+        abort(404)
+    return render_template("invitations/import_job.html", questionnaire=questionnaire, job=job,
+                           report=import_jobs.report_of(job))
 
 
 def _back(endpoint: str, questionnaire_id: int):

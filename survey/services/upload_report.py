@@ -22,6 +22,9 @@ RULE_MESSAGES: Mapping[str, tuple[str, str]] = {
     "unreadable": ("无法读取该文件：%(detail)s。", "The file cannot be read: %(detail)s."),
     "empty": ("文件没有标题行或数据行。", "The file has no header row or no data rows."),
     "too_many_rows": ("数据行过多（上限 %(limit)s 行）。", "Too many data rows (limit %(limit)s)."),
+    "import_failed": ("导入在后台失败，未导入任何内容；请重新上传，若仍失败请联系管理员。",
+                      "The import failed in the background and nothing was imported; upload the file again, "
+                      "and tell an administrator if it fails again."),
     "missing_column": ("缺少必需的列。", "A required column is missing."),
     "duplicate_column": ("列名重复。", "The column name appears twice."),
     "column_name": ("列名只能包含字母、数字和下划线，并以字母开头（最多 64 个字符）。",

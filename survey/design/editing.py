@@ -11,6 +11,9 @@ from dataclasses import replace
 from typing import Literal
 
 from survey.questionnaire.document import Page, Question, Questionnaire, Texts
+from survey.questionnaire.logic.ast import references
+from survey.questionnaire.logic.errors import LogicError
+from survey.questionnaire.logic.parser import parse
 
 Direction = Literal["up", "down"]
 
@@ -133,3 +136,28 @@ def delete_question(document: Questionnaire, code: str) -> Questionnaire:
     del questions[position]
     pages[page_index] = replace(pages[page_index], questions=tuple(questions))
     return replace(document, pages=tuple(pages))
+
+
+def dependents(document: Questionnaire, question_codes: frozenset[str] | set[str]) -> list[tuple[str, str]]:
+    """(page or question code, answer variable) of every page and question that is not among
+    ``question_codes`` (nor a page holding only them) and whose show-if or validation refers to an
+    answer of those questions: deleting them would leave that rule pointing at nothing."""
+    variables = {v.code for v in document.variables() if v.question_code in question_codes}
+    found: list[tuple[str, str]] = []
+
+    def check(code: str, expressions: tuple[str | None, ...]) -> None:
+        for text in expressions:
+            if not text:
+                continue
+            try:
+                used = references(parse(text))
+            except LogicError:
+                continue  # a broken rule is reported by the checker, not here
+            found.extend((code, name) for name in sorted(used & variables))
+    for page in document.pages:
+        staying = [q for q in page.questions if q.code not in question_codes]
+        if staying or not page.questions:
+            check(page.code, (page.show_if,))
+        for question in staying:
+            check(question.code, (question.show_if, question.validation))
+    return found

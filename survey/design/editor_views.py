@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from survey.auth.roles import role_required
 from survey.design import editing
@@ -119,17 +120,36 @@ def move_page(questionnaire_id: int, index: int):
     return to_editor(questionnaire_id, f"#page-{max(0, min(target, len(document.pages) - 1))}")
 
 
-@bp.route("/<int:questionnaire_id>/pages/<int:index>/delete", methods=["POST"])
+def _still_used(document, codes: set[str]) -> str | None:
+    """The message naming the rules that use the answers of ``codes``, or None when none does."""
+    used = editing.dependents(document, codes)
+    if not used:
+        return None
+    return _("Not deleted: %(rules)s use these answers. Change those conditions first.",
+             rules=", ".join(f"{item} ({variable})" for item, variable in used[:10]))
+
+
+@bp.route("/<int:questionnaire_id>/pages/<int:index>/delete", methods=["GET", "POST"])
 @role_required("designer")
 def delete_page(questionnaire_id: int, index: int):
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    _q, version, document = editable(questionnaire_id)
-    try:
-        save_draft(version, editing.delete_page(document, index))
-    except LookupError:
+    """GET: what deleting the page removes, with the button that does it; POST: delete it."""
+    questionnaire, version, document = editable(questionnaire_id)
+    if not 0 <= index < len(document.pages):
         abort(404)
-    flash(_("The page was deleted."))
+    page = document.pages[index]
+    form = ConfirmForm()
+    if request.method == "GET":
+        return render_template("design/delete_page.html", questionnaire=questionnaire, form=form, index=index,
+                               page=page, problem=_still_used(document, {q.code for q in page.questions}))
+    if not form.validate_on_submit():
+        abort(400)
+    problem = _still_used(document, {q.code for q in page.questions})
+    if problem:
+        flash(problem, "error")
+        return to_editor(questionnaire_id, f"#page-{index}")
+    save_draft(version, editing.delete_page(document, index))
+    flash(ngettext("The page and its %(num)s question were deleted.",
+                   "The page and its %(num)s questions were deleted.", len(page.questions)))
     return to_editor(questionnaire_id)
 
 
@@ -271,6 +291,10 @@ def delete_question(questionnaire_id: int, code: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     _q, version, document = editable(questionnaire_id)
+    problem = _still_used(document, {code})
+    if problem:
+        flash(problem, "error")
+        return to_editor(questionnaire_id, f"#question-{code}")
     try:
         save_draft(version, editing.delete_question(document, code))
     except LookupError:

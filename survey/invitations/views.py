@@ -82,7 +82,7 @@ def upload(questionnaire_id: int):
                                     expiry_days=form.expiry_days.data)
             session.commit()
             enqueue("import_invitations", job.id)
-            return redirect(url_for("invitations.import_job", questionnaire_id=questionnaire_id, job_id=job.id))
+            return redirect(url_for("invitations.import_job", questionnaire_id=questionnaire_id, import_id=job.id))
         report = service.import_invitations(
             session, questionnaire_id, form.file.data.filename or "", data,
             max_bytes=limit, default_expiry_days=form.expiry_days.data)
@@ -109,12 +109,12 @@ def upload(questionnaire_id: int):
     ), status_code
 
 
-@bp.route("/<int:questionnaire_id>/imports/<int:job_id>")
+@bp.route("/<int:questionnaire_id>/imports/<int:import_id>")
 @role_required("designer")
-def import_job(questionnaire_id: int, job_id: int):
+def import_job(questionnaire_id: int, import_id: int):
     """A large upload's progress (the page reloads itself until the worker is done) and report."""
     questionnaire = questionnaire_or_404(questionnaire_id)
-    job = get_session().get(ImportJob, job_id)
+    job = get_session().get(ImportJob, import_id)
     if job is None or job.questionnaire_id != questionnaire.id:
         abort(404)
     return render_template("invitations/import_job.html", questionnaire=questionnaire, job=job,

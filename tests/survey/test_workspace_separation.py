@@ -17,7 +17,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from models import (AnalysisRun, ComplaintCase, FileJob, FollowUpTask, Invitation, Question, Questionnaire,
-                    QuestionnaireVersion, ReportSchedule, Response)
+                    QuestionnaireVersion, ReportSchedule, Response, ImportJob)
 from support import csrf_token, login
 from survey.auth.roles import PUBLIC_ATTRIBUTE
 from survey.db import get_session
@@ -92,10 +92,16 @@ def worlds(app: Flask) -> Worlds:
                                   recipients=[f"{MARKER.lower()}@example.com"], parameters={},
                                   next_run_at=datetime.now(UTC) + timedelta(days=7))
         session.add(schedule)
+        # A large invitation upload of B's, imported by the worker.
+        upload = ImportJob(questionnaire_id=complaint.id, owner_id=b_member.id, status="failed", filename=f"{MARKER}.csv",
+                           report={"rows": 1, "created": 0, "problems": [
+                               {"row": 2, "column": "customer_ref", "value": MARKER, "rule": "duplicate", "params": [["first", "1"]]}]})
+        session.add(upload)
         session.commit()
         ids = {"questionnaire_id": str(complaint.id), "run_id": str(run.id), "response_id": str(response.id),
                "task_id": str(task.id), "invitation_id": str(invitation.id), "index": "0", "code": code,
-               "export_format": "json", "job_id": str(job.id), "schedule_id": str(schedule.id), "action": "send"}
+               "export_format": "json", "job_id": str(job.id), "schedule_id": str(schedule.id), "action": "send",
+               "import_id": str(upload.id)}
         return Worlds(a=a, b=b, ids=ids, a_questionnaire=own.questionnaire_id)
 
 

@@ -57,3 +57,18 @@ def test_questions_are_put_moved_between_pages_and_deleted() -> None:
     with pytest.raises(DocumentError):
         editing.put_question(document, 0, Question("d", "text", T))
 
+
+
+def test_dependents_name_the_rules_that_use_an_answer() -> None:
+    document = Questionnaire(title=Texts("问卷", "Survey"), pages=(
+        Page("p1", Texts("一", "One"), (Question("age", "numeric", T), Question("kids", "numeric", T))),
+        Page("p2", Texts("二", "Two"), (Question("why", "text", T, show_if="age >= 18 and kids > 0"),
+                                        Question("n", "numeric", T, validation=". <= kids")),
+             show_if="age > 1"),
+        Page("p3", Texts("三", "Three"), (Question("rate", "rating", T, show_if="n > 2"),)),
+    ))
+    assert editing.dependents(document, {"age"}) == [("p2", "age"), ("why", "age")]
+    assert editing.dependents(document, {"kids"}) == [("why", "kids"), ("n", "kids")]
+    # Deleting page p2 with its questions: p2's own rule goes too; "rate" still needs n.
+    assert editing.dependents(document, {"why", "n"}) == [("rate", "n")]
+    assert editing.dependents(document, {"rate"}) == []

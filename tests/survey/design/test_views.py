@@ -424,3 +424,21 @@ def test_numeric_bounds_go_through_the_bounded_parser(app, designer, bound) -> N
                              data=_question_data(token, code="spend", minimum="0", maximum="1e6", integer="y"))
     assert response.status_code == 302
     assert _document(app, qid).question("spend").settings.max == 1_000_000
+
+
+def test_deleting_asks_first_and_refuses_to_break_a_rule(app, designer) -> None:
+    qid = _store(app, _three_pages())
+    token = _token(designer)
+    confirm = designer.get(f"/design/{qid}/pages/0/delete?lang=en").get_data(as_text=True)
+    assert "Delete page 1: One" in confirm and "why (age)" in confirm and "Delete the page" not in confirm
+    refused = designer.post(f"/design/{qid}/pages/0/delete?lang=en", data={"csrf_token": token})
+    assert refused.status_code == 302 and [p.code for p in _document(app, qid).pages] == ["p1", "p2", "p3"]
+    assert "Not deleted: why (age) use these answers." in designer.get(refused.headers["Location"]).get_data(as_text=True)
+    designer.post(f"/design/{qid}/questions/age/delete", data={"csrf_token": token})
+    assert "age" in [q.code for q in _document(app, qid).questions()]  # still there
+    chinese = designer.get(f"/design/{qid}/pages/2/delete?lang=zh_CN").get_data(as_text=True)
+    assert "删除此页也会删除其中的 1 道题目" in chinese and "ok" in chinese and "删除此页" in chinese
+    assert designer.get(f"/design/{qid}/pages/9/delete").status_code == 404
+    assert designer.post(f"/design/{qid}/pages/2/delete", data={"csrf_token": "forged"}).status_code == 400
+    designer.post(f"/design/{qid}/pages/2/delete", data={"csrf_token": token})
+    assert [p.code for p in _document(app, qid).pages] == ["p1", "p2"]

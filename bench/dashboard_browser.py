@@ -14,7 +14,9 @@ and languages take turns, so the machine's slower spells fall on all alike.
   domain over CDP: headers and bodies as they went over the wire; 0 for what came from the
   browser's cache).
 * draw: ``performance.now()`` (ms since the navigation started) at the first animation frame in
-  which every figure (``[data-figure]``) holds plotly's ``.main-svg``.
+  which every figure (``[data-figure]``) holds plotly's ``.main-svg``; on the same clock, "1st
+  byte" is the page's ``responseStart`` (the server's share) and "plotly" the moment
+  static/js/figures.js starts drawing (``xinsheng:figures-start``: plotly.js loaded and run).
 
 The server's figure cache is warmed first (bench/dashboard.py measures the server's own time).
 
@@ -104,8 +106,9 @@ def sign_in(context: BrowserContext, base: str) -> None:
     assert answer.status == 302, f"sign-in failed: {answer.status}"
 
 
-def visit(context: BrowserContext, url: str) -> tuple[int, float, int]:
-    """(bytes over the wire, ms until every figure has drawn, figures) of one visit."""
+def visit(context: BrowserContext, url: str) -> tuple[int, float, float, float, int]:
+    """(bytes over the wire, ms until every figure has drawn, ms until the page's first byte,
+    ms until plotly.js was ready, figures) of one visit."""
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     received: dict[str, int] = {}
@@ -116,11 +119,13 @@ def visit(context: BrowserContext, url: str) -> tuple[int, float, int]:
     drawn = page.wait_for_function(DRAWN, polling="raf", timeout=60_000).json_value()
     page.wait_for_load_state("load")
     figures = page.evaluate("() => document.querySelectorAll('[data-figure]').length")
+    first_byte, ready = page.evaluate("() => [performance.getEntriesByType('navigation')[0].responseStart, "
+                                      "performance.getEntriesByName('xinsheng:figures-start')[0].startTime]")
     page.wait_for_timeout(100)  # the last loadingFinished events reach us
     total = sum(received.values())
     cdp.detach()
     page.close()
-    return total, float(drawn), figures
+    return total, float(drawn), float(first_byte), float(ready), figures
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -143,7 +148,7 @@ def main() -> None:
     print(f"seeded in {time.perf_counter() - started:.1f} s: run {run_id}, {args.segments} segments")
     ports = {"light": args.port, "old": args.port + 1}
     servers = {mode: serve(mode, ports[mode], url, folder, args.workers) for mode in MODES}
-    results: dict[tuple[str, str, str], list[tuple[int, float]]] = {}
+    results: dict[tuple[str, str, str], list[tuple[int, float, float, float]]] = {}
     figures = 0
     try:
         with sync_playwright() as playwright:
@@ -162,8 +167,9 @@ def main() -> None:
                         context = browser.new_context(locale="zh-CN" if lang == "zh_CN" else "en-US")
                         sign_in(context, base)
                         for cache in ("cold", "warm"):
-                            size, drawn, figures = visit(context, f"{base}/reports/runs/{run_id}/dashboard?lang={lang}")
-                            results.setdefault((mode, lang, cache), []).append((size, drawn))
+                            size, drawn, first_byte, ready, figures = visit(
+                                context, f"{base}/reports/runs/{run_id}/dashboard?lang={lang}")
+                            results.setdefault((mode, lang, cache), []).append((size, drawn, first_byte, ready))
                         context.close()
             browser.close()
     finally:
@@ -175,7 +181,8 @@ def main() -> None:
     print(f"Chromium {CHROMIUM}, gunicorn {args.workers} workers per mode on loopback, {args.runs} runs per row, "
           f"{figures} figures per dashboard")
     print(f"{'mode':<6} {'lang':<6} {'cache':<5} {'KB p50':>8} {'KB p95':>8} {'draw p50 ms':>12} {'draw p95 ms':>12} "
-          f"{'bytes vs old':>13} {'draw vs old':>12}  target (≤ 1 MB, ≤ 1.5 s)")
+          f"{'bytes vs old':>13} {'draw vs old':>12} {'1st byte p50':>13} {'plotly p50':>11}  "
+          f"target (≤ 1 MB, ≤ 1.5 s)")
     for (mode, lang, cache), rows in results.items():
         sizes, times = [r[0] for r in rows], [r[1] for r in rows]
         old = results[("old", lang, cache)]
@@ -184,7 +191,8 @@ def main() -> None:
         met = percentile(sizes, 0.95) <= TARGET_BYTES and percentile(times, 0.95) <= TARGET_MS
         print(f"{mode:<6} {lang:<6} {cache:<5} {statistics.median(sizes) / 1000:>8.0f} "
               f"{percentile(sizes, 0.95) / 1000:>8.0f} {statistics.median(times):>12.0f} "
-              f"{percentile(times, 0.95):>12.0f} {byte_ratio:>13.2f} {time_ratio:>12.2f}  "
+              f"{percentile(times, 0.95):>12.0f} {byte_ratio:>13.2f} {time_ratio:>12.2f} "
+              f"{statistics.median(r[2] for r in rows):>13.0f} {statistics.median(r[3] for r in rows):>11.0f}  "
               f"{'met' if met else 'NOT met'}")
 
 

@@ -76,12 +76,10 @@ _SENTENCES: Mapping[str, tuple[str, str]] = MappingProxyType({  # code: (en, zh_
                      "{target}的驱动因素中，没有经本次运行证实的正向影响。"),
 })
 
-_SCALES: Mapping[str, tuple[str, str]] = MappingProxyType({  # card key: (en, zh_CN)
-    "satisfaction": ("index 0–100", "指数 0–100"),
-    "loyalty": ("index 0–100", "指数 0–100"),
-    "nps": ("−100 to +100: promoters minus detractors", "−100 至 +100：推荐者减贬损者"),
-    "word_of_mouth": ("net people told per complainant, TARP-calibrated", "每位投诉者净传播人数，TARP 校准"),
-    "complaint_handling": ("mean handling rating, 1–10", "投诉处理平均评分，1–10"),
+#: What an index's scale means, where its scale label (reports.labels "scale_<metric>") does not say.
+_MEANINGS: Mapping[str, tuple[str, str]] = MappingProxyType({  # card key: (en, zh_CN)
+    "nps": ("promoters minus detractors", "推荐者减贬损者"),
+    "word_of_mouth": ("TARP-calibrated", "TARP 校准"),
 })
 
 _WORDS: Mapping[str, tuple[str, str]] = MappingProxyType({
@@ -201,7 +199,8 @@ def render_claim(claim: Claim, locale: str) -> str:
     values: dict[str, Any] = {}
     if metric is not None:
         values["metric"] = text[f"card_{metric}"]
-        values["scale"] = _SCALES[metric][index]
+        meaning = _MEANINGS.get(metric)
+        values["scale"] = text[f"scale_{metric}"] + ("" if meaning is None else ("，" if index else ", ") + meaning[index])
     if claim.code in ("index", "index_no_ci"):
         values.update(value=_number(params["value"]), low=_number(params["low"]), high=_number(params["high"]),
                       n=f"{params['n']:,}" if params["n"] is not None else "—")

@@ -24,7 +24,7 @@ def test_indices_with_scale_ci_and_n(results):
     assert render_claim(index["word_of_mouth"], "en") == (
         "Word of mouth is −5.0 (net people told per complainant, TARP-calibrated; 95% CI −5.4 to −4.6, n = 200).")
     assert render_claim(index["nps"], "zh_CN") == (
-        "净推荐值 (NPS)为 20.0（−100 至 +100：推荐者减贬损者；95% 置信区间 14.0 至 26.0，n = 400）。")
+        "净推荐值 (NPS)为 20.0（−100 至 +100，推荐者减贬损者；95% 置信区间 14.0 至 26.0，n = 400）。")
 
 
 def test_an_index_without_bootstrap_says_it_has_no_interval(results_factory):

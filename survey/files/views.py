@@ -124,8 +124,12 @@ def index():
 def job(job_id: int):
     found = _job_or_404(job_id)
     get_session().refresh(found)  # the worker moves it on
+    lost = service.missing(found, _folder())
+    if lost:
+        logger.warning("file job %s is done but its file %s is not in %s: does this web host share "
+                       "FILE_JOBS_FOLDER with the job workers?", found.id, found.file_path, _folder())
     return render_template("files/job.html", job=found, title=_titles({found.questionnaire_id}).get(found.questionnaire_id, ""),
-                           refresh=found.status in service.ACTIVE, **_helpers())
+                           refresh=found.status in service.ACTIVE, lost=lost, **_helpers())
 
 
 @bp.route("/<int:job_id>/download")

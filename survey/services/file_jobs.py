@@ -136,6 +136,13 @@ def file_of(job: FileJob, folder: Path) -> Path | None:
     return path if path.is_file() else None
 
 
+def missing(job: FileJob, folder: Path) -> bool:
+    """True when a done, unexpired job's file is not in ``folder`` (deleted by hand, or a web
+    host that does not share the workers' FILE_JOBS_FOLDER)."""
+    unexpired = job.expires_at is None or _aware(job.expires_at) > _now()
+    return job.status == "done" and unexpired and not (folder / job.file_path).is_file()
+
+
 def _aware(moment: datetime) -> datetime:
     """SQLite returns naive UTC times, PostgreSQL aware ones."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

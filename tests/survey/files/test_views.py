@@ -244,3 +244,19 @@ def test_a_queue_that_cannot_be_reached_fails_the_job_with_a_message(
     assert response.status_code == 302 and (job.status, job.message_code) == ("failed", "queue_unavailable")
     page = client.get(f"/files/{job.id}?lang=zh_CN").get_data(as_text=True)
     assert "无法连接任务队列" in page and 'http-equiv="refresh"' not in page
+
+
+def test_a_made_file_missing_from_the_folder_is_explained_and_logged(
+        app: Flask, client, login_as, survey, made_job, caplog) -> None:
+    user = login_as("analyst")
+    job_id = made_job(owner_id=user.id, survey=survey)
+    folder = Path(app.config["FILE_JOBS_FOLDER"])
+    for path in folder.iterdir():
+        path.unlink()  # as on a web host that does not share the workers' folder
+    with caplog.at_level("WARNING", logger="survey.files.views"):
+        page = client.get(f"/files/{job_id}?lang=en").get_data(as_text=True)
+    assert "The file cannot be found on this server" in page and f"/files/{job_id}/download" not in page
+    assert "does this web host share FILE_JOBS_FOLDER" in caplog.text
+    assert "在此服务器上找不到该文件" in client.get(f"/files/{job_id}?lang=zh_CN").get_data(as_text=True)
+    download, _body = fetch(client, f"/files/{job_id}/download")
+    assert download.status_code == 410

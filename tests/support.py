@@ -25,6 +25,17 @@ def login(client: FlaskClient, email: str, password: str = TEST_PASSWORD):
     )
 
 
+def sign_in_browser(page, live_server: str, email: str, password: str = TEST_PASSWORD) -> None:
+    """Sign in through the login form in a real browser (a Playwright ``page``)."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server}/auth/login?lang=en")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("h1")).to_have_text("Welcome to Xinsheng")
+
+
 
 
 class WriteOutage:

@@ -13,7 +13,7 @@ from survey.db import get_session
 from survey.questionnaire.templates import acsi_standard
 from survey.services.demo import seed_demo, seed_demo_analysis
 from survey.services.questionnaires import create_questionnaire, publish
-from support import TEST_PASSWORD
+from support import sign_in_browser
 
 pytestmark = pytest.mark.browser
 HOSTILE = '<a href="https://evil.example">evil</a>'
@@ -37,11 +37,7 @@ def _violations(page: Page, console: list[str]) -> list[str]:
 
 
 def _sign_in(page: Page, live_server: str, email: str) -> None:
-    page.goto(f"{live_server}/auth/login?lang=en")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.locator("h1")).to_have_text("Welcome to Xinsheng")
+    sign_in_browser(page, live_server, email)
 
 
 def _hostile_segment(app: Flask, run_id: int) -> str:

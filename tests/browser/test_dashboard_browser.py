@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from survey.db import get_session
 from survey.services.demo import seed_demo, seed_demo_analysis
-from support import TEST_PASSWORD
+from support import sign_in_browser
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,11 +24,7 @@ WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "w
 
 
 def _sign_in(page: Page, live_server: str, email: str) -> None:
-    page.goto(f"{live_server}/auth/login?lang=en")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.locator("h1")).to_have_text("Welcome to Xinsheng")
+    sign_in_browser(page, live_server, email)
 
 
 def _assert_accessible(page: Page) -> None:

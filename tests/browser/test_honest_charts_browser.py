@@ -19,7 +19,7 @@ from reports.render import render_standalone
 from survey.db import get_session
 from survey.services import dashboard
 from survey.services.demo import seed_demo, seed_demo_analysis
-from support import TEST_PASSWORD
+from support import sign_in_browser
 
 pytestmark = pytest.mark.browser
 SIZES = ((390, 844), (1280, 900))
@@ -85,11 +85,7 @@ def test_ipma_and_trend_draw_honestly_on_phone_and_desktop(app: Flask, page: Pag
     with app.app_context():
         _data, view = dashboard.build_dashboard(get_session(), later)
     make_user("viewer")
-    page.goto(f"{live_server}/auth/login?lang=en")
-    page.get_by_label("E-mail").fill("viewer@example.com")
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.locator("h1")).to_have_text("Welcome to Xinsheng")
+    sign_in_browser(page, live_server, "viewer@example.com")
     for width, height in SIZES:
         page.set_viewport_size({"width": width, "height": height})
         for lang, disclosure, test_name in (("en", "Show the numbers as a table", "permutation test"),

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from models import Questionnaire
-from support import TEST_PASSWORD
+from support import sign_in_browser
 from survey.db import get_session
 from survey.services.demo import seed_demo
 
@@ -26,11 +26,7 @@ def test_breakdown_and_cross_tab_in_both_languages_and_widths(app: Flask, page: 
         session.commit()
         questionnaire = session.scalar(select(Questionnaire.id).where(Questionnaire.kind == "complaint_followup"))
     make_user("analyst")
-    page.goto(f"{live_server}/auth/login?lang=en")
-    page.get_by_label("E-mail").fill("analyst@example.com")
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.locator("h1")).to_have_text("Welcome to Xinsheng")
+    sign_in_browser(page, live_server, "analyst@example.com")
 
     page.goto(f"{live_server}/responses/{questionnaire}/results?lang=en")
     page.get_by_label("Break down by segment").select_option("tier")

@@ -1,7 +1,7 @@
 """In real Chromium, on what `make install` produced: the dashboards load plotly.js's basic bundle,
-compressed and cached for a year, and fit a phone (390 px) as well as a desktop (1280 px) in
-Chinese and English: no horizontal scroll, the index cards in one column on the phone, every
-figure drawn within the viewport."""
+compressed and cached for a year, and they and the overview fit a phone (390 px) as well as a
+desktop (1280 px) in Chinese and English: no horizontal scroll, the index cards in one column on
+the phone, every figure drawn within the viewport."""
 from __future__ import annotations
 
 import pytest
@@ -79,6 +79,15 @@ def test_dashboards_load_the_basic_bundle_and_fit_phones(app: Flask, page: Page,
                     assert plot["left"] >= 0 and plot["right"] <= layout["width"], (where, plot)
                     assert plot["svgRight"] <= layout["width"] + 0.5, (where, plot)
                     assert plot["svgWidth"] >= plot["right"] - plot["left"] - 1, (where, plot)  # fills its box
+        # The overview: the five indices of each of the three questionnaires as cards.
+        for lang in ("zh_CN", "en"):
+            page.goto(f"{live_server}/reports/?lang={lang}")
+            expect(page.locator(".cards").first).to_be_visible()
+            layout = page.evaluate(LAYOUT)
+            where = (width, "overview", lang)
+            assert layout["scrollWidth"] <= layout["width"] and layout["spilling"] == [], (where, layout)
+            assert layout["cards"] == 5, (where, layout)  # ACSI: 2, complaints: 3 (side by side at 1280)
+            assert layout["columns"] == 1 if width == 390 else layout["columns"] == 3, (where, layout)
     assert cards_seen >= 8  # ACSI: satisfaction, loyalty; complaints: NPS, word of mouth, handling... × 2 widths
     # The bundle came over the network once, compressed (1.2 MB → about 400 KB), then from the
     # browser's cache without a request, at its versioned URL.

@@ -12,7 +12,7 @@ from reports.plotly_bundle import BASIC_BUNDLE
 from survey.asset_urls import IMMUTABLE
 from survey.db import get_session
 from survey.services.demo import seed_demo, seed_demo_analysis
-from support import TEST_PASSWORD
+from support import sign_in_browser
 
 pytestmark = pytest.mark.browser
 
@@ -35,14 +35,6 @@ TRANSFER = """() => {
 }"""
 
 
-def _sign_in(page: Page, live_server: str, email: str) -> None:
-    page.goto(f"{live_server}/auth/login?lang=en")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.locator("h1")).to_have_text("Welcome to Xinsheng")
-
-
 def test_dashboards_load_the_basic_bundle_and_fit_phones(app: Flask, page: Page, live_server: str,
                                                           make_user) -> None:
     with app.app_context():
@@ -52,7 +44,7 @@ def test_dashboards_load_the_basic_bundle_and_fit_phones(app: Flask, page: Page,
         # Two waves, as `make run` seeds: the cards carry the change and its significance.
         runs = seed_demo_analysis(session, history=True)[1::2]
     make_user("viewer")
-    _sign_in(page, live_server, "viewer@example.com")
+    sign_in_browser(page, live_server, "viewer@example.com")
     scripts = []
     page.on("response", lambda r: scripts.append((r, r.body())) if "/reports/plotly.min.js" in r.url else None)
     cards_seen, transfers = 0, []

@@ -50,9 +50,9 @@ class Config:
     # in the environment. Made files are kept FILE_JOB_HOURS, in FILE_JOBS_FOLDER (instance/files).
     EXPORT_JOB_THRESHOLD = 20_000
     FILE_JOB_HOURS = 24
-    # Invitation uploads larger than this many bytes (about 5,000 rows) are imported by the job
-    # worker (survey/services/import_jobs.py); smaller ones at once, in the request.
-    INVITATION_JOB_BYTES = 256 * 1024
+    # Invitation and complaint-case uploads larger than this many bytes (about 5,000 rows) are
+    # imported by the job worker (survey/services/import_jobs.py); smaller ones in the request.
+    IMPORT_JOB_BYTES = 256 * 1024
     # Throttling (survey/rate_limits.py, Flask-Limiter). A limit is "N per period", several joined
     # by ";"; each RATE_LIMIT_* can be set in the environment. Counters live in Redis when
     # RATELIMIT_STORAGE_URI, REDIS_URL or a redis:// JOB_QUEUE_URL is set, else in each process.
@@ -162,12 +162,12 @@ def file_job_settings(env: Mapping[str, str]) -> dict[str, Any]:
             raise ConfigError(f"EXPORT_JOB_THRESHOLD={text!r} must be a whole number of responses "
                               "from 0 to 100000000")
         settings["EXPORT_JOB_THRESHOLD"] = int(text)
-    text = (env.get("INVITATION_JOB_BYTES") or "").strip().replace("_", "")
+    text = (env.get("IMPORT_JOB_BYTES") or "").strip().replace("_", "")
     if text:
         if not text.isdigit():
-            raise ConfigError(f"INVITATION_JOB_BYTES={text!r} must be a whole number of bytes (0: every "
-                              "invitation upload is imported by the job worker)")
-        settings["INVITATION_JOB_BYTES"] = int(text)
+            raise ConfigError(f"IMPORT_JOB_BYTES={text!r} must be a whole number of bytes (0: every "
+                              "invitation and complaint-case upload is imported by the job worker)")
+        settings["IMPORT_JOB_BYTES"] = int(text)
     return settings
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -17,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 from wtforms.validators import Optional as OptionalValue
 
-from models import User
+from models import ImportJob, User
 from models.followup import FollowUpTask
 from survey.mail.channels import OutgoingMessage
 from survey.mail.sending import SEND_ERRORS, send_now, sending_on
@@ -25,9 +26,11 @@ from survey.public_urls import public_url
 from survey.services import followup_tasks as followup
 from survey.auth.roles import role_required
 from survey.db import get_session
+from survey.jobs import enqueue
 from survey.services import complaint_cases as service
+from survey.services import import_jobs
 from survey.services.invitations import MAX_UPLOAD_BYTES, published_questionnaires
-from survey.services.workspaces import users_reaching
+from survey.services.workspaces import allows, users_reaching
 from survey.workspace_access import WorkspaceChoice, current_scope, offer_workspaces, workspace_or_404
 
 bp = Blueprint("complaints", __name__, url_prefix="/complaints")
@@ -107,9 +110,21 @@ def import_cases():
     if form.validate_on_submit():
         limit = int(current_app.config.get("COMPLAINT_UPLOAD_MAX_BYTES", MAX_UPLOAD_BYTES))
         settings = _settings()
+        data = form.file.data.read(limit + 1)
         try:
+            if current_app.config["IMPORT_JOB_BYTES"] < len(data) <= limit:  # too long for a request
+                workspace_id, followup = service.import_target(session, form.workspace.data,
+                                                               form.questionnaire.data or None, current_scope())
+                job = import_jobs.start(session, "complaint_cases", current_user, form.file.data.filename or "", data,
+                                        folder=Path(current_app.config["FILE_JOBS_FOLDER"]), workspace_id=workspace_id,
+                                        questionnaire_id=followup.id if followup else None,
+                                        parameters={"delay_hours": settings["delay_hours"],
+                                                    "expiry_days": int(settings["expiry_days"])})
+                session.commit()
+                enqueue("import_invitations", job.id)
+                return redirect(url_for("complaints.import_job", import_id=job.id))
             result = service.import_case_file(
-                session, form.file.data.filename or "", form.file.data.read(limit + 1),
+                session, form.file.data.filename or "", data,
                 max_bytes=limit, workspace_id=form.workspace.data,
                 followup_questionnaire_id=form.questionnaire.data or None, scope=current_scope(),
                 delay_hours=settings["delay_hours"], expiry_days=int(settings["expiry_days"]))
@@ -136,6 +151,22 @@ def import_cases():
     return render_template("complaints/import.html", form=form,
                            report=result.report if result else None, settings=_settings(),
                            upload_limits=service.UPLOAD_LIMITS), status_code
+
+
+@bp.route("/imports/<int:import_id>")
+@role_required("designer", "analyst")
+def import_job(import_id: int):
+    """A large case file's progress (the page reloads itself until the worker is done) and report."""
+    job = get_session().get(ImportJob, import_id)
+    if job is None or not allows(current_scope(), job.workspace_id):  # an import of the user's workspaces
+        abort(404)
+    report = import_jobs.report_of(job)
+    return render_template(
+        "import_job.html", job=job, report=report, heading=_("Complaint case import"),
+        back_url=url_for("complaints.cases"), back_label=_("Back to the complaint cases"),
+        done_message=_("%(created)s cases added, %(updated)s updated, %(invited)s customers invited.",
+                       created=report.created if report else 0, updated=report.updated if report else 0,
+                       invited=(job.report or {}).get("invited", 0)))
 
 
 @bp.route("/invite-due", methods=["POST"])

@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -20,6 +21,7 @@ from survey.audit_trail import audit_event
 from survey.auth.roles import role_required
 from survey.db import get_session
 from survey.design.forms import ConfirmForm
+from survey.i18n import normalise_locale
 from survey.invitations import sending_forms as sending_page
 from survey.jobs import enqueue
 from survey.mail.channels import DeliveryError
@@ -30,6 +32,7 @@ from survey.services import import_jobs
 from survey.services import invitations as service
 from survey.services import mailings
 from survey.services.message_templates import PLACEHOLDERS, TemplateError
+from survey.services.questionnaires import questionnaire_title
 from survey.services.export_values import escape_formula
 from survey.services.qr_codes import FORMATS, qr_code
 from survey.workspace_access import current_scope, questionnaire_or_404
@@ -76,10 +79,11 @@ def upload(questionnaire_id: int):
     if version is not None and form.validate_on_submit():
         limit = _upload_limit()
         data = form.file.data.read(limit + 1)
-        if current_app.config["INVITATION_JOB_BYTES"] < len(data) <= limit:  # too long for a request
-            job = import_jobs.start(session, questionnaire, current_user, form.file.data.filename or "", data,
+        if current_app.config["IMPORT_JOB_BYTES"] < len(data) <= limit:  # too long for a request
+            job = import_jobs.start(session, "invitations", current_user, form.file.data.filename or "", data,
                                     folder=Path(current_app.config["FILE_JOBS_FOLDER"]),
-                                    expiry_days=form.expiry_days.data)
+                                    workspace_id=questionnaire.workspace_id, questionnaire_id=questionnaire.id,
+                                    parameters={"expiry_days": form.expiry_days.data})
             session.commit()
             enqueue("import_invitations", job.id)
             return redirect(url_for("invitations.import_job", questionnaire_id=questionnaire_id, import_id=job.id))
@@ -115,10 +119,15 @@ def import_job(questionnaire_id: int, import_id: int):
     """A large upload's progress (the page reloads itself until the worker is done) and report."""
     questionnaire = questionnaire_or_404(questionnaire_id)
     job = get_session().get(ImportJob, import_id)
-    if job is None or job.questionnaire_id != questionnaire.id:
+    if job is None or job.kind != "invitations" or job.questionnaire_id != questionnaire.id:
         abort(404)
-    return render_template("invitations/import_job.html", questionnaire=questionnaire, job=job,
-                           report=import_jobs.report_of(job))
+    report = import_jobs.report_of(job)
+    return render_template(
+        "import_job.html", job=job, report=report,
+        heading=_("Invitation upload") + " · " + questionnaire_title(
+            questionnaire, normalise_locale(str(get_locale())) or "zh_CN"),
+        back_url=url_for("invitations.upload", questionnaire_id=questionnaire.id), back_label=_("Back to the invitations"),
+        done_message=_("%(count)s invitations created.", count=report.created if report else 0))
 
 
 def _back(endpoint: str, questionnaire_id: int):

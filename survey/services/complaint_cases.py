@@ -192,6 +192,24 @@ def _upsert(session: Session, rows: Sequence[CaseRow], workspace_id: int) -> tup
     return created, updated
 
 
+def import_target(session: Session, workspace_id: int | None, followup_questionnaire_id: int | None,
+                  scope: Scope) -> tuple[int, Questionnaire | None]:
+    """(workspace, follow-up questionnaire) an import of cases goes to: the workspace defaults to
+    the follow-up questionnaire's, else to the default workspace; a follow-up questionnaire must be
+    in the cases' workspace and in ``scope``, else :class:`ComplaintError` says it does not exist."""
+    followup = None
+    if followup_questionnaire_id is not None:
+        followup = questionnaire_in_scope(session, followup_questionnaire_id, scope)
+        if followup is None or (workspace_id is not None and followup.workspace_id != workspace_id):
+            raise ComplaintError(f"questionnaire {followup_questionnaire_id} does not exist")
+        workspace_id = followup.workspace_id
+    if workspace_id is None:
+        workspace_id = default_workspace(session).id
+    if not allows(scope, workspace_id):
+        raise ComplaintError(f"workspace {workspace_id} does not exist")
+    return workspace_id, followup
+
+
 def import_case_table(
     session: Session,
     table: Table,
@@ -212,16 +230,7 @@ def import_case_table(
     reach), else :class:`ComplaintError` says it does not exist. With no published follow-up
     questionnaire in the workspace, cases are imported and nobody is invited yet.
     """
-    followup = None
-    if followup_questionnaire_id is not None:
-        followup = questionnaire_in_scope(session, followup_questionnaire_id, scope)
-        if followup is None or (workspace_id is not None and followup.workspace_id != workspace_id):
-            raise ComplaintError(f"questionnaire {followup_questionnaire_id} does not exist")
-        workspace_id = followup.workspace_id
-    if workspace_id is None:
-        workspace_id = default_workspace(session).id
-    if not allows(scope, workspace_id):
-        raise ComplaintError(f"workspace {workspace_id} does not exist")
+    workspace_id, followup = import_target(session, workspace_id, followup_questionnaire_id, scope)
     checked, problems = check_cases(table)
     if problems:
         return CaseImportResult(ImportReport(

@@ -93,7 +93,8 @@ def worlds(app: Flask) -> Worlds:
                                   next_run_at=datetime.now(UTC) + timedelta(days=7))
         session.add(schedule)
         # A large invitation upload of B's, imported by the worker.
-        upload = ImportJob(questionnaire_id=complaint.id, owner_id=b_member.id, status="failed", filename=f"{MARKER}.csv",
+        upload = ImportJob(workspace_id=b, questionnaire_id=complaint.id, owner_id=b_member.id, status="failed",
+                           filename=f"{MARKER}.csv",
                            report={"rows": 1, "created": 0, "problems": [
                                {"row": 2, "column": "customer_ref", "value": MARKER, "rule": "duplicate", "params": [["first", "1"]]}]})
         session.add(upload)

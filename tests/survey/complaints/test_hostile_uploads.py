@@ -41,6 +41,7 @@ def test_the_page_states_the_limits(client, login_as, lang, text) -> None:
 
 
 def test_bomb_cut_off_sheet_and_too_many_columns_are_refused(app, client, login_as) -> None:
+    app.config["IMPORT_JOB_BYTES"] = 10**9  # checked in the request; the worker's path: test_import_jobs
     login_as("analyst")
     response = _post(client, "bomb.xlsx", zip_archives.bomb(600))
     assert response.status_code == 422

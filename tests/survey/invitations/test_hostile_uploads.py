@@ -23,7 +23,7 @@ KNOWN = ["customer_ref", "language", "email", "expires_at"]
 def upload_path(app, login_as) -> str:
     # Checked in the request here, whatever the size; tests/survey/invitations/test_import_jobs.py
     # sends a bomb through the job worker's path.
-    app.config["INVITATION_JOB_BYTES"] = 10**9
+    app.config["IMPORT_JOB_BYTES"] = 10**9
     login_as("designer")
     with app.app_context():
         session = get_session()

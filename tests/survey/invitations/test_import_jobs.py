@@ -1,4 +1,4 @@
-"""Invitation uploads over INVITATION_JOB_BYTES are imported by the job worker (inline in tests):
+"""Invitation and complaint-case uploads over IMPORT_JOB_BYTES are imported by the job worker (inline in tests):
 the page answers at once, the job checks every row as the request would, stores all or nothing,
 keeps its report, audits, and deletes the uploaded bytes."""
 from __future__ import annotations
@@ -19,7 +19,7 @@ from support import csrf_token
 
 @pytest.fixture
 def questionnaire_id(app) -> int:
-    app.config["INVITATION_JOB_BYTES"] = 200  # every test file below is a "large" upload
+    app.config["IMPORT_JOB_BYTES"] = 200  # every test file below is a "large" upload
     with app.app_context():
         session = get_session()
         version = publish(session, create_questionnaire(session, acsi_standard()))
@@ -73,7 +73,7 @@ def test_a_bad_row_imports_nothing_and_the_page_names_it(app, client, login_as, 
 
 
 def test_a_small_upload_still_imports_at_once(app, client, login_as, questionnaire_id) -> None:
-    app.config["INVITATION_JOB_BYTES"] = 10_000
+    app.config["IMPORT_JOB_BYTES"] = 10_000
     login_as("designer")
     reply = upload(client, questionnaire_id, rows(3))
     assert reply.status_code == 302 and "/imports/" not in reply.headers["Location"]
@@ -98,8 +98,10 @@ def test_a_job_runs_once_and_a_crash_leaves_nothing(app, questionnaire_id, monke
         session = get_session()
         from models import Questionnaire
         owner = make_user("designer")
-        job = import_jobs.start(session, session.get(Questionnaire, questionnaire_id), owner, "x.csv", rows(5),
-                                folder=Path(app.config["FILE_JOBS_FOLDER"]), expiry_days=None)
+        questionnaire = session.get(Questionnaire, questionnaire_id)
+        job = import_jobs.start(session, "invitations", owner, "x.csv", rows(5),
+                                folder=Path(app.config["FILE_JOBS_FOLDER"]), workspace_id=questionnaire.workspace_id,
+                                questionnaire_id=questionnaire_id, parameters={"expiry_days": None})
         session.commit()
 
         def explode(*_args, **_kwargs):
@@ -133,4 +135,32 @@ def test_a_hostile_file_is_refused_by_the_worker_too(app, client, login_as, ques
     assert "该 .xlsx 解压后超过 104857600 字节（压缩炸弹保护）。" in page
     with app.app_context():
         assert get_session().scalar(select(func.count()).select_from(Invitation)) == 0
+    assert _leftovers(app) == []
+
+
+def test_a_large_complaint_case_file_is_imported_by_the_worker(app, client, login_as, questionnaire_id) -> None:
+    from models import ComplaintCase
+
+    login_as("analyst")
+    lines = ["case_id,customer_ref,resolution_status,opened_at"] + [
+        f"K-{i},CUST-{i},open,2026-11-{1 + i % 28:02d}" for i in range(30)]
+    path = "/complaints/import?lang=en"
+    page = client.get(path).get_data(as_text=True)
+    import re
+    workspace = re.search(r'name="workspace"[^>]*>\s*<option[^>]*value="(\d+)"', page)
+    form = {"csrf_token": csrf_token(client, path), "questionnaire": "0",
+            "file": (io.BytesIO(("\n".join(lines) + "\n").encode()), "cases.csv")}
+    if workspace:
+        form["workspace"] = workspace.group(1)
+    reply = client.post(path, data=form, content_type="multipart/form-data")
+    assert reply.status_code == 302 and "/complaints/imports/" in reply.headers["Location"], reply.get_data(as_text=True)[:500]
+    done = client.get(reply.headers["Location"] + "?lang=zh_CN").get_data(as_text=True)
+    assert "cases.csv" in done
+    with app.app_context():
+        session = get_session()
+        assert session.scalar(select(func.count()).select_from(ComplaintCase)) == 30
+        job = session.scalars(select(ImportJob).where(ImportJob.kind == "complaint_cases")).one()
+        assert job.status == "done" and job.report["created"] == 30
+        assert session.scalar(select(AuditEvent.action).where(AuditEvent.action == "complaint_cases_import"))
+    assert client.get(reply.headers["Location"].replace(f"/{job.id}", "/999999")).status_code == 404
     assert _leftovers(app) == []

@@ -12,6 +12,7 @@ The worker is ``flask jobs worker`` (``make run`` starts one beside gunicorn).
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import click
@@ -133,17 +134,35 @@ def enqueue(name: str, *args: object) -> None:
     current_app.extensions["job_tasks"][name](*args, request_id=current_request_id())
 
 
+#: How much lower than the web workers the job worker runs (Unix niceness added): on a host that
+#: serves respondents too (`make run`, one machine), exports, PDFs and analyses yield the CPU to
+#: them instead of raising their latency.
+WORKER_NICENESS = 10
+
+
+def lower_priority(increment: int) -> int:
+    """Add ``increment`` to this process's niceness (0 leaves it); returns the new niceness.
+    Raises click.BadParameter for a negative increment (raising priority needs root)."""
+    if increment < 0:
+        raise click.BadParameter(f"{increment}: the job worker can only lower its priority (0 to 19)")
+    return os.nice(increment) if hasattr(os, "nice") else 0
+
+
 @cli.cli.command("worker")
 @click.option("--workers", default=1, show_default=True, help="Worker threads.")
 @click.option("--metrics-address", metavar="HOST:PORT",
               help="Serve /metrics here (needs METRICS_TOKEN); for hosts without web workers.")
-def worker(workers: int, metrics_address: str | None) -> None:
+@click.option("--nice", "niceness", default=WORKER_NICENESS, show_default=True, type=click.IntRange(0, 19),
+              help="Lower the worker's CPU priority by this much, so web requests come first.")
+def worker(workers: int, metrics_address: str | None, niceness: int) -> None:
     """Run queued jobs (analysis runs, message sending, export and PDF files) and the every-minute
     distribution tick (complaint follow-ups, reminders, retries, task sweeps) until interrupted."""
+    lower_priority(niceness)
     queue: Huey = current_app.extensions["job_queue"]
     if metrics_address:
         _serve_metrics(metrics_address, queue)
-    click.echo(f"job worker on {current_app.config['JOB_QUEUE_URL']} with {workers} thread(s)")
+    click.echo(f"job worker on {current_app.config['JOB_QUEUE_URL']} with {workers} thread(s), "
+               f"niceness +{niceness}")
     queue.create_consumer(workers=workers, worker_type="thread").run()
 
 

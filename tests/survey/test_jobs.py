@@ -108,3 +108,24 @@ def test_segments_follow_the_minimum_base_of_acsi_segment_fit(app, session) -> N
     # (30 was the pipeline's own minimum before: these segments were fitted on 30–49 rows.)
     assert thin and all(30 <= p["n"] < 50 and "minimum base of 50" in p["skipped"] for p in thin), thin
     assert all(p["fit"]["n"] >= 50 for p in regions.values() if "fit" in p)
+
+
+def test_the_worker_yields_the_cpu_to_web_requests() -> None:
+    """`flask jobs worker` lowers its own priority (niceness +10 by default): run in a child process,
+    since niceness cannot be raised back."""
+    import subprocess
+    import sys
+
+    import click
+
+    from survey.jobs import WORKER_NICENESS, lower_priority
+
+    script = ("import os; from survey.jobs import lower_priority; before = os.nice(0); "
+              "print(before, lower_priority(7))")
+    before, after = map(int, subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                                            check=True, cwd=str(__import__("pathlib").Path(__file__).parents[2]))
+                        .stdout.split())
+    assert after == min(19, before + 7)
+    assert WORKER_NICENESS == 10
+    with pytest.raises(click.BadParameter, match="only lower its priority"):
+        lower_priority(-1)

@@ -21,6 +21,14 @@ from fuzz.hostile import bounded, count_rows, post_file, text_strings, truncated
 _numbers = itertools.count()  # keeps customer refs and case ids of different examples apart
 
 
+@pytest.fixture(autouse=True)
+def in_the_request(app):
+    """Every generated file is imported in the request, whatever its size: the property is the
+    import's (all or nothing); the job worker's path, which calls the same import, is tested in
+    tests/survey/invitations/test_import_jobs.py."""
+    app.config["IMPORT_JOB_BYTES"] = 10**9
+
+
 @pytest.fixture
 def designer(client, login_as):
     login_as("designer")

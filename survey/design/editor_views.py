@@ -133,16 +133,21 @@ def _still_used(document, codes: set[str]) -> str | None:
 @role_required("designer")
 def delete_page(questionnaire_id: int, index: int):
     """GET: what deleting the page removes, with the button that does it; POST: delete it."""
-    questionnaire, version, document = editable(questionnaire_id)
-    if not 0 <= index < len(document.pages):
-        abort(404)
-    page = document.pages[index]
     form = ConfirmForm()
-    if request.method == "GET":
+    if request.method == "GET":  # viewing makes no draft: read the latest version
+        questionnaire = questionnaire_or_404(questionnaire_id)
+        document = store.version_document(version_or_404(questionnaire))
+        if not 0 <= index < len(document.pages):
+            abort(404)
+        page = document.pages[index]
         return render_template("design/delete_page.html", questionnaire=questionnaire, form=form, index=index,
                                page=page, problem=_still_used(document, {q.code for q in page.questions}))
     if not form.validate_on_submit():
         abort(400)
+    _questionnaire, version, document = editable(questionnaire_id)
+    if not 0 <= index < len(document.pages):
+        abort(404)
+    page = document.pages[index]
     problem = _still_used(document, {q.code for q in page.questions})
     if problem:
         flash(problem, "error")

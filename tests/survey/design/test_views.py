@@ -439,6 +439,10 @@ def test_deleting_asks_first_and_refuses_to_break_a_rule(app, designer) -> None:
     chinese = designer.get(f"/design/{qid}/pages/2/delete?lang=zh_CN").get_data(as_text=True)
     assert "删除此页也会删除其中的 1 道题目" in chinese and "ok" in chinese and "删除此页" in chinese
     assert designer.get(f"/design/{qid}/pages/9/delete").status_code == 404
+    designer.post(f"/design/{qid}/publish", data={"csrf_token": token})
+    assert designer.get(f"/design/{qid}/pages/2/delete").status_code == 200
+    assert _versions(app, qid) == [(1, "published")]  # looking makes no draft
     assert designer.post(f"/design/{qid}/pages/2/delete", data={"csrf_token": "forged"}).status_code == 400
     designer.post(f"/design/{qid}/pages/2/delete", data={"csrf_token": token})
     assert [p.code for p in _document(app, qid).pages] == ["p1", "p2"]
+    assert _versions(app, qid) == [(1, "published"), (2, "draft")]  # deleting does

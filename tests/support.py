@@ -93,3 +93,44 @@ def same_numbers(stored, computed, path: str = "") -> None:
         assert math.isclose(stored, computed, rel_tol=NUMBER_TOLERANCE, abs_tol=NUMBER_TOLERANCE), (path, stored, computed)
     else:
         assert stored == computed, path
+
+
+def seed_two_waves(app, *, holm_p: float = 0.0123) -> tuple[int, int]:
+    """The demo ACSI run and a later wave of the same questionnaire whose satisfaction is 5 points
+    lower (with a bootstrap CI), stored with a significant permutation change test against the
+    demo run (Holm p ``holm_p``, "down"; the shape acsi.segment_tests stores)."""
+    import copy
+
+    from sqlalchemy import select
+
+    from models import AnalysisResult, AnalysisRun
+    from survey.db import get_session
+    from survey.services.demo import seed_demo, seed_demo_analysis
+
+    with app.app_context():
+        session = get_session()
+        seed_demo(session)
+        session.commit()
+        first = session.get(AnalysisRun, seed_demo_analysis(session)[0])
+        later = AnalysisRun(status="succeeded", progress=1.0, questionnaire_id=first.questionnaire_id,
+                            parameters=dict(first.parameters), stage="done",
+                            finished_at=first.finished_at, created_at=first.created_at)
+        session.add(later)
+        session.flush()
+        for row in session.scalars(select(AnalysisResult).where(AnalysisResult.run_id == first.id)):
+            payload = copy.deepcopy(row.payload)
+            if (row.kind, row.segment) == ("acsi", "all"):
+                for index in payload["indices"]["indices"]:
+                    if index["construct"] == "satisfaction":
+                        index["value"] -= 5.0
+                        value = index["value"]
+                payload["bootstrap"] = {"resamples": 200, "failed": 0, "intervals_reliable": True, "paths": [],
+                                        "indices": [{"name": "satisfaction", "estimate": value, "std_error": 1.2,
+                                                     "lower": value - 2.4, "upper": value + 2.4}]}
+            session.add(AnalysisResult(run_id=later.id, kind=row.kind, segment=row.segment, payload=payload))
+        session.add(AnalysisResult(run_id=later.id, kind="change_tests", segment="all", payload={
+            "previous_run": first.id, "overlap": 0, "tests": [
+                {"metric": "satisfaction", "test": "permutation", "difference": -5.0, "p_value": 0.004,
+                 "p_value_holm": holm_p, "mark": "down", "comparable": True}]}))
+        session.commit()
+        return first.id, later.id

@@ -6,20 +6,16 @@ on the dashboard and in the standalone report (the PDF's source); the numbers ar
 """
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
 
-from models import AnalysisResult, AnalysisRun
 from reports.render import render_standalone
 from survey.db import get_session
 from survey.services import dashboard
-from survey.services.demo import seed_demo, seed_demo_analysis
-from support import sign_in_browser
+from support import seed_two_waves, sign_in_browser
 
 pytestmark = pytest.mark.browser
 SIZES = ((390, 844), (1280, 900))
@@ -36,32 +32,7 @@ AXES = """(id) => { const gd = document.getElementById(id); const l = gd._fullLa
 def _waves(app: Flask) -> tuple[int, int]:
     """The demo ACSI run and a later wave 5 points lower on satisfaction, stored with a
     significant permutation change test against it (the shape acsi.metric_tests stores)."""
-    with app.app_context():
-        session = get_session()
-        seed_demo(session)
-        session.commit()
-        first = session.get(AnalysisRun, seed_demo_analysis(session)[0])
-        later = AnalysisRun(status="succeeded", progress=1.0, questionnaire_id=first.questionnaire_id,
-                            parameters=dict(first.parameters), stage="done", finished_at=first.finished_at)
-        session.add(later)
-        session.flush()
-        for row in session.scalars(select(AnalysisResult).where(AnalysisResult.run_id == first.id)):
-            payload = copy.deepcopy(row.payload)
-            if (row.kind, row.segment) == ("acsi", "all"):
-                for index in payload["indices"]["indices"]:
-                    if index["construct"] == "satisfaction":
-                        index["value"] -= 5.0
-                        value = index["value"]
-                payload["bootstrap"] = {"resamples": 200, "failed": 0, "intervals_reliable": True, "paths": [],
-                                        "indices": [{"name": "satisfaction", "estimate": value, "std_error": 1.2,
-                                                     "lower": value - 2.4, "upper": value + 2.4}]}
-            session.add(AnalysisResult(run_id=later.id, kind=row.kind, segment=row.segment, payload=payload))
-        session.add(AnalysisResult(run_id=later.id, kind="change_tests", segment="all", payload={
-            "previous_run": first.id, "overlap": 0, "tests": [
-                {"metric": "satisfaction", "test": "permutation", "difference": -5.0, "p_value": 0.004,
-                 "p_value_holm": 0.0123, "mark": "down", "comparable": True}]}))
-        session.commit()
-        return first.id, later.id
+    return seed_two_waves(app)
 
 
 def _check_figures(page: Page, width: int, drivers: int) -> None:

@@ -5,7 +5,6 @@ run's reason is stored as a code and shown in the reader's language.
 """
 from __future__ import annotations
 
-import copy
 import json
 import re
 
@@ -13,11 +12,12 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from models import AnalysisResult, AnalysisRun, Questionnaire, QuestionnaireVersion
+from models import AnalysisRun, Questionnaire, QuestionnaireVersion
 from survey.db import get_session
 from survey.services.analysis_pipeline import AnalysisParameters
 from survey.services.analysis_runs import create_run, execute_run, stored_failure
-from survey.services.demo import seed_demo, seed_demo_analysis
+from survey.services.demo import seed_demo
+from support import seed_two_waves
 
 HOLM_P = 0.0123
 
@@ -27,34 +27,7 @@ def waves(app: Flask) -> tuple[int, int]:
     """The demo ACSI run and a later wave of the same questionnaire whose satisfaction is 5 points
     lower (with a bootstrap CI), stored with a permutation change test against the demo run (Holm
     p 0.0123, "down")."""
-    with app.app_context():
-        session = get_session()
-        seed_demo(session)
-        session.commit()
-        acsi_run = seed_demo_analysis(session)[0]
-        first = session.get(AnalysisRun, acsi_run)
-        later = AnalysisRun(status="succeeded", progress=1.0, questionnaire_id=first.questionnaire_id,
-                            parameters=dict(first.parameters), stage="done",
-                            finished_at=first.finished_at, created_at=first.created_at)
-        session.add(later)
-        session.flush()
-        for row in session.scalars(select(AnalysisResult).where(AnalysisResult.run_id == acsi_run)):
-            payload = copy.deepcopy(row.payload)
-            if row.kind == "acsi" and row.segment == "all":
-                for index in payload["indices"]["indices"]:
-                    if index["construct"] == "satisfaction":
-                        index["value"] -= 5.0
-                        value = index["value"]
-                payload["bootstrap"] = {"resamples": 200, "failed": 0, "intervals_reliable": True, "paths": [],
-                                        "indices": [{"name": "satisfaction", "estimate": value, "std_error": 1.2,
-                                                     "lower": value - 2.4, "upper": value + 2.4}]}
-            session.add(AnalysisResult(run_id=later.id, kind=row.kind, segment=row.segment, payload=payload))
-        session.add(AnalysisResult(run_id=later.id, kind="change_tests", segment="all", payload={
-            "previous_run": acsi_run, "overlap": 0, "tests": [
-                {"metric": "satisfaction", "test": "permutation", "difference": -5.0, "p_value": 0.004,
-                 "p_value_holm": HOLM_P, "mark": "down", "comparable": True}]}))
-        session.commit()
-        return acsi_run, later.id
+    return seed_two_waves(app, holm_p=HOLM_P)
 
 
 def _trend_table(page: str, metric: str) -> str:

@@ -138,14 +138,28 @@ def enqueue(name: str, *args: object) -> None:
 #: serves respondents too (`make run`, one machine), exports, PDFs and analyses yield the CPU to
 #: them instead of raising their latency.
 WORKER_NICENESS = 10
+#: The worker's CPU scheduling: "idle" (Linux SCHED_IDLE) runs its jobs only on CPU time no other
+#: process wants, so a respondent's request never waits behind an export, a PDF or an analysis
+#: (niceness alone still gives the worker a tenth of a busy core); "normal" keeps the default
+#: policy with the niceness above (a host that runs only workers gains nothing from "idle").
+SCHEDULING = ("idle", "normal")
 
 
-def lower_priority(increment: int) -> int:
-    """Add ``increment`` to this process's niceness (0 leaves it); returns the new niceness.
+def lower_priority(increment: int, scheduling: str = "normal") -> tuple[int, str]:
+    """Add ``increment`` to this process's niceness (0 leaves it) and, for ``scheduling="idle"``
+    where the platform has it, move it to the idle scheduling class. Threads and child processes
+    started afterwards (the job threads, Chromium printing a PDF) inherit both. Returns the new
+    niceness and the policy in force ("idle" or "normal"; "normal" where SCHED_IDLE is missing).
     Raises click.BadParameter for a negative increment (raising priority needs root)."""
     if increment < 0:
         raise click.BadParameter(f"{increment}: the job worker can only lower its priority (0 to 19)")
-    return os.nice(increment) if hasattr(os, "nice") else 0
+    if scheduling not in SCHEDULING:
+        raise click.BadParameter(f"{scheduling!r}: scheduling must be one of {', '.join(SCHEDULING)}")
+    niceness = os.nice(increment) if hasattr(os, "nice") else 0
+    if scheduling == "idle" and hasattr(os, "SCHED_IDLE"):
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        return niceness, "idle"
+    return niceness, "normal"
 
 
 @cli.cli.command("worker")
@@ -154,15 +168,18 @@ def lower_priority(increment: int) -> int:
               help="Serve /metrics here (needs METRICS_TOKEN); for hosts without web workers.")
 @click.option("--nice", "niceness", default=WORKER_NICENESS, show_default=True, type=click.IntRange(0, 19),
               help="Lower the worker's CPU priority by this much, so web requests come first.")
-def worker(workers: int, metrics_address: str | None, niceness: int) -> None:
+@click.option("--scheduling", type=click.Choice(SCHEDULING), default="idle", show_default=True,
+              help="idle: run jobs only on CPU time the web workers leave (Linux SCHED_IDLE); "
+                   "normal: only the niceness above.")
+def worker(workers: int, metrics_address: str | None, niceness: int, scheduling: str) -> None:
     """Run queued jobs (analysis runs, message sending, export and PDF files) and the every-minute
     distribution tick (complaint follow-ups, reminders, retries, task sweeps) until interrupted."""
-    lower_priority(niceness)
+    niceness, policy = lower_priority(niceness, scheduling)
     queue: Huey = current_app.extensions["job_queue"]
     if metrics_address:
         _serve_metrics(metrics_address, queue)
     click.echo(f"job worker on {current_app.config['JOB_QUEUE_URL']} with {workers} thread(s), "
-               f"niceness +{niceness}")
+               f"niceness {niceness}, {policy} scheduling")
     queue.create_consumer(workers=workers, worker_type="thread").run()
 
 

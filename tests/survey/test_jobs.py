@@ -111,8 +111,9 @@ def test_segments_follow_the_minimum_base_of_acsi_segment_fit(app, session) -> N
 
 
 def test_the_worker_yields_the_cpu_to_web_requests() -> None:
-    """`flask jobs worker` lowers its own priority (niceness +10 by default): run in a child process,
-    since niceness cannot be raised back."""
+    """`flask jobs worker` lowers its own priority (niceness +10 and the idle scheduling class by
+    default): run in a child process, since neither can be raised back. A thread started
+    afterwards (a job thread) and a child process (Chromium printing a PDF) inherit both."""
     import subprocess
     import sys
 
@@ -120,12 +121,30 @@ def test_the_worker_yields_the_cpu_to_web_requests() -> None:
 
     from survey.jobs import WORKER_NICENESS, lower_priority
 
-    script = ("import os; from survey.jobs import lower_priority; before = os.nice(0); "
-              "print(before, lower_priority(7))")
-    before, after = map(int, subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                                            check=True, cwd=str(__import__("pathlib").Path(__file__).parents[2]))
-                        .stdout.split())
-    assert after == min(19, before + 7)
+    script = (
+        "import os, subprocess, sys, threading\n"
+        "from survey.jobs import lower_priority\n"
+        "before = os.nice(0)\n"
+        "niceness, policy = lower_priority(7, 'idle')\n"
+        "seen = []\n"
+        "thread = threading.Thread(target=lambda: seen.append((os.sched_getscheduler(0), os.nice(0))))\n"
+        "thread.start(); thread.join()\n"
+        "child = subprocess.run([sys.executable, '-c', 'import os; print(os.sched_getscheduler(0))'],\n"
+        "                       capture_output=True, text=True, check=True).stdout.strip()\n"
+        "print(before, niceness, policy, seen[0][0], seen[0][1], child, os.SCHED_IDLE)\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                         cwd=str(__import__("pathlib").Path(__file__).parents[2])).stdout.split()
+    before, niceness, policy, thread_policy, thread_nice, child_policy, sched_idle = out
+    assert int(niceness) == min(19, int(before) + 7) == int(thread_nice)
+    assert policy == "idle"
+    assert thread_policy == child_policy == sched_idle  # the job threads and Chromium run idle too
+    plain = subprocess.run([sys.executable, "-c", "from survey.jobs import lower_priority; import os; "
+                            "print(*lower_priority(0, 'normal'), os.sched_getscheduler(0) == os.SCHED_OTHER)"],
+                           capture_output=True, text=True, check=True,
+                           cwd=str(__import__("pathlib").Path(__file__).parents[2])).stdout.split()
+    assert plain[1:] == ["normal", "True"]
     assert WORKER_NICENESS == 10
     with pytest.raises(click.BadParameter, match="only lower its priority"):
         lower_priority(-1)
+    with pytest.raises(click.BadParameter, match="'fifo': scheduling must be one of idle, normal"):
+        lower_priority(0, "fifo")

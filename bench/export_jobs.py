@@ -1,13 +1,21 @@
-"""Respondents while large exports run as jobs (issue 17): the respondent's submit latency with no
-export running, then while two 1,000,000-response exports are made by the job worker.
+"""Respondents while large exports and a PDF run as jobs (issue 17): the respondent's submit latency
+with no job running, then while two 1,000,000-response exports and a report PDF are made by the
+job worker.
 
 Serves the app as `make run` does — gunicorn (--web-workers sync workers) and `flask jobs worker`
 (--job-threads threads) on one huey SQLite queue — on a database holding export_responses.py's
 1,000,000 responses plus a 15-item one-page questionnaire with started responses
 (submissions.py's). An analyst posts two exports through the export form (EXPORT_JOB_THRESHOLD=0,
-so both become file jobs); meanwhile --clients respondents submit their page (submissions.py's
-"web" path). Reported: submit p50/p95/p99 and accepted per second without and with the exports
-running, how long the export form's POST took, and each job's time and file.
+so both become file jobs) and asks for the PDF of the demo's ACSI analysis run (printed by
+Chromium in the worker); meanwhile --clients respondents submit their page (submissions.py's
+"web" path). Reported: submit p50/p95/p99 and accepted per second without and with the jobs
+running, how long the form POSTs took, and each job's time and file.
+
+Two loads: by default the respondents submit as fast as the server answers (closed loop: the
+throughput, which on a machine whose cores the respondents already fill must fall when jobs take
+any CPU); with --rate R they submit R times a second in all (open loop, latencies counted from
+when each submit was due), which is the "p99 while jobs run" of a site that is not saturated.
+The worker runs with --scheduling idle (the default of `flask jobs worker`) unless told otherwise.
 
     .venv/bin/python bench/export_jobs.py                               # SQLite and PostgreSQL
     .venv/bin/python bench/export_jobs.py --databases sqlite --responses 100000 --seconds 10
@@ -41,9 +49,12 @@ from sqlalchemy.orm import Session  # noqa: E402
 import export_responses  # noqa: E402
 import submissions  # noqa: E402
 from models import Base, FileJob, Questionnaire, QuestionnaireVersion, Response, User  # noqa: E402
-from survey.db import make_engine  # noqa: E402
+from survey.app import create_app  # noqa: E402
+from survey.db import get_session, make_engine  # noqa: E402
 from survey.questionnaire.document import Page, Question, Questionnaire as Document, ScaleSettings, Texts  # noqa: E402
+from models import AnalysisRun  # noqa: E402
 from survey.services.accounts import create_user  # noqa: E402
+from survey.services.demo import DEMO_TITLE_EN, seed_demo, seed_demo_analysis  # noqa: E402
 from survey.services.questionnaires import create_questionnaire, publish  # noqa: E402
 from survey.services.workspaces import join_default  # noqa: E402
 
@@ -75,10 +86,13 @@ def _remove_run_data(url: str) -> None:
         kept = _export_version(session) if session.scalar(select(QuestionnaireVersion.id).limit(1)) else None
         if kept is not None:
             session.execute(delete(FileJob))
-            session.execute(delete(Response).where(Response.version_id != kept.id))
-            others = select(Questionnaire.id).where(Questionnaire.id != kept.questionnaire_id)
+            demo = select(Questionnaire.id).where(Questionnaire.title_en.startswith(DEMO_TITLE_EN))
+            kept_questionnaires = Questionnaire.id.in_(demo) | (Questionnaire.id == kept.questionnaire_id)
+            others = select(Questionnaire.id).where(~kept_questionnaires)
+            kept_versions = select(QuestionnaireVersion.id).where(QuestionnaireVersion.questionnaire_id.not_in(others))
+            session.execute(delete(Response).where(Response.version_id.not_in(kept_versions)))
             session.execute(delete(QuestionnaireVersion).where(QuestionnaireVersion.questionnaire_id.in_(others)))
-            session.execute(delete(Questionnaire).where(Questionnaire.id != kept.questionnaire_id))
+            session.execute(delete(Questionnaire).where(~kept_questionnaires))
             session.commit()
     engine.dispose()
 
@@ -116,11 +130,32 @@ def prepare(kind: str, responses: int, started: int) -> dict:
         context = {"export_questionnaire": export_version.questionnaire_id, "export_version": export_version.id,
                    "started": tokens}
     engine.dispose()
-    return context
+    return {**context, "pdf_run": demo_run(url)}
+
+
+def demo_run(url: str) -> int:
+    """A succeeded analysis run of the demo's ACSI questionnaire, whose report the PDF job prints
+    (the demo and its runs are made once and kept between runs)."""
+    app = create_app({"ENVIRON": {"XINSHENG_ENV": "development", "XINSHENG_INSTANCE": str(OUT / "export_jobs_instance")},
+                      "SQLALCHEMY_DATABASE_URL": url, "JOB_QUEUE_URL": "memory://"})
+    succeeded = (select(AnalysisRun.id).join(Questionnaire, AnalysisRun.questionnaire_id == Questionnaire.id)
+                 .where(Questionnaire.title_en.startswith(DEMO_TITLE_EN), AnalysisRun.status == "succeeded")
+                 .order_by(AnalysisRun.id).limit(1))
+    with app.app_context():
+        session = get_session()
+        if seed_demo(session) is not None:
+            session.commit()
+        if session.scalar(succeeded) is None:
+            seed_demo_analysis(session)
+        found = session.scalar(succeeded)
+    if found is None:
+        raise SystemExit("the demo's analysis run did not succeed: no report to print")
+    return found
 
 
 def post_exports(port: int, context: dict, formats: list[str]) -> list[tuple[str, float]]:
-    """Sign in as the analyst and post the export form once per format; (job page, seconds)."""
+    """Sign in as the analyst, post the export form once per format, then ask for the PDF of the
+    demo run; (job page, seconds of the POST) for each."""
     client = submissions.Client(port)
     _s, _h, html = client.request("GET", "/auth/login")
     status, _h, _b = client.request("POST", "/auth/login", urlencode(
@@ -137,6 +172,13 @@ def post_exports(port: int, context: dict, formats: list[str]) -> list[tuple[str
         seconds = time.perf_counter() - started
         assert status == 302 and "/files/" in headers["Location"], f"export form answered {status}"
         jobs.append((headers["Location"], seconds))
+    path = f"/reports/runs/{context['pdf_run']}/report.pdf?lang=zh_CN"
+    _s, _h, html = client.request("GET", path)
+    body = urlencode({"csrf_token": submissions.CSRF.search(html).group(1)}).encode()
+    started = time.perf_counter()
+    status, headers, _b = client.request("POST", path, body, FORM)
+    assert status == 302 and "/files/" in headers["Location"], f"PDF form answered {status}"
+    jobs.append((headers["Location"], time.perf_counter() - started))
     return jobs
 
 
@@ -170,7 +212,7 @@ def wait_for(port: int) -> None:
 
 
 def line(kind: str, phase: str, result: dict) -> str:
-    return (f"{kind:<11} {phase:<18} {result['ok']:>9,} {result['errors']:>7} {result['rate']:>8.0f} "
+    return (f"{kind:<11} {phase:<22} {result['ok']:>9,} {result['errors']:>7} {result['rate']:>8.0f} "
             f"{result['p50']:>8.1f} {result['p95']:>8.1f} {result['p99']:>8.1f}")
 
 
@@ -192,27 +234,28 @@ def run(kind: str, args: argparse.Namespace) -> None:
                           str(args.web_workers), "--chdir", str(ROOT), "--log-level", "warning", "run:app"],
                          env=env, cwd=ROOT, start_new_session=True),
         subprocess.Popen([sys.executable, "-m", "flask", "--app", "run", "jobs", "worker", "--workers",
-                          str(args.job_threads)], env=env, cwd=ROOT, start_new_session=True,
+                          str(args.job_threads), "--scheduling", args.scheduling], env=env, cwd=ROOT, start_new_session=True,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
     ]
     try:
         wait_for(args.port)
-        submissions.run_load(kind, "web", args.port, 2.0, args.clients, context)  # warm-up, untimed
-        quiet = submissions.summarise([submissions.run_load(kind, "web", args.port, args.seconds, args.clients, context)])
-        print(line(kind, "no export", quiet), flush=True)
+        submissions.run_load(kind, "web", args.port, 2.0, args.clients, context, args.rate)  # warm-up, untimed
+        quiet = submissions.summarise([submissions.run_load(kind, "web", args.port, args.seconds, args.clients,
+                                                            context, args.rate)])
+        print(line(kind, "no job", quiet), flush=True)
         posted = post_exports(args.port, context, args.formats.split(","))
         began = time.perf_counter()
         slices = []
         while True:
-            slices.append(submissions.run_load(kind, "web", args.port, SLICE_SECONDS, args.clients, context))
+            slices.append(submissions.run_load(kind, "web", args.port, SLICE_SECONDS, args.clients, context, args.rate))
             states = job_states(url)
             if all(job.status not in ("queued", "running") for job in states):
                 break
             if time.perf_counter() - began > args.timeout:
                 raise SystemExit(f"exports still running after {args.timeout:.0f} s")
         busy = submissions.summarise(slices)
-        print(line(kind, f"{len(posted)} exports running", busy), flush=True)
-        print(f"{kind:<11} export form POST: " + ", ".join(f"{s * 1000:.0f} ms" for _p, s in posted))
+        print(line(kind, f"{len(posted) - 1} exports + 1 PDF", busy), flush=True)
+        print(f"{kind:<11} form POSTs: " + ", ".join(f"{s * 1000:.0f} ms" for _p, s in posted))
         for job in states:
             seconds = (job.finished_at - job.created_at).total_seconds() if job.finished_at else float("nan")
             print(f"{kind:<11} job {job.id} {job.parameters['format']}: {job.status} in {seconds:.1f} s (queue to file), "
@@ -234,15 +277,20 @@ def main() -> None:
     parser.add_argument("--formats", default="csv,sav", help="the two (or more) exports made at once")
     parser.add_argument("--seconds", type=float, default=20.0, help="submit load without exports")
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--rate", type=float, help="submits per second in all (open loop); default: as fast as answered")
+    parser.add_argument("--scheduling", choices=("idle", "normal"), default="idle",
+                        help="flask jobs worker --scheduling")
     parser.add_argument("--web-workers", type=int, default=2, help="gunicorn workers (make run: 2)")
     parser.add_argument("--job-threads", type=int, default=2, help="flask jobs worker --workers")
     parser.add_argument("--started", type=int, default=150_000, help="started responses for the submit path")
     parser.add_argument("--timeout", type=float, default=900.0)
     parser.add_argument("--port", type=int, default=5231)
     args = parser.parse_args()
-    print(f"{args.clients} respondents submitting; gunicorn {args.web_workers} workers; job worker "
-          f"{args.job_threads} threads; exports of {args.responses:,} responses: {args.formats}")
-    print(f"{'database':<11} {'phase':<18} {'accepted':>9} {'errors':>7} {'per s':>8} {'p50 ms':>8} {'p95 ms':>8} "
+    load = f"{args.rate:g} submits/s in all" if args.rate else "as fast as answered"
+    print(f"{args.clients} respondents submitting ({load}); gunicorn {args.web_workers} workers; job worker "
+          f"{args.job_threads} threads, {args.scheduling} scheduling; exports of {args.responses:,} responses: "
+          f"{args.formats}, and a report PDF")
+    print(f"{'database':<11} {'phase':<22} {'accepted':>9} {'errors':>7} {'per s':>8} {'p50 ms':>8} {'p95 ms':>8} "
           f"{'p99 ms':>8}")
     for kind in args.databases.split(","):
         run(kind, args)

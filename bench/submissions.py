@@ -160,19 +160,40 @@ def web_submit(client: Client, resume_token: str, hidden: dict[str, str]) -> tup
     return status == 302 and headers["Location"].endswith("/done"), elapsed
 
 
-def run_load(kind: str, path_name: str, port: int, seconds: float, clients: int, ctx: dict) -> dict:
+def run_load(kind: str, path_name: str, port: int, seconds: float, clients: int, ctx: dict,
+             rate: float | None = None) -> dict:
+    """``clients`` threads submit along ``path_name`` for ``seconds``: as fast as the server
+    answers (closed loop: the throughput), or with ``rate`` at that many submits per second in
+    all (open loop: each client keeps its own schedule, and a latency counts from when its
+    request was due, so time spent waiting behind a slow answer is counted, not hidden)."""
     latencies: list[float] = []
     accepted: list[str] = []
     errors = [0]
     lock = threading.Lock()
-    deadline = time.perf_counter() + seconds
+    began = time.perf_counter()
+    deadline = began + seconds
+    interval = clients / rate if rate else 0.0
 
-    def worker() -> None:
+    def worker(index: int) -> None:
         client = Client(port)
         hidden: dict[str, str] | None = None
+        due = began + interval * index / clients  # spread the clients over one interval
         while time.perf_counter() < deadline:
             key = None
             try:
+                resume_token = None
+                if path_name == "web":
+                    with lock:
+                        resume_token = ctx["started"].pop() if ctx["started"] else None
+                    if resume_token is None:
+                        raise SystemExit("not enough started responses: raise --started")
+                    if hidden is None:  # this client's session cookie and CSRF token
+                        hidden = page_form(client, f"/s/r/{resume_token}/0?lang=en")
+                        hidden.pop("xs_submission", None)
+                if rate:
+                    if due >= deadline:
+                        break
+                    time.sleep(max(0.0, due - time.perf_counter()))
                 if path_name == "bare":
                     started = time.perf_counter()
                     status, _h, _b = client.request("POST", "/bench/bare", json.dumps({"x": 1}).encode(),
@@ -187,19 +208,15 @@ def run_load(kind: str, path_name: str, port: int, seconds: float, clients: int,
                         {"Content-Type": "application/json", "Authorization": f"Bearer {ctx['secret']}"})
                     ok, elapsed = status == 201, time.perf_counter() - started
                 elif path_name == "web":
-                    with lock:
-                        resume_token = ctx["started"].pop() if ctx["started"] else None
-                    if resume_token is None:
-                        raise SystemExit("not enough started responses: raise --started")
-                    if hidden is None:  # this client's session cookie and CSRF token
-                        hidden = page_form(client, f"/s/r/{resume_token}/0?lang=en")
-                        hidden.pop("xs_submission", None)
                     ok, elapsed = web_submit(client, resume_token, hidden)
                 else:
                     ok, elapsed = journey(client, ctx["public_token"])
             except (OSError, http.client.HTTPException, AttributeError):
                 ok, elapsed = False, 0.0
                 client = Client(port)
+            if rate:
+                elapsed = time.perf_counter() - due  # late starts count
+                due += interval
             with lock:
                 if ok:
                     latencies.append(elapsed)
@@ -208,8 +225,7 @@ def run_load(kind: str, path_name: str, port: int, seconds: float, clients: int,
                 else:
                     errors[0] += 1
 
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    began = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(index,)) for index in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -35,6 +35,7 @@ import pandas as pd
 import semopy
 
 from acsi.admissibility import admissibility_problems
+from acsi.problems import Problem
 from acsi.data import DEFAULT_MIN_ROWS, MissingStrategy, PreparedData, prepare_items
 from acsi.errors import EstimationError, InputDataError, ModelSpecError
 from acsi.fit_indices import FitIndices, compute_fit_indices
@@ -71,8 +72,9 @@ class CBSEMResults:
     "~~"}, ``rhs``) with ``estimate``, ``std_error``, ``z_value``, ``p_value`` (NaN for fixed
     parameters) and ``std_estimate`` (lavaan's ``std.all``). ``standardized_paths`` maps
     (from, to) pairs, ``standardized_loadings`` items; ``latent_correlation`` is the model-implied
-    construct correlation matrix; ``warnings`` holds semopy's messages and every admissibility
-    failure.
+    construct correlation matrix; ``problems`` the reasons the solution is not admissible
+    (:class:`~acsi.problems.Problem`: non-convergence and the admissibility checks);
+    ``warnings`` holds semopy's messages and every problem in English.
     """
 
     spec: ModelSpec
@@ -92,6 +94,7 @@ class CBSEMResults:
     admissible: bool
     warnings: tuple[str, ...]
     rows_dropped: int
+    problems: tuple[Problem, ...] = ()
 
     def summary(self) -> str:
         """Human-readable overview: fit, standardised paths, admissibility."""
@@ -113,6 +116,7 @@ class CBSEMResults:
             "model": self.spec.name, "objective": self.objective, "n_observations": self.n_observations,
             "effective_n": clean(self.effective_n), "weighted": self.weighted, "rows_dropped": self.rows_dropped,
             "converged": self.converged, "admissible": self.admissible, "warnings": list(self.warnings),
+            "problems": [p.to_dict() for p in self.problems],
             "fit": self.fit.to_dict(),
             "standardized_paths": {f"{s} -> {t}": clean(b) for (s, t), b in self.standardized_paths.items()},
             "standardized_loadings": {k: clean(v) for k, v in self.standardized_loadings.items()},
@@ -240,8 +244,8 @@ class CBSEM:
         order = [at[c] for c in constructs]
         latent_frame = pd.DataFrame(latent_corr[np.ix_(order, order)], index=constructs, columns=constructs)
         single = {c.items[0] for c in self.spec.constructs if len(c.items) == 1}
-        problems = admissibility_problems(loadings, paths, latent_frame, estimates,
-                                         max_corr=self.max_latent_correlation, fixed_items=single)
+        problems = ([] if converged else [Problem("not_converged", {})]) + admissibility_problems(
+            loadings, paths, latent_frame, estimates, max_corr=self.max_latent_correlation, fixed_items=single)
         implied_frame = pd.DataFrame(implied, index=observed, columns=observed).loc[items, items]
         return CBSEMResults(
             spec=self.spec, objective=self.objective, n_observations=n_rows,
@@ -249,8 +253,9 @@ class CBSEM:
             standardized_paths=MappingProxyType(paths), standardized_loadings=MappingProxyType(loadings),
             r_squared=MappingProxyType(r_squared), latent_correlation=latent_frame,
             sample_covariance=covariance.loc[items, items], implied_covariance=implied_frame, fit=fit,
-            converged=converged, admissible=converged and not problems,
-            warnings=tuple(data.warnings) + tuple(messages) + tuple(problems), rows_dropped=data.n_input - n_rows)
+            converged=converged, admissible=not problems,
+            warnings=tuple(data.warnings) + tuple(messages) + tuple(f"inadmissible: {p.english()}" for p in problems),
+            rows_dropped=data.n_input - n_rows, problems=tuple(problems))
 
 
 def _check_not_collinear(covariance: pd.DataFrame) -> None:

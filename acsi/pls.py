@@ -319,7 +319,7 @@ class PLS:
             n=data.n, n_input=data.n_input, converged=core.converged, iterations=core.iterations,
             warnings=(),
         )
-        warnings += [f"inadmissible: {problem}" for problem in admissibility_problems(results)]
+        warnings += [f"inadmissible: {problem.english()}" for problem in admissibility_problems(results)]
         return replace(results, warnings=tuple(warnings))
 
 

@@ -44,7 +44,8 @@ def segment_entry(fit: SegmentFit | SkippedSegment, *, ipma_target: str | None =
     """One entry of ``segments``: see docs/acsi-fit-json.md for every key."""
     entry: dict[str, Any] = {"segment": fit.segment, "status": fit.status, "n": fit.n, "n_used": fit.n_used}
     if isinstance(fit, SkippedSegment):
-        return {**entry, "n_effective": None, "reason": fit.reason, "converged": None, "admissible": None,
+        return {**entry, "n_effective": None, "reason": fit.reason, "reason_code": fit.problem.to_dict(),
+                "converged": None, "admissible": None,
                 "paths": [], "weights": {}, "loadings": {}, "r2": {}, "indices": {}, "index_intervals": None,
                 "validity": None, "ipma": None, "bootstrap": None, "warnings": []}
     results, boot = fit.results, fit.bootstrap
@@ -52,8 +53,9 @@ def segment_entry(fit: SegmentFit | SkippedSegment, *, ipma_target: str | None =
         paths = [{"from": s, "to": t, "estimate": json_number(v), "ci_low": None, "ci_high": None,
                   "std_error": None} for (s, t), v in results.standardized_paths.items()]
         loadings, r2 = _number_map(results.standardized_loadings), _number_map(results.r_squared)
-        problems = [w for w in results.warnings if w.startswith("inadmissible")]
-        validity = {"admissible": results.admissible, "admissibility_problems": problems,
+        validity = {"admissible": results.admissible,
+                    "admissibility_problems": [p.english() for p in results.problems],
+                    "admissibility_codes": [p.to_dict() for p in results.problems],
                     "fit_indices": results.fit.to_dict()}
         converged, admissible = results.converged, results.admissible
     else:
@@ -75,7 +77,8 @@ def segment_entry(fit: SegmentFit | SkippedSegment, *, ipma_target: str | None =
     ipma_entry = None
     if ipma_target is not None and fit.method != "cbsem":
         ipma_entry = ipma(results, target=ipma_target, scale_bounds=dict(fit.indices.scale_bounds)).to_dict()
-    return {**entry, "n_effective": json_number(fit.n_effective), "reason": None, "converged": converged,
+    return {**entry, "n_effective": json_number(fit.n_effective), "reason": None, "reason_code": None,
+            "converged": converged,
             "admissible": admissible, "paths": paths, "weights": series_to_dict(fit.weights), "loadings": loadings,
             "r2": r2, "indices": _number_map(fit.indices.values) if fit.indices is not None else {},
             "index_intervals": intervals, "validity": validity, "ipma": ipma_entry,

@@ -188,7 +188,7 @@ def _model(plan: RunPlan, options: RunOptions, label: str, rows: pd.DataFrame) -
     target = options.ipma_target if options.ipma_target in spec.construct_names else None
     entry = segment_entry(fitted, ipma_target=target)
     if isinstance(fitted, SkippedSegment):
-        return {"skipped": fitted.reason, "n": int(len(rows)), "entry": entry}
+        return {"skipped": fitted.reason, "skipped_code": fitted.problem.to_dict(), "n": int(len(rows)), "entry": entry}
     payload: dict[str, Any] = {"fit": fitted.results.to_dict(),
                                "indices": None if fitted.indices is None else fitted.indices.to_dict(),
                                "validity": None if fitted.validity is None else fitted.validity.to_dict(),

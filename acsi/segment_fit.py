@@ -30,6 +30,7 @@ from acsi.data import MissingStrategy, PreparedData, prepare_items
 from acsi.errors import AcsiError, InputDataError, InsufficientDataError
 from acsi.indices import IndexResults, ScaleBounds, construct_indices, index_values, resolve_scale_bounds
 from acsi.pls import PLS, InnerScheme
+from acsi.problems import Problem
 from acsi.segments import ALL_SEGMENT, kish_effective_n, split_by_segment
 from acsi.spec import ModelSpec
 from acsi.validity import ValidityReport, assess_validity
@@ -78,14 +79,20 @@ class SegmentFit:
 
 @dataclass(frozen=True, slots=True)
 class SkippedSegment:
-    """A segment that was not fitted, and why (``reason`` names the rule or the failure)."""
+    """A segment that was not fitted, and why: ``problem`` is the rule or the failure as a code
+    and its parameters ("below_min_base" / "not_estimable", :mod:`acsi.problems`)."""
 
     segment: str
     n: int
     n_used: int
-    reason: str
+    problem: Problem
 
     status = "skipped"
+
+    @property
+    def reason(self) -> str:
+        """Why, in English (the CLI, the fit document)."""
+        return self.problem.english()
 
     def to_dict(self) -> dict[str, Any]:
         from acsi.report import segment_entry
@@ -180,12 +187,11 @@ def _segment(spec: ModelSpec, rows: pd.DataFrame, label: str, method: Method, sc
     """One segment; ``strict`` (the whole sample) raises instead of skipping."""
     n_used, n_eff = usable_rows(rows, spec, missing, weights)
     if n_eff < base:
-        reason = (f"{n_used} usable rows" + (f" (effective n {n_eff:.1f})" if weights else "")
-                  + f": below the minimum base of {base} (min_base rule: max(50, 10 × most arrows into "
-                  f"a construct{', items + 1' if method == 'cbsem' else ''}), or as set)")
+        below = Problem("below_min_base", {"n_used": n_used, "n_effective": n_eff if weights else None,
+                                           "min_base": base, "method": method})
         if strict:
-            raise InsufficientDataError(f"the whole sample: {reason}")
-        return SkippedSegment(label, len(rows), n_used, reason)
+            raise InsufficientDataError(f"the whole sample: {below.english()}")
+        return SkippedSegment(label, len(rows), n_used, below)
     answered = rows if missing == "listwise" else rows[answered_rows(rows, spec, missing)]
     try:
         return _fit_one(spec, answered, label, method, scheme, weights, missing, base, bounds,
@@ -193,7 +199,7 @@ def _segment(spec: ModelSpec, rows: pd.DataFrame, label: str, method: Method, sc
     except AcsiError as error:
         if strict:
             raise
-        return SkippedSegment(label, len(rows), n_used, f"not estimable: {error}")
+        return SkippedSegment(label, len(rows), n_used, Problem("not_estimable", {"detail": str(error)}))
 
 
 def _fit_one(spec: ModelSpec, rows: pd.DataFrame, label: str, method: Method, scheme: InnerScheme,

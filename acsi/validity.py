@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from acsi.problems import Problem
 from acsi.results import PLSResults, json_number
 
 __all__ = ["ValidityThresholds", "Criterion", "ValidityReport", "assess_validity", "admissibility_problems",
@@ -66,12 +67,13 @@ class Criterion:
 
 @dataclass(frozen=True, slots=True)
 class ValidityReport:
-    """All criteria, the HTMT matrix and the admissibility verdict of one fitted model."""
+    """All criteria, the HTMT matrix and the admissibility verdict of one fitted model
+    (``admissibility_problems``: why it is not admissible, empty when it is)."""
 
     criteria: tuple[Criterion, ...]
     htmt: pd.DataFrame
     fornell_larcker: pd.DataFrame
-    admissibility_problems: tuple[str, ...]
+    admissibility_problems: tuple[Problem, ...]
     thresholds: ValidityThresholds = field(default_factory=ValidityThresholds)
 
     @property
@@ -84,7 +86,7 @@ class ValidityReport:
         """One line per failed criterion, then the admissibility problems."""
         failed = tuple(f"{c.name} of {c.subject} = {c.value:.3f} (rule {c.threshold})"
                        for c in self.criteria if c.passed is False)
-        return failed + tuple(f"inadmissible: {p}" for p in self.admissibility_problems)
+        return failed + tuple(f"inadmissible: {p.english()}" for p in self.admissibility_problems)
 
     def select(self, name: str) -> tuple[Criterion, ...]:
         """The criteria called ``name`` (e.g. "AVE")."""
@@ -102,16 +104,20 @@ class ValidityReport:
         flag = {True: "PASS", False: "WARN", None: "n.a."}
         lines = [f"{c.name:<16} {c.subject:<30} {c.value: .4f}  {c.threshold:<12} {flag[c.passed]}"
                  for c in self.criteria]
-        lines.append("admissible" if self.admissible else "NOT admissible: " + "; ".join(self.admissibility_problems))
+        lines.append("admissible" if self.admissible
+                     else "NOT admissible: " + "; ".join(p.english() for p in self.admissibility_problems))
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form."""
+        """JSON-serialisable form: ``admissibility_problems`` in English (readers of the fit
+        document), ``admissibility_codes`` the same problems as codes and parameters (shown in
+        the reader's language)."""
         return {
             "criteria": [c.to_dict() for c in self.criteria],
             "htmt": {str(c): {str(r): json_number(v) for r, v in self.htmt[c].items()} for c in self.htmt.columns},
             "admissible": self.admissible,
-            "admissibility_problems": list(self.admissibility_problems),
+            "admissibility_problems": [p.english() for p in self.admissibility_problems],
+            "admissibility_codes": [p.to_dict() for p in self.admissibility_problems],
         }
 
 
@@ -140,30 +146,32 @@ def htmt(results: PLSResults) -> pd.DataFrame:
     return pd.DataFrame(htmt_array(results.item_correlations.to_numpy(), blocks), index=names, columns=names)
 
 
-def admissibility_problems(results: PLSResults, *, latent_correlation_max: float = 0.95) -> tuple[str, ...]:
-    """Admissibility checks of methodology §1; returns one message per failure (empty when admissible)."""
-    problems: list[str] = []
+def admissibility_problems(results: PLSResults, *, latent_correlation_max: float = 0.95) -> tuple[Problem, ...]:
+    """Admissibility checks of methodology §1; one :class:`~acsi.problems.Problem` per failure
+    (empty when admissible)."""
+    problems: list[Problem] = []
     if not results.converged:
-        problems.append("the algorithm did not converge")
+        problems.append(Problem("not_converged", {}))
     for item, loading in results.loadings.items():
         if abs(loading) > 1 + 1e-9:
-            problems.append(f"standardised loading of {item!r} is {loading:.3f}, beyond ±1 "
-                            "(negative error variance)")
+            problems.append(Problem("loading_beyond_one", {"item": item, "value": loading}))
     corr = results.construct_correlations.to_numpy()
-    if not np.all(np.isfinite(corr)) or np.linalg.eigvalsh(corr).min() <= 1e-10:
-        problems.append("the construct correlation matrix is not positive definite")
+    if not np.all(np.isfinite(corr)):
+        problems.append(Problem("correlations_undefined", {}))
+    elif (smallest := np.linalg.eigvalsh(corr).min()) <= 1e-10:
+        problems.append(Problem("not_positive_definite", {"eigenvalue": smallest}))
     names = list(results.construct_correlations.columns)
     for i in range(len(names)):
         for j in range(i + 1, len(names)):
             if abs(corr[i, j]) > latent_correlation_max:
-                problems.append(f"correlation of {names[i]!r} and {names[j]!r} is {corr[i, j]:.3f}, "
-                                f"above {latent_correlation_max}")
+                problems.append(Problem("correlation_too_high", {"first": names[i], "second": names[j],
+                                                                 "value": corr[i, j], "limit": latent_correlation_max}))
     for construct, r2 in results.r_squared.items():
         if not 0 <= r2 <= 1:
-            problems.append(f"R² of {construct!r} is {r2:.3f}: negative disturbance variance")
+            problems.append(Problem("negative_disturbance", {"construct": construct, "value": r2}))
     for (source, target), value in results.paths.items():
         if abs(value) > 1:
-            problems.append(f"standardised path {source!r} -> {target!r} is {value:.3f}, beyond ±1")
+            problems.append(Problem("path_beyond_one", {"source": source, "target": target, "value": value}))
     return tuple(problems)
 
 

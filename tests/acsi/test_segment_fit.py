@@ -79,6 +79,7 @@ def test_segment_that_cannot_be_estimated_is_skipped_not_fatal(frame):
     fits = {f.segment: f for f in fit_segments(ECSI, data, segment="region")}
     assert fits["b"].status == "skipped"
     assert fits["b"].reason.startswith("not estimable:") and "'CUSA1' is constant" in fits["b"].reason
+    assert fits["b"].problem.code == "not_estimable" and "'CUSA1' is constant" in fits["b"].problem.params["detail"]
 
 
 def test_bad_input_names_the_column_and_rule(frame):

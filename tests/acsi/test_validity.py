@@ -90,5 +90,8 @@ def test_flags_follow_thresholds(report, mobi):
 def test_inadmissible_plsc_is_reported(mobi):
     report = assess_validity(PLS(ECSI, consistent=True).fit(mobi))
     assert not report.admissible
-    assert any("above 0.95" in p for p in report.admissibility_problems)
+    too_high = [p for p in report.admissibility_problems if p.code == "correlation_too_high"]
+    assert too_high and all(abs(p.params["value"]) > 0.95 and p.params["limit"] == 0.95 for p in too_high)
+    assert report.to_dict()["admissibility_codes"] == [p.to_dict() for p in report.admissibility_problems]
+    assert report.to_dict()["admissibility_problems"] == [p.english() for p in report.admissibility_problems]
     assert "NOT admissible" in report.summary()

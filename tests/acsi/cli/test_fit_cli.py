@@ -14,6 +14,7 @@ import pytest
 
 from acsi.cli import main
 from acsi.pls import PLS
+from acsi.problems import Problem
 from acsi.spec import BUILTIN_MODELS
 from acsi.synthetic import simulate_acsi
 
@@ -23,7 +24,7 @@ ECSI = BUILTIN_MODELS["ecsi"]
 
 TOP_KEYS = {"schema_version", "model", "lavaan", "method", "scheme", "missing", "segment_column", "weights_column",
             "min_base", "scale_bounds", "bootstrap", "segments", "comparisons", "rollup", "warnings", "run", "metrics"}
-SEGMENT_KEYS = {"segment", "status", "n", "n_used", "n_effective", "reason", "converged", "admissible", "paths",
+SEGMENT_KEYS = {"segment", "status", "n", "n_used", "n_effective", "reason", "reason_code", "converged", "admissible", "paths",
                 "weights", "loadings", "r2", "indices", "index_intervals", "validity", "ipma", "bootstrap",
                 "warnings"}
 PATH_KEYS = {"from", "to", "estimate", "ci_low", "ci_high", "std_error"}
@@ -103,10 +104,13 @@ def test_plsc_and_cbsem_run_with_the_documented_shape(capsys, mobi_csv):
     check_shape(cbsem, "cbsem")
     entry = cbsem["segments"][0]
     assert cbsem["scheme"] is None and set(entry["validity"]) == {"admissible", "admissibility_problems",
-                                                                  "fit_indices"}
+                                                                  "admissibility_codes", "fit_indices"}
     # methodology §1: the CB-SEM mobi model is ill-conditioned and must be flagged, not reported as fine
     assert entry["admissible"] is False and entry["validity"]["admissibility_problems"]
     assert any(w.startswith("inadmissible") for w in entry["warnings"])
+    # the same problems as codes and parameters (shown in the reader's language), in the same order
+    codes = entry["validity"]["admissibility_codes"]
+    assert [Problem.from_dict(c).english() for c in codes] == entry["validity"]["admissibility_problems"]
 
 
 def test_bootstrap_intervals_and_table_format_through_a_subprocess(mobi_csv, tmp_path):
@@ -143,6 +147,9 @@ def test_segments_with_one_below_the_minimum_base(capsys, segmented_csv, tmp_pat
     tiny = entries["tiny"]
     assert tiny["status"] == "skipped" and tiny["n"] == 25 and tiny["paths"] == [] and tiny["indices"] == {}
     assert "25 usable rows" in tiny["reason"] and "minimum base of 50" in tiny["reason"]
+    assert tiny["reason_code"] == {"code": "below_min_base", "params": {"n_used": 25, "n_effective": None,
+                                                                        "min_base": 50, "method": "pls"}}
+    assert entries["north"]["reason_code"] is None
     assert entries["north"]["status"] == "fitted" and entries["north"]["n"] == 120 and tiny["reason"]
     assert [c["construct"] for c in entries["north"]["ipma"]["constructs"]] == [
         "image", "expectation", "quality", "value"]

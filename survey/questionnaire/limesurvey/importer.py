@@ -1,0 +1,413 @@
+"""LimeSurvey .lss -> Questionnaire (see the package docstring for the mapping)."""
+from __future__ import annotations
+
+import dataclasses
+import html
+import re
+from collections import defaultdict
+from pathlib import PurePath
+
+import nh3
+
+from survey.questionnaire import logic
+from survey.questionnaire.document import (
+    CHOICE_CODE_PATTERN, OTHER_CODE, TITLE_MAX, Choice, DocumentError, MatrixRow,
+    MultipleChoiceSettings, NumericSettings, Page, Question, Questionnaire, ScaleSettings,
+    SingleChoiceSettings, TextSettings, Texts,
+)
+from survey.questionnaire.limesurvey.expressions import (
+    Target, Unmappable, conditions_to_relevance, is_always, translate_relevance,
+)
+from survey.questionnaire.limesurvey.languages import LanguagePlan, plan_languages
+from survey.questionnaire.limesurvey.structure import LssQuestion, LssSurvey, read_lss
+from survey.questionnaire.limesurvey.types import (
+    FIXED_ARRAY_CHOICES, GENDER_CHOICES, KIND, MATRIX_SCALES, TYPE_NAMES,
+)
+from survey.questionnaire.sanitize import sanitize_questionnaire
+from survey.questionnaire.xlsform.common import ImportResult, QuestionnaireImportError
+from survey.questionnaire.xlsform.upload import MAX_UPLOAD_BYTES
+
+#: Question attributes whose behaviour is not imported; a non-empty value gets a warning.
+NOT_IMPORTED_ATTRIBUTES = {
+    "array_filter": "array filter", "array_filter_exclude": "array filter exclusion",
+    "em_validation_q": "validation expression", "em_validation_sq": "sub-question validation",
+    "exclude_all_others": "exclusive option", "equation": "equation",
+    "min_num_value_sgqa": "minimum from an answer", "max_num_value_sgqa": "maximum from an answer",
+}
+_CODE_CHARACTERS = re.compile(r"[^A-Za-z0-9_]")
+_PIPING = re.compile(r"\{[^{}\s][^{}]*\}")
+_XML_START = re.compile(rb"^(\xef\xbb\xbf)?\s*<")
+
+
+def looks_like_lss(data: bytes) -> bool:
+    """True when ``data`` starts like XML and mentions LimeSurvey's document type (cheap test
+    used to tell a .lss upload from other files)."""
+    head = bytes(data[:4096])
+    return bool(_XML_START.match(head)) and b"<LimeSurveyDocType" in head
+
+
+def import_lss(data: bytes, *, filename: str) -> ImportResult:
+    """Import a LimeSurvey survey structure file (.lss, LimeSurvey 2.x to 6.x).
+
+    Returns the questionnaire and the warnings the designer must see: every element left out
+    (unsupported question types, comments, hidden questions, validation, defaults, quotas,
+    languages other than Chinese and English) and every relevance or condition that could not
+    be mapped to the logic language (named with its expression). Raises
+    ``QuestionnaireImportError`` naming the file when the bytes are not a LimeSurvey survey
+    export, are larger than ``MAX_UPLOAD_BYTES``, or yield no question. Nothing is stored.
+    """
+    if not isinstance(data, (bytes, bytearray)):
+        raise QuestionnaireImportError(f"{filename}: expected the file's bytes, got "
+                                       f"{type(data).__name__}")
+    if not data:
+        raise QuestionnaireImportError(f"{filename}: the file is empty")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise QuestionnaireImportError(
+            f"{filename}: the file is {len(data) / 1048576:.1f} MB; LimeSurvey uploads are "
+            f"limited to {MAX_UPLOAD_BYTES // 1048576} MB")
+    survey = read_lss(data, filename)
+    try:
+        return _Builder(survey, filename).result()
+    except (DocumentError, logic.LogicError) as error:
+        raise QuestionnaireImportError(f"{filename}: {error}") from None
+
+
+def _plain(text: str) -> str:
+    """A LimeSurvey HTML text as plain text (labels are escaped on display)."""
+    stripped = nh3.clean(text.replace("<br", "\n<br").replace("</p>", "</p>\n"), tags=set())
+    return re.sub(r"[ \t\r\f\v]+", " ", html.unescape(stripped)).strip()
+
+
+def _plain_texts(texts: Texts) -> Texts:
+    return Texts(_plain(texts.zh), _plain(texts.en))
+
+
+def _title(texts: Texts) -> Texts:
+    return Texts(texts.zh[:TITLE_MAX], texts.en[:TITLE_MAX])
+
+
+class _Builder:
+    def __init__(self, survey: LssSurvey, filename: str) -> None:
+        self.survey, self.filename = survey, filename
+        self.plan: LanguagePlan = plan_languages(survey.languages, survey.base_language)
+        self.warnings: list[str] = list(self.plan.warnings)
+        self.used: set[str] = set()
+        self.targets: dict[str, Target] = {}
+        self.subquestions: dict[str, list[LssQuestion]] = defaultdict(list)
+        for sub in sorted(survey.subquestions, key=lambda s: (s.scale, s.order)):
+            self.subquestions[sub.parent].append(sub)
+        self.titles = {q.qid: q.title for q in survey.questions}
+        self.conditions = defaultdict(list)
+        for condition in survey.conditions:
+            self.conditions[condition.qid].append(condition)
+
+    # helpers
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+    def texts(self, localized: dict[str, str]) -> Texts:
+        return _plain_texts(self.plan.texts(localized))
+
+    def code(self, wanted: str, what: str, *, quiet: bool = False) -> str:
+        code = _CODE_CHARACTERS.sub("_", wanted)[:64] or "q"
+        if not re.match(r"[A-Za-z_]", code):
+            code = ("q_" + code)[:64]
+        base, number = code, 2
+        while code in self.used:
+            code = f"{base[:58]}_{number}"
+            number += 1
+        self.used.add(code)
+        if code != wanted and not quiet:
+            self.warn(f"{what} {wanted!r} was renamed {code!r}: codes are unique and use "
+                      "letters, digits and '_'.")
+        return code
+
+    def choice_code(self, wanted: str, question: str) -> str:
+        if CHOICE_CODE_PATTERN.match(wanted):
+            return wanted
+        code = re.sub(r"[^A-Za-z0-9_.\-]", "_", wanted)[:64] or "_"
+        self.warn(f"'{question}': the answer code {wanted!r} was renamed {code!r}.")
+        return code
+
+    # the questionnaire
+    def result(self) -> ImportResult:
+        survey = self.survey
+        if survey.other_tables:
+            self.warn(f"These parts of the survey were not imported (Xinsheng has no "
+                      f"equivalent): {', '.join(survey.other_tables)}.")
+        by_group: dict[str, list[LssQuestion]] = defaultdict(list)
+        for question in sorted(survey.questions, key=lambda q: q.order):
+            by_group[question.gid].append(question)
+        group_ids = [group.gid for group in survey.groups]
+        orphans = [gid for gid in by_group if gid not in group_ids]
+        drafts: list[tuple[str, Texts, str, list[tuple[list[Question], LssQuestion]]]] = []
+        for group in survey.groups:
+            built = [(self.question(q), q) for q in by_group.get(group.gid, [])]
+            drafts.append((group.gid, self.texts(group.names), group.relevance, built))
+        for gid in orphans:
+            self.warn(f"Questions of group {gid}, which is not in the file, were put on a page "
+                      "of their own.")
+            drafts.append((gid, Texts(), "", [(self.question(q), q) for q in by_group[gid]]))
+        pages: list[Page] = []
+        for number, (gid, title, relevance, built) in enumerate(drafts, start=1):
+            questions = [self.with_show_if(question, source)
+                         for made, source in built for question in made]
+            if not questions:
+                continue
+            where = f"group {title.en or title.zh or gid!r}"
+            show_if = self.show_if(relevance, [], where)
+            pages.append(Page(self.code(f"page_{number}", "page", quiet=True), _title(title),
+                              tuple(questions), show_if))
+        if not any(q.type != "info" for page in pages for q in page.questions):
+            raise QuestionnaireImportError(
+                f"{self.filename}: no question could be imported from this LimeSurvey file "
+                f"(it has {len(survey.questions)} questions; none is of a type Xinsheng can ask: "
+                f"{'; '.join(self.warnings[-3:]) or 'no question at all'})")
+        title = self.texts(survey.titles)
+        if title.is_empty():
+            title = Texts(**{self.plan.default_slot: PurePath(self.filename).stem})
+        questionnaire = Questionnaire(
+            title=_title(title), pages=tuple(pages),
+            default_language="zh_CN" if self.plan.default_slot == "zh" else "en")
+        return ImportResult(sanitize_questionnaire(questionnaire), tuple(self.warnings))
+
+    def show_if(self, relevance: str, conditions: list, where: str) -> str | None:
+        expression = relevance
+        try:
+            if is_always(relevance) and conditions:
+                expression = conditions_to_relevance(conditions, self.titles)
+            if is_always(expression):
+                return None
+            return translate_relevance(expression, self.targets)
+        except (Unmappable, logic.LogicError) as error:
+            self.warn(f"{where}: the relevance {expression.strip()!r} cannot be written in the "
+                      f"logic language ({error}); it was dropped, so it is always shown.")
+            return None
+
+    def with_show_if(self, question: Question, source: LssQuestion) -> Question:
+        show_if = self.show_if(source.relevance, self.conditions.get(source.qid, []),
+                               f"'{source.title}'")
+        return dataclasses.replace(question, show_if=show_if) if show_if else question
+
+    def question(self, source: LssQuestion) -> list[Question]:
+        """The questions made from one LimeSurvey question ([] when it is left out)."""
+        name = TYPE_NAMES.get(source.type, f"type {source.type!r}")
+        treatment = KIND.get(source.type)
+        if treatment is None:
+            self.warn(f"'{source.title}' has the LimeSurvey type {name}, which Xinsheng does not "
+                      "support; it was left out.")
+            return []
+        self.check_left_out(source)
+        try:
+            return getattr(self, f"make_{treatment}")(source)
+        except DocumentError as error:
+            self.warn(f"'{source.title}' ({name}) could not be imported ({error}); it was left "
+                      "out.")
+            return []
+
+    def check_left_out(self, source: LssQuestion) -> None:
+        title = source.title
+        if source.attributes.get("hidden", "0").strip() not in ("", "0"):
+            self.warn(f"'{title}' is hidden in LimeSurvey; it was imported as a visible question.")
+        if source.validation:
+            self.warn(f"'{title}': the validation pattern {source.validation!r} was not imported.")
+        for attribute, label in NOT_IMPORTED_ATTRIBUTES.items():
+            value = source.attributes.get(attribute, "").strip()
+            if value and value != "0":
+                self.warn(f"'{title}': the {label} {value!r} ({attribute}) was not imported.")
+        for sub in self.subquestions.get(source.qid, []):
+            if not is_always(sub.relevance):
+                self.warn(f"'{title}': the relevance {sub.relevance.strip()!r} of its "
+                          f"sub-question {sub.title!r} was not imported.")
+        if any(_PIPING.search(text) for text in source.texts.values()):
+            self.warn(f"'{title}': its text uses LimeSurvey expressions in braces; they are shown "
+                      "as written.")
+
+    def base(self, source: LssQuestion, code: str, kind: str, **fields: object) -> Question:
+        return Question(code=code, type=kind, text=self.texts(source.texts),
+                        help=self.plan.texts(source.help),
+                        required=source.mandatory and kind != "info", **fields)
+
+    def answers(self, source: LssQuestion, scale: int = 0) -> tuple[Choice, ...]:
+        return tuple(Choice(self.choice_code(answer.code, source.title), self.texts(answer.texts))
+                     for answer in self.survey.answers.get(source.qid, ()) if answer.scale == scale)
+
+    def rows(self, source: LssQuestion) -> list[LssQuestion]:
+        rows = [sub for sub in self.subquestions.get(source.qid, []) if sub.scale == 0]
+        if not rows:
+            raise DocumentError("it has no sub-questions")
+        if any(sub.scale != 0 for sub in self.subquestions.get(source.qid, [])):
+            self.warn(f"'{source.title}': its second set of sub-questions (columns) was not "
+                      "imported.")
+        return rows
+
+    # one method per treatment (types.KIND)
+    def make_single(self, source: LssQuestion, display: str = "radio") -> list[Question]:
+        choices = self.answers(source)
+        other = source.other
+        if other and OTHER_CODE in {choice.code for choice in choices}:
+            self.warn(f"'{source.title}': its 'other' option was not imported: an answer "
+                      f"already has the code {OTHER_CODE!r}.")
+            other = False
+        randomize = source.attributes.get("random_order", "0").strip() == "1"
+        code = self.code(source.title, "question")
+        self.targets[source.title] = Target(code, "choice")
+        if other:
+            self.targets[f"{source.title}_other"] = Target(f"{code}_other", "text")
+        return [self.base(source, code, "single_choice", choices=choices,
+                          settings=SingleChoiceSettings(display, other, randomize))]
+
+    def make_dropdown(self, source: LssQuestion) -> list[Question]:
+        return self.make_single(source, "dropdown")
+
+    def make_single_comment(self, source: LssQuestion) -> list[Question]:
+        self.warn(f"'{source.title}': its comment box was not imported.")
+        return self.make_single(source)
+
+    def make_multiple(self, source: LssQuestion) -> list[Question]:
+        subs = self.rows(source)
+        code = self.code(source.title, "question")
+        choices = tuple(Choice(self.choice_code(sub.title, source.title), self.texts(sub.texts))
+                        for sub in subs)
+        other = source.other and OTHER_CODE not in {c.code for c in choices}
+        limits: dict[str, int | None] = {}
+        available = len(choices) + other
+        for name, attribute in (("min_selected", "min_answers"), ("max_selected", "max_answers")):
+            value = source.attributes.get(attribute, "").strip()
+            limits[name] = int(value) if value.isdigit() and 0 < int(value) <= available else None
+            if value and limits[name] is None:
+                self.warn(f"'{source.title}': the {attribute} {value!r} was not imported.")
+        if limits["min_selected"] and limits["max_selected"] \
+                and limits["min_selected"] > limits["max_selected"]:
+            limits = {"min_selected": None, "max_selected": None}
+        randomize = source.attributes.get("random_order", "0").strip() == "1"
+        self.targets[source.title] = Target(code, "multi")
+        for sub, choice in zip(subs, choices):
+            self.targets[f"{source.title}_{sub.title}"] = Target(code, "multi_item", choice.code)
+        if other:
+            self.targets[f"{source.title}_other"] = Target(f"{code}_other", "text")
+        return [self.base(source, code, "multiple_choice", choices=choices, settings=(
+            MultipleChoiceSettings(other=other, randomize=randomize, **limits)))]
+
+    def make_multiple_comment(self, source: LssQuestion) -> list[Question]:
+        self.warn(f"'{source.title}': the comment boxes of its options were not imported.")
+        return self.make_multiple(source)
+
+    def matrix(self, source: LssQuestion, first: int, last: int,
+               low: Texts = Texts(), high: Texts = Texts()) -> list[Question]:
+        code = self.code(source.title, "question")
+        rows = []
+        for sub in self.rows(source):
+            row_code = self.code(f"{source.title}_{sub.title}", "matrix row")
+            self.targets[f"{source.title}_{sub.title}"] = Target(row_code, "number")
+            rows.append(MatrixRow(row_code, self.texts(sub.texts)))
+        return [self.base(source, code, "matrix", rows=tuple(rows),
+                          settings=ScaleSettings(first, last, low, high))]
+
+    def make_matrix_5(self, source: LssQuestion) -> list[Question]:
+        return self.matrix(source, 1, 5)
+
+    def make_matrix_10(self, source: LssQuestion) -> list[Question]:
+        return self.matrix(source, 1, 10)
+
+    def make_flexible_array(self, source: LssQuestion) -> list[Question]:
+        choices = self.answers(source)
+        if any(answer.scale == 1 for answer in self.survey.answers.get(source.qid, ())):
+            self.warn(f"'{source.title}': its second answer scale was not imported.")
+        codes = [choice.code for choice in choices]
+        numbers = [int(code) for code in codes if code.isdigit()]
+        if len(numbers) == len(codes) and numbers \
+                and numbers == list(range(numbers[0], numbers[-1] + 1)) \
+                and (numbers[0], numbers[-1]) in MATRIX_SCALES:
+            if any(not choice.label.is_empty() for choice in choices[1:-1]):
+                self.warn(f"'{source.title}': imported as a {numbers[0]}–{numbers[-1]} scale; "
+                          "only the labels of its two ends were kept.")
+            return self.matrix(source, numbers[0], numbers[-1], choices[0].label,
+                               choices[-1].label)
+        return self.per_row(source, "single_choice", choices=choices)
+
+    def make_fixed_array(self, source: LssQuestion) -> list[Question]:
+        return self.per_row(source, "single_choice", choices=FIXED_ARRAY_CHOICES[source.type])
+
+    def make_multi_numeric(self, source: LssQuestion) -> list[Question]:
+        return self.per_row(source, "numeric", settings=self.numeric_settings(source))
+
+    def make_multi_text(self, source: LssQuestion) -> list[Question]:
+        return self.per_row(source, "text", settings=self.text_settings(source))
+
+    def per_row(self, source: LssQuestion, kind: str, **fields: object) -> list[Question]:
+        """An information text with the question, then one question per sub-question."""
+        rows = self.rows(source)
+        name = TYPE_NAMES[source.type]
+        self.warn(f"'{source.title}' ({name}) was imported as an information text followed by "
+                  f"one {kind.replace('_', ' ')} question per row.")
+        stem = Question(code=self.code(source.title, "question"), type="info",
+                        text=self.plan.texts(source.texts), help=self.plan.texts(source.help))
+        target = {"single_choice": "choice", "numeric": "number", "text": "text"}[kind]
+        made = [stem]
+        for sub in rows:
+            code = self.code(f"{source.title}_{sub.title}", "question")
+            self.targets[f"{source.title}_{sub.title}"] = Target(code, target)
+            made.append(Question(code=code, type=kind, text=self.texts(sub.texts),
+                                 required=source.mandatory, **fields))
+        return made
+
+    def numeric_settings(self, source: LssQuestion) -> NumericSettings:
+        integer = source.attributes.get("num_value_int_only", "0").strip() == "1"
+        bounds: dict[str, float | None] = {}
+        for name, attribute in (("min", "min_num_value_n"), ("max", "max_num_value_n")):
+            value = source.attributes.get(attribute, "").strip()
+            try:
+                number = float(value) if value else None
+            except ValueError:
+                number = None
+            if number is not None and (number != number or abs(number) == float("inf")
+                                       or (integer and number != int(number))):
+                number = None
+            if value and number is None:
+                self.warn(f"'{source.title}': the {attribute} {value!r} was not imported.")
+            bounds[name] = (int(number) if integer and number is not None else number)
+        if bounds["min"] is not None and bounds["max"] is not None and bounds["min"] > bounds["max"]:
+            self.warn(f"'{source.title}': its minimum is above its maximum; neither was imported.")
+            bounds = {"min": None, "max": None}
+        return NumericSettings(integer=integer, **bounds)
+
+    def text_settings(self, source: LssQuestion) -> TextSettings:
+        value = source.attributes.get("maximum_chars", "").strip()
+        if value and not (value.isdigit() and int(value) >= 1):
+            self.warn(f"'{source.title}': the maximum_chars {value!r} was not imported.")
+        return TextSettings(int(value) if value.isdigit() and int(value) >= 1 else None)
+
+    def simple(self, source: LssQuestion, kind: str, target: str, **fields: object) -> list[Question]:
+        code = self.code(source.title, "question")
+        if target:
+            self.targets[source.title] = Target(code, target)
+        return [self.base(source, code, kind, **fields)]
+
+    def make_numeric(self, source: LssQuestion) -> list[Question]:
+        return self.simple(source, "numeric", "number", settings=self.numeric_settings(source))
+
+    def make_text(self, source: LssQuestion) -> list[Question]:
+        return self.simple(source, "text", "text", settings=self.text_settings(source))
+
+    def make_long_text(self, source: LssQuestion) -> list[Question]:
+        return self.simple(source, "long_text", "text", settings=self.text_settings(source))
+
+    def make_yes_no(self, source: LssQuestion) -> list[Question]:
+        return self.simple(source, "yes_no", "yes_no")
+
+    def make_gender(self, source: LssQuestion) -> list[Question]:
+        return self.simple(source, "single_choice", "choice", choices=GENDER_CHOICES)
+
+    def make_date(self, source: LssQuestion) -> list[Question]:
+        if re.search(r"[HhMNis]", source.attributes.get("date_format", "").replace("mm", "")):
+            self.warn(f"'{source.title}': its time of day was not imported (a date is asked).")
+        return self.simple(source, "date", "date")
+
+    def make_info(self, source: LssQuestion) -> list[Question]:
+        code = self.code(source.title, "question")
+        return [Question(code=code, type="info", text=self.plan.texts(source.texts),
+                         help=self.plan.texts(source.help))]
+
+    def make_rating_5(self, source: LssQuestion) -> list[Question]:
+        return self.simple(source, "rating", "number", settings=ScaleSettings(1, 5))

@@ -1,0 +1,67 @@
+"""Which LimeSurvey language fills which slot of the document's ``Texts(zh, en)``.
+
+LimeSurvey codes are ``zh-Hans``, ``zh-Hant-HK``, ``zh-Hant-TW``, ``en``, ``de``, ``de-informal``
+… Chinese (any script or region) goes to ``zh`` and English (any variant) to ``en``; the first of
+each in the survey's language order (the base language first) wins. The rule when a survey has
+neither: its base language fills both slots, so the questionnaire can be answered at once, and a
+warning asks for a translation. Every language whose texts are left out is named in a warning.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from survey.questionnaire.document import Texts
+
+Slot = str  # "zh" or "en"
+
+
+def slot_of(language: str) -> Slot | None:
+    """'zh' for a Chinese LimeSurvey code, 'en' for an English one, None otherwise."""
+    code = language.strip().lower().replace("_", "-")
+    if code == "zh" or code.startswith("zh-"):
+        return "zh"
+    if code == "en" or code.startswith("en-"):
+        return "en"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class LanguagePlan:
+    """``sources[slot]`` is the LimeSurvey language read into that slot."""
+
+    sources: dict[Slot, str]
+    default_slot: Slot
+    warnings: tuple[str, ...]
+
+    def texts(self, localized: dict[str, str]) -> Texts:
+        """The ``Texts`` for a ``{language: text}`` map of LimeSurvey texts."""
+        return Texts(zh=localized.get(self.sources.get("zh", ""), "").strip(),
+                     en=localized.get(self.sources.get("en", ""), "").strip())
+
+
+def plan_languages(languages: tuple[str, ...], base: str) -> LanguagePlan:
+    """Decide the slot of each language (``languages`` in survey order, base first)."""
+    sources: dict[Slot, str] = {}
+    warnings: list[str] = []
+    for language in languages:
+        slot = slot_of(language)
+        if slot is not None and slot not in sources:
+            sources[slot] = language
+    if not sources:
+        language = base or (languages[0] if languages else "")
+        sources = {"zh": language, "en": language}
+        warnings.append(f"The survey has no Chinese or English texts; its base language "
+                        f"{language!r} was imported as both the Chinese and the English text. "
+                        "Translate them before publishing.")
+    kept = set(sources.values())
+    left_out = [language for language in languages if language not in kept]
+    if left_out:
+        origin = "; ".join(f"the {name} text comes from {sources[slot]!r}" if slot in sources
+                           else f"there is no {name} text"
+                           for slot, name in (("zh", "Chinese"), ("en", "English")))
+        warnings.append(f"The texts in {', '.join(repr(x) for x in left_out)} were not imported: "
+                        f"a questionnaire holds Chinese and English only ({origin}).")
+    base_slot = slot_of(base) if base else None
+    default_slot = base_slot if base_slot in sources else ("zh" if "zh" in sources
+                                                           and "en" not in sources else "en")
+    return LanguagePlan(sources, default_slot, tuple(warnings))

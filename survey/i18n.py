@@ -30,6 +30,22 @@ def normalise_locale(value: str | None) -> str | None:
     return {"zh": "zh_CN", "en": "en"}.get(base)
 
 
+def supported_locale(value: str | None) -> str | None:
+    """``value`` normalised (see :func:`normalise_locale`) when it is one of the app's
+    ``LANGUAGES``; None otherwise."""
+    locale = normalise_locale(value)
+    return locale if locale in current_app.config["LANGUAGES"] else None
+
+
+def remember_language(response, locale: str):
+    """Set the language switcher's cookie on ``response`` (a Flask response) and return it."""
+    response.set_cookie(
+        current_app.config["LANGUAGE_COOKIE"], locale, max_age=365 * 24 * 3600,
+        httponly=True, samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    return response
+
+
 def select_locale() -> str:
     supported = current_app.config["LANGUAGES"]
     for candidate in (request.args.get("lang"), request.cookies.get(current_app.config["LANGUAGE_COOKIE"])):

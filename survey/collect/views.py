@@ -5,7 +5,9 @@ URLs: ``/s/<public_token>`` (the questionnaire's public link, always its current
 (page n), ``/s/r/<resume_token>/done`` (thank you).
 
 Language: ``?lang=`` first, then the language switcher's cookie, then the invitation's (or the
-response's) language, then the browser's. Designers preview a draft with
+response's) language, then the browser's. On a page, the switcher's buttons submit the page form
+(``LANGUAGE_SWITCH``): what was entered is kept and the page is shown again in the language chosen.
+Designers preview a draft with
 :func:`survey.collect.rendering.render_survey_page` (no database involved).
 """
 from __future__ import annotations
@@ -26,6 +28,7 @@ from survey.collect.rendering import (
 
 __all__ = ["bp", "render_survey_page"]
 from survey.db import get_session, read_first
+from survey.i18n import remember_language, supported_locale
 from survey.public_urls import public_url
 from survey.services import collection as service
 from survey.services import consent, mailings, quotas
@@ -37,6 +40,8 @@ from survey.observability import metrics
 
 bp = Blueprint("collect", __name__, url_prefix="/s")
 COOKIE_PREFIX = "xs_resp_"
+#: The name of the language switcher's buttons on a survey page (their value: the language).
+LANGUAGE_SWITCH = "xs_language"
 COOKIE_AGE = 60 * 24 * 3600
 BROWSER_KEY = "xs_browser"
 
@@ -295,19 +300,22 @@ def page(resume_token: str, page_index: int):
     prior = {k: v for k, v in stored.items() if k not in page_variables}
 
     def show(status: int = 200, *, data: dict | None = None, revealed: tuple[str, ...] = (),
-             retry: bool = False):
-        """Build the page's form (posted data or ``data``) and render it."""
-        form = build_page_form(document, page_index, locale=locale, seed=resume_token)(
+             retry: bool = False, in_locale: str = locale, checked: bool = True):
+        """Build the page's form (posted data or ``data``) and render it in ``in_locale``;
+        posted data is checked (its errors shown) unless ``checked`` is False."""
+        form = build_page_form(document, page_index, locale=in_locale, seed=resume_token)(
             prior_answers=prior, **({"data": data} if data is not None else {}))
-        if data is None:
+        if data is None and checked:
             form.validate()
             form.forget_errors(revealed)
-        else:
+        elif data is not None:
             form.xs_submission.data = secrets.token_urlsafe(16)
         html = render_survey_page(
-            document, page_index, form, locale=locale, preview=False, answers=stored,
+            document, page_index, form, locale=in_locale, preview=False, answers=stored,
             resume_url=public_url("collect.resume", resume_token=resume_token),
-            retry=retry, revealed=bool(revealed))
+            retry=retry, revealed=bool(revealed),
+            # after a switch, the page's own URL: a ?lang= in this one would override the choice
+            action=None if in_locale == locale else _page_url(response, page_index))
         return html, status
 
     if request.method == "GET":
@@ -317,6 +325,9 @@ def page(resume_token: str, page_index: int):
     # the view ran); the form is built only when the page has to be shown again.
     with force_locale(locale):
         checked = check_page(page, posted_values(page, request.form), prior, locale=locale)
+    switching_to = supported_locale(request.form.get(LANGUAGE_SWITCH))
+    if switching_to is not None:
+        return _switch_language(db, response, page_index, stored, checked, switching_to, show)
     going_back = request.form.get("nav") == "back"
     if going_back:
         target = service.previous_page(document, stored, page_index)
@@ -380,3 +391,23 @@ def page(resume_token: str, page_index: int):
     if completing:
         metrics.submission_accepted("web")
     return make_response(redirect(target_url))
+
+
+def _switch_language(db, response: ResponseState, page_index: int, stored, checked, locale: str, show):
+    """The language switcher of a page (a submit button of the page form): keep what the
+    respondent has entered on the page — the valid answers are saved as Back saves them, without
+    requiring anything — and show the same page, with everything as entered, in ``locale``."""
+    merged = merge_page_answers(stored, checked.settled_variables, checked.answers)
+    try:
+        service.write_once(db, lambda: service.save_page(db, response, page_index, merged,
+                                                         next_index=page_index), one_statement=True)
+    except service.AlreadySubmitted:
+        db.rollback()
+        return render_message("already_submitted", locale, 409)
+    except OperationalError:
+        db.rollback()
+        current_app.logger.warning("database unavailable while saving response %s", response.id)
+        html, status = show(503, retry=True, in_locale=locale, checked=False)
+        return remember_language(make_response(html, status), locale)
+    html, status = show(in_locale=locale, checked=False)
+    return remember_language(make_response(html, status), locale)

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
 from survey.auth.roles import public
 from survey.db import get_session
-from survey.i18n import normalise_locale
+from survey.i18n import remember_language, supported_locale
 from survey.navigation import safe_next
 
 bp = Blueprint("core", __name__)
@@ -24,15 +24,10 @@ def home():
 @public
 def set_language(code: str):
     """The language switcher: remember the choice in a cookie and go back."""
-    locale = normalise_locale(code)
-    if locale not in current_app.config["LANGUAGES"]:
+    locale = supported_locale(code)
+    if locale is None:
         abort(404)
-    response = redirect(safe_next(request.form.get("next")))
-    response.set_cookie(
-        current_app.config["LANGUAGE_COOKIE"], locale, max_age=365 * 24 * 3600,
-        httponly=True, samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"],
-    )
-    return response
+    return remember_language(redirect(safe_next(request.form.get("next"))), locale)
 
 
 @bp.route("/healthz")

@@ -11,7 +11,7 @@
  */
 (function () {
   "use strict";
-  const RESERVED = new Set(["csrf_token", "xs_submission", "xs_shown", "nav"]);
+  const RESERVED = new Set(["csrf_token", "xs_submission", "xs_shown", "nav", "xs_language"]);
 
   function ready(fn) {
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fn);

@@ -14,7 +14,7 @@ from pyxform.xls2xform import convert
 
 from survey.questionnaire import logic
 from survey.questionnaire.document import (
-    OTHER_CODE,
+    CODE_PATTERN, OTHER_CODE,
     SETTINGS_CLASS, Choice, DocumentError, MatrixRow,
     MultipleChoiceSettings, NumericSettings, Page, Question, Questionnaire, SingleChoiceSettings,
     TextSettings, Texts,
@@ -24,6 +24,7 @@ from survey.questionnaire.jsonio import (
 )
 from survey.questionnaire.sanitize import sanitize_questionnaire
 from survey.questionnaire.xlsform.common import ImportResult, QuestionnaireImportError, to_xlsform_expression
+from survey.questionnaire.xlsform.reshape import TEXT_FALLBACK_TYPES, media_files, unroll_loop
 from survey.questionnaire.xlsform.upload import detect_file_type
 
 _TRUE = {"yes", "true", "true()", "1"}
@@ -39,6 +40,9 @@ _BOM = "\ufeff".encode()
 _SHEET_READ_ERRORS: tuple[type[BaseException], ...] = (SyntaxError, zipfile.BadZipFile, EOFError)
 # pyxform inserts these for a table-list group; they are layout, not designer content.
 _TABLE_LIST_HEADER_PREFIX = "reserved_name_for_field_list_labels_"
+# What an expression the logic language cannot read is dropped from, and what that means.
+_DROPPED_EXPRESSION = {"relevant": "the show-if (relevant)", "constraint": "the constraint"}
+_DROPPED_CONSEQUENCE = {"relevant": "it is always shown", "constraint": "answers are not checked by it"}
 
 
 
@@ -48,9 +52,10 @@ def import_xlsform(data: bytes, *, filename: str) -> ImportResult:
     """Import an XLSForm upload (.xlsx, .xls or UTF-8 .csv, at most ``MAX_UPLOAD_BYTES``).
 
     Returns the questionnaire plus every warning from pyxform, from the workbook reader and from
-    the mapping (elements left out, settings ignored). Raises ``QuestionnaireImportError`` with a
-    message naming the file and the problem when the upload is not a readable XLSForm, pyxform
-    rejects it (e.g. "Duplicate column header: label"), or the form breaks a document rule.
+    the mapping (elements left out, expressions dropped, settings ignored). Raises
+    ``QuestionnaireImportError`` with a message naming the file and the problem when the upload
+    is not a readable XLSForm, pyxform rejects it (e.g. "Duplicate column header: label"), the
+    form breaks a document rule, or nothing in it can be answered in Xinsheng.
     """
     file_type = detect_file_type(data, filename)
     if file_type == ".csv" and data.startswith(_BOM):
@@ -72,11 +77,23 @@ def import_xlsform(data: bytes, *, filename: str) -> ImportResult:
                 f"{filename}: a sheet of the workbook is damaged (cut off or not valid XML: "
                 f"{error}); save it again from Excel and retry") from None
     messages.extend(f"{warning.category.__name__}: {warning.message}" for warning in caught)
+    importer = _Importer(converted._pyxform, raw, filename, messages)
     try:
-        questionnaire = _Importer(converted._pyxform, raw, filename, messages).questionnaire()
+        questionnaire = importer.questionnaire()
     except (DocumentError, logic.LogicError) as error:
         raise QuestionnaireImportError(f"{filename}: {error}") from None
+    if not questionnaire.variables():
+        raise QuestionnaireImportError(_nothing_to_answer(filename, importer.left_out))
     return ImportResult(sanitize_questionnaire(questionnaire), tuple(messages))
+
+
+def _nothing_to_answer(filename: str, left_out: list[str]) -> str:
+    """The refusal of a form from which no question that stores an answer was imported."""
+    what = (f"every question was left out ({', '.join(left_out)})" if left_out
+            else "it has no question, only notes or groups")
+    return (f"{filename}: nothing in this form can be answered in Xinsheng: {what}. Add at least "
+            "one question of a supported type (text, integer, decimal, date, select_one, "
+            "select_multiple) and import it again")
 
 
 def _stored_json(text: object, where: str) -> dict:
@@ -129,12 +146,41 @@ class _Importer:
         self.ignored_languages: set[str] = set()
         self.plain_slot = self._plain_slot()
         self.used_codes: set[str] = set()
+        self.left_out: list[str] = []  # "'name' (type)" of every question left out
+        self.media_lists: set[str] = set()  # choice lists whose media were warned about
+        self.renamed: dict[str, str] = {}  # XLSForm name -> the valid code it was given
         self._collect_names(form.get("children", []))
+        self._rename_invalid(form.get("children", []))
 
     def _collect_names(self, nodes: list[dict]) -> None:
         for node in nodes:
             self.used_codes.add(str(node.get("name", "")))
             self._collect_names(node.get("children", []))
+
+    def _rename_invalid(self, nodes: list[dict]) -> None:
+        """Give every name Xinsheng cannot use as a code (XLSForm allows '-' and '.') its code
+        before any expression is read, so references to it are rewritten too."""
+        for node in nodes:
+            self.code(str(node.get("name", "")))
+            self._rename_invalid(node.get("children", []))
+
+    def code(self, name: str) -> str:
+        """The Xinsheng code of an XLSForm name: the name, or a valid code made from it (with
+        a warning naming both)."""
+        if not name or CODE_PATTERN.match(name):
+            return name
+        if name in self.renamed:
+            return self.renamed[name]
+        base = re.sub(r"[^A-Za-z0-9_]", "_", name)
+        base = (base if re.match(r"[A-Za-z_]", base) else f"_{base}")[:60]
+        code, number = base, 2
+        while code in self.used_codes:
+            code, number = f"{base}_{number}", number + 1
+        self.used_codes.add(code)
+        self.renamed[name] = code
+        self.warnings.append(f"'{name}' was renamed '{code}': Xinsheng codes start with a letter "
+                             "or '_' and hold only ASCII letters, digits and '_' (at most 64).")
+        return code
 
     # texts
     def _plain_slot(self) -> str:
@@ -195,12 +241,17 @@ class _Importer:
                     return original
             except logic.LogicError:
                 pass  # a stored rule that no longer parses: use the workbook's text
+        source = str(text)
+        for old, new in self.renamed.items():
+            source = source.replace(f"${{{old}}}", f"${{{new}}}")
         try:
-            return logic.to_text(logic.from_xlsform(str(text)))
+            return logic.to_text(logic.from_xlsform(source))
         except logic.LogicError as error:
-            raise QuestionnaireImportError(
-                f"'{name}': the {column} expression {text!r} cannot be imported ({error})"
-            ) from None
+            self.warnings.append(
+                f"'{name}': {_DROPPED_EXPRESSION[column]} expression {str(text)!r} cannot be "
+                f"written in Xinsheng's logic language ({error}); it was dropped, so "
+                f"{_DROPPED_CONSEQUENCE[column]}.")
+            return None
 
     # structure
     def questionnaire(self) -> Questionnaire:
@@ -225,11 +276,11 @@ class _Importer:
         for node in nodes:
             if node.get("type") == "group" and node.get("control", {}).get("bodyless"):
                 continue  # pyxform's generated meta group (instanceID, entities)
-            if node.get("type") == "group" and not node.get("xinsheng_type") in ("matrix", "kano"):
+            if self._is_section(node):
                 if loose:
                     pages.append(self._auto_page(loose))
                     loose = []
-                pages.extend(self.group_pages(node, inherited=None))
+                pages.extend(self.section_pages(node, inherited=None))
             else:
                 loose.extend(self.question(node))
         if loose:
@@ -243,9 +294,33 @@ class _Importer:
         self.used_codes.add(f"page_{number}")
         return Page(f"page_{number}", Texts(), tuple(questions))
 
+    @staticmethod
+    def _is_section(node: dict) -> bool:
+        """A group (not a matrix or Kano pair written by Xinsheng), a repeat or a loop."""
+        kind = node.get("type")
+        return kind in ("repeat", "loop") \
+            or (kind == "group" and node.get("xinsheng_type") not in ("matrix", "kano"))
+
+    def section_pages(self, node: dict, *, inherited: str | None) -> list[Page]:
+        """The pages of a group; a repeat is asked once, a loop once per column."""
+        name = node.get("name", "")
+        if node.get("type") == "repeat":
+            self.warnings.append(
+                f"Repeat '{name}' was imported once, as a page: Xinsheng questionnaires have no "
+                "repeating sections, so its questions are asked one time.")
+        if node.get("type") == "loop":
+            groups = unroll_loop(node)
+            self.warnings.append(
+                f"Loop '{name}' was imported as one page per column "
+                f"({', '.join(group['name'] for group in groups)}), its questions named "
+                "<question>_<column>.")
+            return [page for group in groups
+                    for page in self.group_pages(group, inherited=inherited)]
+        return self.group_pages(node, inherited=inherited)
+
     def group_pages(self, group: dict, *, inherited: str | None) -> list[Page]:
         """One page per group; a nested group becomes its own page after its parent's part."""
-        name = group.get("name", "")
+        name = self.code(str(group.get("name", "")))
         self.used_codes.add(name)
         relevant = group.get("bind", {}).get("relevant")
         if inherited and relevant:
@@ -259,13 +334,13 @@ class _Importer:
         part: list[Question] = []
         parts = 0
         for node in group.get("children", []):
-            if node.get("type") == "group" and node.get("xinsheng_type") not in ("matrix", "kano"):
+            if self._is_section(node):
                 if part or not pages:
                     pages.append(self._part(name, title, part, show_if, parts))
                     part, parts = [], parts + 1
                 self.warnings.append(f"Group '{node.get('name')}' is inside group '{name}'; it "
                                      "was imported as a page of its own.")
-                pages.extend(self.group_pages(node, inherited=relevant))
+                pages.extend(self.section_pages(node, inherited=relevant))
             else:
                 part.extend(self.question(node))
         if part or not pages:
@@ -281,9 +356,6 @@ class _Importer:
     def question(self, node: dict) -> list[Question]:
         """Return the question for ``node`` ([] when it is left out or generated)."""
         kind, name = node.get("type", ""), str(node.get("name", ""))
-        if kind == "repeat":
-            raise QuestionnaireImportError(f"repeat '{name}' cannot be imported: Xinsheng "
-                                           "questionnaires have no repeating sections")
         marker = node.get("xinsheng_type")
         if marker and marker not in SETTINGS_CLASS and marker not in _GENERATED_MARKERS:
             self.warnings.append(f"'{name}': xinsheng_type {marker!r} is unknown and was ignored.")
@@ -297,9 +369,16 @@ class _Importer:
         if mapped is None:
             self.warnings.append(f"'{name}' has type '{kind}', which Xinsheng does not support; "
                                  "it was left out.")
+            self.left_out.append(f"'{name}' ({kind})")
             return []
         question_type, settings = mapped
-        return [self.build(node, question_type, settings, self.select_choices(node, settings))]
+        choices = self.select_choices(node, settings)
+        if question_type in ("single_choice", "multiple_choice") and not choices:
+            self.warnings.append(f"'{name}' takes its choices from {node.get('itemset')!r}, which "
+                                 "is not in the uploaded form (an external file); it was left out.")
+            self.left_out.append(f"'{name}' ({kind})")
+            return []
+        return [self.build(node, question_type, settings, choices)]
 
     def _find_or_other(self, nodes: list[dict]) -> None:
         """Find selects with pyxform's generated "specify other" text question after them."""
@@ -325,15 +404,17 @@ class _Importer:
     def plain_type(self, node: dict) -> tuple[str, object] | None:
         kind = node.get("type", "")
         appearance = str(node.get("control", {}).get("appearance", "")).split()
-        randomize = _is_true(node.get("parameters", {}).get("randomize", "")) is True
+        parameters = node.get("parameters")  # a dict for selects, left as text for others
+        randomize = isinstance(parameters, dict) \
+            and _is_true(parameters.get("randomize", "")) is True
         other = node.get("name") in self.or_other
         if kind == "select one":
             display = "dropdown" if {"minimal", "autocomplete"} & set(appearance) else "radio"
             return "single_choice", SingleChoiceSettings(display, other, randomize)
         if kind == "select all that apply":
             return "multiple_choice", MultipleChoiceSettings(other=other, randomize=randomize)
-        if kind in ("integer", "decimal"):
-            return "numeric", NumericSettings(integer=kind == "integer")
+        if kind in ("integer", "int", "decimal"):
+            return "numeric", NumericSettings(integer=kind != "decimal")
         if kind in _TEXT_TYPES or kind == "phone number":
             if kind == "phone number":
                 self.warnings.append(f"'{node.get('name')}' (phone number) was imported as a "
@@ -341,6 +422,11 @@ class _Importer:
             return ("long_text" if "multiline" in appearance else "text"), TextSettings()
         if kind in ("date", "note"):
             return ("date" if kind == "date" else "info"), None
+        if kind in TEXT_FALLBACK_TYPES:
+            self.warnings.append(f"'{node.get('name')}' ({kind}) asks for {TEXT_FALLBACK_TYPES[kind]}"
+                                 "; Xinsheng has no such question, so it was imported as a short "
+                                 "text question the respondent types into.")
+            return "text", TextSettings()
         return None
 
     def select_choices(self, node: dict, settings: object) -> tuple[Choice, ...]:
@@ -352,20 +438,50 @@ class _Importer:
                                  f"{node['choice_filter']!r} is not supported; all choices are "
                                  "shown.")
         raw_names = self.raw_choice_names.get(list_name)
-        result = []
-        for item in self.choices.get(list_name, node.get("choices", [])):
+        items = self.choices.get(list_name, node.get("choices", []))
+        self._warn_choice_media(str(list_name), items)
+        result: list[Choice] = []
+        duplicates: list[str] = []
+        for item in items:
             code = str(item.get("name", ""))
             if getattr(settings, "other", False) and code == OTHER_CODE:
                 continue
             if raw_names is not None and code not in raw_names:
                 continue  # added by pyxform for an or_other question sharing this list
-            result.append(Choice(code, self.texts(item.get("label"))))
+            if any(choice.code == code for choice in result):
+                duplicates.append(code)
+                continue
+            label = self.texts(item.get("label"))
+            result.append(Choice(code, Texts(**{self.plain_slot: code}) if label.is_empty()
+                                 else label))
+        if duplicates:
+            self.warnings.append(
+                f"'{node.get('name')}': the choice list '{list_name}' has the name(s) "
+                f"{', '.join(repr(code) for code in dict.fromkeys(duplicates))} more than once "
+                "(for its choice filter); choice codes must be unique, so only the first of each "
+                "was kept.")
         return tuple(result)
+
+    def _warn_choice_media(self, list_name: str, items: list[dict]) -> None:
+        """Warn once per choice list about its choices' media and labels made from names."""
+        if list_name in self.media_lists:
+            return
+        media = [f"'{item.get('name')}': {file}" for item in items for file in media_files(item)]
+        unlabelled = [str(item.get("name")) for item in items if self.texts(item.get("label"))
+                      .is_empty()]
+        if media:
+            self.warnings.append(f"Choice list '{list_name}': the choices' media were not "
+                                 f"imported ({'; '.join(media)}).")
+        if unlabelled:
+            self.warnings.append(f"Choice list '{list_name}': the choice(s) "
+                                 f"{', '.join(repr(code) for code in unlabelled)} have no text; "
+                                 "their names were used as their labels.")
+        self.media_lists.add(list_name)
 
     def build(self, node: dict, question_type: str, settings: object,
               choices: tuple[Choice, ...] = (), rows: tuple[MatrixRow, ...] = (),
               extra: dict | None = None) -> Question:
-        name = str(node.get("name", ""))
+        name = self.code(str(node.get("name", "")))
         bind = node.get("bind", {})
         extra = extra or {}
         for key in sorted(set(bind) - _UNDERSTOOD_BIND_KEYS):
@@ -374,6 +490,9 @@ class _Importer:
             if node.get(key):
                 self.warnings.append(f"'{name}': the {key} {node[key]!r} is not supported and was "
                                      "ignored.")
+        media = media_files(node)
+        if media:
+            self.warnings.append(f"'{name}': its media were not imported ({', '.join(media)}).")
         required = _is_true(bind.get("required", extra.get("required", "")))
         if required is None:
             self.warnings.append(f"'{name}': required {bind['required']!r} depends on other "

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import re
 import warnings as python_warnings
 import zipfile
 from pathlib import PurePath
@@ -14,7 +13,7 @@ from pyxform.xls2xform import convert
 
 from survey.questionnaire import logic
 from survey.questionnaire.document import (
-    CODE_PATTERN, OTHER_CODE,
+    OTHER_CODE,
     SETTINGS_CLASS, Choice, DocumentError, MatrixRow,
     MultipleChoiceSettings, NumericSettings, Page, Question, Questionnaire, SingleChoiceSettings,
     TextSettings, Texts,
@@ -24,6 +23,8 @@ from survey.questionnaire.jsonio import (
 )
 from survey.questionnaire.sanitize import sanitize_questionnaire
 from survey.questionnaire.xlsform.common import ImportResult, QuestionnaireImportError, to_xlsform_expression
+from survey.questionnaire.xlsform.languages import TextReader, plain_language_slot
+from survey.questionnaire.xlsform.names import CodeNamer, names_in
 from survey.questionnaire.xlsform.reshape import TEXT_FALLBACK_TYPES, media_files, unroll_loop
 from survey.questionnaire.xlsform.upload import detect_file_type
 
@@ -33,7 +34,6 @@ _TEXT_TYPES = {"text", "string"}
 # Rows export_xlsform generates from one question; import regenerates them instead.
 _GENERATED_MARKERS = ("other_specify", "matrix_row", "kano_part")
 _UNDERSTOOD_BIND_KEYS = {"relevant", "required", "constraint", "jr:constraintMsg", "type"}
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _BOM = "\ufeff".encode()
 # What the workbook readers under pyxform raise for a sheet whose XML is cut off or invalid
 # (ElementTree's ParseError is a SyntaxError) once the archive itself has passed the ZIP guard.
@@ -111,17 +111,6 @@ def _stored_json(text: object, where: str) -> dict:
     return value
 
 
-def _language_slot(name: str) -> str | None:
-    """Map an XLSForm language name ('English (en)', 'chinese', 'zh') to 'zh', 'en' or None."""
-    code = re.search(r"\(\s*([A-Za-z]{2,3})", name)
-    word = (code.group(1) if code else name).strip().lower()
-    if word.startswith(("zh", "chinese", "中文", "简体", "繁體", "cn")):
-        return "zh"
-    if word.startswith(("en", "english")):
-        return "en"
-    return None
-
-
 def _is_true(value: object) -> bool | None:
     text = str(value).strip().lower()
     return True if text in _TRUE else False if text in _FALSE else None
@@ -143,90 +132,14 @@ class _Importer:
         settings_row = {str(key).strip().lower().replace(" ", "_"): value
                         for row in (raw.settings or ())[:1] for key, value in row.items()}
         self.form_title = settings_row.get("form_title", settings_row.get("title"))
-        self.ignored_languages: set[str] = set()
-        self.plain_slot = self._plain_slot()
-        self.used_codes: set[str] = set()
+        self.plain_slot = plain_language_slot(form)
+        self.texts = TextReader(self.plain_slot, warnings).texts
+        self.used_codes: set[str] = names_in(form.get("children", []))
         self.left_out: list[str] = []  # "'name' (type)" of every question left out
         self.media_lists: set[str] = set()  # choice lists whose media were warned about
-        self.renamed: dict[str, str] = {}  # XLSForm name -> the valid code it was given
-        self._collect_names(form.get("children", []))
-        self._rename_invalid(form.get("children", []))
-
-    def _collect_names(self, nodes: list[dict]) -> None:
-        for node in nodes:
-            self.used_codes.add(str(node.get("name", "")))
-            self._collect_names(node.get("children", []))
-
-    def _rename_invalid(self, nodes: list[dict]) -> None:
-        """Give every name Xinsheng cannot use as a code (XLSForm allows '-' and '.') its code
-        before any expression is read, so references to it are rewritten too."""
-        for node in nodes:
-            self.code(str(node.get("name", "")))
-            self._rename_invalid(node.get("children", []))
-
-    def code(self, name: str) -> str:
-        """The Xinsheng code of an XLSForm name: the name, or a valid code made from it (with
-        a warning naming both)."""
-        if not name or CODE_PATTERN.match(name):
-            return name
-        if name in self.renamed:
-            return self.renamed[name]
-        base = re.sub(r"[^A-Za-z0-9_]", "_", name)
-        base = (base if re.match(r"[A-Za-z_]", base) else f"_{base}")[:60]
-        code, number = base, 2
-        while code in self.used_codes:
-            code, number = f"{base}_{number}", number + 1
-        self.used_codes.add(code)
-        self.renamed[name] = code
-        self.warnings.append(f"'{name}' was renamed '{code}': Xinsheng codes start with a letter "
-                             "or '_' and hold only ASCII letters, digits and '_' (at most 64).")
-        return code
-
-    # texts
-    def _plain_slot(self) -> str:
-        declared = _language_slot(str(self.form.get("default_language", "default")))
-        if declared:
-            return declared
-        plain, explicit = [], set()
-
-        def visit(value: object) -> None:
-            if isinstance(value, str):
-                plain.append(value)
-            elif isinstance(value, dict):
-                for language, text in value.items():
-                    (plain.append(str(text)) if language == "default"
-                     else explicit.add(_language_slot(language)))
-
-        def walk(nodes: list[dict]) -> None:
-            for node in nodes:
-                visit(node.get("label"))
-                visit(node.get("hint"))
-                walk(node.get("children", []))
-        walk(self.form.get("children", []))
-        for items in self.choices.values():
-            for item in items:
-                visit(item.get("label"))
-        if any(_CJK.search(text) for text in plain):
-            return "zh"
-        return "zh" if "zh" in explicit and "en" not in explicit else "en"
-
-    def texts(self, value: object) -> Texts:
-        """Turn a pyxform label (a string or {language: text}) into ``Texts``."""
-        if value is None:
-            return Texts()
-        if not isinstance(value, dict):
-            return Texts(**{self.plain_slot: str(value)})
-        found: dict[str, str] = {}
-        for language, text in value.items():
-            slot = self.plain_slot if language == "default" else _language_slot(language)
-            if slot is None:
-                if language not in self.ignored_languages:
-                    self.ignored_languages.add(language)
-                    self.warnings.append(f"Language '{language}' is not Chinese or English; its "
-                                         "texts were not imported.")
-            elif language != "default" or slot not in found:
-                found[slot] = str(text)
-        return Texts(**found)
+        self.names = CodeNamer(self.used_codes, warnings)
+        self.names.rename_invalid(form.get("children", []))
+        self.code = self.names.code
 
     # expressions
     def expression(self, text: object, name: str, column: str, *,
@@ -241,11 +154,8 @@ class _Importer:
                     return original
             except logic.LogicError:
                 pass  # a stored rule that no longer parses: use the workbook's text
-        source = str(text)
-        for old, new in self.renamed.items():
-            source = source.replace(f"${{{old}}}", f"${{{new}}}")
         try:
-            return logic.to_text(logic.from_xlsform(source))
+            return logic.to_text(logic.from_xlsform(self.names.rewrite_references(str(text))))
         except logic.LogicError as error:
             self.warnings.append(
                 f"'{name}': {_DROPPED_EXPRESSION[column]} expression {str(text)!r} cannot be "

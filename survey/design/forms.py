@@ -15,9 +15,10 @@ from wtforms.fields import IntegerField, DecimalField
 
 from acsi.spec import BUILTIN_MODELS
 from survey.services.bounded_numbers import NumberRejected, parse_number_text
+from survey.design.entry_lines import LineProblem, ParsedLines, format_entry_lines, parse_entry_lines
 from survey.questionnaire.constructs import model_display_name
 from survey.questionnaire.document import (
-    CHOICE_CODE_PATTERN, CODE_PATTERN, TITLE_MAX, BINDING_PART_MAX, Binding, Choice, DocumentError, KanoSettings, MatrixRow,
+    CODE_PATTERN, TITLE_MAX, Binding, KanoSettings,
     MultipleChoiceSettings, NumericSettings, Question, ScaleSettings, SingleChoiceSettings,
     TextSettings, Texts,
 )
@@ -188,53 +189,30 @@ class PageForm(FlaskForm):
                           validators=[Length(max=2000)])
 
 
-def _parse_lines(text: str, *, rows: bool) -> list:
-    """Lines "code | 中文 | English" (+ " | model.construct.indicator" for matrix rows)."""
-    entries, codes = [], set()
-    for number, line in enumerate((text or "").splitlines(), start=1):
-        if not line.strip():
-            continue
-        parts = [part.strip() for part in line.split("|")]
-        if len(parts) not in ((3, 4) if rows else (3,)):
-            raise ValueError(_("Line %(number)d: write “code | 中文 | English”.", number=number))
-        code = parts[0]
-        pattern = CODE_PATTERN if rows else CHOICE_CODE_PATTERN
-        if not pattern.match(code):
-            raise ValueError(_("Line %(number)d: the code “%(code)s” may use only ASCII letters, "
-                               "digits and '_'.", number=number, code=code))
-        if code in codes:
-            raise ValueError(_("Line %(number)d: the code “%(code)s” is used twice.",
-                               number=number, code=code))
-        codes.add(code)
-        texts = Texts(parts[1], parts[2])
-        if rows:
-            binding = None
-            if len(parts) == 4 and parts[3]:
-                pieces = parts[3].split(".")
-                if len(pieces) != 3 or not all(pieces):
-                    raise ValueError(_("Line %(number)d: write the binding as "
-                                       "model.construct.indicator, e.g. acsi.value.PQ.",
-                                       number=number))
-                if any(len(piece) > BINDING_PART_MAX for piece in pieces):
-                    raise ValueError(_("Line %(number)d: each part of the binding may have at most "
-                                       "%(max)d characters.", number=number, max=BINDING_PART_MAX))
-                binding = Binding(*pieces)
-            entries.append(MatrixRow(code, texts, binding))
-        else:
-            entries.append(Choice(code, texts))
-    return entries
+#: Rules of the choice and row lines (survey.design.entry_lines), in the reader's language.
+ENTRY_LINE_RULES = {
+    "format": _l("Line %(line)s: write “code | 中文 | English”, 3 parts separated by “|”; "
+                 "this line has %(parts)s part(s)."),
+    "row_format": _l("Line %(line)s: write “code | 中文 | English”, optionally followed by "
+                     "“| model.construct.indicator”; this line has %(parts)s part(s)."),
+    "choice_code": _l("Line %(line)s: the code “%(code)s” is not allowed: use 1–64 ASCII letters, "
+                      "digits, '_', '.' or '-', starting with a letter, digit or '_'."),
+    "row_code": _l("Line %(line)s: the code “%(code)s” is not allowed: use 1–64 ASCII letters, "
+                   "digits or '_', starting with a letter or '_'."),
+    "duplicate": _l("Line %(line)s: the code “%(code)s” is already used on line %(first)s; "
+                    "each code may be used once."),
+    "reserved_other": _l("Line %(line)s: the code “%(code)s” belongs to “Other, please specify”, "
+                         "which this question adds; give this choice another code."),
+    "binding_format": _l("Line %(line)s: “%(binding)s” is not a binding: write "
+                         "model.construct.indicator, e.g. acsi.value.PQ."),
+    "binding_length": _l("Line %(line)s: each part of the binding may have at most %(max)s "
+                         "characters."),
+}
 
 
-def _format_lines(entries) -> str:
-    lines = []
-    for entry in entries:
-        texts = entry.label if isinstance(entry, Choice) else entry.text
-        line = f"{entry.code} | {texts.zh} | {texts.en}"
-        binding = getattr(entry, "binding", None)
-        if binding is not None:
-            line += f" | {binding.model}.{binding.construct}.{binding.indicator}"
-        lines.append(line)
-    return "\n".join(lines)
+def line_problem_text(problem: LineProblem) -> str:
+    """A :class:`~survey.design.entry_lines.LineProblem` in the reader's language."""
+    return str(ENTRY_LINE_RULES[problem.rule]) % problem.arguments()
 
 
 def binding_choices() -> dict[str, list[tuple[str, str]]]:
@@ -316,22 +294,16 @@ class QuestionForm(FlaskForm):
     def validate_choices(self, field) -> None:
         if self.question_type not in ("single_choice", "multiple_choice"):
             return
-        try:
-            self.parsed_choices = _parse_lines(field.data, rows=False)
-        except (ValueError, DocumentError) as error:
-            raise ValidationError(str(error)) from None
-        if not self.parsed_choices:
-            raise ValidationError(_("List at least one choice."))
+        parsed = parse_entry_lines(field.data, rows=False, other=bool(self.other.data))
+        self.parsed_choices = list(parsed.entries)
+        _report_lines(field, parsed, _("List at least one choice."))
 
     def validate_rows(self, field) -> None:
         if self.question_type != "matrix":
             return
-        try:
-            self.parsed_rows = _parse_lines(field.data, rows=True)
-        except (ValueError, DocumentError) as error:
-            raise ValidationError(str(error)) from None
-        if not self.parsed_rows:
-            raise ValidationError(_("List at least one row."))
+        parsed = parse_entry_lines(field.data, rows=True)
+        self.parsed_rows = list(parsed.entries)
+        _report_lines(field, parsed, _("List at least one row."))
 
     def validate_attribute_zh(self, field) -> None:
         if self.question_type == "kano" and not field.data and not self.attribute_en.data:
@@ -360,8 +332,8 @@ class QuestionForm(FlaskForm):
         self.validation_message_en.data = question.validation_message.en
         binding = question.binding
         self.binding.data = f"{binding.model}.{binding.construct}.{binding.indicator}" if binding else ""
-        self.choices.data = _format_lines(question.choices)
-        self.rows.data = _format_lines(question.rows)
+        self.choices.data = format_entry_lines(question.choices)
+        self.rows.data = format_entry_lines(question.rows)
         settings = question.settings
         if isinstance(settings, SingleChoiceSettings):
             self.display.data = settings.display
@@ -430,6 +402,16 @@ class QuestionForm(FlaskForm):
             choices=tuple(self.parsed_choices) if self.question_type in ("single_choice", "multiple_choice") else (),
             rows=tuple(self.parsed_rows) if self.question_type == "matrix" else (),
         )
+
+
+def _report_lines(field, parsed: ParsedLines, empty_message: str) -> None:
+    """Put a message for every bad line of ``parsed`` on ``field`` (or ``empty_message`` when
+    there is no line at all) and stop its validation."""
+    if parsed.problems:
+        field.errors.extend(line_problem_text(problem) for problem in parsed.problems)
+        raise StopValidation()
+    if not parsed.entries:
+        raise StopValidation(empty_message)
 
 
 #: Which optional fields each question type shows (beyond code, texts, help, required, rules).

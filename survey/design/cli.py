@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError
 
 from models import Questionnaire
 from survey.db import get_session
+from survey.questionnaire.xlsform import FormIdentity
 from survey.services.interchange import InterchangeError, export_questionnaire, import_questionnaire
 from survey.services.questionnaires import create_questionnaire, latest_version, version_document
 from survey.services.workspaces import WorkspaceError, find_workspace
@@ -52,5 +53,6 @@ def export_command(questionnaire_id: int, export_format: str, output: Path) -> N
     if session.get(Questionnaire, questionnaire_id) is None:
         raise click.ClickException(f"there is no questionnaire with id {questionnaire_id}")
     version = latest_version(session, questionnaire_id)
-    output.write_bytes(export_questionnaire(version_document(version), export_format))
+    output.write_bytes(export_questionnaire(version_document(version), export_format,
+                                            identity=FormIdentity(questionnaire_id, version.number)))
     click.echo(f"wrote {output} (version {version.number}, {version.state})")

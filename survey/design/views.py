@@ -24,6 +24,7 @@ from survey.design.messages import issue_message, language_names, translation_lo
 from survey.questionnaire.document import DocumentError, Page, Questionnaire as Document, Texts
 from survey.questionnaire.sanitize import sanitize_questionnaire
 from survey.questionnaire.templates import TEMPLATES
+from survey.questionnaire.xlsform import FormIdentity
 from survey.services import questionnaires as store
 from survey.services.interchange import InterchangeError, export_questionnaire, import_questionnaire
 from survey.services.publishing import publish_checks
@@ -229,7 +230,8 @@ def export(questionnaire_id: int, export_format: str):
     questionnaire = questionnaire_or_404(questionnaire_id)
     version = version_or_404(questionnaire, request.args.get("version", type=int))
     try:
-        data = export_questionnaire(store.version_document(version), export_format)
+        data = export_questionnaire(store.version_document(version), export_format,
+                                    identity=FormIdentity(questionnaire_id, version.number))
     except (DocumentError, InterchangeError) as error:
         flash(_("This version cannot be exported: %(reason)s", reason=str(error)))
         return redirect(url_for("design.overview", questionnaire_id=questionnaire_id))

@@ -10,7 +10,7 @@ from typing import Literal
 from survey.questionnaire.document import DocumentError, Questionnaire
 from survey.questionnaire.jsonio import from_json, to_json
 from survey.questionnaire.sanitize import sanitize_questionnaire
-from survey.questionnaire.xlsform import MAX_UPLOAD_BYTES, export_xlsform, import_xlsform
+from survey.questionnaire.xlsform import FormIdentity, MAX_UPLOAD_BYTES, export_xlsform, import_xlsform
 from survey.services.inbound_json import MAX_DEPTH, JsonRejected, load_json
 
 ExportFormat = Literal["xlsform", "json"]
@@ -57,10 +57,12 @@ def import_questionnaire(data: bytes, *, filename: str) -> ImportedQuestionnaire
         f"{filename}: unknown file type {suffix or '(none)'!r}; use an XLSForm (.xlsx, .xls, .csv) or a questionnaire .json")
 
 
-def export_questionnaire(questionnaire: Questionnaire, export_format: ExportFormat) -> bytes:
-    """The questionnaire as an XLSForm workbook (.xlsx bytes) or as UTF-8 JSON."""
+def export_questionnaire(questionnaire: Questionnaire, export_format: ExportFormat, *,
+                         identity: FormIdentity | None = None) -> bytes:
+    """The questionnaire as an XLSForm workbook (.xlsx bytes) or as UTF-8 JSON. ``identity``
+    (the stored questionnaire's id and the version's number) goes into the XLSForm's form_id."""
     if export_format == "xlsform":
-        return export_xlsform(questionnaire)
+        return export_xlsform(questionnaire, identity=identity)
     if export_format == "json":
         return json.dumps(to_json(questionnaire), ensure_ascii=False, indent=2).encode("utf-8")
     raise InterchangeError(f"unknown export format {export_format!r}; use 'xlsform' or 'json'")

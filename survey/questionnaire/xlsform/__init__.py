@@ -11,9 +11,9 @@ round trip lossless, is documented in ``docs/questionnaire-json.md`` (section "X
 from __future__ import annotations
 
 from survey.questionnaire.xlsform.common import ImportResult, QuestionnaireExportError, QuestionnaireImportError
-from survey.questionnaire.xlsform.exporter import export_xlsform
+from survey.questionnaire.xlsform.exporter import FormIdentity, export_xlsform
 from survey.questionnaire.xlsform.importer import import_xlsform
 from survey.questionnaire.xlsform.upload import MAX_UNCOMPRESSED_BYTES, MAX_UPLOAD_BYTES
 
-__all__ = ["ImportResult", "MAX_UNCOMPRESSED_BYTES", "MAX_UPLOAD_BYTES", "QuestionnaireExportError",
+__all__ = ["FormIdentity", "ImportResult", "MAX_UNCOMPRESSED_BYTES", "MAX_UPLOAD_BYTES", "QuestionnaireExportError",
            "QuestionnaireImportError", "export_xlsform", "import_xlsform"]

@@ -1,9 +1,11 @@
 """Questionnaire -> XLSForm xlsx that pyxform accepts (see the package docstring)."""
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import warnings as python_warnings
+from dataclasses import dataclass
 from typing import Any
 
 import openpyxl
@@ -17,7 +19,7 @@ from survey.questionnaire.document import (
     OTHER_SPECIFY, YES_NO_CHOICES, Choice, Question, Questionnaire, Texts,
 )
 from survey.questionnaire.jsonio import (
-    binding_to_json, settings_to_json, texts_to_json,
+    binding_to_json, settings_to_json, texts_to_json, to_json,
 )
 from survey.questionnaire.xlsform.common import QuestionnaireExportError, to_xlsform_expression
 
@@ -31,7 +33,32 @@ SURVEY_COLUMNS = (
     "appearance", "parameters", "xinsheng_type", "xinsheng_settings",
 )
 CHOICE_COLUMNS = ("list_name", "name", f"label::{ZH}", f"label::{EN}")
-SETTINGS_COLUMNS = ("form_title", "form_id", "default_language", "xinsheng_questionnaire")
+SETTINGS_COLUMNS = ("form_title", "form_id", "version", "default_language",
+                    "xinsheng_questionnaire")
+
+
+@dataclass(frozen=True, slots=True)
+class FormIdentity:
+    """Which stored questionnaire and version an export is: its id and the version's number."""
+
+    questionnaire_id: int
+    version: int
+
+
+def form_settings_identity(questionnaire: Questionnaire,
+                           identity: FormIdentity | None) -> tuple[str, str]:
+    """(form_id, version) of an export. ODK Central and Kobo treat two uploads with one form_id
+    as the same form, so the form_id names the questionnaire and its version
+    (``xinsheng_q<id>_v<number>_<digest>``) and ends with a digest of the document, which also
+    tells apart two installs' questionnaires with the same id; without an identity (a document
+    not stored) it is ``xinsheng_<digest>`` and the version is 1."""
+    canonical = json.dumps(to_json(questionnaire), ensure_ascii=True, sort_keys=True,
+                           separators=(",", ":"))
+    digest = hashlib.sha256(canonical.encode("ascii")).hexdigest()
+    if identity is None:
+        return f"xinsheng_{digest[:16]}", "1"
+    return (f"xinsheng_q{identity.questionnaire_id}_v{identity.version}_{digest[:8]}",
+            str(identity.version))
 
 
 def _bilingual(column: str, texts: Texts) -> dict[str, str]:
@@ -163,8 +190,12 @@ def _check_exportable(questionnaire: Questionnaire) -> None:
                     "English; XLSForm needs a label on every row")
 
 
-def export_xlsform(questionnaire: Questionnaire) -> bytes:
+def export_xlsform(questionnaire: Questionnaire, *, identity: FormIdentity | None = None) -> bytes:
     """Return an .xlsx XLSForm (survey, choices, settings sheets) for ``questionnaire``.
+
+    The settings sheet carries a ``form_id`` unique to the questionnaire (and to ``identity``,
+    the stored questionnaire and version, when given) and a ``version`` (see
+    ``form_settings_identity``).
 
     Labels go to ``label::Chinese (zh)`` and ``label::English (en)``; pages become groups;
     ``show_if``/``validation`` become ``relevant``/``constraint`` through the logic language.
@@ -192,8 +223,9 @@ def export_xlsform(questionnaire: Questionnaire) -> bytes:
     meta = {"title": texts_to_json(questionnaire.title),
             "description": texts_to_json(questionnaire.description),
             "kind": questionnaire.kind, "default_language": questionnaire.default_language}
+    form_id, version = form_settings_identity(questionnaire, identity)
     settings = {"form_title": title.replace("${", "$ {"),  # exact title: xinsheng_questionnaire
-                "form_id": "xinsheng_questionnaire",
+                "form_id": form_id, "version": version,
                 "default_language": ZH if questionnaire.default_language == "zh_CN" else EN,
                 "xinsheng_questionnaire": _dumps(meta)}
     workbook = openpyxl.Workbook()

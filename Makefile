@@ -13,7 +13,7 @@ DEBIAN_PACKAGES := chromium fonts-noto-cjk
 # the package's service and default site are not used).
 TEST_DEBIAN_PACKAGES := nginx
 
-.PHONY: run test install install-test translations db seed system-packages test-system-packages bench clean
+.PHONY: run test install install-test translations db seed system-packages test-system-packages bench conformance clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -89,6 +89,11 @@ bench: install-test
 	$(BIN)/python bench/acsi/bench_segments.py
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/mail_send.py
+
+# What the XLSForm and LimeSurvey importers make of pyxform's test corpus and LimeSurvey's sample
+# surveys in ../shared/fixtures/ (not part of the project): counts, and a line per unusable file.
+conformance: $(VENV)/.runtime
+	$(BIN)/python -m bench.conformance
 
 clean:
 	rm -rf $(VENV) instance translations/*/LC_MESSAGES/*.mo $(PLOTLY_BASIC)

@@ -21,7 +21,8 @@ bp = Blueprint("questionnaire_cli", __name__, cli_group="questionnaire")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--workspace", default=None, help="Id or name of the workspace it goes to (default: the first).")
 def import_command(path: Path, workspace: str | None) -> None:
-    """Import an XLSForm (.xlsx/.xls/.csv) or questionnaire JSON; prints the new id."""
+    """Import an XLSForm (.xlsx/.xls/.csv), LimeSurvey .lss, SurveyJS or questionnaire JSON;
+    prints the new id."""
     try:
         imported = import_questionnaire(path.read_bytes(), filename=path.name)
     except InterchangeError as error:
@@ -45,7 +46,7 @@ def import_command(path: Path, workspace: str | None) -> None:
 
 @bp.cli.command("export")
 @click.argument("questionnaire_id", type=int)
-@click.option("--format", "export_format", type=click.Choice(["xlsform", "json"]), required=True)
+@click.option("--format", "export_format", type=click.Choice(["xlsform", "json", "surveyjs"]), required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True)
 def export_command(questionnaire_id: int, export_format: str, output: Path) -> None:
     """Export the latest version of a questionnaire."""

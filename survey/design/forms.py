@@ -131,7 +131,8 @@ class TemplateForm(WorkspaceChoice, FlaskForm):
 
 
 class ImportForm(WorkspaceChoice, FlaskForm):
-    file = FileField(_l("Questionnaire file (XLSForm .xlsx, .xls, .csv or .json)"),
+    file = FileField(_l("Questionnaire file (XLSForm .xlsx, .xls, .csv; LimeSurvey .lss; "
+                        "SurveyJS or Xinsheng .json)"),
                      validators=[FileRequired(message=_l("Choose a file to upload."))])
 
 

@@ -36,6 +36,7 @@ bp = Blueprint("design", __name__, url_prefix="/design")
 EXPORT_TYPES = {
     "xlsform": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "json": ("json", "application/json"),
+    "surveyjs": ("surveyjs.json", "application/json"),
 }
 
 

@@ -1,19 +1,23 @@
-"""Import and export of whole questionnaires, by file format (XLSForm or versioned JSON).
+"""Import and export of whole questionnaires, by file format (XLSForm, versioned JSON, LimeSurvey
+.lss, SurveyJS JSON).
 Shared by the designer's upload page and ``flask questionnaire import/export``."""
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Literal
+from typing import Callable, Literal
 
 from survey.questionnaire.document import DocumentError, Questionnaire
 from survey.questionnaire.jsonio import from_json, to_json
+from survey.questionnaire.limesurvey import import_lss, looks_like_lss
 from survey.questionnaire.sanitize import sanitize_questionnaire
+from survey.questionnaire.surveyjs import export_surveyjs, import_surveyjs, is_surveyjs
+from survey.questionnaire.xlsform.common import ImportResult
 from survey.questionnaire.xlsform import FormIdentity, MAX_UPLOAD_BYTES, export_xlsform, import_xlsform
 from survey.services.inbound_json import MAX_DEPTH, JsonRejected, load_json
 
-ExportFormat = Literal["xlsform", "json"]
+ExportFormat = Literal["xlsform", "json", "surveyjs"]
 XLSFORM_SUFFIXES = (".xlsx", ".xls", ".csv")
 
 
@@ -28,12 +32,16 @@ class ImportedQuestionnaire:
 
 
 def import_questionnaire(data: bytes, *, filename: str) -> ImportedQuestionnaire:
-    """Read an XLSForm (.xlsx/.xls/.csv) or questionnaire JSON (.json) upload.
+    """Read an XLSForm (.xlsx/.xls/.csv), a LimeSurvey survey (.lss), or a .json upload: a
+    questionnaire exported from Xinsheng (it has a ``schema``) or a SurveyJS survey (``pages``).
 
-    Raises :class:`InterchangeError` naming the file and the problem; nothing is stored here, so
-    a failed import leaves nothing behind.
+    LimeSurvey and SurveyJS files are told apart by content, not only by the name. Raises
+    :class:`InterchangeError` naming the file and the problem; nothing is stored here, so a
+    failed import leaves nothing behind.
     """
     suffix = PurePath(filename).suffix.lower()
+    if suffix == ".lss" or (suffix not in XLSFORM_SUFFIXES and looks_like_lss(data)):
+        return _imported(import_lss, data, filename)
     if suffix == ".json":
         if len(data) > MAX_UPLOAD_BYTES:
             raise InterchangeError(
@@ -43,6 +51,8 @@ def import_questionnaire(data: bytes, *, filename: str) -> ImportedQuestionnaire
         except JsonRejected as rejected:
             raise InterchangeError(f"{filename}: {rejected.path}: {rejected.message} "
                                    f"(rule {rejected.rule})") from None
+        if is_surveyjs(payload):
+            return _imported(import_surveyjs, data, filename)
         try:
             return ImportedQuestionnaire(sanitize_questionnaire(from_json(payload)), ())
         except DocumentError as error:
@@ -54,15 +64,29 @@ def import_questionnaire(data: bytes, *, filename: str) -> ImportedQuestionnaire
             raise InterchangeError(str(error)) from None
         return ImportedQuestionnaire(result.questionnaire, result.warnings)
     raise InterchangeError(
-        f"{filename}: unknown file type {suffix or '(none)'!r}; use an XLSForm (.xlsx, .xls, .csv) or a questionnaire .json")
+        f"{filename}: unknown file type {suffix or '(none)'!r}; use an XLSForm (.xlsx, .xls, .csv), "
+        "a LimeSurvey .lss, a SurveyJS .json or a questionnaire .json")
+
+
+def _imported(reader: Callable[..., ImportResult], data: bytes,
+              filename: str) -> ImportedQuestionnaire:
+    try:
+        result = reader(data, filename=filename)
+    except DocumentError as error:
+        raise InterchangeError(str(error)) from None
+    return ImportedQuestionnaire(result.questionnaire, result.warnings)
 
 
 def export_questionnaire(questionnaire: Questionnaire, export_format: ExportFormat, *,
                          identity: FormIdentity | None = None) -> bytes:
-    """The questionnaire as an XLSForm workbook (.xlsx bytes) or as UTF-8 JSON. ``identity``
+    """The questionnaire as an XLSForm workbook (.xlsx bytes), as UTF-8 JSON or as SurveyJS
+    JSON (UTF-8). ``identity``
     (the stored questionnaire's id and the version's number) goes into the XLSForm's form_id."""
     if export_format == "xlsform":
         return export_xlsform(questionnaire, identity=identity)
+    if export_format == "surveyjs":
+        return export_surveyjs(questionnaire)
     if export_format == "json":
         return json.dumps(to_json(questionnaire), ensure_ascii=False, indent=2).encode("utf-8")
-    raise InterchangeError(f"unknown export format {export_format!r}; use 'xlsform' or 'json'")
+    raise InterchangeError(f"unknown export format {export_format!r}; use 'xlsform', 'json' or "
+                           "'surveyjs'")

@@ -8,7 +8,10 @@ never ``eval``-ed. Full reference: ``docs/logic-language.md``. In short:
 * operators, loosest first: ``or``; ``and``; ``not``; ``= == != < <= > >=`` (one per
   comparison); ``+ -``; ``* / div mod``; unary ``-``; parentheses;
 * functions: ``selected(q, 'x')``, ``count(q)`` (alias ``count-selected``), ``answered(q)``,
-  ``empty(q)``, ``length(q)`` (alias ``string-length``).
+  ``empty(q)``, ``length(q)`` (alias ``string-length``), ``regex(q, 'pattern')`` (a linear-time
+  pattern dialect, ``patterns``), ``today()``, ``now()``, ``if(c, a, b)``, ``coalesce(a, b, ...)``,
+  ``sum``/``min``/``max(a, ...)``, ``selected-at(q, i)``; dates ('YYYY-MM-DD') plus/minus days and
+  date minus date (days).
 
 Unanswered is None: comparisons with None are false, arithmetic with None is None, division by
 zero is None, and ``is_true`` accepts only a real True. The same evaluator runs at design and

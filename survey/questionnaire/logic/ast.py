@@ -16,18 +16,45 @@ from typing import Literal, TypeAlias
 
 ComparisonOperator: TypeAlias = Literal["=", "!=", "<", "<=", ">", ">="]
 ArithmeticOperator: TypeAlias = Literal["+", "-", "*", "/", "mod"]
-FunctionName: TypeAlias = Literal["selected", "count", "answered", "empty", "length"]
+FunctionName: TypeAlias = Literal[
+    "selected", "count", "answered", "empty", "length", "regex", "today", "now", "if", "coalesce",
+    "sum", "min", "max", "selected-at",
+]
 
 COMPARISON_OPERATORS: frozenset[str] = frozenset({"=", "!=", "<", "<=", ">", ">="})
 ARITHMETIC_OPERATORS: frozenset[str] = frozenset({"+", "-", "*", "/", "mod"})
-#: Function name -> number of arguments it takes.
-FUNCTION_ARITY: dict[str, int] = {
-    "selected": 2,
-    "count": 1,
-    "answered": 1,
-    "empty": 1,
-    "length": 1,
+#: Function name -> (fewest, most) arguments it takes; most is None when unlimited.
+FUNCTION_ARITY: dict[str, tuple[int, int | None]] = {
+    "selected": (2, 2),
+    "count": (1, 1),
+    "answered": (1, 1),
+    "empty": (1, 1),
+    "length": (1, 1),
+    "regex": (2, 2),
+    "today": (0, 0),
+    "now": (0, 0),
+    "if": (3, 3),
+    "coalesce": (2, None),
+    "sum": (1, None),
+    "min": (1, None),
+    "max": (1, None),
+    "selected-at": (2, 2),
 }
+
+
+def arity_fits(function: str, count: int) -> bool:
+    """Return True when ``function`` (a key of ``FUNCTION_ARITY``) accepts ``count`` arguments."""
+    fewest, most = FUNCTION_ARITY[function]
+    return count >= fewest and (most is None or count <= most)
+
+
+def describe_arity(function: str) -> str:
+    """``'takes 2 arguments'``, ``'takes no arguments'``, ``'takes at least 1 argument'``."""
+    fewest, most = FUNCTION_ARITY[function]
+    noun = "argument" if fewest == 1 else "arguments"
+    if most is None:
+        return f"takes at least {fewest} {noun}"
+    return "takes no arguments" if fewest == 0 else f"takes {fewest} {noun}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,8 +3,9 @@
 ``check_questionnaire(items)`` parses each rule and reports, as ``LogicIssue`` values: syntax
 errors, unknown references, references to pages/information texts (no answer), references to
 questions that come later, a show-if that uses its own answer, ``.`` outside validation rules,
-type mismatches, choice codes a question does not have, rules that are not conditions, and cycles
-between show-if rules. Any issue blocks publishing. A show-if may use answers to earlier items
+type mismatches (also of function arguments), functions given the wrong number of arguments,
+``regex()`` patterns outside the supported dialect, choice codes a question does not have, rules
+that are not conditions, and cycles between show-if rules. Any issue blocks publishing. A show-if may use answers to earlier items
 only; a validation rule may use ``.`` (its own answer, also spelt by its own code) and earlier
 answers.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from survey.questionnaire.logic import ast
-from survey.questionnaire.logic.errors import LogicSyntaxError
+from survey.questionnaire.logic.errors import LogicArityError, LogicSyntaxError
 from survey.questionnaire.logic.inference import TypeInference
 from survey.questionnaire.logic.issues import LogicField, LogicIssue, LogicItem, make_issue
 from survey.questionnaire.logic.parser import parse
@@ -58,6 +59,13 @@ def _parse_or_report(
 ) -> ast.Expr | None:
     try:
         return parse(text)
+    except LogicArityError as error:
+        fewest, most = ast.FUNCTION_ARITY[error.function]
+        issues.append(make_issue(
+            item.code, field, "wrong_argument_count" if most is not None else "too_few_arguments",
+            None, function=error.spelling, arity=str(fewest), count=str(error.count),
+        ))
+        return None
     except LogicSyntaxError as error:
         issues.append(make_issue(
             item.code, field, "syntax_error", None, detail=str(error),

@@ -33,6 +33,21 @@ class LogicSyntaxError(LogicError, ValueError):
         super().__init__(f"{reason}{where}")
 
 
+class LogicArityError(LogicSyntaxError):
+    """A known function is called with the wrong number of arguments.
+
+    ``function`` is its name in the syntax tree (``count`` for ``count-selected``), ``spelling``
+    as written, ``count`` the number of arguments given.
+    """
+
+    def __init__(self, reason: str, *, text: str, line: int | None, column: int | None,
+                 function: str, spelling: str, count: int) -> None:
+        super().__init__(reason, text=text, line=line, column=column)
+        self.function = function
+        self.spelling = spelling
+        self.count = count
+
+
 class LogicJSONError(LogicError, ValueError):
     """A JSON syntax tree (from ``to_json`` or the browser) does not have the expected shape."""
 

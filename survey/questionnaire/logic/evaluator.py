@@ -11,7 +11,22 @@ become ISO strings. The rules, summarised (details in ``docs/logic-language.md``
   non-finite result;
 * ``and``/``or``/``not`` treat only a real True as true and always give a bool;
 * ``selected(m, c)`` is ``c in m`` for a selection and ``m == c`` for a single choice;
-  ``count`` and ``length`` of an unanswered value are 0; ``answered``/``empty`` test for None.
+  ``count`` and ``length`` of an unanswered value are 0; ``answered``/``empty`` test for None;
+* dates are ISO texts 'YYYY-MM-DD': date + whole number of days (either order) and date - days
+  give a date, date - date gives the days between them; None for anything else (a text that is
+  not a real date, a fraction of a day, a result outside the years 1-9999);
+* ``today()`` is 'YYYY-MM-DD' and ``now()`` 'YYYY-MM-DDTHH:MM:SS', read from the ``now`` clock
+  (local wall-clock time);
+* ``if(c, a, b)`` is a when c is a real True, else b; ``coalesce(a, b, ...)`` is the first
+  answered (non-None) argument, else None;
+* ``sum``/``min``/``max`` need every argument to be a number (like arithmetic, an unanswered
+  argument gives None: write ``coalesce(q, 0)`` to count it as 0); ``sum`` adds left to right;
+* ``selected-at(m, i)`` is the i-th (from 0, as in XLSForm) selected code in code-point order of
+  the codes (a single choice counts as a selection of one); None when i is not a whole number in
+  range;
+* ``regex(v, p)`` is True when the text v matches the pattern p somewhere (the linear-time
+  dialect of ``survey.questionnaire.logic.patterns``); False for an unanswered or non-text v and
+  for a pattern outside the dialect.
 """
 
 from __future__ import annotations
@@ -23,8 +38,8 @@ from decimal import Decimal
 
 from survey.questionnaire.logic import ast
 from survey.questionnaire.logic.errors import LogicEvaluationError
-
-Value = None | bool | float | str | frozenset[str]
+from survey.questionnaire.logic.functions import call
+from survey.questionnaire.logic.operators import Value, arithmetic, compare
 
 
 def normalize_answer(answer: object) -> Value:
@@ -61,117 +76,45 @@ def normalize_answer(answer: object) -> Value:
             )
 
 
-def evaluate(expr: ast.Expr, answers: Mapping[str, object], *, current: object = None) -> Value:
+def evaluate(
+    expr: ast.Expr, answers: Mapping[str, object], *, current: object = None,
+    now: datetime.datetime | None = None,
+) -> Value:
     """Return the value of ``expr`` given ``answers`` (question code -> answer).
 
     ``current`` is the value ``.`` stands for (the question a validation rule belongs to).
+    ``now`` is the clock ``today()`` and ``now()`` read, as local wall-clock time (an aware
+    datetime counts by its own wall clock); None reads the server's clock when first needed.
     Missing codes count as unanswered. Raises ``LogicEvaluationError`` for an answer of an
     unsupported type; never raises for arithmetic or type problems (those give None/False).
     """
-    return _Evaluation(answers, normalize_answer(current)).value(expr)
+    return _Evaluation(answers, normalize_answer(current), now).value(expr)
 
 
-def is_true(expr: ast.Expr, answers: Mapping[str, object], *, current: object = None) -> bool:
+def is_true(
+    expr: ast.Expr, answers: Mapping[str, object], *, current: object = None,
+    now: datetime.datetime | None = None,
+) -> bool:
     """Return True only when ``expr`` evaluates to a real True (None, numbers, texts are not)."""
-    return evaluate(expr, answers, current=current) is True
-
-
-def kind(value: Value) -> str:
-    """Return the kind of a language value: none, boolean, number, text or multi."""
-    match value:
-        case None:
-            return "none"
-        case bool():
-            return "boolean"
-        case float():
-            return "number"
-        case str():
-            return "text"
-        case _:
-            return "multi"
-
-
-def compare(operator: str, left: Value, right: Value) -> bool:
-    """Apply a comparison operator with the language's rules (see the module docstring)."""
-    if left is None or right is None:
-        return False
-    same_kind = kind(left) == kind(right)
-    if operator in ("=", "!="):
-        equal = same_kind and left == right
-        return equal if operator == "=" else not equal
-    if not same_kind or kind(left) not in ("number", "text"):
-        return False
-    match operator:
-        case "<":
-            return left < right  # type: ignore[operator]
-        case "<=":
-            return left <= right  # type: ignore[operator]
-        case ">":
-            return left > right  # type: ignore[operator]
-        case ">=":
-            return left >= right  # type: ignore[operator]
-    raise ValueError(f"unknown comparison operator {operator!r}")
-
-
-def arithmetic(operator: str, left: Value, right: Value) -> float | None:
-    """Apply an arithmetic operator; None unless both sides are numbers and the result is finite."""
-    if not (isinstance(left, float) and isinstance(right, float)):  # bool is not a float
-        return None
-    match operator:
-        case "+":
-            result = left + right
-        case "-":
-            result = left - right
-        case "*":
-            result = left * right
-        case "/":
-            if right == 0:
-                return None
-            result = left / right
-        case "mod":
-            if right == 0:
-                return None
-            result = math.fmod(left, right)
-        case _:
-            raise ValueError(f"unknown arithmetic operator {operator!r}")
-    return result if math.isfinite(result) else None
-
-
-def call(function: str, arguments: list[Value]) -> Value:
-    """Apply a built-in function to already evaluated arguments."""
-    first = arguments[0]
-    match function:
-        case "answered":
-            return first is not None
-        case "empty":
-            return first is None
-        case "selected":
-            choice = arguments[1]
-            if not isinstance(choice, str):
-                return False
-            if isinstance(first, frozenset):
-                return choice in first
-            return isinstance(first, str) and first == choice
-        case "count":
-            if first is None:
-                return 0.0
-            if isinstance(first, frozenset):
-                return float(len(first))
-            return 1.0 if isinstance(first, str) else None
-        case "length":
-            if first is None:
-                return 0.0
-            return float(len(first)) if isinstance(first, str) else None
-    raise ValueError(f"unknown function {function!r}")
+    return evaluate(expr, answers, current=current, now=now) is True
 
 
 class _Evaluation:
     """One evaluation: answers are normalised lazily, once per code."""
 
-    def __init__(self, answers: Mapping[str, object], current: Value) -> None:
+    def __init__(
+        self, answers: Mapping[str, object], current: Value, now: datetime.datetime | None
+    ) -> None:
         self._answers = answers
         self._current = current
+        self._now = now
         self._cache: dict[str, Value] = {}
+
+    def clock(self) -> datetime.datetime:
+        """The wall-clock time of this evaluation (read once, so today() and now() agree)."""
+        if self._now is None:
+            self._now = datetime.datetime.now()
+        return self._now.replace(tzinfo=None, microsecond=0)
 
     def answer(self, name: str) -> Value:
         if name not in self._cache:
@@ -203,6 +146,10 @@ class _Evaluation:
             case ast.Negate(operand):
                 operand_value = self.value(operand)
                 return -operand_value if isinstance(operand_value, float) else None
+            case ast.Call("today"):
+                return self.clock().date().isoformat()
+            case ast.Call("now"):
+                return self.clock().isoformat()
             case ast.Call(function, arguments):
                 return call(function, [self.value(argument) for argument in arguments])
         raise TypeError(f"not a logic syntax tree node: {expr!r}")

@@ -65,7 +65,7 @@ NUMBER: /[0-9]+(\.[0-9]+)?/
 STRING: /'(?:[^']|'')*'|"(?:[^"]|"")*"/
 NAME: /@NAME@/
 BRACED_REFERENCE: /\$\{@BRACED@\}/
-HYPHENATED_NAME.2: /(?:count-selected|string-length)(?![\w-])/
+HYPHENATED_NAME.2: /(?:count-selected|string-length)(?![\w-])|selected-at(?=\s*\()/
 
 %ignore /\s+/
 """

@@ -27,6 +27,9 @@ Rule: TypeAlias = Literal[
     "type_mismatch",
     "unknown_choice",
     "not_a_condition",
+    "wrong_argument_count",
+    "too_few_arguments",
+    "invalid_pattern",
 ]
 
 #: Rule -> English message template. Placeholders always available: {code}, {field}, {reference}.
@@ -55,6 +58,16 @@ ISSUE_TEMPLATES: dict[str, str] = {
     "not_a_condition": (
         "{code} {field}: the rule must be a condition (true or false), but {subject} is {found}"
     ),
+    "wrong_argument_count": (
+        "{code} {field}: {function}() takes {arity} argument(s), but is given {count}"
+    ),
+    "too_few_arguments": (
+        "{code} {field}: {function}() takes at least {arity} argument(s), but is given {count}"
+    ),
+    "invalid_pattern": (
+        "{code} {field}: regex() cannot use the pattern '{pattern}': at character {position}, "
+        "{problem}"
+    ),
 }
 
 #: Type key -> English phrase used in the {found}/{expected} placeholders.
@@ -67,6 +80,7 @@ VALUE_TYPE_NAMES: dict[str, str] = {
     "yes_no": "a yes/no answer ('yes' or 'no')",
     "boolean": "a condition (true/false)",
     "string": "a quoted text",
+    "datetime": "a date and time",
 }
 
 

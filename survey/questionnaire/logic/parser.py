@@ -13,7 +13,7 @@ from lark import Lark, Token, Transformer_NonRecursive
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
 
 from survey.questionnaire.logic import ast
-from survey.questionnaire.logic.errors import LogicSyntaxError
+from survey.questionnaire.logic.errors import LogicArityError, LogicSyntaxError
 from survey.questionnaire.logic.grammar import (
     OPERATORS,
     TERMINAL_DESCRIPTIONS,
@@ -27,26 +27,19 @@ MAX_LENGTH = 2000
 #: Deepest accepted nesting of the syntax tree (a literal has depth 1).
 MAX_DEPTH = 64
 
-#: Spelling in the source -> (function in the syntax tree, number of arguments), per dialect.
-_FUNCTIONS: dict[str, dict[str, tuple[str, int]]] = {
-    "xinsheng": {
-        "selected": ("selected", 2),
-        "count": ("count", 1),
-        "count-selected": ("count", 1),
-        "answered": ("answered", 1),
-        "empty": ("empty", 1),
-        "length": ("length", 1),
-        "string-length": ("length", 1),
-    },
-    "xlsform": {
-        "selected": ("selected", 2),
-        "count-selected": ("count", 1),
-        "string-length": ("length", 1),
-        "not": ("not", 1),
-        "true": ("true", 0),
-        "false": ("false", 0),
-    },
+#: Spelling in the source -> function in the syntax tree (its arity is ``ast.FUNCTION_ARITY``),
+#: per dialect; XLSForm's ``not``, ``true`` and ``false`` become operators and literals.
+_COMMON_FUNCTIONS = {
+    "selected": "selected", "count-selected": "count", "string-length": "length",
+    "regex": "regex", "today": "today", "now": "now", "if": "if", "coalesce": "coalesce",
+    "sum": "sum", "min": "min", "max": "max", "selected-at": "selected-at",
 }
+_FUNCTIONS: dict[str, dict[str, str]] = {
+    "xinsheng": {**_COMMON_FUNCTIONS, "count": "count", "answered": "answered", "empty": "empty",
+                 "length": "length"},
+    "xlsform": {**_COMMON_FUNCTIONS, "not": "not", "true": "true", "false": "false"},
+}
+_XLSFORM_ONLY_ARITY = {"not": (1, 1), "true": (0, 0), "false": (0, 0)}
 _OPERATOR_SPELLINGS = {"==": "=", "div": "/"}
 
 
@@ -231,12 +224,17 @@ class _ToSyntaxTree(Transformer_NonRecursive):
                 f"unknown function '{name.value}'; known functions are {', '.join(sorted(known))}",
                 name,
             )
-        function, arity = known[name.value]
-        if len(arguments) != arity:
-            raise self._error(
-                f"function '{name.value}' takes {arity} argument{'s' if arity != 1 else ''}, "
-                f"got {len(arguments)}",
-                name,
+        function = known[name.value]
+        fewest, most = _XLSFORM_ONLY_ARITY.get(function) or ast.FUNCTION_ARITY[function]
+        if len(arguments) < fewest or (most is not None and len(arguments) > most):
+            if most is None:
+                needed = f"at least {fewest} argument{'s' if fewest != 1 else ''}"
+            else:
+                needed = f"{fewest} argument{'s' if fewest != 1 else ''}"
+            raise LogicArityError(
+                f"function '{name.value}' takes {needed}, got {len(arguments)}",
+                text=self._text, line=name.line, column=name.column, function=function,
+                spelling=name.value, count=len(arguments),
             )
         match function:
             case "not":

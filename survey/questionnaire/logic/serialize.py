@@ -218,10 +218,9 @@ def _node_from_json(data: object, depth: int) -> ast.Expr:
             if function not in ast.FUNCTION_ARITY:
                 raise LogicJSONError(f"call node: unknown function {function!r}")
             arguments = child_list("arguments", 0)
-            if len(arguments) != ast.FUNCTION_ARITY[function]:
+            if not ast.arity_fits(function, len(arguments)):
                 raise LogicJSONError(
-                    f"call node: '{function}' takes {ast.FUNCTION_ARITY[function]} arguments, "
-                    f"got {len(arguments)}"
+                    f"call node: '{function}' {ast.describe_arity(function)}, got {len(arguments)}"
                 )
             return ast.Call(function, arguments)
         case other:

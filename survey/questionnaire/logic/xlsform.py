@@ -3,11 +3,18 @@
 Mapping (Xinsheng ↔ XLSForm): ``q`` ↔ ``${q}``; ``.`` ↔ ``.``; ``true``/``false`` ↔
 ``true()``/``false()``; ``not x`` ↔ ``not(x)``; ``/`` ↔ ``div``; ``count(q)`` ↔
 ``count-selected(${q})``; ``length(x)`` ↔ ``string-length(x)``; ``answered(x)`` ↔ ``x != ''``;
-``empty(x)`` ↔ ``x = ''``; ``selected``, ``mod``, comparisons and ``and``/``or`` are spelt the same.
+``empty(x)`` ↔ ``x = ''``; ``selected``, ``mod``, comparisons and ``and``/``or`` are spelt the same,
+as are ``regex``, ``today``, ``now``, ``if``, ``min``, ``max`` and ``selected-at``. XPath's
+``sum`` takes one node-set and ODK's ``coalesce`` two values, so ``sum(a)`` ↔ ``sum(${a})`` but
+``sum(a, b, c)`` → ``${a} + ${b} + ${c}`` (the same value: an unanswered term gives no result
+either way), and ``coalesce(a, b, c)`` ↔ ``coalesce(${a}, coalesce(${b}, ${c}))`` (read back
+flat).
 
 One difference in meaning remains: in XLSForm an unanswered question is ``''``, so
 ``${q} != 'x'`` is true when q is unanswered, while in Xinsheng every comparison with an
-unanswered value is false. Write ``not (q = 'x')`` to include unanswered questions.
+unanswered value is false. Write ``not (q = 'x')`` to include unanswered questions. And
+``selected-at(m, i)`` counts the selected codes in code-point order here, in the order they are
+stored (the choice list's) in ODK.
 """
 
 from __future__ import annotations
@@ -30,7 +37,8 @@ from survey.questionnaire.logic.serialize import (
     parenthesize,
 )
 
-_XLSFORM_FUNCTIONS = {"count": "count-selected", "length": "string-length", "selected": "selected"}
+#: Functions spelt differently in XLSForm; every other function keeps its name.
+_XLSFORM_FUNCTIONS = {"count": "count-selected", "length": "string-length"}
 _EMPTY = ast.String("")
 
 
@@ -81,9 +89,17 @@ def to_xlsform(expr: ast.Expr) -> str:
         case ast.Call("answered" | "empty" as function, (argument,)):
             operator = "!=" if function == "answered" else "="
             return f"{sub(argument, SUM_LEVEL)} {operator} ''"
+        case ast.Call("sum", (first, second, *rest)):
+            total = ast.Arithmetic("+", first, second)
+            for term in rest:
+                total = ast.Arithmetic("+", total, term)
+            return to_xlsform(total)
+        case ast.Call("coalesce", (first, second, third, *rest)):
+            return to_xlsform(ast.Call("coalesce", (first, ast.Call("coalesce",
+                                                                    (second, third, *rest)))))
         case ast.Call(function, arguments):
             rendered = ", ".join(to_xlsform(argument) for argument in arguments)
-            return f"{_XLSFORM_FUNCTIONS[function]}({rendered})"
+            return f"{_XLSFORM_FUNCTIONS.get(function, function)}({rendered})"
     raise TypeError(f"not a logic syntax tree node: {expr!r}")
 
 
@@ -94,13 +110,16 @@ def _xlsform_level(expr: ast.Expr) -> int:
             return ATOM_LEVEL
         case ast.Call("answered" | "empty"):
             return COMPARISON_LEVEL
+        case ast.Call("sum", arguments) if len(arguments) > 1:
+            return SUM_LEVEL
     return level(expr)
 
 
 def from_xlsform(text: str) -> ast.Expr:
     """Parse an XLSForm ``relevant``/``constraint`` expression into a syntax tree.
 
-    ``x != ''`` becomes ``answered(x)`` and ``x = ''`` becomes ``empty(x)``. Raises
+    ``x != ''`` becomes ``answered(x)`` and ``x = ''`` becomes ``empty(x)``; a ``coalesce`` whose
+    last argument is a ``coalesce`` becomes one ``coalesce`` of them all. Raises
     ``XLSFormConversionError`` (with the parser's position and expectation in the message) for
     syntax errors and for XLSForm functions the logic language does not have.
     """
@@ -129,6 +148,11 @@ def _answered_and_empty(expr: ast.Expr) -> ast.Expr:
             return ast.And(tuple(map(_answered_and_empty, operands)))
         case ast.Or(operands):
             return ast.Or(tuple(map(_answered_and_empty, operands)))
+        case ast.Call("coalesce", arguments):
+            *leading, last = map(_answered_and_empty, arguments)
+            if isinstance(last, ast.Call) and last.function == "coalesce":
+                return ast.Call("coalesce", (*leading, *last.arguments))
+            return ast.Call("coalesce", (*leading, last))
         case ast.Call(function, arguments):
             return ast.Call(function, tuple(map(_answered_and_empty, arguments)))
     return expr

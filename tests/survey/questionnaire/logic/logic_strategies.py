@@ -23,14 +23,23 @@ numbers = st.one_of(
 )
 
 
+#: ISO dates, some not real ('2023-02-29') or out of range, to exercise date arithmetic.
+DATES = ("2024-02-28", "2024-02-29", "2023-02-29", "0001-01-01", "9999-12-31", "2024-12-31",
+         "1999-1-1")
+#: regex() patterns: supported ones and some outside the dialect (which match nothing).
+PATTERNS = ("^[0-9]{3}$", "a|b", "^(?:ab)+$", "[^a-c]", "\\d+\\.\\d*", "^$", ".", "^\\w+\\s?$",
+            "[\\u4e00-\\u9fa5]", "(a", "\\b", "a**", "(?=a)")
+
+
 def leaves(*, text_strategy: st.SearchStrategy[str] = texts) -> st.SearchStrategy[ast.Expr]:
-    """Literals, references and ``.``."""
+    """Literals, references, ``.``, ``today()`` and ``now()``."""
     return st.one_of(
         numbers.map(ast.Number),
-        st.one_of(st.sampled_from(CHOICES), text_strategy).map(ast.String),
+        st.one_of(st.sampled_from(CHOICES), st.sampled_from(DATES), text_strategy).map(ast.String),
         st.booleans().map(ast.Boolean),
         st.sampled_from(CODES).map(ast.Reference),
         st.just(ast.Current()),
+        st.sampled_from(["today", "now"]).map(lambda function: ast.Call(function, ())),
     )
 
 
@@ -49,6 +58,16 @@ def _extend(children: st.SearchStrategy[ast.Expr]) -> st.SearchStrategy[ast.Expr
             st.sampled_from(["count", "answered", "empty", "length"]),
             children,
         ),
+        st.builds(lambda value, pattern: ast.Call("regex", (value, pattern)), children,
+                  st.one_of(st.sampled_from(PATTERNS).map(ast.String), children)),
+        st.builds(lambda *arguments: ast.Call("if", arguments), children, children, children),
+        st.builds(lambda arguments: ast.Call("coalesce", arguments),
+                  st.lists(children, min_size=2, max_size=3).map(tuple)),
+        st.builds(lambda function, arguments: ast.Call(function, arguments),
+                  st.sampled_from(["sum", "min", "max"]),
+                  st.lists(children, min_size=1, max_size=3).map(tuple)),
+        st.builds(lambda selection, index: ast.Call("selected-at", (selection, index)),
+                  children, children),
     )
 
 
@@ -62,7 +81,7 @@ answers_values = st.one_of(
     st.booleans(),
     st.integers(min_value=-(10**6), max_value=10**6),
     st.floats(allow_nan=False, allow_infinity=False, width=64),
-    st.sampled_from(CHOICES + ("",)),
+    st.sampled_from(CHOICES + DATES + ("",)),
     texts,
     st.lists(st.sampled_from(CHOICES), max_size=4),
 )
@@ -73,5 +92,7 @@ TOKENS = (
     "q1", "${q2}", ".", "1", "2.5", "'a'", '"b"', "true", "false", "and", "or", "not", "=", "==",
     "!=", "<", "<=", ">", ">=", "+", "-", "*", "/", "div", "mod", "(", ")", ",", "selected(",
     "count(", "count-selected(", "answered(", "empty(", "length(", "foo(", "$", "'", "?", "\n",
+    "regex(", "'^a+$'", "'(a'", "today()", "now(", "if(", "coalesce(", "sum(", "min(", "max(",
+    "selected-at(", "'2024-01-31'",
 )
 token_soup = st.lists(st.sampled_from(TOKENS), max_size=14).map(" ".join)

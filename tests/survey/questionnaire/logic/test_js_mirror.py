@@ -6,6 +6,7 @@ then runs ONE node process over the same JSON syntax trees and answers and compa
 
 from __future__ import annotations
 
+import datetime
 import json
 import shutil
 import subprocess
@@ -26,9 +27,12 @@ from survey.questionnaire.logic import (
     parse,
     to_json,
 )
+from tests.survey.questionnaire.logic.function_vectors import CLOCK_VECTORS, FUNCTION_VECTORS
 from tests.survey.questionnaire.logic.logic_strategies import (
     CHOICES,
     CODES,
+    DATES,
+    PATTERNS,
     answers,
     expressions,
     texts,
@@ -42,12 +46,17 @@ CURRENT_VALUES = st.one_of(
     st.lists(st.sampled_from(CHOICES), max_size=3),
 )
 
+#: The clock today() and now() read in both languages (a leap-year February night).
+NOW = datetime.datetime(2024, 2, 28, 23, 59, 30)
+
+# The runner rebuilds the clock as a local Date from its wall-clock parts, as a browser would.
 NODE_RUNNER = """
 const logic = require(process.argv[2]);
 const cases = JSON.parse(require("fs").readFileSync(0, "utf8"));
-const results = cases.map(({ast, answers, current}) => {
-  const value = logic.evaluate(ast, answers, current);
-  const truth = logic.isTrue(ast, answers, current);
+const results = cases.map(({ast, answers, current, now}) => {
+  const clock = now === undefined ? undefined : new Date(now[0], now[1] - 1, ...now.slice(2));
+  const value = logic.evaluate(ast, answers, current, clock);
+  const truth = logic.isTrue(ast, answers, current, clock);
   return {value: value instanceof Set ? {multi: Array.from(value)} : value, truth};
 });
 process.stdout.write(JSON.stringify(results));
@@ -68,7 +77,8 @@ def run_in_node(cases: list[dict], tmp_path: Path) -> list[dict]:
 
 
 def python_result(case: dict) -> dict:
-    value = evaluate(case["expr"], case["answers"], current=case["current"])
+    value = evaluate(case["expr"], case["answers"], current=case["current"],
+                     now=case.get("now", NOW))
     if isinstance(value, frozenset):
         value = {"multi": value}
     return {"value": value, "truth": value is True}
@@ -76,10 +86,13 @@ def python_result(case: dict) -> dict:
 
 def assert_same_results(cases: list[dict], tmp_path: Path) -> None:
     expected = [python_result(case) for case in cases]
-    payload = [
-        {"ast": to_json(case["expr"]), "answers": case["answers"], "current": case["current"]}
-        for case in cases
-    ]
+    payload = []
+    for case in cases:
+        clock = case.get("now", NOW)
+        payload.append({
+            "ast": to_json(case["expr"]), "answers": case["answers"], "current": case["current"],
+            "now": [clock.year, clock.month, clock.day, clock.hour, clock.minute, clock.second],
+        })
     actual = run_in_node(payload, tmp_path)
     assert len(actual) == len(expected)
     for case, python, javascript in zip(cases, expected, actual):
@@ -153,6 +166,14 @@ def _focused_expressions() -> st.SearchStrategy:
         st.builds(lambda code, choice: Call("selected", (Reference(code), String(choice))),
                   st.sampled_from(CODES), st.sampled_from(CHOICES)),
         st.builds(Arithmetic, st.sampled_from(["+", "-", "*", "/", "mod"]), operand, operand),
+        st.builds(lambda value, pattern: Call("regex", (value, String(pattern))),
+                  operand, st.sampled_from(PATTERNS)),
+        st.builds(lambda selection, index: Call("selected-at", (Reference(selection), Number(index))),
+                  st.sampled_from(CODES), st.integers(-1, 4)),
+        st.builds(lambda day, days: Arithmetic("+", String(day), Number(days)),
+                  st.sampled_from(DATES), st.integers(-800_000, 800_000)),
+        st.builds(lambda left, right: Arithmetic("-", String(left), String(right)),
+                  st.sampled_from(DATES), st.sampled_from(DATES)),
     )
 
 
@@ -167,6 +188,24 @@ def test_generated_focused_cases_agree(tmp_path: Path) -> None:
     collect()
     assert len(cases) >= 100
     assert_same_results(cases, tmp_path)
+
+
+def test_function_vectors_agree(tmp_path: Path) -> None:
+    """Every hand-computed vector of test_functions.py, through the browser mirror too."""
+    cases = [{"expr": parse(text), "answers": answer_map, "current": None}
+             for text, answer_map, _expected in FUNCTION_VECTORS]
+    cases += [{"expr": parse(text), "answers": {}, "current": None, "now": clock}
+              for text, clock, _expected in CLOCK_VECTORS]
+    assert_same_results(cases, tmp_path)
+
+
+def test_hostile_patterns_finish_quickly_in_node(tmp_path: Path) -> None:
+    """Patterns that make backtracking engines run for ages are linear here (10,000 characters)."""
+    hostile = [("regex(t, '(a+)+$')", "a" * 10_000 + "!"), ("regex(t, '^(a|aa)*$')", "a" * 10_000 + "!"),
+               ("regex(t, '(.*a){12}')", "a" * 10_000)]
+    cases = [{"expr": parse(text), "answers": {"t": value}, "current": None}
+             for text, value in hostile]
+    assert_same_results(cases, tmp_path)  # run_in_node has a 60 s timeout; this takes well under 1 s
 
 
 def test_browser_global_is_exposed_and_nothing_is_eval_ed() -> None:

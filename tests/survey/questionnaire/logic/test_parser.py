@@ -206,7 +206,7 @@ def test_parser_either_returns_a_tree_or_raises_a_positioned_syntax_error(text: 
         ({"type": "comparison", "operator": "<>", "left": {"type": "current"},
           "right": {"type": "current"}}, "unknown operator '<>'"),
         ({"type": "call", "function": "eval", "arguments": []}, "unknown function 'eval'"),
-        ({"type": "call", "function": "count", "arguments": []}, "takes 1 arguments, got 0"),
+        ({"type": "call", "function": "count", "arguments": []}, "takes 1 argument, got 0"),
     ],
 )
 def test_from_json_rejects_malformed_trees(data: object, fragment: str) -> None:

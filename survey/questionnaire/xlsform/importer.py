@@ -23,6 +23,9 @@ from survey.questionnaire.jsonio import (
 )
 from survey.questionnaire.sanitize import sanitize_questionnaire
 from survey.questionnaire.xlsform.common import ImportResult, QuestionnaireImportError, to_xlsform_expression
+from survey.questionnaire.xlsform.dangling import (
+    DROPPED_CONSEQUENCE, DROPPED_EXPRESSION, drop_unknown_references,
+)
 from survey.questionnaire.xlsform.languages import TextReader, plain_language_slot
 from survey.questionnaire.xlsform.names import CodeNamer, names_in
 from survey.questionnaire.xlsform.reshape import TEXT_FALLBACK_TYPES, media_files, unroll_loop
@@ -40,9 +43,6 @@ _BOM = "\ufeff".encode()
 _SHEET_READ_ERRORS: tuple[type[BaseException], ...] = (SyntaxError, zipfile.BadZipFile, EOFError)
 # pyxform inserts these for a table-list group; they are layout, not designer content.
 _TABLE_LIST_HEADER_PREFIX = "reserved_name_for_field_list_labels_"
-# What an expression the logic language cannot read is dropped from, and what that means.
-_DROPPED_EXPRESSION = {"relevant": "the show-if (relevant)", "constraint": "the constraint"}
-_DROPPED_CONSEQUENCE = {"relevant": "it is always shown", "constraint": "answers are not checked by it"}
 
 
 
@@ -158,9 +158,9 @@ class _Importer:
             return logic.to_text(logic.from_xlsform(self.names.rewrite_references(str(text))))
         except logic.LogicError as error:
             self.warnings.append(
-                f"'{name}': {_DROPPED_EXPRESSION[column]} expression {str(text)!r} cannot be "
+                f"'{name}': {DROPPED_EXPRESSION[column]} expression {str(text)!r} cannot be "
                 f"written in Xinsheng's logic language ({error}); it was dropped, so "
-                f"{_DROPPED_CONSEQUENCE[column]}.")
+                f"{DROPPED_CONSEQUENCE[column]}.")
             return None
 
     # structure
@@ -174,6 +174,7 @@ class _Importer:
                 description=texts_from_json(meta.get("description", {}), "/settings/description"),
                 default_language=meta.get("default_language", "zh_CN"),
                 kind=meta.get("kind", "custom"))
+        pages = drop_unknown_references(pages, self.warnings)  # Xinsheng's own exports: as stored
         title = str(self.form_title or "").strip() or PurePath(self.filename).stem
         if "entity_version" in self.form:
             self.warnings.append("The entities sheet is not used by Xinsheng and was ignored.")

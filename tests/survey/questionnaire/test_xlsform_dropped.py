@@ -179,3 +179,21 @@ def test_a_form_with_nothing_to_answer_is_refused_with_a_message(rows, what):
     assert str(caught.value).startswith(
         f"empty.xlsx: nothing in this form can be answered in Xinsheng: {what}")
     assert "Add at least one question of a supported type" in str(caught.value)
+
+
+def test_rules_using_a_question_that_was_left_out_are_dropped_with_a_warning():
+    data = workbook([["type", "name", "label", "relevant", "constraint", "calculation"],
+                     ["calculate", "limit", "", "", "", "10"],
+                     ["photo", "receipt", "Receipt", "", "", ""],
+                     ["integer", "n", "N", "", ". <= ${limit}", ""],
+                     ["text", "why", "Why?", "${receipt} != '' and ${n} > 1", "", ""],
+                     ["text", "more", "More?", "${n} > 2", "", ""]])
+    result = import_xlsform(data, filename="f.xlsx")
+    questionnaire = result.questionnaire
+    assert questionnaire.question("n").validation is None
+    assert questionnaire.question("why").show_if is None
+    assert questionnaire.question("more").show_if == "n > 2"
+    assert ("'n': the constraint expression '. <= limit' uses 'limit', which the import left out; "
+            "it was dropped, so answers are not checked by it.") in result.warnings
+    assert ("'why': the show-if (relevant) expression 'answered(receipt) and n > 1' uses 'receipt', "
+            "which the import left out; it was dropped, so it is always shown.") in result.warnings

@@ -24,6 +24,8 @@ _NUMBER = frozenset({"number"})
 _SELECTION = frozenset({"multi", "choice"})
 #: Functions whose arguments are all numbers and whose result is a number.
 _NUMERIC = frozenset({"sum", "min", "max"})
+#: What if() and coalesce() need when their values differ (one fixed phrase, so it translates).
+SAME_KIND = "values of the same kind as the first one"
 #: Functions that take no arguments -> their type.
 _CLOCK = {"today": "date", "now": "datetime"}
 
@@ -89,16 +91,14 @@ def _check_pattern(inference: TypeInference, pattern: ast.Expr) -> None:
 def _unify(inference: TypeInference, operation: str, values: tuple[ast.Expr, ...]) -> str:
     """The type of a result that is one of ``values``; they must be of the same kind."""
     result = "unknown"
-    first: ast.Expr | None = None
     for value in values:
         found = inference.type_of(value)
         if found == "unknown":
             continue
-        if first is None:
-            result, first = found, value
+        if result == "unknown":
+            result = found
         elif comparable(result, found):
             result = common_type(result, found)
         else:
-            inference.mismatch(value, found, operation,
-                               f"values of the same kind ({inference.describe(first, result)})")
+            inference.mismatch(value, found, operation, SAME_KIND)
     return result

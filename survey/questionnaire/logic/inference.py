@@ -158,10 +158,6 @@ class TypeInference:
         """Check a quoted literal compared with (or selected from) ``answer``."""
         self._check_literal(answer, answer_type, literal)
 
-    def describe(self, expr: ast.Expr, found: str) -> str:
-        """``'q1' is a number``: what an expression is, for messages."""
-        return f"{_subject(expr)} is {VALUE_TYPE_NAMES[found]}"
-
     def _expect(self, expr: ast.Expr, allowed: Set[str], operation: str, expected: str) -> str:
         found = self.type_of(expr)
         if found != "unknown" and found not in allowed:

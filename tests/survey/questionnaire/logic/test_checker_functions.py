@@ -110,8 +110,7 @@ def test_messages_name_the_function_and_the_rule() -> None:
     assert issue.message == "target show_if: sum() needs numbers, but 'name' is a text answer"
     issue = _only(check_rule(show_if="if(age > 1, name, 3) = 'x'"))
     assert issue.message == (
-        "target show_if: if() needs values of the same kind ('name' is a text answer), "
-        "but '3' is a number"
+        "target show_if: if() needs values of the same kind as the first one, but '3' is a number"
     )
     issue = _only(check_rule(show_if="visit + visit > '2024-01-01'"))
     assert issue.message == (

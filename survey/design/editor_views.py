@@ -94,7 +94,7 @@ def edit_page(questionnaire_id: int, index: int):
             form.code.errors.append(_("Another page or question already uses this code."))
         if changed is not None and form.show_if.data:
             for issue in check_expression(changed, form.code.data, "show_if", form.show_if.data):
-                form.show_if.errors.append(issue_message(issue))
+                form.show_if.errors.append(issue_message(issue, text=form.show_if.data))
         if not form.errors:
             save_draft(version, changed)
             flash(_("The page was saved."))
@@ -199,7 +199,7 @@ def _store_question(questionnaire_id: int, form: QuestionForm, *, index: int, re
         text = getattr(form, field).data
         if text:
             for issue in check_expression(changed, question.code, field, text):
-                getattr(form, field).errors.append(issue_message(issue))
+                getattr(form, field).errors.append(issue_message(issue, text=text))
     if form.show_if.errors or form.validation.errors:
         return None
     save_draft(version, changed)

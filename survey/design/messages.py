@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from survey.design.logic_syntax import syntax_error_text
 from survey.questionnaire.logic import LogicIssue
 
 #: Logic issue rule → message (the same placeholders as ``ISSUE_TEMPLATES``), translated.
@@ -20,16 +21,97 @@ ISSUE_MESSAGES = {
     "type_mismatch": _l("%(code)s %(field)s: %(operation)s needs %(expected)s, but %(subject)s is %(found)s"),
     "unknown_choice": _l("%(code)s %(field)s: '%(choice)s' is not a choice of '%(reference)s'; its choices are %(choices)s"),
     "not_a_condition": _l("%(code)s %(field)s: the rule must be a condition (true or false), but %(subject)s is %(found)s"),
+    "wrong_argument_count": _l("%(code)s %(field)s: %(function)s() takes %(arity)s argument(s), but is given %(count)s"),
+    "too_few_arguments": _l("%(code)s %(field)s: %(function)s() takes at least %(arity)s argument(s), but is given %(count)s"),
+    "invalid_pattern": _l("%(code)s %(field)s: regex() cannot use the pattern '%(pattern)s': at character "
+                          "%(position)s, %(problem)s"),
 }
+#: ``problem_key`` of an invalid_pattern issue → the ``problem`` phrase.
+PATTERN_PROBLEM_TEXTS = {
+    "too_long": _l("it is too long"),
+    "too_complex": _l("it is too complex (repetitions such as {m,n} make it too large)"),
+    "unbalanced_parenthesis": _l("its parentheses do not match"),
+    "nothing_to_repeat": _l("a repetition (* + ? {m,n}) has nothing before it to repeat"),
+    "bad_repetition": _l("a '{' is not a repetition {m}, {m,} or {m,n} with m <= n <= 1000 (write \\{ for the character)"),
+    "bad_range": _l("a character range runs backwards (like z-a)"),
+    "unterminated_class": _l("a '[' has no closing ']'"),
+    "unsupported_group": _l("look-around, named groups and flags (?...) are not supported"),
+    "unsupported_escape": _l("this backslash escape is not supported (supported: \\d \\w \\s \\D \\W \\S \\n \\t \\r \\uXXXX and escaped punctuation)"),
+    "trailing_backslash": _l("it ends with a lone backslash"),
+}
+PATTERN_WITHOUT_PROBLEM = _l("%(code)s %(field)s: regex() cannot use the pattern '%(pattern)s' (at character %(position)s)")
 FIELD_NAMES = {"show_if": _l("show-if rule"), "validation": _l("validation rule")}
+#: ``found_type`` of an issue (the keys of ``logic.VALUE_TYPE_NAMES``) → the ``found`` phrase.
+VALUE_TYPE_TEXTS = {
+    "number": _l("a number"), "text": _l("a text answer"), "choice": _l("a single-choice answer"),
+    "multi": _l("a multiple-choice answer"), "date": _l("a date"),
+    "yes_no": _l("a yes/no answer ('yes' or 'no')"), "boolean": _l("a condition (true/false)"),
+    "string": _l("a quoted text"), "datetime": _l("a date and time"),
+}
+#: ``kind`` of a reference_without_value issue → its name.
+ITEM_KINDS = {"page": _l("page"), "information text": _l("information text")}
+#: The ``expected`` and ``operation`` phrases the checker writes (survey/questionnaire/logic/
+#: inference.py), which carry no code of their own: matched whole, never taken apart. A phrase
+#: missing here is left out of the message rather than shown in English.
+EXPECTED_TEXTS = {
+    "a condition (true/false)": _l("a condition (true/false)"),
+    "conditions (true/false)": _l("conditions (true/false)"),
+    "numbers": _l("numbers"), "a number": _l("a number"), "a text": _l("a text"),
+    "a choice question": _l("a choice question"),
+    "a choice code as second argument": _l("a choice code as second argument"),
+    "two numbers or two dates": _l("two numbers or two dates"),
+    "a date written 'YYYY-MM-DD'": _l("a date written 'YYYY-MM-DD'"),
+    "single values (use selected(q, 'x') or count(q) for a multiple choice)":
+        _l("single values (use selected(q, 'x') or count(q) for a multiple choice)"),
+    "a date and time written 'YYYY-MM-DDTHH:MM' (or a date 'YYYY-MM-DD')":
+        _l("a date and time written 'YYYY-MM-DDTHH:MM' (or a date 'YYYY-MM-DD')"),
+    "numbers, or a date and a number of days": _l("numbers, or a date and a number of days"),
+    "numbers, a date minus a number of days, or two dates":
+        _l("numbers, a date minus a number of days, or two dates"),
+    "a text as first argument": _l("a text as first argument"),
+    "a condition (true/false) as first argument": _l("a condition (true/false) as first argument"),
+    "a choice question as first argument": _l("a choice question as first argument"),
+    "a pattern written as a quoted text as second argument":
+        _l("a pattern written as a quoted text as second argument"),
+    "a position (a number, 0 for the first) as second argument":
+        _l("a position (a number, 0 for the first) as second argument"),
+    "two dates and times (like now() and 'YYYY-MM-DDTHH:MM')":
+        _l("two dates and times (like now() and 'YYYY-MM-DDTHH:MM')"),
+}
+OPERATION_TEXTS = {"comparing with a date": _l("comparing with a date"),
+                   "comparing with a date and time": _l("comparing with a date and time")}
+MISMATCH_WITHOUT_EXPECTED = _l("%(code)s %(field)s: %(operation)s cannot use %(subject)s, which is %(found)s")
 
-def issue_message(issue: LogicIssue) -> str:
-    """The issue in the current language."""
+
+def issue_message(issue: LogicIssue, *, text: str | None = None) -> str:
+    """The issue in the current language. ``text``: the rule as written, which lets a syntax
+    error say where it is and what could come there (without it, only where)."""
     arguments = issue.template_arguments()
     arguments["field"] = str(FIELD_NAMES.get(issue.field, issue.field))
     template = ISSUE_MESSAGES.get(issue.rule)
     if template is None:
         return issue.message
+    if issue.rule == "syntax_error":
+        arguments["detail"] = syntax_error_text(text, line=arguments.get("line"),
+                                                column=arguments.get("column"))
+    if "kind" in arguments:
+        arguments["kind"] = str(ITEM_KINDS.get(arguments["kind"], arguments["kind"]))
+    if "found_type" in arguments and arguments["found_type"] in VALUE_TYPE_TEXTS:
+        arguments["found"] = str(VALUE_TYPE_TEXTS[arguments["found_type"]])
+    if "operation" in arguments:
+        arguments["operation"] = str(OPERATION_TEXTS.get(arguments["operation"], arguments["operation"]))
+    if issue.rule == "invalid_pattern":
+        problem = PATTERN_PROBLEM_TEXTS.get(arguments.get("problem_key", ""))
+        if problem is None:
+            template = PATTERN_WITHOUT_PROBLEM
+        else:
+            arguments["problem"] = str(problem)
+    if "expected" in arguments:
+        expected = EXPECTED_TEXTS.get(arguments["expected"])
+        if expected is None:
+            template = MISMATCH_WITHOUT_EXPECTED
+        else:
+            arguments["expected"] = str(expected)
     try:
         return str(template) % arguments
     except (KeyError, ValueError):

@@ -11,18 +11,16 @@ import nh3
 
 from survey.questionnaire import logic
 from survey.questionnaire.document import (
-    CHOICE_CODE_PATTERN, OTHER_CODE, TITLE_MAX, Choice, DocumentError, MatrixRow,
-    MultipleChoiceSettings, NumericSettings, Page, Question, Questionnaire, ScaleSettings,
-    SingleChoiceSettings, TextSettings, Texts,
+    CHOICE_CODE_PATTERN, TITLE_MAX, DocumentError, Page, Question, Questionnaire, Texts,
 )
+from survey.questionnaire.limesurvey.conditions import conditions_to_relevance
 from survey.questionnaire.limesurvey.expressions import (
-    Target, Unmappable, conditions_to_relevance, is_always, translate_relevance,
+    Target, Unmappable, is_always, translate_relevance,
 )
 from survey.questionnaire.limesurvey.languages import LanguagePlan, plan_languages
+from survey.questionnaire.limesurvey.questions import QuestionMaker
 from survey.questionnaire.limesurvey.structure import LssQuestion, LssSurvey, read_lss
-from survey.questionnaire.limesurvey.types import (
-    FIXED_ARRAY_CHOICES, GENDER_CHOICES, KIND, MATRIX_SCALES, TYPE_NAMES,
-)
+from survey.questionnaire.limesurvey.types import KIND, TYPE_NAMES
 from survey.questionnaire.sanitize import sanitize_questionnaire
 from survey.questionnaire.xlsform.common import ImportResult, QuestionnaireImportError
 from survey.questionnaire.xlsform.upload import MAX_UPLOAD_BYTES
@@ -68,6 +66,8 @@ def import_lss(data: bytes, *, filename: str) -> ImportResult:
     survey = read_lss(data, filename)
     try:
         return _Builder(survey, filename).result()
+    except QuestionnaireImportError:
+        raise
     except (DocumentError, logic.LogicError) as error:
         raise QuestionnaireImportError(f"{filename}: {error}") from None
 
@@ -86,7 +86,10 @@ def _title(texts: Texts) -> Texts:
     return Texts(texts.zh[:TITLE_MAX], texts.en[:TITLE_MAX])
 
 
-class _Builder:
+class _Builder(QuestionMaker):
+    """Builds the questionnaire page by page; the question types are mapped by
+    ``QuestionMaker``."""
+
     def __init__(self, survey: LssSurvey, filename: str) -> None:
         self.survey, self.filename = survey, filename
         self.plan: LanguagePlan = plan_languages(survey.languages, survey.base_language)
@@ -159,10 +162,12 @@ class _Builder:
             pages.append(Page(self.code(f"page_{number}", "page", quiet=True), _title(title),
                               tuple(questions), show_if))
         if not any(q.type != "info" for page in pages for q in page.questions):
+            found = "; ".join(f"'{q.title}': {TYPE_NAMES.get(q.type, repr(q.type))}"
+                              for q in survey.questions[:10]) or "none"
             raise QuestionnaireImportError(
-                f"{self.filename}: no question could be imported from this LimeSurvey file "
-                f"(it has {len(survey.questions)} questions; none is of a type Xinsheng can ask: "
-                f"{'; '.join(self.warnings[-3:]) or 'no question at all'})")
+                f"{self.filename}: no question could be imported from this LimeSurvey file: "
+                f"none of its {len(survey.questions)} questions is of a type Xinsheng can ask "
+                f"(the questions and their LimeSurvey types: {found})")
         title = self.texts(survey.titles)
         if title.is_empty():
             title = Texts(**{self.plan.default_slot: PurePath(self.filename).stem})
@@ -222,192 +227,3 @@ class _Builder:
         if any(_PIPING.search(text) for text in source.texts.values()):
             self.warn(f"'{title}': its text uses LimeSurvey expressions in braces; they are shown "
                       "as written.")
-
-    def base(self, source: LssQuestion, code: str, kind: str, **fields: object) -> Question:
-        return Question(code=code, type=kind, text=self.texts(source.texts),
-                        help=self.plan.texts(source.help),
-                        required=source.mandatory and kind != "info", **fields)
-
-    def answers(self, source: LssQuestion, scale: int = 0) -> tuple[Choice, ...]:
-        return tuple(Choice(self.choice_code(answer.code, source.title), self.texts(answer.texts))
-                     for answer in self.survey.answers.get(source.qid, ()) if answer.scale == scale)
-
-    def rows(self, source: LssQuestion) -> list[LssQuestion]:
-        rows = [sub for sub in self.subquestions.get(source.qid, []) if sub.scale == 0]
-        if not rows:
-            raise DocumentError("it has no sub-questions")
-        if any(sub.scale != 0 for sub in self.subquestions.get(source.qid, [])):
-            self.warn(f"'{source.title}': its second set of sub-questions (columns) was not "
-                      "imported.")
-        return rows
-
-    # one method per treatment (types.KIND)
-    def make_single(self, source: LssQuestion, display: str = "radio") -> list[Question]:
-        choices = self.answers(source)
-        other = source.other
-        if other and OTHER_CODE in {choice.code for choice in choices}:
-            self.warn(f"'{source.title}': its 'other' option was not imported: an answer "
-                      f"already has the code {OTHER_CODE!r}.")
-            other = False
-        randomize = source.attributes.get("random_order", "0").strip() == "1"
-        code = self.code(source.title, "question")
-        self.targets[source.title] = Target(code, "choice")
-        if other:
-            self.targets[f"{source.title}_other"] = Target(f"{code}_other", "text")
-        return [self.base(source, code, "single_choice", choices=choices,
-                          settings=SingleChoiceSettings(display, other, randomize))]
-
-    def make_dropdown(self, source: LssQuestion) -> list[Question]:
-        return self.make_single(source, "dropdown")
-
-    def make_single_comment(self, source: LssQuestion) -> list[Question]:
-        self.warn(f"'{source.title}': its comment box was not imported.")
-        return self.make_single(source)
-
-    def make_multiple(self, source: LssQuestion) -> list[Question]:
-        subs = self.rows(source)
-        code = self.code(source.title, "question")
-        choices = tuple(Choice(self.choice_code(sub.title, source.title), self.texts(sub.texts))
-                        for sub in subs)
-        other = source.other and OTHER_CODE not in {c.code for c in choices}
-        limits: dict[str, int | None] = {}
-        available = len(choices) + other
-        for name, attribute in (("min_selected", "min_answers"), ("max_selected", "max_answers")):
-            value = source.attributes.get(attribute, "").strip()
-            limits[name] = int(value) if value.isdigit() and 0 < int(value) <= available else None
-            if value and limits[name] is None:
-                self.warn(f"'{source.title}': the {attribute} {value!r} was not imported.")
-        if limits["min_selected"] and limits["max_selected"] \
-                and limits["min_selected"] > limits["max_selected"]:
-            limits = {"min_selected": None, "max_selected": None}
-        randomize = source.attributes.get("random_order", "0").strip() == "1"
-        self.targets[source.title] = Target(code, "multi")
-        for sub, choice in zip(subs, choices):
-            self.targets[f"{source.title}_{sub.title}"] = Target(code, "multi_item", choice.code)
-        if other:
-            self.targets[f"{source.title}_other"] = Target(f"{code}_other", "text")
-        return [self.base(source, code, "multiple_choice", choices=choices, settings=(
-            MultipleChoiceSettings(other=other, randomize=randomize, **limits)))]
-
-    def make_multiple_comment(self, source: LssQuestion) -> list[Question]:
-        self.warn(f"'{source.title}': the comment boxes of its options were not imported.")
-        return self.make_multiple(source)
-
-    def matrix(self, source: LssQuestion, first: int, last: int,
-               low: Texts = Texts(), high: Texts = Texts()) -> list[Question]:
-        code = self.code(source.title, "question")
-        rows = []
-        for sub in self.rows(source):
-            row_code = self.code(f"{source.title}_{sub.title}", "matrix row")
-            self.targets[f"{source.title}_{sub.title}"] = Target(row_code, "number")
-            rows.append(MatrixRow(row_code, self.texts(sub.texts)))
-        return [self.base(source, code, "matrix", rows=tuple(rows),
-                          settings=ScaleSettings(first, last, low, high))]
-
-    def make_matrix_5(self, source: LssQuestion) -> list[Question]:
-        return self.matrix(source, 1, 5)
-
-    def make_matrix_10(self, source: LssQuestion) -> list[Question]:
-        return self.matrix(source, 1, 10)
-
-    def make_flexible_array(self, source: LssQuestion) -> list[Question]:
-        choices = self.answers(source)
-        if any(answer.scale == 1 for answer in self.survey.answers.get(source.qid, ())):
-            self.warn(f"'{source.title}': its second answer scale was not imported.")
-        codes = [choice.code for choice in choices]
-        numbers = [int(code) for code in codes if code.isdigit()]
-        if len(numbers) == len(codes) and numbers \
-                and numbers == list(range(numbers[0], numbers[-1] + 1)) \
-                and (numbers[0], numbers[-1]) in MATRIX_SCALES:
-            if any(not choice.label.is_empty() for choice in choices[1:-1]):
-                self.warn(f"'{source.title}': imported as a {numbers[0]}–{numbers[-1]} scale; "
-                          "only the labels of its two ends were kept.")
-            return self.matrix(source, numbers[0], numbers[-1], choices[0].label,
-                               choices[-1].label)
-        return self.per_row(source, "single_choice", choices=choices)
-
-    def make_fixed_array(self, source: LssQuestion) -> list[Question]:
-        return self.per_row(source, "single_choice", choices=FIXED_ARRAY_CHOICES[source.type])
-
-    def make_multi_numeric(self, source: LssQuestion) -> list[Question]:
-        return self.per_row(source, "numeric", settings=self.numeric_settings(source))
-
-    def make_multi_text(self, source: LssQuestion) -> list[Question]:
-        return self.per_row(source, "text", settings=self.text_settings(source))
-
-    def per_row(self, source: LssQuestion, kind: str, **fields: object) -> list[Question]:
-        """An information text with the question, then one question per sub-question."""
-        rows = self.rows(source)
-        name = TYPE_NAMES[source.type]
-        self.warn(f"'{source.title}' ({name}) was imported as an information text followed by "
-                  f"one {kind.replace('_', ' ')} question per row.")
-        stem = Question(code=self.code(source.title, "question"), type="info",
-                        text=self.plan.texts(source.texts), help=self.plan.texts(source.help))
-        target = {"single_choice": "choice", "numeric": "number", "text": "text"}[kind]
-        made = [stem]
-        for sub in rows:
-            code = self.code(f"{source.title}_{sub.title}", "question")
-            self.targets[f"{source.title}_{sub.title}"] = Target(code, target)
-            made.append(Question(code=code, type=kind, text=self.texts(sub.texts),
-                                 required=source.mandatory, **fields))
-        return made
-
-    def numeric_settings(self, source: LssQuestion) -> NumericSettings:
-        integer = source.attributes.get("num_value_int_only", "0").strip() == "1"
-        bounds: dict[str, float | None] = {}
-        for name, attribute in (("min", "min_num_value_n"), ("max", "max_num_value_n")):
-            value = source.attributes.get(attribute, "").strip()
-            try:
-                number = float(value) if value else None
-            except ValueError:
-                number = None
-            if number is not None and (number != number or abs(number) == float("inf")
-                                       or (integer and number != int(number))):
-                number = None
-            if value and number is None:
-                self.warn(f"'{source.title}': the {attribute} {value!r} was not imported.")
-            bounds[name] = (int(number) if integer and number is not None else number)
-        if bounds["min"] is not None and bounds["max"] is not None and bounds["min"] > bounds["max"]:
-            self.warn(f"'{source.title}': its minimum is above its maximum; neither was imported.")
-            bounds = {"min": None, "max": None}
-        return NumericSettings(integer=integer, **bounds)
-
-    def text_settings(self, source: LssQuestion) -> TextSettings:
-        value = source.attributes.get("maximum_chars", "").strip()
-        if value and not (value.isdigit() and int(value) >= 1):
-            self.warn(f"'{source.title}': the maximum_chars {value!r} was not imported.")
-        return TextSettings(int(value) if value.isdigit() and int(value) >= 1 else None)
-
-    def simple(self, source: LssQuestion, kind: str, target: str, **fields: object) -> list[Question]:
-        code = self.code(source.title, "question")
-        if target:
-            self.targets[source.title] = Target(code, target)
-        return [self.base(source, code, kind, **fields)]
-
-    def make_numeric(self, source: LssQuestion) -> list[Question]:
-        return self.simple(source, "numeric", "number", settings=self.numeric_settings(source))
-
-    def make_text(self, source: LssQuestion) -> list[Question]:
-        return self.simple(source, "text", "text", settings=self.text_settings(source))
-
-    def make_long_text(self, source: LssQuestion) -> list[Question]:
-        return self.simple(source, "long_text", "text", settings=self.text_settings(source))
-
-    def make_yes_no(self, source: LssQuestion) -> list[Question]:
-        return self.simple(source, "yes_no", "yes_no")
-
-    def make_gender(self, source: LssQuestion) -> list[Question]:
-        return self.simple(source, "single_choice", "choice", choices=GENDER_CHOICES)
-
-    def make_date(self, source: LssQuestion) -> list[Question]:
-        if re.search(r"[HhMNis]", source.attributes.get("date_format", "").replace("mm", "")):
-            self.warn(f"'{source.title}': its time of day was not imported (a date is asked).")
-        return self.simple(source, "date", "date")
-
-    def make_info(self, source: LssQuestion) -> list[Question]:
-        code = self.code(source.title, "question")
-        return [Question(code=code, type="info", text=self.plan.texts(source.texts),
-                         help=self.plan.texts(source.help))]
-
-    def make_rating_5(self, source: LssQuestion) -> list[Question]:
-        return self.simple(source, "rating", "number", settings=ScaleSettings(1, 5))

@@ -176,9 +176,12 @@ def test_a_survey_of_only_unsupported_questions_is_refused_naming_them() -> None
             "</group_name><language>en</language></row></rows></groups><questions><rows><row>"
             "<qid>1</qid><parent_qid>0</parent_qid><gid>1</gid><type>R</type><title>r</title>"
             "<question>Rank</question><language>en</language></row></rows></questions>")
-    with pytest.raises(QuestionnaireImportError,
-                       match="no question could be imported.*'r' has the LimeSurvey type ranking"):
+    with pytest.raises(QuestionnaireImportError) as raised:
         import_lss(_lss(body), filename="x.lss")
+    assert str(raised.value) == (
+        "x.lss: no question could be imported from this LimeSurvey file: none of its 1 "
+        "questions is of a type Xinsheng can ask (the questions and their LimeSurvey types: "
+        "'r': ranking)")
 
 
 def test_an_oversized_upload_is_refused_before_parsing() -> None:

@@ -153,7 +153,7 @@ def demo_run(url: str) -> int:
     return found
 
 
-def post_exports(port: int, context: dict, formats: list[str]) -> list[tuple[str, float]]:
+def post_exports(port: int, context: dict, formats: list[str], pdf: bool = True) -> list[tuple[str, float]]:
     """Sign in as the analyst, post the export form once per format, then ask for the PDF of the
     demo run; (job page, seconds of the POST) for each."""
     client = submissions.Client(port)
@@ -172,6 +172,8 @@ def post_exports(port: int, context: dict, formats: list[str]) -> list[tuple[str
         seconds = time.perf_counter() - started
         assert status == 302 and "/files/" in headers["Location"], f"export form answered {status}"
         jobs.append((headers["Location"], seconds))
+    if not pdf:
+        return jobs
     path = f"/reports/runs/{context['pdf_run']}/report.pdf?lang=zh_CN"
     _s, _h, html = client.request("GET", path)
     body = urlencode({"csrf_token": submissions.CSRF.search(html).group(1)}).encode()
@@ -243,7 +245,7 @@ def run(kind: str, args: argparse.Namespace) -> None:
         quiet = submissions.summarise([submissions.run_load(kind, "web", args.port, args.seconds, args.clients,
                                                             context, args.rate)])
         print(line(kind, "no job", quiet), flush=True)
-        posted = post_exports(args.port, context, args.formats.split(","))
+        posted = post_exports(args.port, context, [f for f in args.formats.split(",") if f], args.pdf)
         began = time.perf_counter()
         slices = []
         while True:
@@ -254,7 +256,7 @@ def run(kind: str, args: argparse.Namespace) -> None:
             if time.perf_counter() - began > args.timeout:
                 raise SystemExit(f"exports still running after {args.timeout:.0f} s")
         busy = submissions.summarise(slices)
-        print(line(kind, f"{len(posted) - 1} exports + 1 PDF", busy), flush=True)
+        print(line(kind, f"{len(posted) - args.pdf} exports + {int(args.pdf)} PDF", busy), flush=True)
         print(f"{kind:<11} form POSTs: " + ", ".join(f"{s * 1000:.0f} ms" for _p, s in posted))
         for job in states:
             seconds = (job.finished_at - job.created_at).total_seconds() if job.finished_at else float("nan")
@@ -274,7 +276,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--responses", type=int, default=1_000_000)
-    parser.add_argument("--formats", default="csv,sav", help="the two (or more) exports made at once")
+    parser.add_argument("--formats", default="csv,sav", help="the two (or more) exports made at once ('' for none)")
+    parser.add_argument("--pdf", action=argparse.BooleanOptionalAction, default=True, help="print a report PDF too")
     parser.add_argument("--seconds", type=float, default=20.0, help="submit load without exports")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--rate", type=float, help="submits per second in all (open loop); default: as fast as answered")
@@ -289,7 +292,7 @@ def main() -> None:
     load = f"{args.rate:g} submits/s in all" if args.rate else "as fast as answered"
     print(f"{args.clients} respondents submitting ({load}); gunicorn {args.web_workers} workers; job worker "
           f"{args.job_threads} threads, {args.scheduling} scheduling; exports of {args.responses:,} responses: "
-          f"{args.formats}, and a report PDF")
+          f"{args.formats or 'none'}{', and a report PDF' if args.pdf else ''}")
     print(f"{'database':<11} {'phase':<22} {'accepted':>9} {'errors':>7} {'per s':>8} {'p50 ms':>8} {'p95 ms':>8} "
           f"{'p99 ms':>8}")
     for kind in args.databases.split(","):

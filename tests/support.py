@@ -134,3 +134,20 @@ def seed_two_waves(app, *, holm_p: float = 0.0123) -> tuple[int, int]:
                  "p_value_holm": holm_p, "mark": "down", "comparable": True}]}))
         session.commit()
         return first.id, later.id
+
+
+def sqlite_write_lock_free(database: str) -> bool | str:
+    """Whether another connection can take SQLite's database-wide write lock at once (``True``),
+    or SQLite's refusal ("database is locked"): what a respondent's submit meets while a worker
+    reads."""
+    import sqlite3
+
+    other = sqlite3.connect(database, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError as error:
+        return str(error)
+    finally:
+        other.close()

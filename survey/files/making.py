@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -29,6 +30,11 @@ from survey.services.export_rows import count_rows
 from survey.services.export_sav import write_sav
 
 logger = logging.getLogger(__name__)
+#: Least time between two progress writes of an export. Each is a write transaction: on SQLite it
+#: takes the database's one write lock, which the respondents' submits need too, from a worker that
+#: runs at idle priority (a holder the scheduler leaves waiting would make them wait with it).
+PROGRESS_SECONDS = 2.0
+_clock = time.monotonic
 WRITERS: dict[str, Callable[..., int]] = {"csv": exports.write_csv, "xlsx": exports.write_xlsx, "sav": write_sav}
 
 
@@ -82,9 +88,12 @@ def _write_export(session: Session, engine: Engine, job: FileJob, part: Path) ->
     session.commit()  # end the read transaction (SQLite: the write lock) before the long write
     total = max(count_rows(engine, prepared.selection), 1)
     job_id = job.id
+    last = [_clock()]
 
     def progress(written: int) -> None:
-        jobs.report_progress(session, job_id, written / total)
+        if _clock() - last[0] >= PROGRESS_SECONDS:
+            jobs.report_progress(session, job_id, written / total)
+            last[0] = _clock()
 
     WRITERS[prepared.options.format](engine, prepared, part, progress)
 

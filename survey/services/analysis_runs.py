@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from acsi.errors import AcsiError
 from models import AnalysisResult, AnalysisRun, QuestionnaireVersion
-from survey.db import engine as current_engine
+from survey.db import engine as current_engine, read_first
 from survey.services.analysis_pipeline import (
     AnalysisParameters,
     AnalysisSetupError,
@@ -71,6 +71,7 @@ def execute_run(session: Session, run_id: int) -> None:
     if not claimed.rowcount:
         logger.info("run %s is not queued any more; skipped", run_id)
         return
+    read_first(session)  # SQLite: what the run starts from is read without the respondents' write lock
     run = session.get(AnalysisRun, run_id)
 
     def checkpoint(fraction: float, stage: str) -> None:

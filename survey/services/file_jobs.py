@@ -31,6 +31,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from models import FileJob, Questionnaire, User
+from survey.db import read_first
 from survey.services.workspaces import Scope, allows, in_scope
 
 ACTIVE = ("queued", "running")
@@ -152,12 +153,18 @@ def _aware(moment: datetime) -> datetime:
 
 def claim(session: Session, job_id: int) -> FileJob | None:
     """Mark a queued job running and return it; None when it is not queued (done, failed, or
-    claimed by another worker)."""
+    claimed by another worker).
+
+    The job is read in :func:`survey.db.read_first` mode, and the session stays in it until the
+    caller's next commit: what the file is made from (the export's plan, the report to print,
+    seconds of reading) is then read without holding SQLite's one write lock, which every
+    respondent's submit needs (a worker at idle priority holding it would stall them all)."""
     claimed = session.execute(update(FileJob).where(FileJob.id == job_id, FileJob.status == "queued")
                               .values(status="running", progress=0.0, updated_at=_now()))
     session.commit()
     if not claimed.rowcount:
         return None
+    read_first(session)
     return session.get(FileJob, job_id)
 
 

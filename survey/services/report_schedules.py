@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from models import AnalysisRun, Questionnaire, ReportSchedule
 from models.report_schedule import FREQUENCIES
+from survey.db import read_first
 from survey.services.workspaces import Scope, in_scope
 
 logger = logging.getLogger(__name__)
@@ -203,6 +204,9 @@ def deliver(session: Session, schedule_id: int, *, now: datetime | None = None,
     session.commit()
     run_id = run.id
     execute_run(session, run_id)
+    # Building the report, printing it and sending it take seconds: read without holding
+    # SQLite's write lock (the outcome below is one statement, in autocommit).
+    read_first(session)
     run = session.get(AnalysisRun, run_id)
     session.refresh(run)
     if run.status != "succeeded":

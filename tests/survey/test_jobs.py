@@ -12,6 +12,7 @@ from survey.jobs import JobQueueError, enqueue, make_queue
 from survey.services.analysis_pipeline import AnalysisParameters
 from survey.services.analysis_runs import cancel_run, create_run, execute_run
 from survey.services.demo import seed_demo
+from support import sqlite_write_lock_free
 
 
 @pytest.fixture
@@ -74,6 +75,29 @@ def test_a_failing_run_records_a_readable_message(app, session) -> None:
     session.refresh(run)
     assert run.status == "failed"
     assert run.error == "no complete responses match the chosen versions and period"
+
+
+def test_a_run_reads_its_start_without_the_write_lock(app, session, monkeypatch) -> None:
+    """Until its first checkpoint a run reads (the version, earlier runs, the responses): on
+    SQLite that must not hold the write lock every respondent's submit needs."""
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("PostgreSQL has no database-wide write lock")
+    from survey.services import analysis_runs
+
+    run = create_run(session, AnalysisParameters(version_ids=(_acsi_version(session),)))
+    session.commit()
+    database = session.get_bind().url.database
+    taken: list[object] = []
+    real = analysis_runs.run_analysis
+
+    def watched(*args, **kwargs):
+        taken.append(sqlite_write_lock_free(database))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(analysis_runs, "run_analysis", watched)
+    execute_run(session, run.id)
+    assert taken == [True]
+    assert session.get(AnalysisRun, run.id).status == "succeeded"
 
 
 def test_queue_urls() -> None:

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from models import FileJob, Questionnaire, User
+from models import AnalysisRun, FileJob, Questionnaire, User
 from survey.app import create_app
 from survey.db import engine, get_session
 from survey.files import making
 from survey.jobs import enqueue
 from survey.services import exports, file_jobs
 from survey.services.export_rows import CHUNK_ROWS
-from support import login
+from support import login, sqlite_write_lock_free
 
 KEEP = timedelta(hours=24)
 
@@ -55,6 +55,7 @@ def test_an_export_reports_progress_by_rows_and_appears_only_when_complete(
         seen.append((stored.progress, stored.status, sorted(p.name for p in folder.iterdir())))
 
     monkeypatch.setattr(file_jobs, "report_progress", watch)
+    monkeypatch.setattr(making, "PROGRESS_SECONDS", 0.0)  # every chunk (see the next test for the pace)
     assert _make(app, job_id) == "done"
     with app.app_context():
         job = get_session().get(FileJob, job_id)
@@ -68,6 +69,88 @@ def test_an_export_reports_progress_by_rows_and_appears_only_when_complete(
     assert sorted(p.name for p in folder.iterdir()) == [path.name]
     if fmt == "csv":
         assert path.read_bytes().count(b"\r\n") == total + 1
+
+
+def test_progress_is_written_at_most_once_per_progress_seconds(
+        app: Flask, survey, make_user, add_responses, monkeypatch) -> None:
+    """Each progress write takes SQLite's write lock, which respondents' submits need: an export
+    of many chunks writes it once per PROGRESS_SECONDS, not once per chunk (a fake clock moves
+    1.5 s per chunk, so every second chunk is reported)."""
+    owner = make_user("analyst")
+    add_responses(survey.version_id, 4 * CHUNK_ROWS)
+    job_id = _export_job(app, survey, owner.id)
+    now = [0.0]
+
+    def clock() -> float:
+        return now[0]
+
+    reported: list[float] = []
+    real = file_jobs.report_progress
+
+    def watch(session, reported_id, fraction):
+        real(session, reported_id, fraction)
+        reported.append(round(fraction, 4))
+
+    real_write = making.WRITERS["csv"]
+
+    def slow_chunks(engine_, prepared, part, progress):
+        def step(written: int) -> None:
+            now[0] += 1.5
+            progress(written)
+        return real_write(engine_, prepared, part, step)
+
+    monkeypatch.setattr(making, "_clock", clock)
+    monkeypatch.setattr(file_jobs, "report_progress", watch)
+    monkeypatch.setitem(making.WRITERS, "csv", slow_chunks)
+    assert _make(app, job_id) == "done"
+    total = 4 * CHUNK_ROWS + 3
+    assert reported == [round(2 * CHUNK_ROWS / total, 4), round(4 * CHUNK_ROWS / total, 4)]
+
+
+@pytest.mark.parametrize("kind", ["export", "pdf"])
+def test_the_worker_reads_what_it_makes_a_file_from_without_the_write_lock(
+        app: Flask, survey, make_user, monkeypatch, kind) -> None:
+    """While the worker reads the export's plan or renders the report to print (seconds), another
+    connection can take SQLite's write lock at once: respondents' submits do not wait for it."""
+    if app.config["SQLALCHEMY_DATABASE_URL"].startswith("postgresql"):
+        pytest.skip("PostgreSQL has no database-wide write lock; the reads hold row locks on nothing")
+    database = app.config["SQLALCHEMY_DATABASE_URL"].removeprefix("sqlite:///")
+    taken: list[bool | str] = []
+
+    def try_the_write_lock() -> None:
+        taken.append(sqlite_write_lock_free(database))
+
+    owner = make_user("analyst")
+    if kind == "export":
+        job_id = _export_job(app, survey, owner.id)
+        real_prepare = exports.prepare_export
+
+        def prepare(*args, **kwargs):
+            result = real_prepare(*args, **kwargs)
+            try_the_write_lock()
+            return result
+        monkeypatch.setattr(exports, "prepare_export", prepare)
+    else:
+        with app.app_context():
+            session = get_session()
+            run = AnalysisRun(questionnaire_id=survey.questionnaire_id, status="succeeded", parameters={})
+            session.add(run)
+            session.flush()
+            job, _ = file_jobs.create_job(session, kind="pdf", owner=session.get(User, owner.id),
+                                          questionnaire=session.get(Questionnaire, survey.questionnaire_id),
+                                          file_name="r.pdf", parameters={"format": "pdf", "language": "en"},
+                                          run_id=run.id)
+            session.commit()
+            job_id = job.id
+
+        def render(session, run_id, lang):
+            session.get(AnalysisRun, run_id)  # the report's reads
+            try_the_write_lock()
+            return "<html><body>report</body></html>"
+        monkeypatch.setattr(making, "standalone_html", render)
+        monkeypatch.setattr(making, "html_to_pdf", lambda html: b"%PDF-1.4 test")
+    assert _make(app, job_id) == "done"
+    assert taken == [True]
 
 
 def test_a_job_that_is_not_queued_is_not_made_again(app: Flask, survey, make_user) -> None:

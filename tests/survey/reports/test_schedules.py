@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from models import AuditEvent, Questionnaire, ReportSchedule
 from smtp_server import SmtpServer
-from support import csrf_token
+from support import csrf_token, sqlite_write_lock_free
 from survey.db import get_session
 from survey.mail import sending
 from survey.services import report_schedules as service
@@ -111,6 +111,27 @@ def test_without_chromium_the_offline_html_report_is_attached(app, acsi, monkeyp
     assert "无法生成 PDF（Chromium not found）" in body and "ACSI 顾客满意度为" in body
     (attachment,) = list(message.iter_attachments())
     assert attachment.get_content_type() == "text/html" and b"<html" in attachment.get_content().encode()[:200]
+
+
+def test_the_report_is_built_printed_and_sent_without_the_write_lock(app, acsi, monkeypatch) -> None:
+    """Printing and mailing take seconds: meanwhile respondents' submits can write (SQLite)."""
+    import reports.pdf
+
+    if app.config["SQLALCHEMY_DATABASE_URL"].startswith("postgresql"):
+        pytest.skip("PostgreSQL has no database-wide write lock")
+    database = app.config["SQLALCHEMY_DATABASE_URL"].removeprefix("sqlite:///")
+    taken: list[bool | str] = []
+
+    def print_pdf(_html):
+        taken.append(sqlite_write_lock_free(database))
+        return b"%PDF-1.4 test"
+    monkeypatch.setattr(reports.pdf, "html_to_pdf", print_pdf)
+    with SmtpServer() as server:
+        app.config["MAIL_URL"] = server.url
+        schedule_id = _schedule(app, acsi, recipients=("cx@example.com",))
+        with app.app_context():
+            assert service.deliver(get_session(), schedule_id) == "sent"
+    assert taken == [True]
 
 
 def test_a_refused_delivery_is_kept_on_the_schedule(app, acsi) -> None:

@@ -1,20 +1,25 @@
-"""Which questions and pages a respondent sees, and where they are: pure functions of the
-questionnaire document and the answers so far (no database, no Flask).
+"""Which questions and pages a respondent sees, and where they are: functions of the
+questionnaire document and the answers so far (no database; Flask only for the clock's zone).
 
 Show-if and validation rules are evaluated with the designer's evaluator
 (``survey.questionnaire.logic``); a rule that does not parse or cannot be evaluated holds, so a
-broken rule never hides a question. ``survey.services.collection`` re-exports every name.
+broken rule never hides a question. ``today()`` and ``now()`` in a rule read the clock in the
+organisation's time zone (``survey.timezones``, UTC outside an app), not the server's: a server
+on UTC would otherwise still be on yesterday until 08:00 in Shanghai. ``survey.services.collection``
+re-exports every name.
 """
 from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from survey.questionnaire.document import Page, Question
 from survey.questionnaire.document import Questionnaire as Document
 from survey.questionnaire.logic import LogicError, is_true, parse, references
-from survey.questionnaire.logic.ast import Expr
+from survey.questionnaire.logic.ast import Call, Expr, walk
+from survey.timezones import local_zone
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +43,14 @@ def parsed_rule(text: str) -> Expr | None:
         return None
 
 
+@functools.lru_cache(maxsize=2048)
+def _reads_clock(text: str) -> bool:
+    """Whether the rule ``text`` (which parses) calls today() or now()."""
+    expr = parsed_rule(text)
+    return expr is not None and any(
+        isinstance(node, Call) and node.function in ("today", "now") for node in walk(expr))
+
+
 def rule_holds(text: str | None, answers: Mapping[str, object], *, current: object = None) -> bool:
     """True when ``text`` is empty or evaluates to true for ``answers`` (broken rules hold)."""
     if text is None or not text.strip():
@@ -46,7 +59,8 @@ def rule_holds(text: str | None, answers: Mapping[str, object], *, current: obje
     if expr is None:
         return True
     try:
-        return is_true(expr, answers, current=current)
+        now = datetime.now(local_zone()) if _reads_clock(text) else None
+        return is_true(expr, answers, current=current, now=now)
     except LogicError:
         return True
 

@@ -13,7 +13,6 @@ from pyxform.xls2xform import convert
 
 from survey.questionnaire import logic
 from survey.questionnaire.document import (
-    OTHER_CODE,
     SETTINGS_CLASS, Choice, DocumentError, MatrixRow,
     MultipleChoiceSettings, NumericSettings, Page, Question, Questionnaire, SingleChoiceSettings,
     TextSettings, Texts,
@@ -22,6 +21,7 @@ from survey.questionnaire.jsonio import (
     binding_from_json, settings_from_json, texts_from_json,
 )
 from survey.questionnaire.sanitize import sanitize_questionnaire
+from survey.questionnaire.xlsform.choices import ChoiceReader, or_other_base, or_other_selects
 from survey.questionnaire.xlsform.common import ImportResult, QuestionnaireImportError, to_xlsform_expression
 from survey.questionnaire.xlsform.dangling import (
     DROPPED_CONSEQUENCE, DROPPED_EXPRESSION, drop_unknown_references,
@@ -121,22 +121,16 @@ class _Importer:
 
     def __init__(self, form: dict, raw: Any, filename: str, warnings: list[str]) -> None:
         self.form, self.filename, self.warnings = form, filename, warnings
-        self.choices: dict[str, list[dict]] = form.get("choices", {})
-        self.or_other: set[str] = set()
-        self._find_or_other(form.get("children", []))
-        self.raw_choice_names: dict[str, set[str]] = {}
-        for row in raw.choices or ():
-            keys = {str(key).strip().lower().replace(" ", "_"): value for key, value in row.items()}
-            self.raw_choice_names.setdefault(str(keys.get("list_name", "")).strip(), set()).add(
-                str(keys.get("name", "")).strip())
+        self.or_other = or_other_selects(form.get("children", []))
         settings_row = {str(key).strip().lower().replace(" ", "_"): value
                         for row in (raw.settings or ())[:1] for key, value in row.items()}
         self.form_title = settings_row.get("form_title", settings_row.get("title"))
         self.plain_slot = plain_language_slot(form)
         self.texts = TextReader(self.plain_slot, warnings).texts
+        self.select_choices = ChoiceReader(form.get("choices", {}), raw.choices, self.texts,
+                                           self.plain_slot, warnings).choices
         self.used_codes: set[str] = names_in(form.get("children", []))
         self.left_out: list[str] = []  # "'name' (type)" of every question left out
-        self.media_lists: set[str] = set()  # choice lists whose media were warned about
         self.names = CodeNamer(self.used_codes, warnings)
         self.names.rename_invalid(form.get("children", []))
         self.code = self.names.code
@@ -272,7 +266,8 @@ class _Importer:
             self.warnings.append(f"'{name}': xinsheng_type {marker!r} is unknown and was ignored.")
             marker = None
         if marker in _GENERATED_MARKERS \
-                or name.startswith(_TABLE_LIST_HEADER_PREFIX) or self._is_or_other_text(node):
+                or name.startswith(_TABLE_LIST_HEADER_PREFIX) \
+                or or_other_base(node) in self.or_other:
             return []
         if marker:
             return [self.marked_question(node, marker)]
@@ -290,27 +285,6 @@ class _Importer:
             self.left_out.append(f"'{name}' ({kind})")
             return []
         return [self.build(node, question_type, settings, choices)]
-
-    def _find_or_other(self, nodes: list[dict]) -> None:
-        """Find selects with pyxform's generated "specify other" text question after them."""
-        selects = {node.get("name") for node in nodes if str(node.get("type")).startswith("select")}
-        for node in nodes:
-            if self._or_other_base(node) in selects:
-                self.or_other.add(self._or_other_base(node))
-            self._find_or_other(node.get("children", []))
-
-    @staticmethod
-    def _or_other_base(node: dict) -> str | None:
-        name = str(node.get("name", ""))
-        base = name[: -len("_other")]
-        relevant = node.get("bind", {}).get("relevant")
-        if node.get("type") == "text" and name.endswith("_other") \
-                and relevant == f"selected(../{base}, '{OTHER_CODE}')":
-            return base
-        return None
-
-    def _is_or_other_text(self, node: dict) -> bool:
-        return self._or_other_base(node) in self.or_other
 
     def plain_type(self, node: dict) -> tuple[str, object] | None:
         kind = node.get("type", "")
@@ -339,55 +313,6 @@ class _Importer:
                                  "text question the respondent types into.")
             return "text", TextSettings()
         return None
-
-    def select_choices(self, node: dict, settings: object) -> tuple[Choice, ...]:
-        list_name = node.get("itemset") or node.get("list_name")
-        if not list_name:
-            return ()
-        if node.get("choice_filter"):
-            self.warnings.append(f"'{node.get('name')}': the choice filter "
-                                 f"{node['choice_filter']!r} is not supported; all choices are "
-                                 "shown.")
-        raw_names = self.raw_choice_names.get(list_name)
-        items = self.choices.get(list_name, node.get("choices", []))
-        self._warn_choice_media(str(list_name), items)
-        result: list[Choice] = []
-        duplicates: list[str] = []
-        for item in items:
-            code = str(item.get("name", ""))
-            if getattr(settings, "other", False) and code == OTHER_CODE:
-                continue
-            if raw_names is not None and code not in raw_names:
-                continue  # added by pyxform for an or_other question sharing this list
-            if any(choice.code == code for choice in result):
-                duplicates.append(code)
-                continue
-            label = self.texts(item.get("label"))
-            result.append(Choice(code, Texts(**{self.plain_slot: code}) if label.is_empty()
-                                 else label))
-        if duplicates:
-            self.warnings.append(
-                f"'{node.get('name')}': the choice list '{list_name}' has the name(s) "
-                f"{', '.join(repr(code) for code in dict.fromkeys(duplicates))} more than once "
-                "(for its choice filter); choice codes must be unique, so only the first of each "
-                "was kept.")
-        return tuple(result)
-
-    def _warn_choice_media(self, list_name: str, items: list[dict]) -> None:
-        """Warn once per choice list about its choices' media and labels made from names."""
-        if list_name in self.media_lists:
-            return
-        media = [f"'{item.get('name')}': {file}" for item in items for file in media_files(item)]
-        unlabelled = [str(item.get("name")) for item in items if self.texts(item.get("label"))
-                      .is_empty()]
-        if media:
-            self.warnings.append(f"Choice list '{list_name}': the choices' media were not "
-                                 f"imported ({'; '.join(media)}).")
-        if unlabelled:
-            self.warnings.append(f"Choice list '{list_name}': the choice(s) "
-                                 f"{', '.join(repr(code) for code in unlabelled)} have no text; "
-                                 "their names were used as their labels.")
-        self.media_lists.add(list_name)
 
     def build(self, node: dict, question_type: str, settings: object,
               choices: tuple[Choice, ...] = (), rows: tuple[MatrixRow, ...] = (),

@@ -16,11 +16,14 @@ from survey.design.forms import (
     TYPE_FIELDS, AddQuestionForm, ConfirmForm, DetailsForm, MoveForm, MoveToPageForm, PageForm,
     QuestionForm, question_type_labels,
 )
-from survey.design.messages import issue_message
+from survey.db import get_session
+from survey.design.messages import issue_message, type_change_message
 from survey.design.views import bp
 from survey.questionnaire.document import QUESTION_TYPES, DocumentError, Texts
 from survey.services import questionnaires as store
 from survey.services.publishing import check_expression
+from survey.services.stored_answers import stored_values
+from survey.services.type_change import check_type_change
 
 
 # --- the draft editor -------------------------------------------------------------------------
@@ -185,6 +188,11 @@ def _store_question(questionnaire_id: int, form: QuestionForm, *, index: int, re
     except DocumentError as error:
         form.form_errors.append(_("The question cannot be saved: %(reason)s", reason=str(error)))
         return None
+    if replacing is not None:
+        refusal = _type_change_refusal(questionnaire_id, document.question(replacing), question)
+        if refusal is not None:
+            form.form_errors.append(type_change_message(refusal, question_type_labels()))
+            return None
     try:
         if replacing is None:
             changed = editing.put_question(document, index, question)
@@ -204,6 +212,15 @@ def _store_question(questionnaire_id: int, form: QuestionForm, *, index: int, re
         return None
     save_draft(version, changed)
     return question
+
+
+def _type_change_refusal(questionnaire_id: int, old, new):
+    """Why the stored question ``old`` may not become ``new`` (another type) given the answers
+    already stored for it in any version, or None."""
+    if old.type == new.type:
+        return None
+    codes = [variable.code for variable in old.variables()]
+    return check_type_change(old, new, stored_values(get_session(), questionnaire_id, codes))
 
 
 @bp.route("/<int:questionnaire_id>/pages/<int:index>/questions/new", methods=["GET", "POST"])

@@ -135,3 +135,37 @@ def translation_location(location: str) -> str:
 def language_names(languages) -> str:
     names = {"zh": _("Chinese"), "en": _("English")}
     return ", ".join(names.get(language, language) for language in languages)
+
+
+#: Why a stored answer does not fit a question's new type (``type_change.MisfitReason``).
+MISFIT_REASONS = {
+    "not_a_choice": _l("it is not one of the new question's choices"),
+    "several_choices": _l("it holds more than one choice"),
+    "not_a_number": _l("it is not a number"),
+    "not_whole": _l("it is not a whole number"),
+    "out_of_range": _l("it lies outside the new question's range"),
+    "too_long": _l("it is longer than the new question allows"),
+    "not_a_text": _l("it is not a text"),
+    "not_a_date": _l("it is not a date"),
+}
+TYPE_CHANGE_REFUSALS = {
+    "not_convertible": _l("%(question)s cannot become a “%(new)s” question: %(answers)s answer(s) to it "
+                          "are already stored, and answers to a “%(old)s” question cannot be read as "
+                          "“%(new)s” answers. Keep its type, or add a new question."),
+    "answers_do_not_fit": _l("%(question)s cannot become a “%(new)s” question: %(misfits)s of the "
+                             "%(answers)s answer(s) already stored for %(variable)s would not be valid, "
+                             "such as “%(example)s” (%(reason)s). Keep its type, or set the new question "
+                             "up so that these answers fit."),
+}
+
+
+def type_change_message(refusal, type_labels: dict[str, str]) -> str:
+    """A :class:`~survey.services.type_change.TypeChangeRefusal` in the current language;
+    ``type_labels``: question type → its name."""
+    reason = MISFIT_REASONS.get(refusal.reason or "", "")
+    return str(TYPE_CHANGE_REFUSALS[refusal.rule]) % {
+        "question": refusal.question, "variable": refusal.variable, "example": refusal.example,
+        "old": type_labels.get(refusal.old_type, refusal.old_type),
+        "new": type_labels.get(refusal.new_type, refusal.new_type),
+        "answers": f"{refusal.answers:,}", "misfits": f"{refusal.misfits:,}", "reason": str(reason),
+    }

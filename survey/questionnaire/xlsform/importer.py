@@ -77,8 +77,8 @@ def import_xlsform(data: bytes, *, filename: str) -> ImportResult:
                 f"{filename}: a sheet of the workbook is damaged (cut off or not valid XML: "
                 f"{error}); save it again from Excel and retry") from None
     messages.extend(f"{warning.category.__name__}: {warning.message}" for warning in caught)
-    importer = _Importer(converted._pyxform, raw, filename, messages)
     try:
+        importer = _Importer(converted._pyxform, raw, filename, messages)
         questionnaire = importer.questionnaire()
     except (DocumentError, logic.LogicError) as error:
         raise QuestionnaireImportError(f"{filename}: {error}") from None

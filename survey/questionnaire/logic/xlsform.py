@@ -22,9 +22,11 @@ from __future__ import annotations
 import re
 
 from survey.questionnaire.logic import ast
+from survey.questionnaire.logic.ast import walk
 from survey.questionnaire.logic.errors import LogicSyntaxError, XLSFormConversionError
 from survey.questionnaire.logic.grammar import BRACED_NAME_PATTERN
 from survey.questionnaire.logic.parser import parse
+from survey.questionnaire.logic.patterns import PatternError, compile_pattern
 from survey.questionnaire.logic.serialize import (
     AND_LEVEL,
     ATOM_LEVEL,
@@ -121,13 +123,29 @@ def from_xlsform(text: str) -> ast.Expr:
     ``x != ''`` becomes ``answered(x)`` and ``x = ''`` becomes ``empty(x)``; a ``coalesce`` whose
     last argument is a ``coalesce`` becomes one ``coalesce`` of them all. Raises
     ``XLSFormConversionError`` (with the parser's position and expectation in the message) for
-    syntax errors and for XLSForm functions the logic language does not have.
+    syntax errors, for XLSForm functions the logic language does not have, and for a
+    ``regex()`` whose pattern is not a quoted text in the supported dialect (ODK reads Java-style
+    patterns such as ``\\p{L}``; importing one would only block publishing later).
     """
     try:
         expr = parse(text, dialect="xlsform")
     except LogicSyntaxError as error:
         raise XLSFormConversionError(f"cannot read XLSForm expression {text!r}: {error}") from error
+    for node in walk(expr):
+        if isinstance(node, ast.Call) and node.function == "regex":
+            _check_pattern(text, node.arguments[1])
     return _answered_and_empty(expr)
+
+
+def _check_pattern(text: str, pattern: ast.Expr) -> None:
+    if not isinstance(pattern, ast.String):
+        raise XLSFormConversionError(
+            f"cannot read XLSForm expression {text!r}: the pattern of regex() must be a quoted text"
+        )
+    try:
+        compile_pattern(pattern.value)
+    except PatternError as error:
+        raise XLSFormConversionError(f"cannot read XLSForm expression {text!r}: {error}") from error
 
 
 def _answered_and_empty(expr: ast.Expr) -> ast.Expr:

@@ -20,6 +20,7 @@ from survey.questionnaire.logic import (
     to_xlsform,
 )
 from survey.questionnaire.logic.ast import walk
+from survey.questionnaire.logic.patterns import PatternError, compile_pattern
 from tests.survey.questionnaire.logic.logic_strategies import answers, expressions
 
 PROPERTY_SETTINGS = settings(max_examples=200, derandomize=True, database=None, deadline=None)
@@ -82,6 +83,8 @@ def test_xlsform_only_spellings(xlsform: str, ours: str) -> None:
         ("pulldata('x', 'y', 'z', ${d}) > 1", "unknown function 'pulldata'"),
         ("today(${d}) > 1", "function 'today' takes 0 arguments, got 1"),
         ("coalesce(${d}) > 1", "takes at least 2 arguments, got 1"),
+        (r"regex(., '^\p{L}+$')", "pattern '^\\\\p{L}+$' cannot be used at character 2"),
+        ("regex(., ${p})", "the pattern of regex() must be a quoted text"),
         ("q1 = 1", "bare name 'q1'"),
         ("count(${m}) > 1", "unknown function 'count'"),
         ("${a} = ", "expected a value"),
@@ -111,10 +114,24 @@ def test_text_with_both_quotes_cannot_be_exported() -> None:
         to_xlsform(Comparison("=", Reference("q"), String("it's \"so\"")))
 
 
+def _readable_pattern(pattern: object) -> bool:
+    if not isinstance(pattern, String):
+        return False
+    try:
+        compile_pattern(pattern.value)
+    except PatternError:
+        return False
+    return True
+
+
 def _exportable(expr: object) -> bool:
-    """XLSForm cannot hold both quote kinds, and a literal '' compares as answered()/empty()."""
+    """XLSForm cannot hold both quote kinds, a literal '' compares as answered()/empty(), and a
+    regex() pattern is read back only when it is a quoted text in the dialect."""
     return not any(
-        isinstance(node, String) and (node.value == "" or ("'" in node.value and '"' in node.value))
+        (isinstance(node, String)
+         and (node.value == "" or ("'" in node.value and '"' in node.value)))
+        or (isinstance(node, Call) and node.function == "regex"
+            and not _readable_pattern(node.arguments[1]))
         for node in walk(expr)
     )
 

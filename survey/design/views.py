@@ -20,6 +20,7 @@ from survey.auth.roles import role_required
 from survey.db import get_session
 from survey.design.access import ArchivedError, editable, to_editor, version_or_404
 from survey.design.forms import ConfirmForm, ImportForm, WorkspaceMoveForm, NewQuestionnaireForm, SearchForm, TemplateForm
+from survey.design.import_messages import notice_message
 from survey.design.messages import issue_message, language_names, translation_location
 from survey.questionnaire.document import DocumentError, Page, Questionnaire as Document, Texts
 from survey.questionnaire.sanitize import sanitize_questionnaire
@@ -138,7 +139,8 @@ def import_file():
         try:
             imported = import_questionnaire(upload.read(), filename=upload.filename or "upload")
         except InterchangeError as error:
-            form.file.errors.append(_("The file could not be imported: %(reason)s", reason=str(error)))
+            reason = notice_message(error.notice) if error.notice else str(error)
+            form.file.errors.append(_("The file could not be imported: %(reason)s", reason=reason))
         else:
             session = get_session()
             version = store.create_questionnaire(session, imported.questionnaire,
@@ -146,8 +148,10 @@ def import_file():
             session.commit()
             flash(_("The questionnaire was imported."))
             if imported.warnings:
+                warnings = [notice_message(notice) for notice in imported.notices] \
+                    or imported.warnings
                 return render_template("design/import_done.html", version=version,
-                                       warnings=imported.warnings)
+                                       warnings=warnings)
             return redirect(url_for("design.overview", questionnaire_id=version.questionnaire_id))
     return render_template("design/import.html", form=form), 422 if form.errors else 200
 

@@ -11,6 +11,7 @@ from typing import Callable, Literal
 from survey.questionnaire.document import DocumentError, Questionnaire
 from survey.questionnaire.jsonio import from_json, to_json
 from survey.questionnaire.limesurvey import import_lss, looks_like_lss
+from survey.questionnaire.notices import Notice
 from survey.questionnaire.sanitize import sanitize_questionnaire
 from survey.questionnaire.surveyjs import export_surveyjs, import_surveyjs, is_surveyjs
 from survey.questionnaire.xlsform.common import ImportResult
@@ -22,13 +23,20 @@ XLSFORM_SUFFIXES = (".xlsx", ".xls", ".csv")
 
 
 class InterchangeError(ValueError):
-    """An upload cannot be imported; the message tells the designer what to fix."""
+    """An upload cannot be imported; the message tells the designer what to fix (``notice``:
+    the same as a rule and values, for the formats that give one)."""
+
+    def __init__(self, message: str, notice: Notice | None = None) -> None:
+        super().__init__(message)
+        self.notice = notice
 
 
 @dataclass(frozen=True, slots=True)
 class ImportedQuestionnaire:
     questionnaire: Questionnaire
     warnings: tuple[str, ...]
+    #: The warnings as rules and values (LimeSurvey, SurveyJS), to be worded in the reader's language.
+    notices: tuple[Notice, ...] = ()
 
 
 def import_questionnaire(data: bytes, *, filename: str) -> ImportedQuestionnaire:
@@ -73,8 +81,8 @@ def _imported(reader: Callable[..., ImportResult], data: bytes,
     try:
         result = reader(data, filename=filename)
     except DocumentError as error:
-        raise InterchangeError(str(error)) from None
-    return ImportedQuestionnaire(result.questionnaire, result.warnings)
+        raise InterchangeError(str(error), getattr(error, "notice", None)) from None
+    return ImportedQuestionnaire(result.questionnaire, result.warnings, result.notices)
 
 
 def export_questionnaire(questionnaire: Questionnaire, export_format: ExportFormat, *,

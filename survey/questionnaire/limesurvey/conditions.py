@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from survey.questionnaire.limesurvey.expressions import Unmappable
 from survey.questionnaire.limesurvey.structure import LssCondition
+from survey.questionnaire.notices import notice
 
 _COMPARISONS = {"==", "!=", "<", "<=", ">", ">="}
 
@@ -23,15 +24,15 @@ def conditions_to_relevance(conditions: list[LssCondition], titles: dict[str, st
     for condition in conditions:
         match = _SGQA.match(condition.field_name.strip())
         if not match:
-            raise Unmappable(f"the condition on {condition.field_name!r} (not a question)")
+            raise Unmappable(notice("condition_field", field=condition.field_name))
         qid, suffix = match.group(3), match.group(4)
         if qid not in titles:
-            raise Unmappable(f"the condition on question id {qid}, which is not in the file")
+            raise Unmappable(notice("condition_question", qid=qid))
         name = titles[qid] + (f"_{suffix}" if suffix else "")
         if condition.method not in _COMPARISONS:
-            raise Unmappable(f"the condition method {condition.method!r} on {name}")
+            raise Unmappable(notice("condition_method", method=condition.method, name=name))
         if condition.value.startswith("@"):
-            raise Unmappable(f"the condition on {name} compares with another answer")
+            raise Unmappable(notice("condition_answer", name=name))
         value = condition.value.replace("\\", "\\\\").replace('"', '\\"')
         scenarios[condition.scenario][name].append(f'{name} {condition.method} "{value}"')
     return " or ".join(

@@ -17,12 +17,17 @@ from typing import Literal
 
 from survey.questionnaire import logic
 from survey.questionnaire.logic import ast
+from survey.questionnaire.notices import Notice, notice
 
 TargetKind = Literal["choice", "yes_no", "number", "text", "date", "multi", "multi_item"]
 
 
 class Unmappable(ValueError):
-    """The expression uses something the logic language cannot say; the message names it."""
+    """The expression uses something the logic language cannot say; ``notice`` names it."""
+
+    def __init__(self, notice: Notice) -> None:
+        super().__init__(notice.text())
+        self.notice = notice
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +58,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     while position < len(text):
         match = _TOKEN.match(text, position)
         if not match or match.end() == position:
-            raise Unmappable(f"{text[position:position + 20]!r} is not understood")
+            raise Unmappable(notice("not_understood", part=text[position:position + 20]))
         kind = match.lastgroup or ""
         value = match.group(kind)
         if kind == "name" and value.lower() in _WORDS:
@@ -75,14 +80,14 @@ class _Parser:
     def take(self, value: str | None = None) -> tuple[str, str]:
         token = self.peek()
         if value is not None and token[1] != value:
-            raise Unmappable(f"expected {value!r}, found {token[1] or 'the end'!r}")
+            raise Unmappable(notice("expected_token", expected=value, found=token[1]))
         self.position += 1
         return token
 
     def parse(self) -> tuple:
         tree = self.or_()
         if self.peek()[0] != "end":
-            raise Unmappable(f"{self.peek()[1]!r} is not understood here")
+            raise Unmappable(notice("not_understood", part=self.peek()[1]))
         return tree
 
     def or_(self) -> tuple:
@@ -140,7 +145,8 @@ class _Parser:
                 if self.peek() == ("op", ","):
                     self.take()
                 elif self.peek() != ("op", ")"):
-                    raise Unmappable(f"expected ',' or ')' in {value}(…)")
+                    raise Unmappable(notice("expected_token", expected=")",
+                                            found=self.peek()[1]))
             self.take(")")
             return ("call", value, arguments)
         if kind == "name":
@@ -150,7 +156,7 @@ class _Parser:
             tree = self.or_()
             self.take(")")
             return tree
-        raise Unmappable(f"{value or 'the end'!r} is not understood here")
+        raise Unmappable(notice("not_understood", part=value))
 
 
 class _Translator:
@@ -160,11 +166,11 @@ class _Translator:
     def target(self, node: tuple) -> Target:
         _, name, suffix = node
         if suffix not in _SUFFIXES:
-            raise Unmappable(f"{name}.{suffix} (the .{suffix} property) has no equivalent")
+            raise Unmappable(notice("property", name=f"{name}.{suffix}", suffix=suffix))
         if name in ("self", "that"):
-            raise Unmappable(f"'{name}' has no equivalent")
+            raise Unmappable(notice("word", word=name))
         if name not in self.targets:
-            raise Unmappable(f"{name} is not an imported question")
+            raise Unmappable(notice("unknown_question", name=name))
         return self.targets[name]
 
     def condition(self, node: tuple) -> ast.Expr:
@@ -186,7 +192,7 @@ class _Translator:
             return ast.Call("answered", (ast.Reference(target.code),))
         if kind == "call":
             return self.call(node)
-        raise Unmappable("a value is used where a condition is needed")
+        raise Unmappable(notice("value_as_condition"))
 
     def call(self, node: tuple) -> ast.Expr:
         _, name, arguments = node
@@ -197,7 +203,7 @@ class _Translator:
             return ast.Call("empty", (ast.Reference(target.code),))
         if name == "strlen" and len(arguments) == 1:
             return ast.Call("length", (self.value(arguments[0]),))
-        raise Unmappable(f"the function {name}() has no equivalent")
+        raise Unmappable(notice("function", name=name))
 
     def comparison(self, operator: str, left: tuple, right: tuple) -> ast.Expr:
         if right[0] == "ref" and left[0] in ("str", "num"):
@@ -220,22 +226,22 @@ class _Translator:
         reference = ast.Reference(target.code)
         if target.kind in ("multi_item", "multi"):
             if operator not in ("==", "!="):
-                raise Unmappable(f"a multiple-choice answer cannot be compared with {operator}")
+                raise Unmappable(notice("multi_operator", operator=operator))
             if target.kind == "multi_item" and literal != "Y":
-                raise Unmappable(f"a multiple-choice sub-question compared with {literal!r}")
+                raise Unmappable(notice("multi_value", value=literal))
             choice = target.choice if target.kind == "multi_item" else literal
             selected = _selected(Target(target.code, "multi_item", choice))
             return selected if operator == "==" else ast.Not(selected)
         value: ast.Expr
         if target.kind == "yes_no":
             if literal not in _YES_NO:
-                raise Unmappable(f"a yes/no answer compared with {literal!r}")
+                raise Unmappable(notice("yes_no_value", value=literal))
             value = ast.String(_YES_NO[literal])
         elif target.kind == "number":
             try:
                 value = ast.Number(float(literal))
             except ValueError:
-                raise Unmappable(f"a number compared with the text {literal!r}") from None
+                raise Unmappable(notice("number_text", value=literal)) from None
         else:
             value = ast.String(literal)
         return ast.Comparison(_COMPARISONS[operator], reference, value)
@@ -249,7 +255,7 @@ class _Translator:
         if kind == "ref":
             target = self.target(node)
             if target.kind in ("multi", "multi_item"):
-                raise Unmappable(f"the multiple-choice answer {node[1]} used as a value")
+                raise Unmappable(notice("multi_as_value", name=node[1]))
             return ast.Reference(target.code)
         if kind == "arith":
             return ast.Arithmetic(node[1], self.value(node[2]), self.value(node[3]))
@@ -257,7 +263,7 @@ class _Translator:
             return ast.Negate(self.value(node[1]))
         if kind == "call":
             return self.call(node)
-        raise Unmappable("a condition is used where a value is needed")
+        raise Unmappable(notice("condition_as_value"))
 
 
 def _selected(target: Target) -> ast.Expr:
@@ -283,7 +289,7 @@ def translate_relevance(expression: str, targets: dict[str, Target]) -> str:
     try:
         tree = _Parser(text).parse()
     except RecursionError:
-        raise Unmappable("the expression is nested too deeply") from None
+        raise Unmappable(notice("too_deep")) from None
     expr = _Translator(targets).condition(tree)
     result = logic.to_text(expr)
     logic.parse(result)  # raises LogicError if the result breaks a limit of the language

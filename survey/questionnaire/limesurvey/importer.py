@@ -21,6 +21,7 @@ from survey.questionnaire.limesurvey.languages import LanguagePlan, plan_languag
 from survey.questionnaire.limesurvey.questions import QuestionMaker
 from survey.questionnaire.limesurvey.structure import LssQuestion, LssSurvey, read_lss
 from survey.questionnaire.limesurvey.types import KIND, TYPE_NAMES
+from survey.questionnaire.notices import Notice, notice
 from survey.questionnaire.sanitize import sanitize_questionnaire
 from survey.questionnaire.xlsform.common import ImportResult, QuestionnaireImportError
 from survey.questionnaire.xlsform.upload import MAX_UPLOAD_BYTES
@@ -58,18 +59,19 @@ def import_lss(data: bytes, *, filename: str) -> ImportResult:
         raise QuestionnaireImportError(f"{filename}: expected the file's bytes, got "
                                        f"{type(data).__name__}")
     if not data:
-        raise QuestionnaireImportError(f"{filename}: the file is empty")
+        raise QuestionnaireImportError.of(notice("file_empty", file=filename))
     if len(data) > MAX_UPLOAD_BYTES:
-        raise QuestionnaireImportError(
-            f"{filename}: the file is {len(data) / 1048576:.1f} MB; LimeSurvey uploads are "
-            f"limited to {MAX_UPLOAD_BYTES // 1048576} MB")
+        raise QuestionnaireImportError.of(notice(
+            "file_too_large", file=filename, size=f"{len(data) / 1048576:.1f}",
+            format="LimeSurvey", limit=MAX_UPLOAD_BYTES // 1048576))
     survey = read_lss(data, filename)
     try:
         return _Builder(survey, filename).result()
     except QuestionnaireImportError:
         raise
     except (DocumentError, logic.LogicError) as error:
-        raise QuestionnaireImportError(f"{filename}: {error}") from None
+        raise QuestionnaireImportError.of(notice("document_rule", file=filename,
+                                                 error=error)) from None
 
 
 def _plain(text: str) -> str:
@@ -93,7 +95,7 @@ class _Builder(QuestionMaker):
     def __init__(self, survey: LssSurvey, filename: str) -> None:
         self.survey, self.filename = survey, filename
         self.plan: LanguagePlan = plan_languages(survey.languages, survey.base_language)
-        self.warnings: list[str] = list(self.plan.warnings)
+        self.notices: list[Notice] = list(self.plan.warnings)
         self.used: set[str] = set()
         self.targets: dict[str, Target] = {}
         self.subquestions: dict[str, list[LssQuestion]] = defaultdict(list)
@@ -105,13 +107,13 @@ class _Builder(QuestionMaker):
             self.conditions[condition.qid].append(condition)
 
     # helpers
-    def warn(self, message: str) -> None:
-        self.warnings.append(message)
+    def warn(self, rule: str, *, detail: Notice | None = None, **values: object) -> None:
+        self.notices.append(notice(rule, detail=detail, **values))
 
     def texts(self, localized: dict[str, str]) -> Texts:
         return _plain_texts(self.plan.texts(localized))
 
-    def code(self, wanted: str, what: str, *, quiet: bool = False) -> str:
+    def code(self, wanted: str, *, quiet: bool = False) -> str:
         code = _CODE_CHARACTERS.sub("_", wanted)[:64] or "q"
         if not re.match(r"[A-Za-z_]", code):
             code = ("q_" + code)[:64]
@@ -121,23 +123,21 @@ class _Builder(QuestionMaker):
             number += 1
         self.used.add(code)
         if code != wanted and not quiet:
-            self.warn(f"{what} {wanted!r} was renamed {code!r}: codes are unique and use "
-                      "letters, digits and '_'.")
+            self.warn("code_renamed", wanted=wanted, code=code)
         return code
 
     def choice_code(self, wanted: str, question: str) -> str:
         if CHOICE_CODE_PATTERN.match(wanted):
             return wanted
         code = re.sub(r"[^A-Za-z0-9_.\-]", "_", wanted)[:64] or "_"
-        self.warn(f"'{question}': the answer code {wanted!r} was renamed {code!r}.")
+        self.warn("choice_renamed", question=question, wanted=wanted, code=code)
         return code
 
     # the questionnaire
     def result(self) -> ImportResult:
         survey = self.survey
         if survey.other_tables:
-            self.warn(f"These parts of the survey were not imported (Xinsheng has no "
-                      f"equivalent): {', '.join(survey.other_tables)}.")
+            self.warn("lss_tables_left_out", tables=", ".join(survey.other_tables))
         by_group: dict[str, list[LssQuestion]] = defaultdict(list)
         for question in sorted(survey.questions, key=lambda q: q.order):
             by_group[question.gid].append(question)
@@ -148,8 +148,7 @@ class _Builder(QuestionMaker):
             built = [(self.question(q), q) for q in by_group.get(group.gid, [])]
             drafts.append((group.gid, self.texts(group.names), group.relevance, built))
         for gid in orphans:
-            self.warn(f"Questions of group {gid}, which is not in the file, were put on a page "
-                      "of their own.")
+            self.warn("lss_orphan_group", group=gid)
             drafts.append((gid, Texts(), "", [(self.question(q), q) for q in by_group[gid]]))
         pages: list[Page] = []
         for number, (gid, title, relevance, built) in enumerate(drafts, start=1):
@@ -157,26 +156,26 @@ class _Builder(QuestionMaker):
                          for made, source in built for question in made]
             if not questions:
                 continue
-            where = f"group {title.en or title.zh or gid!r}"
+            where = ("lss_group_relevance_dropped", {"group": title.en or title.zh or gid})
             show_if = self.show_if(relevance, [], where)
-            pages.append(Page(self.code(f"page_{number}", "page", quiet=True), _title(title),
+            pages.append(Page(self.code(f"page_{number}", quiet=True), _title(title),
                               tuple(questions), show_if))
         if not any(q.type != "info" for page in pages for q in page.questions):
             found = "; ".join(f"'{q.title}': {TYPE_NAMES.get(q.type, repr(q.type))}"
                               for q in survey.questions[:10]) or "none"
-            raise QuestionnaireImportError(
-                f"{self.filename}: no question could be imported from this LimeSurvey file: "
-                f"none of its {len(survey.questions)} questions is of a type Xinsheng can ask "
-                f"(the questions and their LimeSurvey types: {found})")
+            raise QuestionnaireImportError.of(notice(
+                "lss_nothing_to_ask", file=self.filename, count=len(survey.questions),
+                found=found))
         title = self.texts(survey.titles)
         if title.is_empty():
             title = Texts(**{self.plan.default_slot: PurePath(self.filename).stem})
         questionnaire = Questionnaire(
             title=_title(title), pages=tuple(pages),
             default_language="zh_CN" if self.plan.default_slot == "zh" else "en")
-        return ImportResult(sanitize_questionnaire(questionnaire), tuple(self.warnings))
+        return ImportResult(sanitize_questionnaire(questionnaire),
+                            tuple(item.text() for item in self.notices), tuple(self.notices))
 
-    def show_if(self, relevance: str, conditions: list, where: str) -> str | None:
+    def show_if(self, relevance: str, conditions: list, where: tuple[str, dict]) -> str | None:
         expression = relevance
         try:
             if is_always(relevance) and conditions:
@@ -185,13 +184,14 @@ class _Builder(QuestionMaker):
                 return None
             return translate_relevance(expression, self.targets)
         except (Unmappable, logic.LogicError) as error:
-            self.warn(f"{where}: the relevance {expression.strip()!r} cannot be written in the "
-                      f"logic language ({error}); it was dropped, so it is always shown.")
+            detail = error.notice if isinstance(error, Unmappable) \
+                else notice("logic_rule", error=error)
+            self.warn(where[0], expression=expression.strip(), detail=detail, **where[1])
             return None
 
     def with_show_if(self, question: Question, source: LssQuestion) -> Question:
         show_if = self.show_if(source.relevance, self.conditions.get(source.qid, []),
-                               f"'{source.title}'")
+                               ("lss_relevance_dropped", {"title": source.title}))
         return dataclasses.replace(question, show_if=show_if) if show_if else question
 
     def question(self, source: LssQuestion) -> list[Question]:
@@ -199,31 +199,29 @@ class _Builder(QuestionMaker):
         name = TYPE_NAMES.get(source.type, f"type {source.type!r}")
         treatment = KIND.get(source.type)
         if treatment is None:
-            self.warn(f"'{source.title}' has the LimeSurvey type {name}, which Xinsheng does not "
-                      "support; it was left out.")
+            self.warn("lss_type_unsupported", title=source.title, type=name)
             return []
         self.check_left_out(source)
         try:
             return getattr(self, f"make_{treatment}")(source)
         except DocumentError as error:
-            self.warn(f"'{source.title}' ({name}) could not be imported ({error}); it was left "
-                      "out.")
+            self.warn("question_not_imported", title=source.title, type=name, error=error)
             return []
 
     def check_left_out(self, source: LssQuestion) -> None:
         title = source.title
         if source.attributes.get("hidden", "0").strip() not in ("", "0"):
-            self.warn(f"'{title}' is hidden in LimeSurvey; it was imported as a visible question.")
+            self.warn("lss_hidden", title=title)
         if source.validation:
-            self.warn(f"'{title}': the validation pattern {source.validation!r} was not imported.")
+            self.warn("lss_pattern_dropped", title=title, pattern=source.validation)
         for attribute, label in NOT_IMPORTED_ATTRIBUTES.items():
             value = source.attributes.get(attribute, "").strip()
             if value and value != "0":
-                self.warn(f"'{title}': the {label} {value!r} ({attribute}) was not imported.")
+                self.warn("lss_attribute_dropped", title=title, label=label, value=value,
+                          attribute=attribute)
         for sub in self.subquestions.get(source.qid, []):
             if not is_always(sub.relevance):
-                self.warn(f"'{title}': the relevance {sub.relevance.strip()!r} of its "
-                          f"sub-question {sub.title!r} was not imported.")
+                self.warn("lss_subquestion_relevance_dropped", title=title,
+                          expression=sub.relevance.strip(), sub=sub.title)
         if any(_PIPING.search(text) for text in source.texts.values()):
-            self.warn(f"'{title}': its text uses LimeSurvey expressions in braces; they are shown "
-                      "as written.")
+            self.warn("lss_piping", title=title)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from survey.questionnaire.document import Texts
+from survey.questionnaire.notices import Notice, notice
 
 Slot = str  # "zh" or "en"
 
@@ -31,7 +32,7 @@ class LanguagePlan:
 
     sources: dict[Slot, str]
     default_slot: Slot
-    warnings: tuple[str, ...]
+    warnings: tuple[Notice, ...]
 
     def texts(self, localized: dict[str, str]) -> Texts:
         """The ``Texts`` for a ``{language: text}`` map of LimeSurvey texts."""
@@ -42,7 +43,7 @@ class LanguagePlan:
 def plan_languages(languages: tuple[str, ...], base: str) -> LanguagePlan:
     """Decide the slot of each language (``languages`` in survey order, base first)."""
     sources: dict[Slot, str] = {}
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     for language in languages:
         slot = slot_of(language)
         if slot is not None and slot not in sources:
@@ -50,17 +51,13 @@ def plan_languages(languages: tuple[str, ...], base: str) -> LanguagePlan:
     if not sources:
         language = base or (languages[0] if languages else "")
         sources = {"zh": language, "en": language}
-        warnings.append(f"The survey has no Chinese or English texts; its base language "
-                        f"{language!r} was imported as both the Chinese and the English text. "
-                        "Translate them before publishing.")
+        warnings.append(notice("lss_no_zh_en", language=language))
     kept = set(sources.values())
     left_out = [language for language in languages if language not in kept]
     if left_out:
-        origin = "; ".join(f"the {name} text comes from {sources[slot]!r}" if slot in sources
-                           else f"there is no {name} text"
-                           for slot, name in (("zh", "Chinese"), ("en", "English")))
-        warnings.append(f"The texts in {', '.join(repr(x) for x in left_out)} were not imported: "
-                        f"a questionnaire holds Chinese and English only ({origin}).")
+        origin = {slot: f"'{sources[slot]}'" if slot in sources else "—" for slot in ("zh", "en")}
+        warnings.append(notice("lss_languages_left_out",
+                               languages=", ".join(f"'{x}'" for x in left_out), **origin))
     base_slot = slot_of(base) if base else None
     default_slot = base_slot if base_slot in sources else ("zh" if "zh" in sources
                                                            and "en" not in sources else "en")

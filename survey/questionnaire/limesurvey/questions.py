@@ -25,7 +25,7 @@ class QuestionMaker:
     plan: LanguagePlan
     targets: dict[str, Target]
     subquestions: dict[str, list[LssQuestion]]
-    warn: Callable[[str], None]
+    warn: Callable[..., None]
     texts: Callable[[dict[str, str]], Texts]
     code: Callable[..., str]
     choice_code: Callable[[str, str], str]
@@ -44,8 +44,7 @@ class QuestionMaker:
         if not rows:
             raise DocumentError("it has no sub-questions")
         if any(sub.scale != 0 for sub in self.subquestions.get(source.qid, [])):
-            self.warn(f"'{source.title}': its second set of sub-questions (columns) was not "
-                      "imported.")
+            self.warn("lss_columns_dropped", title=source.title)
         return rows
 
     # one method per treatment (types.KIND)
@@ -53,11 +52,10 @@ class QuestionMaker:
         choices = self.answers(source)
         other = source.other
         if other and OTHER_CODE in {choice.code for choice in choices}:
-            self.warn(f"'{source.title}': its 'other' option was not imported: an answer "
-                      f"already has the code {OTHER_CODE!r}.")
+            self.warn("other_code_taken", title=source.title, code=OTHER_CODE)
             other = False
         randomize = source.attributes.get("random_order", "0").strip() == "1"
-        code = self.code(source.title, "question")
+        code = self.code(source.title)
         self.targets[source.title] = Target(code, "choice")
         if other:
             self.targets[f"{source.title}_other"] = Target(f"{code}_other", "text")
@@ -68,12 +66,12 @@ class QuestionMaker:
         return self.make_single(source, "dropdown")
 
     def make_single_comment(self, source: LssQuestion) -> list[Question]:
-        self.warn(f"'{source.title}': its comment box was not imported.")
+        self.warn("lss_comment_dropped", title=source.title)
         return self.make_single(source)
 
     def make_multiple(self, source: LssQuestion) -> list[Question]:
         subs = self.rows(source)
-        code = self.code(source.title, "question")
+        code = self.code(source.title)
         choices = tuple(Choice(self.choice_code(sub.title, source.title), self.texts(sub.texts))
                         for sub in subs)
         other = source.other and OTHER_CODE not in {c.code for c in choices}
@@ -83,7 +81,7 @@ class QuestionMaker:
             value = source.attributes.get(attribute, "").strip()
             limits[name] = int(value) if value.isdigit() and 0 < int(value) <= available else None
             if value and limits[name] is None:
-                self.warn(f"'{source.title}': the {attribute} {value!r} was not imported.")
+                self.warn("setting_dropped", title=source.title, setting=attribute, value=value)
         if limits["min_selected"] and limits["max_selected"] \
                 and limits["min_selected"] > limits["max_selected"]:
             limits = {"min_selected": None, "max_selected": None}
@@ -97,15 +95,15 @@ class QuestionMaker:
             MultipleChoiceSettings(other=other, randomize=randomize, **limits)))]
 
     def make_multiple_comment(self, source: LssQuestion) -> list[Question]:
-        self.warn(f"'{source.title}': the comment boxes of its options were not imported.")
+        self.warn("lss_comments_dropped", title=source.title)
         return self.make_multiple(source)
 
     def matrix(self, source: LssQuestion, first: int, last: int,
                low: Texts = Texts(), high: Texts = Texts()) -> list[Question]:
-        code = self.code(source.title, "question")
+        code = self.code(source.title)
         rows = []
         for sub in self.rows(source):
-            row_code = self.code(f"{source.title}_{sub.title}", "matrix row")
+            row_code = self.code(f"{source.title}_{sub.title}")
             self.targets[f"{source.title}_{sub.title}"] = Target(row_code, "number")
             rows.append(MatrixRow(row_code, self.texts(sub.texts)))
         return [self.base(source, code, "matrix", rows=tuple(rows),
@@ -120,15 +118,15 @@ class QuestionMaker:
     def make_flexible_array(self, source: LssQuestion) -> list[Question]:
         choices = self.answers(source)
         if any(answer.scale == 1 for answer in self.survey.answers.get(source.qid, ())):
-            self.warn(f"'{source.title}': its second answer scale was not imported.")
+            self.warn("lss_second_scale_dropped", title=source.title)
         codes = [choice.code for choice in choices]
         numbers = [int(code) for code in codes if code.isdigit()]
         if len(numbers) == len(codes) and numbers \
                 and numbers == list(range(numbers[0], numbers[-1] + 1)) \
                 and (numbers[0], numbers[-1]) in MATRIX_SCALES:
             if any(not choice.label.is_empty() for choice in choices[1:-1]):
-                self.warn(f"'{source.title}': imported as a {numbers[0]}–{numbers[-1]} scale; "
-                          "only the labels of its two ends were kept.")
+                self.warn("lss_scale_ends_only", title=source.title, first=numbers[0],
+                          last=numbers[-1])
             return self.matrix(source, numbers[0], numbers[-1], choices[0].label,
                                choices[-1].label)
         return self.per_row(source, "single_choice", choices=choices)
@@ -146,14 +144,13 @@ class QuestionMaker:
         """An information text with the question, then one question per sub-question."""
         rows = self.rows(source)
         name = TYPE_NAMES[source.type]
-        self.warn(f"'{source.title}' ({name}) was imported as an information text followed by "
-                  f"one {kind.replace('_', ' ')} question per row.")
-        stem = Question(code=self.code(source.title, "question"), type="info",
+        self.warn("lss_per_row", title=source.title, type=name, kind=kind.replace("_", " "))
+        stem = Question(code=self.code(source.title), type="info",
                         text=self.plan.texts(source.texts), help=self.plan.texts(source.help))
         target = {"single_choice": "choice", "numeric": "number", "text": "text"}[kind]
         made = [stem]
         for sub in rows:
-            code = self.code(f"{source.title}_{sub.title}", "question")
+            code = self.code(f"{source.title}_{sub.title}")
             self.targets[f"{source.title}_{sub.title}"] = Target(code, target)
             made.append(Question(code=code, type=kind, text=self.texts(sub.texts),
                                  required=source.mandatory, **fields))
@@ -172,21 +169,21 @@ class QuestionMaker:
                                        or (integer and number != int(number))):
                 number = None
             if value and number is None:
-                self.warn(f"'{source.title}': the {attribute} {value!r} was not imported.")
+                self.warn("setting_dropped", title=source.title, setting=attribute, value=value)
             bounds[name] = (int(number) if integer and number is not None else number)
         if bounds["min"] is not None and bounds["max"] is not None and bounds["min"] > bounds["max"]:
-            self.warn(f"'{source.title}': its minimum is above its maximum; neither was imported.")
+            self.warn("lss_bounds_dropped", title=source.title)
             bounds = {"min": None, "max": None}
         return NumericSettings(integer=integer, **bounds)
 
     def text_settings(self, source: LssQuestion) -> TextSettings:
         value = source.attributes.get("maximum_chars", "").strip()
         if value and not (value.isdigit() and int(value) >= 1):
-            self.warn(f"'{source.title}': the maximum_chars {value!r} was not imported.")
+            self.warn("setting_dropped", title=source.title, setting="maximum_chars", value=value)
         return TextSettings(int(value) if value.isdigit() and int(value) >= 1 else None)
 
     def simple(self, source: LssQuestion, kind: str, target: str, **fields: object) -> list[Question]:
-        code = self.code(source.title, "question")
+        code = self.code(source.title)
         if target:
             self.targets[source.title] = Target(code, target)
         return [self.base(source, code, kind, **fields)]
@@ -208,11 +205,11 @@ class QuestionMaker:
 
     def make_date(self, source: LssQuestion) -> list[Question]:
         if re.search(r"[HhMNis]", source.attributes.get("date_format", "").replace("mm", "")):
-            self.warn(f"'{source.title}': its time of day was not imported (a date is asked).")
+            self.warn("lss_time_dropped", title=source.title)
         return self.simple(source, "date", "date")
 
     def make_info(self, source: LssQuestion) -> list[Question]:
-        code = self.code(source.title, "question")
+        code = self.code(source.title)
         return [Question(code=code, type="info", text=self.plan.texts(source.texts),
                          help=self.plan.texts(source.help))]
 

@@ -18,6 +18,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from survey.questionnaire.notices import notice
 from survey.questionnaire.xlsform.common import QuestionnaireImportError
 
 Localized = dict[str, str]
@@ -98,13 +99,11 @@ def _parse(data: bytes, filename: str) -> Element:
     try:
         return fromstring(bytes(data), forbid_dtd=True)
     except DefusedXmlException as error:
-        raise QuestionnaireImportError(
-            f"{filename}: the XML declares a DTD, entities or external references "
-            f"({type(error).__name__}); a LimeSurvey export never does, so it was refused") \
-            from None
+        raise QuestionnaireImportError.of(notice(
+            "xml_forbidden", file=filename, error=type(error).__name__)) from None
     except ParseError as error:
-        raise QuestionnaireImportError(f"{filename}: this is not a LimeSurvey .lss file: the XML "
-                                       f"cannot be read ({error})") from None
+        raise QuestionnaireImportError.of(notice("xml_unreadable", file=filename,
+                                                 error=error)) from None
 
 
 def _rows(root: Element, table: str) -> list[dict[str, str]]:
@@ -135,13 +134,10 @@ def read_lss(data: bytes, filename: str) -> LssSurvey:
     root = _parse(data, filename)
     doc_type = (root.findtext("LimeSurveyDocType") or "").strip()
     if root.tag != "document" or not doc_type:
-        raise QuestionnaireImportError(
-            f"{filename}: this XML is not a LimeSurvey export (no <document> with a "
-            "<LimeSurveyDocType>); export the survey from LimeSurvey as a .lss structure file")
+        raise QuestionnaireImportError.of(notice("not_limesurvey", file=filename))
     if doc_type != "Survey":
-        raise QuestionnaireImportError(
-            f"{filename}: this LimeSurvey file is a {doc_type!r} export; import a whole survey "
-            "(a .lss file of type 'Survey')")
+        raise QuestionnaireImportError.of(notice("lss_not_survey", file=filename,
+                                                 doc_type=doc_type))
     db_version = _int(root.findtext("DBVersion") or "", 0)
     survey_rows = _rows(root, "surveys")
     listed = tuple(language.text.strip() for language in root.findall("languages/language")

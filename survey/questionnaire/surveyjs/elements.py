@@ -30,7 +30,7 @@ class ElementMaker:
     used: set[str]
     targets: dict[str, Target]
     left_out: list[str]
-    warn: Callable[[str], None]
+    warn: Callable[..., None]
     texts: Callable[[object], Texts]
     plain: Callable[[object], Texts]
     code: Callable[..., str]
@@ -52,7 +52,7 @@ class ElementMaker:
                 number += 1
             used.add(choice)
             if choice != wanted:
-                self.warn(f"'{code}': the choice value {wanted!r} was changed to {choice!r}.")
+                self.warn("choice_renamed", question=code, wanted=wanted, code=choice)
             mapping[wanted] = choice
             result.append(Choice(choice, self.plain(label)))
         if item.get("showNoneItem") or item.get("hasNone"):
@@ -70,8 +70,7 @@ class ElementMaker:
     def choice_question(self, item: dict, code: str, kind: str, settings: Any) -> list[Question]:
         choices, mapping = self.choices(item, code)
         if getattr(settings, "other", False) and OTHER_CODE in mapping.values():
-            self.warn(f"'{code}': its 'other' item was not imported: a choice already has the "
-                      f"value {OTHER_CODE!r}.")
+            self.warn("other_code_taken", title=code, code=OTHER_CODE)
             settings = dataclasses.replace(settings, other=False)
         self.targets[str(item.get("name", code))] = Target(
             code, "choice" if kind == "single_choice" else "multi",
@@ -105,7 +104,7 @@ class ElementMaker:
         try:
             return self.choice_question(item, code, "multiple_choice", settings)
         except DocumentError:
-            self.warn(f"'{code}': its limits on the number of choices were not imported.")
+            self.warn("sjs_limits_dropped", title=code)
             return self.choice_question(item, code, "multiple_choice",
                                         MultipleChoiceSettings(**self.flags(item)))
 
@@ -116,7 +115,7 @@ class ElementMaker:
         values = item.get("rateValues")
         if values:
             item = {**item, "choices": values}
-            self.warn(f"'{code}': its rating values were imported as a single choice.")
+            self.warn("sjs_rating_values", title=code)
             return self.make_radiogroup(item, code)
         first = item.get("rateMin", 1)
         step = item.get("rateStep", 1)
@@ -130,8 +129,7 @@ class ElementMaker:
         if not all(isinstance(x, (int, float)) for x in (first, last, step)) or step <= 0 \
                 or (last - first) / step > 20:
             raise DocumentError(f"the scale {first!r}–{last!r} (step {step!r}) cannot be asked")
-        self.warn(f"'{code}': the {first}–{last} scale is not a scale Xinsheng offers "
-                  "(1–5, 1–7, 1–10, 0–10); it was imported as a single choice.")
+        self.warn("sjs_rating_scale", title=code, first=first, last=last)
         points = []
         value = first
         while value <= last:
@@ -171,8 +169,7 @@ class ElementMaker:
             return [self.base(item, code, "matrix", rows=tuple(
                 MatrixRow(row_code, text) for _, row_code, text in rows),
                 settings=ScaleSettings(scale[0], scale[1], low, high, dont_know))]
-        self.warn(f"'{code}': its columns are not a 1–5, 1–7, 1–10 or 0–10 scale; it was "
-                  "imported as an information text followed by one single choice per row.")
+        self.warn("sjs_matrix_per_row", title=code)
         made = [Question(code, "info", self.plain(item.get("title") or name),
                          help=self.texts(item.get("description")))]
         for value, row_code, text in rows:
@@ -214,7 +211,7 @@ class ElementMaker:
             self.targets[name] = Target(code, "date")
             return [self.base(item, code, "date")]
         if input_type not in ("text", "email", "tel", "url"):
-            self.warn(f"'{code}': its input type {input_type!r} was imported as a short text.")
+            self.warn("sjs_input_type", title=code, input=input_type)
         return self.text_question(item, code, "text")
 
     def text_question(self, item: dict, code: str, kind: str) -> list[Question]:

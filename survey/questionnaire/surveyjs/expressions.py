@@ -18,10 +18,15 @@ from typing import Callable, Literal
 from survey.questionnaire import logic
 from survey.questionnaire.logic import ast
 from survey.questionnaire.logic.serialize import format_number
+from survey.questionnaire.notices import Notice, notice
 
 
 class Unmappable(ValueError):
-    """The expression has no equivalent in the other language; the message names the part."""
+    """The expression has no equivalent in the other language; ``notice`` names the part."""
+
+    def __init__(self, notice: Notice) -> None:
+        super().__init__(notice.text())
+        self.notice = notice
 
 
 # --- export -----------------------------------------------------------------------------------
@@ -53,7 +58,7 @@ def to_surveyjs(expr: ast.Expr, *, current: str = "") -> str:
             return "{" + name + "}"
         case ast.Current():
             if not current:
-                raise Unmappable("'.' outside a question")
+                raise Unmappable(notice("current_outside"))
             return "{" + current + "}"
         case ast.Or(operands):
             return " or ".join(sub(operand) for operand in operands)
@@ -72,8 +77,8 @@ def to_surveyjs(expr: ast.Expr, *, current: str = "") -> str:
         case ast.Call(function, (argument,)) if function in _EXPORT_FUNCTIONS:
             return f"{sub(argument)} {_EXPORT_FUNCTIONS[function]}"
         case ast.Call(function, _):
-            raise Unmappable(f"the function {function}() has no SurveyJS equivalent")
-    raise Unmappable(f"{type(expr).__name__} has no SurveyJS equivalent")
+            raise Unmappable(notice("sjs_function", name=function))
+    raise Unmappable(notice("sjs_node", kind=type(expr).__name__))
 
 
 # --- import -----------------------------------------------------------------------------------
@@ -112,12 +117,12 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     while position < len(text):
         match = _TOKEN.match(text, position)
         if not match or match.end() == position:
-            raise Unmappable(f"{text[position:position + 20]!r} is not understood")
+            raise Unmappable(notice("not_understood", part=text[position:position + 20]))
         kind = match.lastgroup or ""
         value = match.group(kind)
         if kind == "word":
             if value.lower() not in _WORDS:
-                raise Unmappable(f"the function or word {value!r} has no equivalent")
+                raise Unmappable(notice("function_or_word", word=value))
             kind, value = "op", _WORDS[value.lower()]
         found.append((kind, value))
         position = match.end()
@@ -137,14 +142,14 @@ class _Reader:
     def take(self, value: str | None = None) -> tuple[str, str]:
         token = self.peek()
         if value is not None and token[1] != value:
-            raise Unmappable(f"expected {value!r}, found {token[1] or 'the end'!r}")
+            raise Unmappable(notice("expected_token", expected=value, found=token[1]))
         self.position += 1
         return token
 
     def read(self) -> ast.Expr:
         expr = self.or_()
         if self.peek()[0] != "end":
-            raise Unmappable(f"{self.peek()[1]!r} is not understood here")
+            raise Unmappable(notice("not_understood", part=self.peek()[1]))
         return expr
 
     def or_(self) -> ast.Expr:
@@ -170,7 +175,7 @@ class _Reader:
     def target(self, token: str) -> Target:
         name = token[1:-1].strip()
         if name not in self.targets:
-            raise Unmappable(f"{{{name}}} is not an imported question")
+            raise Unmappable(notice("unknown_question", name="{" + name + "}"))
         return self.targets[name]
 
     def comparison(self) -> ast.Expr:
@@ -195,7 +200,7 @@ class _Reader:
     def membership(self, start: int, operator: str) -> ast.Expr:
         kind, token = self.tokens[start]
         if kind != "ref" or start + 1 != self.position - 1:
-            raise Unmappable(f"'{operator}' is only understood after a question")
+            raise Unmappable(notice("membership", operator=operator))
         target = self.target(token)
         if operator in ("anyof", "allof"):
             self.take("[")
@@ -220,7 +225,7 @@ class _Reader:
             return re.sub(r"\\(.)", r"\1", value[1:-1])
         if kind == "number":
             return value
-        raise Unmappable(f"expected a value, found {value or 'the end'!r}")
+        raise Unmappable(notice("expected_value", found=value))
 
     def compare(self, operator: str, left: ast.Expr, right: ast.Expr) -> ast.Expr:
         if isinstance(left, (ast.String, ast.Number, ast.Boolean)) \
@@ -236,7 +241,7 @@ class _Reader:
                 raw = right.value if isinstance(right, ast.String) else format_number(right.value)
                 right = ast.String(target.value(raw))
             elif kind == "multi":
-                raise Unmappable("a multiple-choice answer compared with a list")
+                raise Unmappable(notice("multi_list"))
         return ast.Comparison(operator, left, right)
 
     def sum(self) -> ast.Expr:
@@ -269,7 +274,7 @@ class _Reader:
             expr = self.or_()
             self.take(")")
             return expr
-        raise Unmappable(f"{value or 'the end'!r} is not understood here")
+        raise Unmappable(notice("not_understood", part=value))
 
 
 def from_surveyjs(text: str, targets: dict[str, Target]) -> str:
@@ -278,7 +283,7 @@ def from_surveyjs(text: str, targets: dict[str, Target]) -> str:
     try:
         expr = _Reader(text, targets).read()
     except RecursionError:
-        raise Unmappable("the expression is nested too deeply") from None
+        raise Unmappable(notice("too_deep")) from None
     result = logic.to_text(expr)
     logic.parse(result)
     return result

@@ -15,6 +15,7 @@ from survey.questionnaire.sanitize import sanitize_questionnaire
 from survey.questionnaire.surveyjs.elements import ElementMaker, clean_code
 from survey.questionnaire.surveyjs.exporter import MARKER
 from survey.questionnaire.surveyjs.expressions import Target, Unmappable, from_surveyjs, to_surveyjs
+from survey.questionnaire.notices import Notice, notice
 from survey.questionnaire.surveyjs.texts import texts_from_surveyjs
 from survey.questionnaire.xlsform.common import ImportResult, QuestionnaireImportError
 from survey.questionnaire.xlsform.upload import MAX_UPLOAD_BYTES
@@ -55,26 +56,26 @@ def import_surveyjs(data: bytes, *, filename: str) -> ImportResult:
         raise QuestionnaireImportError(f"{filename}: expected the file's bytes, got "
                                        f"{type(data).__name__}")
     if not data:
-        raise QuestionnaireImportError(f"{filename}: the file is empty")
+        raise QuestionnaireImportError.of(notice("file_empty", file=filename))
     if len(data) > MAX_UPLOAD_BYTES:
-        raise QuestionnaireImportError(
-            f"{filename}: the file is {len(data) / 1048576:.1f} MB; SurveyJS uploads are "
-            f"limited to {MAX_UPLOAD_BYTES // 1048576} MB")
+        raise QuestionnaireImportError.of(notice(
+            "file_too_large", file=filename, size=f"{len(data) / 1048576:.1f}",
+            format="SurveyJS", limit=MAX_UPLOAD_BYTES // 1048576))
     try:
         payload = load_json(bytes(data), max_bytes=MAX_UPLOAD_BYTES, max_depth=MAX_DEPTH)
     except JsonRejected as rejected:
-        raise QuestionnaireImportError(f"{filename}: {rejected.path}: {rejected.message} "
-                                       f"(rule {rejected.rule})") from None
+        raise QuestionnaireImportError.of(notice(
+            "json_rejected", file=filename, path=rejected.path, message=rejected.message,
+            check=rejected.rule)) from None
     if not is_surveyjs(payload):
-        raise QuestionnaireImportError(
-            f"{filename}: this JSON is not a SurveyJS survey: it needs a 'pages' list of page "
-            "objects (or an 'elements' list) at the top")
+        raise QuestionnaireImportError.of(notice("not_surveyjs", file=filename))
     try:
         return _Builder(payload, filename).result()
     except QuestionnaireImportError:
         raise
     except (DocumentError, logic.LogicError) as error:
-        raise QuestionnaireImportError(f"{filename}: {error}") from None
+        raise QuestionnaireImportError.of(notice("document_rule", file=filename,
+                                                 error=error)) from None
 
 
 @dataclasses.dataclass
@@ -92,15 +93,15 @@ class _Builder(ElementMaker):
 
     def __init__(self, payload: dict, filename: str) -> None:
         self.payload, self.filename = payload, filename
-        self.warnings: list[str] = []
+        self.notices: list[Notice] = []
         self.left_out: list[str] = []  # the elements that ask nothing here, for a refusal
         self.ignored_languages: set[str] = set()
         self.used: set[str] = set()
         self.targets: dict[str, Target] = {}
         self.default_zh = str(payload.get("locale", "")).lower().startswith("zh")
 
-    def warn(self, message: str) -> None:
-        self.warnings.append(message)
+    def warn(self, rule: str, *, detail: Notice | None = None, **values: object) -> None:
+        self.notices.append(notice(rule, detail=detail, **values))
 
     def texts(self, value: object) -> Texts:
         texts = texts_from_surveyjs(value, self.ignored_languages)
@@ -123,8 +124,7 @@ class _Builder(ElementMaker):
             number += 1
         self.used.add(code)
         if wanted and code != wanted and not quiet:
-            self.warn(f"The name {wanted!r} was changed to {code!r}: codes are unique and use "
-                      "letters, digits and '_'.")
+            self.warn("code_renamed", wanted=wanted, code=code)
         return code
 
     # the questionnaire
@@ -135,7 +135,7 @@ class _Builder(ElementMaker):
             raw_pages = [{"name": "page1", "elements": payload.get("elements", [])}]
         for key in SURVEY_NOT_IMPORTED:
             if payload.get(key):
-                self.warn(f"The survey's {key} were not imported (Xinsheng has no equivalent).")
+                self.warn("sjs_survey_part_dropped", key=key)
         drafts: list[tuple[dict, str, Texts, list[_Draft]]] = []
         for number, page in enumerate(raw_pages, start=1):
             code = self.code(page.get("name"), f"page_{number}", quiet=True)
@@ -148,20 +148,19 @@ class _Builder(ElementMaker):
             if not made:
                 continue
             marker = page.get(MARKER) if isinstance(page.get(MARKER), dict) else {}
-            show_if = self.expression(str(page.get("visibleIf") or ""), f"page {code!r}",
-                                      "visibleIf", original=marker.get("show_if"))
+            show_if = self.expression(str(page.get("visibleIf") or ""),
+                                      ("sjs_page_visible_dropped", {"page": code}),
+                                      original=marker.get("show_if"))
             pages.append(Page(code, Texts(title.zh[:TITLE_MAX], title.en[:TITLE_MAX]),
                               tuple(made), show_if))
         if not any(q.type != "info" for page in pages for q in page.questions):
             found = "; ".join(self.left_out[:10]) or "it has no questions"
-            raise QuestionnaireImportError(
-                f"{self.filename}: no question could be imported from this SurveyJS survey: "
-                f"none of its elements is a question Xinsheng can ask ({found})")
+            raise QuestionnaireImportError.of(notice("sjs_nothing_to_ask", file=self.filename,
+                                                     found=found))
         title = self.plain(payload.get("title"))
         description = self.texts(payload.get("description"))
         if self.ignored_languages:
-            self.warn(f"The texts in {', '.join(sorted(self.ignored_languages))} were not "
-                      "imported: a questionnaire holds Chinese and English only.")
+            self.warn("sjs_languages_left_out", languages=", ".join(sorted(self.ignored_languages)))
         if title.is_empty():
             title = Texts(**{"zh" if self.default_zh else "en": PurePath(self.filename).stem})
         marker = payload.get(MARKER) if isinstance(payload.get(MARKER), dict) else {}
@@ -172,40 +171,41 @@ class _Builder(ElementMaker):
             default_language="zh_CN" if self.default_zh or (title.zh and not title.en) else "en",
             kind=kind if kind in ("acsi", "kano", "complaint_followup", "nps", "custom")
             else "custom")
-        return ImportResult(sanitize_questionnaire(questionnaire), tuple(self.warnings))
+        return ImportResult(sanitize_questionnaire(questionnaire),
+                            tuple(item.text() for item in self.notices), tuple(self.notices))
 
-    def expression(self, text: str, where: str, field: str, *,
-                   original: object = None) -> str | None:
+    def expression(self, text: str, where: tuple[str, dict[str, str]], *,
+                   original: object = None, current: str = "") -> str | None:
         if not text.strip():
             return None
         if isinstance(original, str):
             try:
-                current = where.split("'")[1] if where.startswith("question") else ""
                 if to_surveyjs(logic.parse(original), current=current) == text:
                     return original
-            except (Unmappable, logic.LogicError, IndexError):
+            except (Unmappable, logic.LogicError):
                 pass
         try:
             return from_surveyjs(text, self.targets)
         except (Unmappable, logic.LogicError) as error:
-            self.warn(f"{where}: the {field} {text!r} cannot be written in the logic language "
-                      f"({error}); it was dropped.")
+            detail = error.notice if isinstance(error, Unmappable) \
+                else notice("logic_rule", error=error)
+            self.warn(where[0], expression=text, detail=detail, **where[1])
             return None
 
     def resolve(self, draft: _Draft) -> Question:
         question, marker = draft.question, draft.marker
-        where = f"question {question.code!r}"
-        show_if = self.expression(draft.visible, where, "visibleIf",
-                                  original=marker.get("show_if"))
-        validation = self.expression(draft.validation, where, "validation",
-                                     original=marker.get("validation"))
+        where = {"title": question.code}
+        show_if = self.expression(draft.visible, ("sjs_visible_dropped", where),
+                                  original=marker.get("show_if"), current=question.code)
+        validation = self.expression(draft.validation, ("sjs_validation_dropped", where),
+                                     original=marker.get("validation"), current=question.code)
         return dataclasses.replace(question, show_if=show_if, validation=validation)
 
     def elements(self, items: list, inherited: str) -> list[_Draft]:
         drafts: list[_Draft] = []
         for item in items:
             if not isinstance(item, dict):
-                self.warn(f"An element {str(item)[:40]!r} is not an object; it was left out.")
+                self.warn("sjs_not_an_object", element=str(item)[:40])
                 continue
             marker = item.get(MARKER) if isinstance(item.get(MARKER), dict) else {}
             visible = str(item.get("visibleIf") or "")
@@ -221,21 +221,20 @@ class _Builder(ElementMaker):
     def question(self, item: dict, marker: dict, visible: str) -> list[_Draft]:
         kind, name = str(item.get("type", "")), str(item.get("name", ""))
         if kind in _UNSUPPORTED_TYPES or not hasattr(self, f"make_{kind}"):
-            self.warn(f"{name!r} has the SurveyJS type {kind!r}, which Xinsheng does not "
-                      "support; it was left out.")
+            self.warn("sjs_type_unsupported", title=name, type=kind)
             self.left_out.append(f"{name!r}: {kind}")
             return []
         for key in NOT_IMPORTED:
             if item.get(key) not in (None, False, "", []):
-                self.warn(f"{name!r}: its {key} was not imported.")
+                self.warn("sjs_property_dropped", title=name, key=key)
         if item.get("visible") is False:
-            self.warn(f"{name!r} is hidden in SurveyJS; it was imported as a visible question.")
+            self.warn("sjs_hidden", title=name)
         code = self.code(name, "q")
         try:
             made: list[Question] = getattr(self, f"make_{kind}")(item, code)
             made = [self.apply_marker(question, item, marker) for question in made]
         except DocumentError as error:
-            self.warn(f"{name!r} ({kind}) could not be imported ({error}); it was left out.")
+            self.warn("question_not_imported", title=name, type=kind, error=error)
             return []
         validation = ""
         for validator in item.get("validators", []) or []:
@@ -254,7 +253,7 @@ class _Builder(ElementMaker):
             return current
         if kind == "answercount" and question.type == "multiple_choice":
             return current
-        self.warn(f"'{question.code}': its {kind} validator was not imported.")
+        self.warn("sjs_validator_dropped", title=question.code, kind=kind)
         return current
 
     def apply_marker(self, question: Question, item: dict, marker: dict) -> Question:

@@ -6,10 +6,21 @@ from dataclasses import dataclass
 
 from survey.questionnaire import logic
 from survey.questionnaire.document import DocumentError, Questionnaire
+from survey.questionnaire.notices import Notice
 
 
 class QuestionnaireImportError(DocumentError):
-    """An uploaded XLSForm cannot be imported; the message says what to fix."""
+    """An uploaded XLSForm cannot be imported; the message says what to fix. ``notice`` (when
+    the format gives one) is the same message as a rule and values, to be translated."""
+
+    def __init__(self, message: str, notice: Notice | None = None) -> None:
+        super().__init__(message)
+        self.notice = notice
+
+    @classmethod
+    def of(cls, notice: Notice) -> QuestionnaireImportError:
+        """The error whose message is ``notice`` in English."""
+        return cls(notice.text(), notice)
 
 
 class QuestionnaireExportError(DocumentError):
@@ -22,6 +33,8 @@ class ImportResult:
 
     questionnaire: Questionnaire
     warnings: tuple[str, ...]
+    #: The warnings as rules and values, in the same order, when the format gives them.
+    notices: tuple[Notice, ...] = ()
 
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,10 @@ from werkzeug.test import encode_multipart
 
 from models import Questionnaire
 from survey.db import get_session
+from survey.design.import_messages import NOTICE_MESSAGES, TERMS
+from survey.questionnaire.limesurvey import import_lss
+from survey.questionnaire.limesurvey.types import TYPE_NAMES
+from survey.questionnaire.notices import NOTICE_TEMPLATES
 from survey.questionnaire.jsonio import to_json
 from survey.questionnaire.surveyjs import import_surveyjs
 from survey.questionnaire.templates import complaint_followup
@@ -77,7 +82,8 @@ def test_uploading_a_surveyjs_survey_imports_it(app, designer) -> None:
     response = _upload(designer, SURVEYJS.read_bytes(), "creator.json", token=token,
                        lang="zh_CN")
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "'photo'" in html.replace("&#39;", "'")
+    assert response.status_code == 200
+    assert "“photo”的 SurveyJS 类型为“file”，心声不支持该类型，已略去。" in html
     assert _count(app) == 1
 
 
@@ -141,3 +147,32 @@ def test_the_command_line_imports_both_formats_and_exports_surveyjs(
     back = import_surveyjs(out.read_bytes(), filename=out.name).questionnaire
     assert back == version_document(latest_version(session, lss_id))
     assert session.scalar(select(func.count()).select_from(Questionnaire)) == 2
+
+
+def test_every_import_notice_has_a_message_with_the_same_placeholders() -> None:
+    placeholders = re.compile(r"%\((\w+)\)s")
+    assert set(NOTICE_MESSAGES) == set(NOTICE_TEMPLATES)
+    for rule, template in NOTICE_TEMPLATES.items():
+        assert set(placeholders.findall(str(NOTICE_MESSAGES[rule]))) == \
+            set(placeholders.findall(template)), rule
+    assert set(TYPE_NAMES.values()) <= set(TERMS)
+
+
+def test_the_notices_are_the_warnings_as_rules_and_values() -> None:
+    result = import_lss(LSS.read_bytes(), filename="ls3_bilingual.lss")
+    assert [notice.text() for notice in result.notices] == list(result.warnings)
+    dropped = next(n for n in result.notices if n.rule == "lss_relevance_dropped")
+    assert dropped.arguments()["title"] == "email" and dropped.detail.rule == "function"
+
+
+def test_warnings_and_refusals_are_shown_in_chinese(app, designer) -> None:
+    token = csrf_token(designer, "/design/new")
+    html = _upload(designer, LSS.read_bytes(), "ls3_bilingual.lss", token=token,
+                   lang="zh_CN").get_data(as_text=True)
+    assert "“rank”的 LimeSurvey 类型为排序，心声不支持该类型，已略去。" in html
+    assert ("“email”：相关性条件“regexMatch(&#39;/x/&#39;, visit)”无法用逻辑语言表达"
+            "（函数 regexMatch() 没有对应写法），已略去") in html
+    html = _upload(designer, b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "b">]><document/>',
+                   "x.lss", token=token, lang="zh_CN").get_data(as_text=True)
+    assert "x.lss：此 XML 声明了 DTD、实体或外部引用" in html
+    assert _count(app) == 1

@@ -11,7 +11,7 @@ API (stable; the dashboard pages use it):
 * ``render_fragments(view, locale, embed="script" | "data") -> dict[name, Markup]`` — every figure
   of :func:`reports.figures.report_figures`, div ids ``report-<name>``.
 * ``report_sections(view) -> tuple[str, ...]`` — the sections (= printed pages) of the report.
-* ``render_standalone(view, locale, *, title=None, generated_at=None) -> str`` — a complete HTML
+* ``render_standalone(view, locale, *, title=None, generated_at=None, problem_text=english_text) -> str`` — a complete HTML
   document (template ``templates/reports/standalone.html``) that makes no network request: no
   external script, stylesheet, font or image; plotly.js is inlined.
 
@@ -19,6 +19,7 @@ Uses its own jinja2 Environment (autoescaping), so it works outside Flask.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -29,6 +30,7 @@ from plotly.io import to_json
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from acsi.problems import Problem, english_text
 from reports.figures import report_figures
 from reports.labels import check_locale, construct_label, labels, segment_label
 from reports.plotly_bundle import plotly_bundle
@@ -113,8 +115,14 @@ def _number(value: float | None, digits: int = 1, *, percent: bool = False, sign
 
 
 def render_standalone(view: ReportView, locale: str, *, title: str | None = None,
-                      generated_at: datetime | None = None) -> str:
-    """The complete offline HTML report of ``view`` in ``locale`` (raises ValueError for others)."""
+                      generated_at: datetime | None = None,
+                      problem_text: Callable[[Problem | str], str] = english_text) -> str:
+    """The complete offline HTML report of ``view`` in ``locale`` (raises ValueError for others).
+
+    ``problem_text`` writes an admissibility problem or the reason the model was not estimated
+    (:class:`~acsi.problems.Problem`, or a stored English text) in ``locale``: the app passes its
+    translation catalogue (``survey.reports.problem_text.problem_text_in(locale)``); the default
+    writes English."""
     check_locale(locale)
     text = labels(locale)
     moment = (generated_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
@@ -124,4 +132,4 @@ def render_standalone(view: ReportView, locale: str, *, title: str | None = None
         plotly_js=plotly_script("inline"), sections=report_sections(view),
         validity=validity_summary(view.validity), construct=lambda name: construct_label(name, locale),
         segment_name=lambda row: segment_label(row.segment, locale, row.value_names), segment_label=segment_label,
-        summary=render_summary(view, locale))
+        summary=render_summary(view, locale), problem_text=problem_text)

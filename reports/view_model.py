@@ -16,6 +16,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from acsi.problems import Problem
 from acsi.segments import NCHS_RULE, reliability
 from acsi.validity import ValidityThresholds
 from acsi.word_of_mouth import WordOfMouthSettings
@@ -47,7 +48,7 @@ from reports.view_types import (
 __all__ = ["CARD_KEYS", "MODEL_KINDS", "CardKey", "ComplaintPanel", "DriverDifference", "Estimate", "Footnote", "IndexCard", "IpmaPoint",
            "KanoPoint", "PathEdge", "PathModel", "ReportView", "Results", "SegmentComparison", "SegmentMark", "SegmentRow",
            "Significance", "TrendPoint", "TrendSeries", "ValidityRow", "ValiditySummaryRow", "build_report",
-           "compare", "metric_estimate", "model_kind", "validity_summary"]
+           "compare", "metric_estimate", "model_kind", "stored_problems", "validity_summary"]
 
 MODEL_KINDS = ("acsi", "ecsi", "ccsi")
 Z_95 = 1.959963984540054
@@ -90,6 +91,29 @@ def _model_index(payload: Mapping[str, Any] | None, construct: str) -> Estimate 
         flags.append("ci_unreliable")
     return Estimate(value, low, high, se, n, reliability(n, relative_se=_relative_se(value, se)),
                     indices[construct].get("note", ""), tuple(flags))
+
+
+def stored_problems(codes: Sequence[Mapping[str, Any]] | None, texts: Sequence[str]) -> tuple[Problem | str, ...]:
+    """The problems a run stored: as codes and parameters (``codes``, :mod:`acsi.problems`), else
+    — a run stored before problems had codes, or a code this version no longer knows — the
+    stored English ``texts`` as they are."""
+    if codes is None:
+        return tuple(str(text) for text in texts)
+    out: list[Problem | str] = []
+    for position, code in enumerate(codes):
+        try:
+            out.append(Problem.from_dict(code))
+        except (ValueError, KeyError, TypeError):
+            out.append(str(texts[position]) if position < len(texts) else str(code.get("code", "")))
+    return tuple(out)
+
+
+def _skip_reason(payload: Mapping[str, Any] | None) -> Problem | str | None:
+    """Why the model was not estimated (None: it was, or the run has no model)."""
+    if not payload or "skipped" not in payload:
+        return None
+    return stored_problems([payload["skipped_code"]] if "skipped_code" in payload else None,
+                           [str(payload["skipped"])])[0]
 
 
 def _first_nps(results: Results, segment: str) -> Mapping[str, Any] | None:
@@ -381,8 +405,9 @@ def build_report(results: Results, *, run_id: int | None = None, previous: Resul
         complaints=_complaints(results[("complaints", "all")]) if ("complaints", "all") in results else None,
         validity=tuple(ValidityRow(c["name"], c["subject"], _num(c["value"]) if c["value"] is not None else None,
                                    c["threshold"], c["passed"]) for c in validity.get("criteria", [])),
-        admissibility_problems=tuple(validity.get("admissibility_problems", [])),
-        model_skipped=str(model_payload["skipped"]) if model_payload and "skipped" in model_payload else None,
+        admissibility_problems=stored_problems(validity.get("admissibility_codes"),
+                                               validity.get("admissibility_problems", [])),
+        model_skipped=_skip_reason(model_payload),
         footnotes=_footnotes(meta.get("parameters", {}), fitted, _bootstrap_failures(results, kind),
                              meta.get("weights")), parameters=dict(meta.get("parameters", {})),
         driver_differences=_driver_differences(results))

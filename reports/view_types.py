@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from acsi.problems import Problem
 from reports.labels import criterion_label, footnote_text, pick, threshold_text, validity_subject
 
 Results = Mapping[tuple[str, str], Mapping[str, Any]]
@@ -240,8 +241,10 @@ class ReportView:
     path: PathModel | None
     complaints: ComplaintPanel | None
     validity: tuple[ValidityRow, ...]
-    admissibility_problems: tuple[str, ...]
-    model_skipped: str | None
+    # Why the fit is not admissible / the model was not estimated: codes and parameters
+    # (acsi.problems.Problem), or the English text a run stored before problems had codes.
+    admissibility_problems: tuple[Problem | str, ...]
+    model_skipped: Problem | str | None
     footnotes: tuple[Footnote, ...]
     parameters: Mapping[str, Any] = field(default_factory=dict)
     driver_differences: tuple[DriverDifference, ...] = ()

@@ -19,6 +19,7 @@ from reports.pdf import PdfError, write_pdf
 from reports.render import render_standalone
 from reports.view_model import ReportView
 from survey.db import get_session
+from survey.reports.problem_text import problem_text_in
 from survey.services.dashboard import DashboardUnavailable, build_dashboard
 
 bp = Blueprint("report_cli", __name__, cli_group="report")
@@ -53,7 +54,7 @@ def standalone_html(session: Session, run_id: int, lang: str) -> str:
     if questionnaire is not None:
         name = questionnaire.title_zh if lang == "zh_CN" else questionnaire.title_en
         title = f"{title} · {name or questionnaire.title_en or questionnaire.title_zh}"
-    return render_standalone(view, lang, title=title)
+    return render_standalone(view, lang, title=title, problem_text=problem_text_in(lang))
 
 
 @bp.cli.command("export")

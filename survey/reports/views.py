@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections import OrderedDict
 from datetime import date, datetime
@@ -28,10 +27,10 @@ from survey.i18n import normalise_locale
 from survey.jobs import enqueue
 from survey.routing import MAX_ID
 from survey.reports import plotly_asset
+from survey.reports.problem_text import problem_text
 from survey.reports.forms import (METHOD_LABELS, MODEL_LABELS, CancelForm, CompareForm, PdfForm, QuestionnaireChoiceForm,
                                   RunForm)
 from survey.services import dashboard as service
-from survey.services import analysis_pipeline as pipeline
 from survey.services.analysis_pipeline import AnalysisParameters, AnalysisSetupError
 from survey.services.analysis_runs import Failure, cancel_run, create_run, stored_failure
 from survey.services import file_jobs
@@ -118,28 +117,16 @@ FAILURE_MESSAGES = {
     "results_not_stored": _l("The results could not be stored: %(detail)s"),
 }
 
-# Runs stored before failures had codes hold only the English text; the pipeline's own reasons
-# are recognised so those old runs still read in the page's language. New runs never need this.
-_LEGACY_FAILURES = tuple(
-    (re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+)", re.escape(english))), code)
-    for english, code in ((pipeline.MISSING_ITEMS, "missing_items"), (pipeline.NOTHING_TO_ANALYSE, "nothing_to_analyse"),
-                          (pipeline.NO_RESPONSES, "no_responses")))
-
-
 def failure_text(error: str | None, failure: Failure | None = None) -> str:
     """A failed run's reason in the page's language: its stored code and parameters when it has
-    them, else its stored text (an old run's pipeline reason is still recognised; reasons from
-    the estimators are shown as stored)."""
+    them, else its stored text as it is (a run stored before failures had codes; reasons from
+    the estimators)."""
     if failure is not None and failure.code in FAILURE_MESSAGES:
         params = {key: ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else value
                   for key, value in failure.params.items()}
         return str(FAILURE_MESSAGES[failure.code]) % params if params else str(FAILURE_MESSAGES[failure.code])
     if not error:
         return _("No reason was recorded.")
-    for pattern, code in _LEGACY_FAILURES:
-        match = pattern.fullmatch(error)
-        if match:
-            return failure_text(error, Failure(code, match.groupdict()))
     return error
 
 
@@ -153,7 +140,7 @@ def _kano_name(point: KanoPoint) -> str:
 
 
 def _page_helpers() -> dict[str, object]:
-    return {"status_labels": STATUS_LABELS, "stage_text": _stage, "segment_text": _segment, "kano_name": _kano_name, "failure_text": failure_text, "run_failure_text": run_failure_text, "title_of": _title,
+    return {"status_labels": STATUS_LABELS, "stage_text": _stage, "segment_text": _segment, "kano_name": _kano_name, "failure_text": failure_text, "run_failure_text": run_failure_text, "problem_text": problem_text, "title_of": _title,
             "model_labels": MODEL_LABELS, "method_labels": METHOD_LABELS, "card_labels": CARD_LABELS,
             "note_labels": NOTE_LABELS, "significance_labels": SIGNIFICANCE_LABELS,
             "reliability_labels": RELIABILITY_LABELS, "run_label": service.run_label,
@@ -334,7 +321,8 @@ def _standalone(run_id: int) -> tuple[str, str]:
     except service.DashboardUnavailable:
         abort(404)
     title = f"{_('Customer satisfaction dashboard')} · {_title(data.questionnaire)}"
-    return render_standalone(view, _locale(), title=title), f"xinsheng-run-{run_id}-{_locale()}"
+    return (render_standalone(view, _locale(), title=title, problem_text=problem_text),
+            f"xinsheng-run-{run_id}-{_locale()}")
 
 
 @bp.route("/runs/<int:run_id>/report.html")

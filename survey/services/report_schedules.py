@@ -183,6 +183,7 @@ def deliver(session: Session, schedule_id: int, *, now: datetime | None = None,
     from reports.summary import render_summary
     from survey.mail.channels import Attachment, OutgoingMessage
     from survey.mail.sending import SEND_ERRORS, send_now
+    from survey.reports.problem_text import problem_text_in
     from survey.services.analysis_pipeline import AnalysisParameters
     from survey.services.analysis_runs import create_run, execute_run
     from survey.services.dashboard import build_dashboard
@@ -217,7 +218,8 @@ def deliver(session: Session, schedule_id: int, *, now: datetime | None = None,
         return _record(session, schedule_id, "no_responses", run_id, run=run_id)
     title = questionnaire_title(questionnaire, language)
     dates = {"start": start.date().isoformat(), "end": now.date().isoformat()}
-    html_report = render_standalone(view, language, title=f"{title} · {dates['start']} – {dates['end']}")
+    html_report = render_standalone(view, language, title=f"{title} · {dates['start']} – {dates['end']}",
+                                    problem_text=problem_text_in(language))
     name = f"xinsheng-report-{run_id}-{language}"
     try:
         attachment = Attachment(f"{name}.pdf", html_to_pdf(html_report), "application/pdf")

@@ -284,16 +284,21 @@ def test_small_segments_are_suppressed_with_a_note(app, client, login_as, demo) 
     assert "回答少于 30 份：不显示。" in chinese and "已隐藏" in chinese
 
 
-def test_failure_reasons_of_the_pipeline_are_shown_in_the_readers_language(app) -> None:
+def test_a_failure_stored_without_a_code_is_shown_as_stored(app) -> None:
+    """A run stored before failures had codes keeps its English text: it is shown as it is, not
+    parsed back with patterns; a run with a code is written in the reader's language."""
     from flask_babel import force_locale
 
     from survey.reports.views import failure_text
     from survey.services import analysis_pipeline as pipeline
+    from survey.services.analysis_runs import Failure
 
     stored = pipeline.MISSING_ITEMS.format(model="ACSI", items="satisfaction_1, quality_2")
     with app.test_request_context(), force_locale("zh_CN"):
-        assert failure_text(stored) == "ACSI 模型需要题项 satisfaction_1, quality_2，但本问卷没有题目绑定到这些题项。"
-        assert failure_text(pipeline.NOTHING_TO_ANALYSE).startswith("本问卷没有可分析的内容")
+        assert failure_text(stored) == stored
+        assert failure_text(pipeline.NOTHING_TO_ANALYSE) == pipeline.NOTHING_TO_ANALYSE
+        assert failure_text(stored, Failure("missing_items", {"model": "ACSI", "items": ["satisfaction_1"]})) == (
+            "ACSI 模型需要题项 satisfaction_1，但本问卷没有题目绑定到这些题项。")
         assert failure_text("singular matrix in block 'quality'") == "singular matrix in block 'quality'"
         assert failure_text(None) == "未记录原因。"
 
@@ -406,3 +411,82 @@ def test_a_pdf_that_cannot_be_made_says_why(client, login_as, demo, monkeypatch)
     english = client.get(reply.headers["Location"] + "?lang=en").get_data(as_text=True)
     assert "The PDF could not be made" in english and "The HTML report works without it." in english
     assert client.get(reply.headers["Location"] + "/download").status_code == 410
+
+
+def test_a_model_too_small_to_estimate_reads_in_the_pages_language(app, client, login_as, demo) -> None:
+    """A run over the last responses only (fewer than the minimum base of 50) stores why the model
+    was not estimated as a code; the dashboard and the offline report (what the PDF prints) say
+    it in Chinese on a zh_CN page and in English on an en page, never the stored English."""
+    from models import Response
+    from survey.reports.cli import standalone_html
+    from survey.services.analysis_runs import run_results
+
+    login_as("analyst")
+    with app.app_context():
+        session = get_session()
+        acsi = session.scalar(select(QuestionnaireVersion.id).where(
+            QuestionnaireVersion.questionnaire_id == _questionnaire_id(app, "ACSI")))
+        latest = session.scalars(select(Response.submitted_at).where(
+            Response.version_id == acsi, Response.status == "complete").order_by(Response.submitted_at.desc())).all()
+        run = create_run(session, AnalysisParameters(version_ids=(acsi,), bootstrap=0, submitted_from=latest[24]))
+        session.commit()
+        execute_run(session, run.id)
+        assert session.get(AnalysisRun, run.id).status == "succeeded"
+        payload = run_results(session, run.id)[("acsi", "all")]
+        code = payload["skipped_code"]
+        assert code["code"] == "below_min_base" and 0 < code["params"]["n_used"] < 50 == code["params"]["min_base"]
+        n_used = code["params"]["n_used"]
+        offline = {lang: standalone_html(session, run.id, lang) for lang in ("zh_CN", "en")}
+    chinese_reason = f"可用答卷 {n_used} 份，少于最低样本量 50 份。"
+    english_reason = f"{n_used} usable responses: fewer than the minimum base of 50."
+    chinese = client.get(f"/reports/runs/{run.id}/dashboard?lang=zh_CN").get_data(as_text=True)
+    assert f"模型未估计：{chinese_reason}" in chinese and payload["skipped"] not in chinese and "usable" not in chinese
+    english = client.get(f"/reports/runs/{run.id}/dashboard?lang=en").get_data(as_text=True)
+    assert f"The model was not estimated: {english_reason}" in english
+    assert chinese_reason in offline["zh_CN"] and "usable" not in offline["zh_CN"]
+    assert english_reason in offline["en"]
+    exported = client.get(f"/reports/runs/{run.id}/report.html?lang=zh_CN").get_data(as_text=True)
+    assert chinese_reason in exported and "usable" not in exported
+
+
+def test_an_inadmissible_fit_reads_in_the_pages_language(app, client, login_as, demo) -> None:
+    """The dashboard lists why a fit is not admissible in the page's language. The case is made
+    with consistent PLS on responses whose perceived-value items all but repeat two satisfaction
+    items (their constructs correlate above 0.95); its stored result takes the place of a demo
+    run's model result, as the pipeline stores it."""
+    import json
+
+    from acsi.run import RunOptions, RunPlan, analyse
+    from acsi.spec import BUILTIN_MODELS
+    from acsi.synthetic import simulate_acsi
+    from models import AnalysisResult
+
+    spec = BUILTIN_MODELS["acsi"]
+    data = simulate_acsi(400, seed=5, spec=spec, discretize=(1, 10)).frame.astype(float)
+    data["PQ"], data["QP"] = data["SATIS"], data["CONFIRM"] + (data.index % 7 == 0)
+    inadmissible = analyse(data, RunPlan(model=spec, scale_bounds={item: (1, 10) for item in spec.items}),
+                           RunOptions(method="plsc", bootstrap=0, segment_tests=False, missing="listwise"))
+    payload = json.loads(json.dumps(inadmissible.get("acsi"), allow_nan=False))
+    codes = payload["validity"]["admissibility_codes"]
+    assert "correlation_too_high" in {c["code"] for c in codes}
+    login_as("analyst")
+    with app.app_context():
+        session = get_session()
+        acsi = session.scalar(select(QuestionnaireVersion.id).where(
+            QuestionnaireVersion.questionnaire_id == _questionnaire_id(app, "ACSI")))
+        run = create_run(session, AnalysisParameters(version_ids=(acsi,), bootstrap=0, method="plsc"))
+        session.commit()
+        execute_run(session, run.id)
+        stored = session.scalar(select(AnalysisResult).where(AnalysisResult.run_id == run.id,
+                                                             AnalysisResult.kind == "acsi", AnalysisResult.segment == "all"))
+        stored.payload = payload
+        session.commit()
+    too_high = next(c["params"] for c in codes if c["code"] == "correlation_too_high")
+    value = f"{too_high['value']:.3f}"
+    chinese = client.get(f"/reports/runs/{run.id}/dashboard?lang=zh_CN").get_data(as_text=True)
+    assert "该解不可接受：" in chinese
+    assert f"感知价值与顾客满意度的相关系数为 {value}，其绝对值不得超过 0.95。" in chinese
+    assert not any(text in chinese for text in payload["validity"]["admissibility_problems"])
+    english = client.get(f"/reports/runs/{run.id}/dashboard?lang=en").get_data(as_text=True)
+    assert (f"The correlation of perceived value and customer satisfaction is {value}; its absolute value must not "
+            "exceed 0.95.") in english

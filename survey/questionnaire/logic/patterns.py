@@ -50,10 +50,13 @@ Instruction: TypeAlias = tuple
 
 @dataclass(frozen=True, slots=True)
 class Program:
-    """A compiled pattern: the automaton's instructions; matching starts at instruction 0 and
-    the last instruction is the match."""
+    """A compiled pattern: the automaton's instructions (matching starts at instruction 0, the
+    last one is the match) and, per instruction, the bit set (bit i = instruction i) of the
+    character-reading and match instructions reachable from it without reading, away from the
+    ends of the value (where ``^`` and ``$`` cannot hold)."""
 
     instructions: tuple[Instruction, ...]
+    closures: tuple[int, ...]
 
 
 class _Compiler:
@@ -125,15 +128,18 @@ def compile_pattern(pattern: str) -> Program:
     compiler = _Compiler(pattern)
     compiler.node(PatternParser(pattern).parse())
     compiler.emit("match")
-    return Program(tuple(tuple(instruction) for instruction in compiler.code))
+    instructions = tuple(tuple(instruction) for instruction in compiler.code)
+    closures = tuple(_closure(instructions, [index], at_start=False, at_end=False)
+                     for index in range(len(instructions)))
+    return Program(instructions, closures)
 
 
 def _closure(instructions: tuple[Instruction, ...], starts: list[int], *, at_start: bool,
-             at_end: bool) -> frozenset[int]:
-    """The char and match instructions reachable from ``starts`` without reading a character;
-    each instruction is visited at most once."""
+             at_end: bool) -> int:
+    """The bit set of the char and match instructions reachable from ``starts`` without reading
+    a character; each instruction is visited at most once."""
     seen: set[int] = set()
-    found: set[int] = set()
+    found = 0
     stack = starts
     while stack:
         index = stack.pop()
@@ -143,7 +149,7 @@ def _closure(instructions: tuple[Instruction, ...], starts: list[int], *, at_sta
         instruction = instructions[index]
         match instruction[0]:
             case "char" | "match":
-                found.add(index)
+                found |= 1 << index
             case "jump":
                 stack.append(instruction[1])
             case "split":
@@ -152,7 +158,7 @@ def _closure(instructions: tuple[Instruction, ...], starts: list[int], *, at_sta
                 stack.append(index + 1)
             case "end" if at_end:
                 stack.append(index + 1)
-    return frozenset(found)
+    return found
 
 
 def _in_class(code: int, negated: bool, ranges: Ranges) -> bool:
@@ -164,21 +170,32 @@ def _in_class(code: int, negated: bool, ranges: Ranges) -> bool:
 _STEP_MEMORY = 4096
 
 
+def _reading(program: Program, character: str) -> int:
+    """The bit set of the char instructions that accept ``character``."""
+    code = ord(character)
+    found = 0
+    for index, instruction in enumerate(program.instructions):
+        if instruction[0] == "char" and _in_class(code, instruction[1], instruction[2]):
+            found |= 1 << index
+    return found
+
+
 def search(program: Program, text: str) -> bool:
     """Return True when ``program`` matches somewhere in ``text``.
 
-    Every possible automaton state is followed at once, visiting each instruction at most once
-    per character, so the work is at most (``len(text)`` + 1) × ``len(program.instructions)``
-    steps whatever the pattern; repeated (states, character) steps are remembered, which makes
-    the usual case much faster.
+    Every possible automaton state is followed at once (a bit set), so each character costs at
+    most one step per instruction whatever the pattern: the work is at most
+    (``len(text)`` + 1) × ``len(program.instructions)`` steps. Repeated (states, character)
+    steps are remembered, which makes the usual case much faster.
     """
-    instructions = program.instructions
-    match_index = len(instructions) - 1
+    instructions, closures = program.instructions, program.closures
+    match_bit = 1 << (len(instructions) - 1)
     length = len(text)
     states = _closure(instructions, [0], at_start=True, at_end=length == 0)
-    memory: dict[tuple[frozenset[int], str], frozenset[int]] = {}
+    readers: dict[str, int] = {}
+    memory: dict[tuple[int, str], int] = {}
     for position, character in enumerate(text):
-        if match_index in states:
+        if states & match_bit:
             return True
         at_end = position + 1 == length
         key = (states, character)
@@ -186,16 +203,27 @@ def search(program: Program, text: str) -> bool:
         if remembered is not None:
             states = remembered
             continue
-        code = ord(character)
-        starts = [0]  # a match may also begin at the next character
-        for index in states:
-            instruction = instructions[index]
-            if instruction[0] == "char" and _in_class(code, instruction[1], instruction[2]):
-                starts.append(index + 1)
-        states = _closure(instructions, starts, at_start=False, at_end=at_end)
-        if not at_end and len(memory) < _STEP_MEMORY:
+        reader = readers.get(character)
+        if reader is None:
+            reader = readers[character] = _reading(program, character)
+        moved = states & reader
+        if at_end:  # '$' may hold here: follow the instructions themselves
+            starts = [0]
+            while moved:
+                lowest = moved & -moved
+                starts.append(lowest.bit_length())  # the instruction after the one that read
+                moved ^= lowest
+            states = _closure(instructions, starts, at_start=False, at_end=True)
+            continue
+        following = closures[0]  # a match may also begin at the next character
+        while moved:
+            lowest = moved & -moved
+            following |= closures[lowest.bit_length()]  # the instruction after the one that read
+            moved ^= lowest
+        states = following
+        if len(memory) < _STEP_MEMORY:
             memory[key] = states
-    return match_index in states
+    return bool(states & match_bit)
 
 
 def matches(value: str, pattern: str) -> bool:

@@ -43,6 +43,7 @@ from survey.questionnaire.logic.ast import (
 )
 from survey.questionnaire.logic.checker import check_questionnaire
 from survey.questionnaire.logic.errors import (
+    LogicArityError,
     LogicError,
     LogicEvaluationError,
     LogicJSONError,
@@ -77,6 +78,7 @@ __all__ = [
     "Current",
     "Expr",
     "ItemKind",
+    "LogicArityError",
     "LogicError",
     "LogicEvaluationError",
     "LogicField",

@@ -8,7 +8,22 @@ import time
 
 import pytest
 
-from survey.questionnaire.logic import evaluate, parse
+from survey.questionnaire.logic import (
+    Arithmetic,
+    Call,
+    Comparison,
+    LogicArityError,
+    LogicJSONError,
+    LogicSyntaxError,
+    Number,
+    Reference,
+    String,
+    evaluate,
+    from_json,
+    parse,
+    to_json,
+    to_text,
+)
 from survey.questionnaire.logic.patterns import (
     MAX_PATTERN_LENGTH,
     PatternError,
@@ -124,3 +139,49 @@ def test_hostile_patterns_stay_linear(pattern: str, value: str) -> None:
     started = time.perf_counter()
     matches(value, pattern)
     assert time.perf_counter() - started < 3.0
+
+
+@pytest.mark.parametrize(
+    ("text", "tree"),
+    [
+        # Without a '(' the new names are still question codes: old rules keep their meaning.
+        ("selected-at > 3", Comparison(">", Arithmetic("-", Reference("selected"), Reference("at")),
+                                       Number(3))),
+        ("sum + if = max", Comparison("=", Arithmetic("+", Reference("sum"), Reference("if")),
+                                      Reference("max"))),
+        ("today = now", Comparison("=", Reference("today"), Reference("now"))),
+        ("selected-at (m, 1) = 'a'", Comparison("=", Call("selected-at", (Reference("m"), Number(1))),
+                                                String("a"))),
+        ("count-selected(m) = count(m)", Comparison("=", Call("count", (Reference("m"),)),
+                                                    Call("count", (Reference("m"),)))),
+        ("today()", Call("today", ())),
+    ],
+)
+def test_function_names_are_only_functions_before_a_parenthesis(text: str, tree: object) -> None:
+    assert parse(text) == tree
+    assert parse(to_text(tree)) == tree  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("today(1)", "function 'today' takes 0 arguments, got 1"),
+        ("if(a, b)", "function 'if' takes 3 arguments, got 2"),
+        ("coalesce(a)", "function 'coalesce' takes at least 2 arguments, got 1"),
+        ("sum()", "function 'sum' takes at least 1 argument, got 0"),
+        ("selected-at(m)", "function 'selected-at' takes 2 arguments, got 1"),
+    ],
+)
+def test_wrong_argument_counts_are_syntax_errors_naming_the_function(text: str, fragment: str) -> None:
+    with pytest.raises(LogicArityError) as caught:
+        parse(text)
+    assert fragment in str(caught.value)
+    assert isinstance(caught.value, LogicSyntaxError)
+
+
+def test_json_trees_with_the_new_functions_are_checked_too() -> None:
+    assert from_json(to_json(parse("coalesce(a, b, c, 1)"))) == parse("coalesce(a, b, c, 1)")
+    with pytest.raises(LogicJSONError, match="'min' takes at least 1 argument, got 0"):
+        from_json({"type": "call", "function": "min", "arguments": []})
+    with pytest.raises(LogicJSONError, match="'now' takes no arguments, got 1"):
+        from_json({"type": "call", "function": "now", "arguments": [{"type": "current"}]})

@@ -8,7 +8,8 @@ polite pages (thanks, already submitted, closed, expired, unknown link).
 from __future__ import annotations
 
 import json
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from flask import current_app, render_template, request
 from flask_babel import force_locale, get_locale
@@ -19,6 +20,7 @@ from survey.collect.forms import SurveyPageForm
 from survey.i18n import normalise_locale
 from survey.questionnaire import document as doc
 from survey.questionnaire.logic import references, to_json
+from survey.questionnaire.piping import pipe, piped_values
 from survey.questionnaire.sanitize import sanitize_html
 from survey.services import collection as service
 from survey.services.questionnaires import version_document
@@ -88,7 +90,7 @@ def _choice_options(choices: tuple[doc.Choice, ...], locale: str) -> list[tuple[
 
 
 def _question_view(form: SurveyPageForm, question: doc.Question, locale: str,
-                   shown: set[str]) -> dict:
+                   shown: set[str], piped: Mapping[str, str]) -> dict:
     variables = question.variables()
     names = [v.code for v in variables]
     errors = form.question_errors.get(question.code, [])
@@ -98,14 +100,14 @@ def _question_view(form: SurveyPageForm, question: doc.Question, locale: str,
         described.append(f"help-{question.code}")
     view: dict = {
         "q": question, "code": question.code, "type": question.type,
-        "text": question.text.get(locale), "names": names, "errors": errors,
+        "text": pipe(question.text.get(locale), piped), "names": names, "errors": errors,
         "hidden": question.code not in shown,
-        "help": Markup(sanitize_html(question.help.get(locale))) if described else None,
+        "help": Markup(sanitize_html(pipe(question.help.get(locale), piped, as_html=True))) if described else None,
         "values": {name: form[name].data for name in names},
         "numbers": [v.code for v in variables if v.kind == "number"],
     }
     if question.type == "info":
-        view["html"] = Markup(sanitize_html(question.text.get(locale)))
+        view["html"] = Markup(sanitize_html(pipe(question.text.get(locale), piped, as_html=True)))
     if question.show_if:
         expr = service.parsed_rule(question.show_if)
         view["show_if"] = json.dumps(to_json(expr)) if expr is not None else None
@@ -124,7 +126,7 @@ def _question_view(form: SurveyPageForm, question: doc.Question, locale: str,
     elif question.type == "yes_no":
         options = _choice_options(doc.YES_NO_CHOICES, locale)
     elif question.type == "kano":
-        attribute = settings.attribute.get(locale) or question.text.get(locale)
+        attribute = pipe(settings.attribute.get(locale) or question.text.get(locale), piped)
         options = _choice_options(doc.KANO_ANSWERS, locale)
         view["parts"] = [
             (names[0], doc.KANO_FUNCTIONAL_PROMPT.get(locale).format(attribute=attribute), options),
@@ -136,7 +138,7 @@ def _question_view(form: SurveyPageForm, question: doc.Question, locale: str,
     elif question.type == "matrix":
         pass
     if question.type == "matrix":
-        view["rows"] = [(row.code, row.text.get(locale)) for row in question.rows]
+        view["rows"] = [(row.code, pipe(row.text.get(locale), piped)) for row in question.rows]
     view["options"] = options
     if view.get("ends") and any(view["ends"]):
         described.append(f"ends-{question.code}")
@@ -158,20 +160,24 @@ def _question_view(form: SurveyPageForm, question: doc.Question, locale: str,
 def render_survey_page(document: doc.Questionnaire, page_index: int, form: SurveyPageForm, *,
                        locale: str, preview: bool = True, answers: dict | None = None,
                        resume_url: str | None = None, retry: bool = False,
-                       revealed: bool = False, action: str | None = None) -> str:
+                       revealed: bool = False, action: str | None = None,
+                       attributes: Mapping[str, Any] | None = None) -> str:
     """The HTML of page ``page_index`` of ``document`` with ``form`` (from ``build_page_form``).
 
     ``answers`` are the stored answers of the whole response (for the progress indicator and the
     Back button); ``preview=True`` shows a preview banner and no resume link; ``retry`` shows the
     "could not save, try again" message; ``revealed`` says that new questions appeared;
-    ``action`` is the form's URL (default: the current URL). Reads no database.
+    ``action`` is the form's URL (default: the current URL); ``attributes`` are the invitation's
+    (its segment), which texts may show as ``${invitation.key}`` beside earlier answers
+    (``survey.questionnaire.piping``). Reads no database.
     """
     page = document.pages[page_index]
     now = {**(answers or {}), **form.current_answers()}
     shown_now = form.shown()
     shown = {q.code for q in shown_now}
     form.xs_shown.data = " ".join(sorted(shown))
-    views = [_question_view(form, q, locale, shown) for q in page.questions]
+    piped = piped_values(document, now, attributes, locale)
+    views = [_question_view(form, q, locale, shown, piped) for q in page.questions]
     referenced: set[str] = set()
     for question in page.questions:
         expr = service.parsed_rule(question.show_if) if question.show_if else None
@@ -181,7 +187,7 @@ def render_survey_page(document: doc.Questionnaire, page_index: int, form: Surve
     return _render(
         "collect/page.html", locale, document=document, page=page, page_index=page_index,
         form=form, questions=views, title=document.title.get(locale),
-        page_title=page.title.get(locale),
+        page_title=pipe(page.title.get(locale), piped),
         progress=service.progress(document, now, page_index),
         has_previous=service.previous_page(document, now, page_index) is not None,
         is_last=service.next_page(document, now, page_index) is None,

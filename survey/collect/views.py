@@ -313,7 +313,7 @@ def page(resume_token: str, page_index: int):
         html = render_survey_page(
             document, page_index, form, locale=in_locale, preview=False, answers=stored,
             resume_url=public_url("collect.resume", resume_token=resume_token),
-            retry=retry, revealed=bool(revealed),
+            retry=retry, revealed=bool(revealed), attributes=response.segment,
             # after a switch, the page's own URL: a ?lang= in this one would override the choice
             action=None if in_locale == locale else _page_url(response, page_index))
         return html, status

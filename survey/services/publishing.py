@@ -6,8 +6,8 @@
 missing-translation scan, and says whether anything blocks publishing.
 
 Blocking: every logic issue (unknown reference, type mismatch, reference to a later question,
-cycle, syntax error …) and every binding problem (unknown construct or indicator, an indicator
-bound twice). Incomplete constructs and missing translations are shown but do not block.
+cycle, syntax error …), every binding problem (unknown construct or indicator, an indicator
+bound twice) and every text piping an answer it cannot have (``survey.questionnaire.piping``). Incomplete constructs and missing translations are shown but do not block.
 Nothing here touches Flask or the database.
 """
 from __future__ import annotations
@@ -21,6 +21,7 @@ from survey.questionnaire.document import (
     KANO_ANSWER_CODES, OTHER_CODE, MissingTranslation, Question, Questionnaire,
 )
 from survey.questionnaire.logic import LogicIssue, LogicItem, check_questionnaire
+from survey.questionnaire.piping import PipingIssue, piping_issues
 
 __all__ = ["PublishReport", "logic_items", "publish_checks", "check_expression"]
 
@@ -40,11 +41,13 @@ class PublishReport:
     issues: tuple[LogicIssue, ...]
     completeness: CompletenessReport
     missing_translations: tuple[MissingTranslation, ...]
+    piping: tuple[PipingIssue, ...] = ()
 
     @property
     def blocking(self) -> bool:
-        """True when publishing must wait: a logic issue or a binding problem is present."""
-        return bool(self.issues) or bool(self.completeness.problems)
+        """True when publishing must wait: a logic issue, a binding problem or a text showing an
+        answer it cannot have yet is present."""
+        return bool(self.issues) or bool(self.completeness.problems) or bool(self.piping)
 
 
 def _question_items(question: Question, position: int) -> list[LogicItem]:
@@ -107,6 +110,7 @@ def publish_checks(
         issues=tuple(check_questionnaire(logic_items(questionnaire))),
         completeness=completeness(questionnaire, models),
         missing_translations=questionnaire.missing_translations(),
+        piping=tuple(piping_issues(questionnaire)),
     )
 
 

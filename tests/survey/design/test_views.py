@@ -184,6 +184,22 @@ def test_publish_is_blocked_by_logic_issues_named_in_both_languages(app, designe
     assert response.status_code == 422 and _versions(app, qid) == [(1, "draft")]
 
 
+def test_publish_is_blocked_by_a_text_showing_an_answer_it_cannot_have(app, designer) -> None:
+    t = Texts
+    qid = _store(app, Document(title=t("问卷", "Survey"), pages=(
+        Page("p1", t("一", "One"), (Question("a", "text", t("甲 ${b}", "A ${b}")),
+                                    Question("b", "text", t("乙 ${nosuch}", "B ${nosuch}")))),
+        Page("p2", t("二", "Two ${a} ${invitation.region}"), (Question("c", "text", t("丙 ${a}", "C ${a}")),)))))
+    html = designer.get(f"/design/{qid}/publish?lang=en").get_data(as_text=True)
+    assert "a: the text shows ${b}, which is answered on the same page or later" in html
+    assert "b: the text shows ${nosuch}, but no question has this code." in html
+    assert html.count("the text shows") == 2 and "Publishing is blocked" in html  # p2 and c are fine
+    html = designer.get(f"/design/{qid}/publish?lang=zh_CN").get_data(as_text=True)
+    assert "b：文本显示 ${nosuch}，但没有题目使用这个代码。" in html
+    response = designer.post(f"/design/{qid}/publish", data={"csrf_token": _token(designer)})
+    assert response.status_code == 422 and _versions(app, qid) == [(1, "draft")]
+
+
 def test_publish_page_shows_model_completeness(app, designer) -> None:
     from survey.questionnaire.document import Binding
     qid = _store(app, Document(title=Texts("问卷", "Survey"), pages=(Page("p1", Texts("一", "One"), (

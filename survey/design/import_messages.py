@@ -1,5 +1,6 @@
-"""Import notices (``survey.questionnaire.notices``) in the page's language: the LimeSurvey and
-SurveyJS imports give each warning and refusal as a rule and values; this module words them.
+"""Import and export notices (``survey.questionnaire.notices``) in the page's language: the
+LimeSurvey and SurveyJS imports (and the SurveyJS export) give each warning and refusal as a rule
+and values; this module words them.
 """
 from __future__ import annotations
 
@@ -9,6 +10,12 @@ from survey.questionnaire.notices import Notice
 
 #: Notice rule -> message (the placeholders of ``NOTICE_TEMPLATES``), translated.
 NOTICE_MESSAGES = {
+    "sjs_export_question": _l("question '%(code)s': the %(field)s '%(expression)s' cannot be "
+                              "written as a SurveyJS expression (%(detail)s); rewrite it or "
+                              "export as XLSForm or JSON"),
+    "sjs_export_page": _l("page '%(code)s': the show-if '%(expression)s' cannot be written as a "
+                          "SurveyJS expression (%(detail)s); rewrite it or export as XLSForm or "
+                          "JSON"),
     "file_empty": _l("%(file)s: the file is empty"),
     "file_too_large": _l("%(file)s: the file is %(size)s MB; %(format)s uploads are limited to "
                  "%(limit)s MB"),
@@ -165,8 +172,10 @@ TERMS = {
     "single choice": _l("single choice"),
     "numeric": _l("numeric"),
     "text": _l("text"),
+    "show-if": _l("show-if"),
+    "validation": _l("validation"),
 }
-_TERM_VALUES = frozenset({"type", "label", "kind"})
+_TERM_VALUES = frozenset({"type", "label", "kind", "field"})
 
 
 def notice_message(notice: Notice) -> str:

@@ -238,7 +238,9 @@ def export(questionnaire_id: int, export_format: str):
         data = export_questionnaire(store.version_document(version), export_format,
                                     identity=FormIdentity(questionnaire_id, version.number))
     except (DocumentError, InterchangeError) as error:
-        flash(_("This version cannot be exported: %(reason)s", reason=str(error)))
+        notice = getattr(error, "notice", None)
+        flash(_("This version cannot be exported: %(reason)s",
+                reason=notice_message(notice) if notice else str(error)))
         return redirect(url_for("design.overview", questionnaire_id=questionnaire_id))
     suffix, mimetype = EXPORT_TYPES[export_format]
     name = f"questionnaire-{questionnaire_id}-v{version.number}.{suffix}"

@@ -34,6 +34,11 @@ NOTICE_TEMPLATES: dict[str, str] = {
     "sjs_nothing_to_ask": "%(file)s: no question could be imported from this SurveyJS survey: "
                           "none of its elements is a question Xinsheng can ask (%(found)s)",
     "document_rule": "%(file)s: %(error)s",
+    "sjs_export_question": "question '%(code)s': the %(field)s '%(expression)s' cannot be "
+                           "written as a SurveyJS expression (%(detail)s); rewrite it or export "
+                           "as XLSForm or JSON",
+    "sjs_export_page": "page '%(code)s': the show-if '%(expression)s' cannot be written as a "
+                       "SurveyJS expression (%(detail)s); rewrite it or export as XLSForm or JSON",
     # warnings shared by both formats
     "code_renamed": "'%(wanted)s' was renamed '%(code)s': codes are unique and use letters, "
                     "digits and '_'.",
@@ -160,7 +165,18 @@ class Notice:
         return self.text()
 
 
+#: Longest value (an expression, a pattern …) quoted in a notice; longer ones are cut with "…".
+VALUE_MAX = 200
+
+
+def shorten(value: object) -> str:
+    """``value`` as text of at most ``VALUE_MAX`` characters."""
+    text = str(value)
+    return text if len(text) <= VALUE_MAX else text[:VALUE_MAX - 1] + "…"
+
+
 def notice(rule: str, *, detail: Notice | None = None, **values: object) -> Notice:
-    """Make a notice; raises ``KeyError`` for a rule without a template (a programming error)."""
+    """Make a notice (each value cut to ``VALUE_MAX`` characters); raises ``KeyError`` for a
+    rule without a template (a programming error)."""
     NOTICE_TEMPLATES[rule]  # noqa: B018 - fail at the call, not when shown
-    return Notice(rule, tuple((name, str(value)) for name, value in values.items()), detail)
+    return Notice(rule, tuple((name, shorten(value)) for name, value in values.items()), detail)

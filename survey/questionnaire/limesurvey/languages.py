@@ -51,7 +51,7 @@ def plan_languages(languages: tuple[str, ...], base: str) -> LanguagePlan:
     if not sources:
         language = base or (languages[0] if languages else "")
         sources = {"zh": language, "en": language}
-        warnings.append(notice("lss_no_zh_en", language=language))
+        warnings.append(notice("lss_no_zh_en", language=language or "?"))
     kept = set(sources.values())
     left_out = [language for language in languages if language not in kept]
     if left_out:

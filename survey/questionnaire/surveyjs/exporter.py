@@ -11,6 +11,7 @@ from survey.questionnaire.document import (
     Questionnaire, Texts,
 )
 from survey.questionnaire.jsonio import binding_to_json, settings_to_json
+from survey.questionnaire.notices import notice
 from survey.questionnaire.surveyjs.expressions import Unmappable, to_surveyjs
 from survey.questionnaire.surveyjs.texts import texts_to_surveyjs
 from survey.questionnaire.xlsform.common import QuestionnaireExportError
@@ -20,16 +21,18 @@ from survey.questionnaire.xlsform.common import QuestionnaireExportError
 MARKER = "xinsheng"
 
 
-def _expression(question_or_page: str, field: str, text: str | None, *,
+def _expression(rule: str, code: str, text: str | None, *, field: str = "show-if",
                 current: str = "") -> str | None:
     if text is None:
         return None
     try:
         return to_surveyjs(logic.parse(text), current=current)
     except (Unmappable, logic.LogicError) as error:
-        raise QuestionnaireExportError(
-            f"{question_or_page}: the {field} {text!r} cannot be written as a SurveyJS "
-            f"expression ({error}); rewrite it or export as XLSForm or JSON") from None
+        detail = error.notice if isinstance(error, Unmappable) \
+            else notice("logic_rule", error=error)
+        refusal = notice(rule, code=code, expression=text, detail=detail,
+                         **({"field": field} if rule == "sjs_export_question" else {}))
+        raise QuestionnaireExportError(refusal.text(), refusal) from None
 
 
 def _choices(choices) -> list[dict[str, Any]]:
@@ -50,16 +53,16 @@ def _scale_columns(first: int, last: int, low: Texts, high: Texts,
 
 def _element(question: Question) -> dict[str, Any]:
     code, settings = question.code, question.settings
-    where = f"question {code!r}"
     element: dict[str, Any] = {"name": code, "title": texts_to_surveyjs(question.text)}
     if not question.help.is_empty():
         element["description"] = texts_to_surveyjs(question.help)
     if question.required:
         element["isRequired"] = True
-    visible = _expression(where, "show-if", question.show_if)
+    visible = _expression("sjs_export_question", code, question.show_if)
     if visible:
         element["visibleIf"] = visible
-    validation = _expression(where, "validation", question.validation, current=code)
+    validation = _expression("sjs_export_question", code, question.validation,
+                             field="validation", current=code)
     if validation:
         validator: dict[str, Any] = {"type": "expression", "expression": validation}
         if not question.validation_message.is_empty():
@@ -165,7 +168,7 @@ def export_surveyjs(questionnaire: Questionnaire) -> bytes:
         entry: dict[str, Any] = {"name": page.code}
         if not page.title.is_empty():
             entry["title"] = texts_to_surveyjs(page.title)
-        visible = _expression(f"page {page.code!r}", "show-if", page.show_if)
+        visible = _expression("sjs_export_page", page.code, page.show_if)
         if visible:
             entry["visibleIf"] = visible
         entry[MARKER] = {"show_if": page.show_if}

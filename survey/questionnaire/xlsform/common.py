@@ -24,7 +24,12 @@ class QuestionnaireImportError(DocumentError):
 
 
 class QuestionnaireExportError(DocumentError):
-    """A questionnaire cannot be written as XLSForm yet; the message says what to fix."""
+    """A questionnaire cannot be written as XLSForm yet; the message says what to fix.
+    ``notice`` (when the format gives one) is the same message as a rule and values."""
+
+    def __init__(self, message: str, notice: Notice | None = None) -> None:
+        super().__init__(message)
+        self.notice = notice
 
 
 @dataclass(frozen=True, slots=True)

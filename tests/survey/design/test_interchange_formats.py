@@ -18,6 +18,7 @@ from survey.design.import_messages import NOTICE_MESSAGES, TERMS
 from survey.questionnaire.limesurvey import import_lss
 from survey.questionnaire.limesurvey.types import TYPE_NAMES
 from survey.questionnaire.notices import NOTICE_TEMPLATES
+from survey.questionnaire.document import Page, Question, Questionnaire as Document, Texts
 from survey.questionnaire.jsonio import to_json
 from survey.questionnaire.surveyjs import import_surveyjs
 from survey.questionnaire.templates import complaint_followup
@@ -176,3 +177,22 @@ def test_warnings_and_refusals_are_shown_in_chinese(app, designer) -> None:
                    "x.lss", token=token, lang="zh_CN").get_data(as_text=True)
     assert "x.lss：此 XML 声明了 DTD、实体或外部引用" in html
     assert _count(app) == 1
+
+
+def test_a_surveyjs_export_that_cannot_be_written_says_why_in_chinese(app, designer) -> None:
+    document = Document(Texts("问卷", "Survey"), (Page("p", Texts("一", "One"), (
+        Question("n", "text", Texts("名", "Name")),
+        Question("m", "text", Texts("更多", "More"), show_if="length(n) > 3"))),))
+    with app.app_context():
+        session = get_session()
+        questionnaire_id = create_questionnaire(session, document).questionnaire_id
+        session.commit()
+    response = designer.get(f"/design/{questionnaire_id}/export/surveyjs?version=1&lang=zh_CN",
+                            follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert ("问题“m”：显示条件“length(n) &gt; 3”无法写成 SurveyJS 表达式（函数 length() 在 "
+            "SurveyJS 中没有对应写法）") in html
+    response = designer.get(f"/design/{questionnaire_id}/export/surveyjs?version=1&lang=en",
+                            follow_redirects=True)
+    assert ("question &#39;m&#39;: the show-if &#39;length(n) &gt; 3&#39; cannot be written as "
+            "a SurveyJS expression") in response.get_data(as_text=True)

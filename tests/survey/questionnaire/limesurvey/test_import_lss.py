@@ -212,3 +212,15 @@ def test_detection_by_content() -> None:
     assert looks_like_lss((FIXTURES / "ls6_l10ns.lss").read_bytes())
     assert not looks_like_lss(b'{"pages": []}')
     assert not looks_like_lss(b"<document><x/></document>")
+
+
+def test_a_long_relevance_is_quoted_cut_short_in_its_warning() -> None:
+    body = ("<groups><rows><row><gid>1</gid><group_order>1</group_order><group_name>G"
+            "</group_name><language>en</language></row></rows></groups><questions><rows><row>"
+            "<qid>1</qid><parent_qid>0</parent_qid><gid>1</gid><type>Y</type><title>y</title>"
+            "<language>en</language><relevance>" + "(" * 3000 + "1" + ")" * 3000
+            + "</relevance></row></rows></questions>")
+    result = import_lss(_lss(body), filename="x.lss")
+    assert result.questionnaire.question("y").show_if is None
+    (warning,) = [w for w in result.warnings if "relevance" in w]
+    assert "nested too deeply" in warning and "…'" in warning and len(warning) < 400

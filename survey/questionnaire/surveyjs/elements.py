@@ -117,10 +117,15 @@ class ElementMaker:
             item = {**item, "choices": values}
             self.warn("sjs_rating_values", title=code)
             return self.make_radiogroup(item, code)
-        first = item.get("rateMin", 1)
-        step = item.get("rateStep", 1)
-        last = item.get("rateMax", first + (item.get("rateCount", 5) - 1) * step
-                        if isinstance(item.get("rateCount", 5), int) else 5)
+        first, step, count = item.get("rateMin", 1), item.get("rateStep", 1), \
+            item.get("rateCount", 5)
+        if not all(isinstance(x, (int, float)) and not isinstance(x, bool)
+                   for x in (first, step, count)):
+            raise DocumentError(f"rateMin {first!r}, rateStep {step!r} and rateCount {count!r} "
+                                "must be numbers")
+        last = item.get("rateMax", first + (count - 1) * step)
+        if not isinstance(last, (int, float)) or isinstance(last, bool):
+            raise DocumentError(f"rateMax {last!r} must be a number")
         low, high = self.plain(item.get("minRateDescription")), \
             self.plain(item.get("maxRateDescription"))
         self.targets[str(item.get("name", code))] = Target(code, "number")

@@ -28,6 +28,8 @@ NOT_IMPORTED = ("requiredIf", "enableIf", "defaultValue", "defaultValueExpressio
                 "showSelectAllItem", "hasSelectAll", "resetValueIf", "setValueIf")
 SURVEY_NOT_IMPORTED = ("triggers", "calculatedValues", "completedHtmlOnCondition",
                        "navigateToUrlOnCondition")
+#: Element properties that must be lists; any other value is read as an empty list.
+_LIST_PROPERTIES = ("choices", "columns", "rows", "validators", "rateValues", "elements")
 _UNSUPPORTED_TYPES = {"file", "imagepicker", "image", "ranking", "signaturepad", "multipletext",
                       "matrixdropdown", "matrixdynamic", "paneldynamic", "expression", "slider"}
 
@@ -207,6 +209,8 @@ class _Builder(ElementMaker):
             if not isinstance(item, dict):
                 self.warn("sjs_not_an_object", element=str(item)[:40])
                 continue
+            item = {key: value if key not in _LIST_PROPERTIES or isinstance(value, list) else []
+                    for key, value in item.items()}
             marker = item.get(MARKER) if isinstance(item.get(MARKER), dict) else {}
             visible = str(item.get("visibleIf") or "")
             if inherited and visible:
@@ -271,9 +275,9 @@ class _Builder(ElementMaker):
             return question
         where = f"/{question.code}/{MARKER}"
         settings = settings_from_json(kind, marker.get("settings", {}), f"{where}/settings")
+        bindings = marker.get("rows") if isinstance(marker.get("rows"), dict) else {}
         rows = tuple(MatrixRow(row.code, row.text, binding_from_json(
-            (marker.get("rows") or {}).get(row.code), f"{where}/rows/{row.code}"))
-            for row in question.rows)
+            bindings.get(row.code), f"{where}/rows/{row.code}")) for row in question.rows)
         changes: dict[str, Any] = dict(
             type=kind, settings=settings, rows=rows,
             binding=binding_from_json(marker.get("binding"), f"{where}/binding"))

@@ -1,6 +1,7 @@
 """SurveyJS JSON export and import: the round trip, the mapping of a survey made in SurveyJS
 Creator (fixture written here), expressions both ways, and refusals."""
 import json
+import random
 import re
 from pathlib import Path
 
@@ -223,3 +224,30 @@ def test_detection_tells_surveyjs_from_the_own_format() -> None:
     assert is_surveyjs({"elements": []})
     assert not is_surveyjs({"schema": "xinsheng.questionnaire", "pages": []})
     assert not is_surveyjs({"title": "x"})
+
+
+WRONG_VALUES = [None, 5, "x", [], {}, [1, "a", None, {}], {"a": 1}, True, -3.5, 10**30]
+PROPERTIES = ["choices", "columns", "rows", "validators", "rateValues", "elements", "rateMin",
+              "rateMax", "rateStep", "rateCount", "min", "max", "step", "maxLength", "title",
+              "name", "visibleIf", "type", "inputType", "valueTrue", "xinsheng", "html",
+              "minSelectedChoices", "showOtherItem"]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_properties_of_the_wrong_type_are_warned_or_refused_never_a_traceback(seed: int) -> None:
+    survey = json.loads((FIXTURES / "creator_survey.json").read_bytes())
+    chosen = random.Random(seed)
+    outcomes = set()
+    for _ in range(150):
+        changed = json.loads(json.dumps(survey))
+        flat = [e for page in changed["pages"] for e in page["elements"]]
+        flat += [child for e in flat for child in e.get("elements", [])]
+        for _ in range(chosen.randint(1, 4)):
+            chosen.choice(flat)[chosen.choice(PROPERTIES)] = chosen.choice(WRONG_VALUES)
+        try:
+            import_surveyjs(json.dumps(changed).encode(), filename="f.json")
+            outcomes.add("imported")
+        except QuestionnaireImportError as error:
+            assert str(error).startswith("f.json: ")
+            outcomes.add("refused")
+    assert "imported" in outcomes

@@ -11,19 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from survey.questionnaire.document import Texts
+from survey.questionnaire.language_slots import Slot, slot_of
 from survey.questionnaire.notices import Notice, notice
-
-Slot = str  # "zh" or "en"
-
-
-def slot_of(language: str) -> Slot | None:
-    """'zh' for a Chinese LimeSurvey code, 'en' for an English one, None otherwise."""
-    code = language.strip().lower().replace("_", "-")
-    if code == "zh" or code.startswith("zh-"):
-        return "zh"
-    if code == "en" or code.startswith("en-"):
-        return "en"
-    return None
 
 
 @dataclass(frozen=True, slots=True)

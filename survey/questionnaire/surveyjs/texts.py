@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from survey.questionnaire.document import Texts
-from survey.questionnaire.limesurvey.languages import slot_of
+from survey.questionnaire.language_slots import slot_of
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 

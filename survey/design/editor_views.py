@@ -11,6 +11,7 @@ from flask_babel import ngettext
 
 from survey.auth.roles import role_required
 from survey.design import editing
+from survey.design.choice_rows import apply_editing_action, fill_rows
 from survey.design.access import editable, questionnaire_or_404, save_draft, to_editor, version_or_404
 from survey.design.forms import (
     TYPE_FIELDS, AddQuestionForm, ConfirmForm, DetailsForm, MoveForm, MoveToPageForm, PageForm,
@@ -177,6 +178,7 @@ def _new_type_defaults(form: QuestionForm, question_type: str) -> None:
     form.required.data = question_type != "info"
     form.integer.data = True
     form.scale.data = "1-5"
+    fill_rows(form, ())
 
 
 def _store_question(questionnaire_id: int, form: QuestionForm, *, index: int, replacing: str | None):
@@ -237,6 +239,8 @@ def new_question(questionnaire_id: int, index: int):
         form.code.data = editing.free_code(document, "q")
         _new_type_defaults(form, question_type)
         return _question_form_page(questionnaire, form, index=index, question_type=question_type, code=None)
+    if apply_editing_action(form, request.form):  # add a choice row, rows <-> text: nothing saved
+        return _question_form_page(questionnaire, form, index=index, question_type=question_type, code=None)
     if form.validate_on_submit():
         question = _store_question(questionnaire_id, form, index=index, replacing=None)
         if question is not None:
@@ -266,6 +270,8 @@ def edit_question(questionnaire_id: int, code: str):
         form = QuestionForm(question_type, formdata=None)
         _new_type_defaults(form, question_type)
         form.fill_from(question)
+    elif apply_editing_action(form, request.form):  # add a choice row, rows <-> text: nothing saved
+        pass
     elif form.validate_on_submit():
         saved = _store_question(questionnaire_id, form, index=index, replacing=code)
         if saved is not None:

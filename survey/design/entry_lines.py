@@ -4,10 +4,11 @@
 Pure: no Flask. :func:`parse_entry_lines` reads every line and reports every bad one, each as a
 :class:`LineProblem` — the line number, a rule code and the values the message names — so the
 editor can show all of them at once, in the reader's language (``survey.design.forms``).
+:func:`parse_choice_rows` applies the same rules to choices typed as rows of inputs.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
@@ -16,7 +17,7 @@ from survey.questionnaire.document import (
 )
 
 LineRule: TypeAlias = Literal[
-    "format", "row_format", "choice_code", "row_code", "duplicate", "reserved_other",
+    "format", "row_format", "no_code", "choice_code", "row_code", "duplicate", "reserved_other",
     "binding_format", "binding_length",
 ]
 Entry: TypeAlias = Choice | MatrixRow
@@ -67,11 +68,40 @@ def parse_entry_lines(text: str | None, *, rows: bool, other: bool = False) -> P
     return ParsedLines(tuple(entries), tuple(problems))
 
 
+def parse_choice_rows(rows: Sequence[tuple[str, str, str]], *, other: bool = False) -> ParsedLines:
+    """Read choices typed as rows of inputs, each (code, 中文, English); a row left blank is
+    skipped. Each bad row is a ``LineProblem`` whose ``line`` is the row's number (1-based):
+    "no_code" for labels without a code, otherwise the rules of :func:`parse_entry_lines`."""
+    entries: list[Entry] = []
+    problems: list[LineProblem] = []
+    first_line: dict[str, int] = {}
+    for number, row in enumerate(rows, start=1):
+        parts = [part.strip() for part in row]
+        if not any(parts):
+            continue
+        if not parts[0]:
+            problems.append(LineProblem(number, "no_code"))
+            continue
+        entry_or_problem = _entry(number, parts, rows=False, other=other, first_line=first_line)
+        (problems if isinstance(entry_or_problem, LineProblem) else entries).append(entry_or_problem)
+    return ParsedLines(tuple(entries), tuple(problems))
+
+
+def split_line(line: str) -> list[str]:
+    """The parts of one line, split at "|" and stripped."""
+    return [part.strip() for part in line.split("|")]
+
+
 def _parse_line(number: int, line: str, *, rows: bool, other: bool,
                 first_line: dict[str, int]) -> Entry | LineProblem:
-    parts = [part.strip() for part in line.split("|")]
+    parts = split_line(line)
     if len(parts) not in ((3, 4) if rows else (3,)):
         return LineProblem(number, "row_format" if rows else "format", (("parts", len(parts)),))
+    return _entry(number, parts, rows=rows, other=other, first_line=first_line)
+
+
+def _entry(number: int, parts: list[str], *, rows: bool, other: bool,
+           first_line: dict[str, int]) -> Entry | LineProblem:
     code = parts[0]
     pattern = CODE_PATTERN if rows else CHOICE_CODE_PATTERN
     if not pattern.match(code):

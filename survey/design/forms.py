@@ -1,5 +1,6 @@
-"""Designer forms. Every message a person sees is translated (zh_CN / en); list-like inputs
-(choices, matrix rows, Kano attributes) are textareas with one entry per line."""
+"""Designer forms. Every message a person sees is translated (zh_CN / en); choices are rows of
+inputs (``survey.design.choice_rows``) with a one-per-line text box as the fallback; matrix rows
+and Kano attributes are textareas with one entry per line."""
 from __future__ import annotations
 
 from flask_babel import get_locale
@@ -8,13 +9,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField,
+    BooleanField, FieldList, FormField, HiddenField, RadioField, SelectField, StringField, TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, StopValidation, ValidationError
 from wtforms.fields import IntegerField, DecimalField
 
 from acsi.spec import BUILTIN_MODELS
 from survey.services.bounded_numbers import NumberRejected, parse_number_text
+from survey.design.choice_rows import MAX_ROWS, ChoiceRowForm, check_rows, fill_rows, row_problem_text
 from survey.design.entry_lines import LineProblem, ParsedLines, format_entry_lines, parse_entry_lines
 from survey.questionnaire.constructs import model_display_name
 from survey.questionnaire.document import (
@@ -256,6 +258,8 @@ class QuestionForm(FlaskForm):
     validation_message_en = StringField(_l("Message when the rule fails (English)"), filters=[_strip],
                                         validators=[Length(max=TITLE_MAX)])
     binding = SelectField(_l("Measures model indicator"), validators=[Optional()])
+    choice_rows = FieldList(FormField(ChoiceRowForm), min_entries=0, max_entries=MAX_ROWS)
+    choices_input = HiddenField(default="text")  # "rows" or "text": which of the two was used
     choices = TextAreaField(_l("Choices, one per line: code | 中文 | English"),
                             validators=[Length(max=20000)])
     rows = TextAreaField(_l("Rows, one per line: code | 中文 | English | model.construct.indicator (optional)"),
@@ -295,7 +299,15 @@ class QuestionForm(FlaskForm):
     def validate_choices(self, field) -> None:
         if self.question_type not in ("single_choice", "multiple_choice"):
             return
-        parsed = parse_entry_lines(field.data, rows=False, other=bool(self.other.data))
+        if self.choices_input.data == "rows":
+            field.label.text = _("Choices")  # as the rows are headed (the summary names it)
+            parsed = check_rows(self)
+            for problem in parsed.problems:
+                field.errors.append(row_problem_text(problem))
+            if parsed.problems:
+                raise StopValidation()
+        else:
+            parsed = parse_entry_lines(field.data, rows=False, other=bool(self.other.data))
         self.parsed_choices = list(parsed.entries)
         _report_lines(field, parsed, _("List at least one choice."))
 
@@ -333,7 +345,7 @@ class QuestionForm(FlaskForm):
         self.validation_message_en.data = question.validation_message.en
         binding = question.binding
         self.binding.data = f"{binding.model}.{binding.construct}.{binding.indicator}" if binding else ""
-        self.choices.data = format_entry_lines(question.choices)
+        fill_rows(self, question.choices)
         self.rows.data = format_entry_lines(question.rows)
         settings = question.settings
         if isinstance(settings, SingleChoiceSettings):

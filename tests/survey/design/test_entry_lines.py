@@ -115,3 +115,70 @@ def test_good_lines_after_a_fix_are_saved(app, client, login_as, questionnaire_i
     with app.app_context():
         question = version_document(latest_version(get_session(), questionnaire_id)).question("channel")
     assert [c.code for c in question.choices] == ["web", "mail"]
+
+
+# --- choices as rows of inputs ---------------------------------------------------------------
+
+def _rows(*rows: tuple[str, str, str]) -> dict[str, str]:
+    data = {"choices_input": "rows"}
+    for index, (code, zh, en) in enumerate(rows):
+        data |= {f"choice_rows-{index}-code": code, f"choice_rows-{index}-label_zh": zh,
+                 f"choice_rows-{index}-label_en": en}
+    return data
+
+
+def test_choice_rows_are_read_like_lines_and_every_bad_row_is_named() -> None:
+    from survey.design.entry_lines import parse_choice_rows
+
+    parsed = parse_choice_rows([("web", "网站", "Web | site"), ("", "", ""), ("", "无码", "No code"),
+                                ("web", "又", "Again"), ("a b", "坏", "Bad"), ("other", "其他", "Other")],
+                               other=True)
+    assert [(p.line, p.rule) for p in parsed.problems] == [
+        (3, "no_code"), (4, "duplicate"), (5, "choice_code"), (6, "reserved_other")]
+    assert parsed.entries == (Choice("web", Texts("网站", "Web | site")),)  # "|" is kept in a row
+
+
+def test_a_new_choice_question_offers_rows_and_saves_them(app, client, login_as, questionnaire_id) -> None:
+    login_as("designer")
+    url = f"/design/{questionnaire_id}/pages/0/questions/new?type=single_choice&lang=en"
+    html = client.get(url).get_data(as_text=True)
+    assert 'name="choices_input" type="hidden" value="rows"' in html
+    assert html.count('name="choice_rows-') == 9 and 'aria-label="Row 3: English"' in html
+    token = csrf_token(client, "/design/new")
+    base = {"csrf_token": token, "code": "channel", "text_zh": "渠道", "text_en": "Channel", "display": "radio"}
+    reply = client.post(url, data=base | _rows(("web", "网站", "Web"), ("", "", ""), ("shop", "门店", "Shop")))
+    assert reply.status_code == 302
+    with app.app_context():
+        question = version_document(latest_version(get_session(), questionnaire_id)).question("channel")
+    assert [(c.code, c.label.en) for c in question.choices] == [("web", "Web"), ("shop", "Shop")]
+
+
+def test_each_bad_row_shows_its_error_beside_it_in_chinese(client, login_as, questionnaire_id) -> None:
+    login_as("designer")
+    token = csrf_token(client, "/design/new")
+    reply = client.post(f"/design/{questionnaire_id}/pages/0/questions/new?type=single_choice&lang=zh_CN",
+                        data={"csrf_token": token, "code": "channel", "text_zh": "渠道", "display": "radio"}
+                        | _rows(("web", "网站", "Web"), ("", "无码", ""), ("web", "重复", "")))
+    html = reply.get_data(as_text=True)
+    assert reply.status_code == 422
+    assert '<p class="error" id="choice_rows-1-code-error">第 2 行：请为这个选项填写代码。</p>' in html
+    assert '<p class="error" id="choice_rows-2-code-error">第 3 行：代码“web”已在第 1 行使用；每个代码只能用一次。</p>' in html
+    row = re.search(r'<input[^>]*id="choice_rows-2-code"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in row and 'aria-describedby="choice_rows-2-code-error"' in row
+    assert '<a href="#choices">' in html  # the summary leads to the rows
+    assert 'value="重复"' in html  # what was typed stays
+
+
+def test_rows_can_be_added_and_switched_to_text_and_back_without_saving(client, login_as, questionnaire_id) -> None:
+    login_as("designer")
+    url = f"/design/{questionnaire_id}/pages/0/questions/new?type=multiple_choice&lang=en"
+    base = {"csrf_token": csrf_token(client, "/design/new"), "code": "features", "text_en": "Features"}
+    html = client.post(url, data=base | _rows(("a", "甲", "A")) | {"add_choice_row": "1"}).get_data(as_text=True)
+    assert 'name="choice_rows-1-code"' in html and 'value="甲"' in html
+    html = client.post(url, data=base | _rows(("a", "甲", "A"), ("b", "乙", "")) | {"choices_as": "text"}
+                       ).get_data(as_text=True)
+    assert 'name="choices_input" type="hidden" value="text"' in html
+    assert "a | 甲 | A\nb | 乙 | </textarea>" in html
+    html = client.post(url, data=base | {"choices_input": "text", "choices": "a | 甲 | A\nb | 乙 | B",
+                                         "choices_as": "rows"}).get_data(as_text=True)
+    assert 'name="choice_rows-1-label_en" type="text" value="B"' in html

@@ -255,7 +255,7 @@ def test_editor_adds_edits_moves_and_deletes_questions(app, designer) -> None:
     qid = _store(app, _three_pages())
     token = _token(designer)
     html = designer.get(f"/design/{qid}/pages/0/questions/new?type=single_choice&lang=en").get_data(as_text=True)
-    assert "Choices, one per line" in html and 'value="q_1"' in html
+    assert 'name="choice_rows-0-code"' in html and 'value="q_1"' in html
     response = designer.post(f"/design/{qid}/pages/0/questions/new?type=single_choice&lang=en",
                              data=_question_data(token, code="channel", choices="web | 网站\n"))
     assert response.status_code == 422 and "Line 1: write" in response.get_data(as_text=True)
@@ -283,7 +283,7 @@ def test_editor_adds_edits_moves_and_deletes_questions(app, designer) -> None:
     assert response.status_code == 422 and "already uses this code" in response.get_data(as_text=True)
     # edit shows the stored values and keeps the position
     html = designer.get(f"/design/{qid}/questions/channel").get_data(as_text=True)
-    assert "web | 网站 | Website" in html
+    assert 'name="choice_rows-0-code" type="text" value="web"' in html and 'value="Website"' in html
     response = designer.post(f"/design/{qid}/questions/channel", data=_question_data(
         token, code="channel", text_en="Channel", display="dropdown", choices="web | 网站 | Website"))
     assert response.status_code == 302
@@ -354,7 +354,7 @@ def test_changing_a_question_type_keeps_code_texts_and_rules(app, designer) -> N
     assert "You are changing this question" not in html
     html = designer.get(f"/design/{qid}/questions/why?type=single_choice&lang=en").get_data(as_text=True)
     assert '<option value="single_choice" selected>' in html and "You are changing this question" in html
-    assert 'name="type" value="single_choice"' in html and "Choices, one per line" in html
+    assert 'name="type" value="single_choice"' in html and 'name="choice_rows-0-code"' in html
     assert 'value="why"' in html and "age &gt;= 18" in html  # code and rule carried over
     assert _document(app, qid).question("why").type == "text"  # nothing saved by looking
     chinese = designer.get(f"/design/{qid}/questions/why?type=single_choice&lang=zh_CN").get_data(as_text=True)

@@ -86,7 +86,11 @@ def execute_run(session: Session, run_id: int) -> None:
         version = session.get(QuestionnaireVersion, parameters.version_ids[0])
         before = next(iter(earlier_comparable_runs(session, run, limit=1)), None)
         previous = None if before is None else PreviousRun(before.id, AnalysisParameters.from_dict(before.parameters))
-        results = run_analysis(current_engine(), version_document(version), parameters, checkpoint,
+        document = version_document(version)
+        # The reads end here: what follows writes (progress, then the results) in transactions of
+        # its own, so storing the results stays all or nothing.
+        session.commit()
+        results = run_analysis(current_engine(), document, parameters, checkpoint,
                                n_jobs=int(current_app.config.get("ANALYSIS_JOBS", 1)), previous=previous)
     except RunCancelled:
         _finish(session, run, "cancelled", stage="cancelled")

@@ -77,6 +77,7 @@ EXPECTED_TEXTS = {
         _l("a position (a number, 0 for the first) as second argument"),
     "two dates and times (like now() and 'YYYY-MM-DDTHH:MM')":
         _l("two dates and times (like now() and 'YYYY-MM-DDTHH:MM')"),
+    "values of the same kind as the first one": _l("values of the same kind as the first one"),
 }
 OPERATION_TEXTS = {"comparing with a date": _l("comparing with a date"),
                    "comparing with a date and time": _l("comparing with a date and time")}

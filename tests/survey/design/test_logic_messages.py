@@ -22,7 +22,7 @@ from survey.services.questionnaires import create_questionnaire
 from support import csrf_token
 
 CODES = ("age", "name", "channels", "visit", "intro", "later", "p1", "p2", "sat", "web", "shop",
-         "selected", "count")  # codes, choice codes and function names: the rule's own spelling
+         "selected", "count", "if")  # codes, choice codes and function names: the rule's own spelling
 
 
 def _document() -> Questionnaire:
@@ -61,6 +61,7 @@ BROKEN_RULES = {
     "visit > 'yesterday'": "type_mismatch",     # comparing with a date
     "age = name": "type_mismatch",              # two values of the same kind (not in the table)
     "age + 1": "not_a_condition",
+    "if(age > 1, 1, 'x') = 1": "type_mismatch",  # if() mixing kinds of values
     "selected(channels, 'post')": "unknown_choice",
 }
 

@@ -65,7 +65,8 @@ def check_archive(data: bytes, limits: ZipLimits = ZipLimits()) -> None:
     Raises :class:`ArchiveRejected` naming the rule, the limit and the offending member."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as error:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError,
+            NotImplementedError) as error:  # NotImplementedError: "zip file version 7.9"
         raise ArchiveRejected("not_zip", f"not a ZIP archive ({error})") from None
     with archive:
         members = archive.infolist()

@@ -108,6 +108,10 @@ def _check_csv_layout(rows: list[list[str]], filename: str) -> None:
     sheet, headers = None, {}
     for number, row in enumerate(rows, start=1):
         first = row[0].strip().lower() if row else ""
+        if sheet is None and not first and any(cell.strip() for cell in row):
+            raise QuestionnaireImportError(
+                f"{filename}: this CSV is not an XLSForm: row {number} has values before any "
+                f"sheet is named; {_CSV_LAYOUT}")
         if first:
             if first not in CSV_SHEETS:
                 raise QuestionnaireImportError(

@@ -49,6 +49,9 @@ def test_a_cut_off_survey_sheet_is_reported_as_damaged() -> None:
     (b"survey\n", "it has no 'survey' sheet with a header row"),
     ("survey,label,hint\n,Q1,h\n".encode(), "the 'survey' sheet has no 'type' or 'name' column"),
     ("survey,type,label\n,text,Q1\n".encode(), "the 'survey' sheet has no 'name' column"),
+    # found by shuffling a CSV form's rows: pyxform raised a TypeError ('None_header')
+    (',text,q1,Q1\nsurvey,,,\n,type,name,label\n'.encode(),
+     "row 1 has values before any sheet is named"),
 ])
 def test_a_csv_that_is_not_an_xlsform_names_what_is_missing(data, missing) -> None:
     assert missing in _error(data, "list.csv")

@@ -58,3 +58,13 @@ def test_damaged_and_foreign_archives() -> None:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_BZIP2) as archive:
         archive.writestr("a.xml", b"<a/>")
     assert _rejected(buffer.getvalue()).rule == "method"
+
+
+def test_an_archive_needing_an_unknown_zip_version_is_refused() -> None:
+    """zipfile raises NotImplementedError for a central directory entry that needs a ZIP version
+    it lacks (found by mutating workbooks); the guard turns it into a refusal."""
+    data = bytearray(zip_archives.rezip({"a.xml": b"<a/>"}))
+    entry = data.index(b"PK\x01\x02")
+    data[entry + 6:entry + 8] = (79).to_bytes(2, "little")  # version needed to extract: 7.9
+    error = _rejected(bytes(data))
+    assert error.rule == "not_zip" and "zip file version 7.9" in str(error)

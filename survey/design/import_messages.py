@@ -17,6 +17,12 @@ NOTICE_MESSAGES = {
                           "SurveyJS expression (%(detail)s); rewrite it or export as XLSForm or "
                           "JSON"),
     "file_empty": _l("%(file)s: the file is empty"),
+    "file_too_slow": _l("%(file)s: reading the file did not finish within %(seconds)s seconds; "
+                        "it may be damaged: open it in a spreadsheet program, save it again (as "
+                        ".xlsx) and import that"),
+    "file_too_demanding": _l("%(file)s: reading the file needed more than %(limit)s MB of memory; "
+                             "it may be damaged: open it in a spreadsheet program, save it again "
+                             "(as .xlsx) and import that"),
     "file_too_large": _l("%(file)s: the file is %(size)s MB; %(format)s uploads are limited to "
                  "%(limit)s MB"),
     "xml_forbidden": _l("%(file)s: the XML declares a DTD, entities or external references "

@@ -14,6 +14,12 @@ from dataclasses import dataclass
 NOTICE_TEMPLATES: dict[str, str] = {
     # refusals
     "file_empty": "%(file)s: the file is empty",
+    "file_too_slow": "%(file)s: reading the file did not finish within %(seconds)s seconds; it "
+                     "may be damaged: open it in a spreadsheet program, save it again (as .xlsx) "
+                     "and import that",
+    "file_too_demanding": "%(file)s: reading the file needed more than %(limit)s MB of memory; it "
+                          "may be damaged: open it in a spreadsheet program, save it again (as "
+                          ".xlsx) and import that",
     "file_too_large": "%(file)s: the file is %(size)s MB; %(format)s uploads are limited to "
                       "%(limit)s MB",
     "xml_forbidden": "%(file)s: the XML declares a DTD, entities or external references "

@@ -11,12 +11,13 @@ from typing import Callable, Literal
 from survey.questionnaire.document import DocumentError, Questionnaire
 from survey.questionnaire.jsonio import from_json, to_json
 from survey.questionnaire.limesurvey import import_lss, looks_like_lss
-from survey.questionnaire.notices import Notice
+from survey.questionnaire.notices import Notice, notice
 from survey.questionnaire.sanitize import sanitize_questionnaire
 from survey.questionnaire.surveyjs import export_surveyjs, import_surveyjs, is_surveyjs
 from survey.questionnaire.xlsform.common import ImportResult
 from survey.questionnaire.xlsform import FormIdentity, MAX_UPLOAD_BYTES, export_xlsform, import_xlsform
 from survey.services.inbound_json import MAX_DEPTH, JsonRejected, load_json
+from survey.services.isolation import IsolationError, run_isolated
 
 ExportFormat = Literal["xlsform", "json", "surveyjs"]
 XLSFORM_SUFFIXES = (".xlsx", ".xls", ".csv")
@@ -39,14 +40,49 @@ class ImportedQuestionnaire:
     notices: tuple[Notice, ...] = ()
 
 
-def import_questionnaire(data: bytes, *, filename: str) -> ImportedQuestionnaire:
+#: What reading one uploaded questionnaire file may take (the readers run isolated: a crafted
+#: file cannot hold a web worker longer, nor make it allocate more).
+IMPORT_SECONDS = 30.0
+IMPORT_MEMORY_BYTES = 1024 ** 3
+
+
+def import_questionnaire(data: bytes, *, filename: str, seconds: float | None = None,
+                         memory_bytes: int | None = None) -> ImportedQuestionnaire:
     """Read an XLSForm (.xlsx/.xls/.csv), a LimeSurvey survey (.lss), or a .json upload: a
     questionnaire exported from Xinsheng (it has a ``schema``) or a SurveyJS survey (``pages``).
 
-    LimeSurvey and SurveyJS files are told apart by content, not only by the name. Raises
-    :class:`InterchangeError` naming the file and the problem; nothing is stored here, so a
-    failed import leaves nothing behind.
+    LimeSurvey and SurveyJS files are told apart by content, not only by the name. The file is
+    read in a child process (``survey.services.isolation``) given ``seconds`` and
+    ``memory_bytes`` (default :data:`IMPORT_SECONDS`, :data:`IMPORT_MEMORY_BYTES`). Raises :class:`InterchangeError` naming the file and the problem (a file
+    that takes longer or more memory is refused as probably damaged); nothing is stored here,
+    so a failed import leaves nothing behind.
     """
+    seconds = IMPORT_SECONDS if seconds is None else seconds
+    memory_bytes = IMPORT_MEMORY_BYTES if memory_bytes is None else memory_bytes
+    try:
+        kind, value = run_isolated(_import_outcome, data, filename, seconds=seconds, memory_bytes=memory_bytes)
+    except IsolationError as failed:
+        if failed.reason == "crash":
+            raise RuntimeError(f"reading {filename} failed in its child process:\n{failed.detail}") from None
+        refusal = (notice("file_too_slow", file=filename, seconds=f"{seconds:g}") if failed.reason == "time"
+                   else notice("file_too_demanding", file=filename, limit=memory_bytes // 1024 ** 2))
+        raise InterchangeError(refusal.text(), refusal) from None
+    if kind == "refused":
+        message, refusal = value
+        raise InterchangeError(message, refusal)
+    return value
+
+
+def _import_outcome(data: bytes, filename: str) -> tuple[str, object]:
+    """In the child: ("imported", the questionnaire) or ("refused", (message, notice)) —
+    InterchangeError's notice would not survive pickling as an exception."""
+    try:
+        return "imported", _import(data, filename)
+    except InterchangeError as refused:
+        return "refused", (str(refused), refused.notice)
+
+
+def _import(data: bytes, filename: str) -> ImportedQuestionnaire:
     suffix = PurePath(filename).suffix.lower()
     if suffix == ".lss" or (suffix not in XLSFORM_SUFFIXES and looks_like_lss(data)):
         return _imported(import_lss, data, filename)

@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from models import PeriodicRun
+from survey.db import begin_write, read_first
 from survey.mail.channels import CHANNELS, Channel, DeliveryError, OutgoingMessage, mail_settings
 from survey.mail.settings import MailSettingsError
 from survey.observability.metrics import CountedChannel
@@ -126,13 +127,18 @@ def tick(session: Session, *, now: datetime | None = None) -> dict[str, int] | N
         return None
     config = current_app.config
     done: dict[str, int] = {}
+    # The job worker runs at idle priority: on SQLite its reads must not hold the write lock every
+    # respondent's submit needs (read_first); a transaction opens only where it writes.
+    read_first(session)
     followups = complaint_cases.followup_questionnaires(session)  # one per workspace that has one
     if followups:
+        begin_write(session)
         invited = complaint_cases.invite_due_everywhere(
             session, delay_hours=float(config.get("COMPLAINT_FOLLOWUP_DELAY_HOURS", 24)),
             expiry_days=int(config.get("COMPLAINT_FOLLOWUP_EXPIRY_DAYS", 30)), now=now)
         done["complaint_invitations"] = sum(len(found) for found in invited.values())
         session.commit()
+    read_first(session)
     done["tasks_opened"] = complaint_cases.sweep_followup_tasks(session, FollowUpRules.from_config(config))
     session.commit()
     if config.get("RETENTION_DAYS"):

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from models import ComplaintCase, Invitation, Questionnaire, QuestionnaireVersion, Response
 from models.followup import FOLLOWUP_STATUSES, FollowUpTask, FollowUpTaskEvent
+from survey.db import begin_write
 from survey.services.response_state import ResponseState
 from survey.services.upload_tables import aware
 from survey.services.workspaces import Scope, in_scope
@@ -134,6 +135,8 @@ def sweep_followup_tasks(session: Session, rules: FollowUpRules, *, now: datetim
         select(Response).where(Response.status == "complete", Response.complaint_case_id.is_not(None),
                                Response.id.not_in(select(FollowUpTask.response_id)))
     ).all()
+    if responses:
+        begin_write(session)  # after a read_first search: a task is opened (or found) under the lock
     return sum(open_followup_tasks(session, r, rules, now=now) is not None for r in responses)
 
 

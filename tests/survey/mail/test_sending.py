@@ -89,6 +89,37 @@ def test_the_tick_without_mail_url_only_does_the_rest(app, questionnaire_id) -> 
         assert "sent" not in done and done["tasks_opened"] == 0
 
 
+def test_the_tick_searches_without_the_write_lock(app, questionnaire_id, monkeypatch) -> None:
+    """The tick runs in the idle-priority worker: its searches (follow-up questionnaires, responses
+    without a task) must leave SQLite's write lock to respondents' submits."""
+    if app.config["SQLALCHEMY_DATABASE_URL"].startswith("postgresql"):
+        pytest.skip("PostgreSQL has no database-wide write lock")
+    from survey.services import complaint_cases, followup_tasks
+    from support import sqlite_write_lock_free
+
+    database = app.config["SQLALCHEMY_DATABASE_URL"].removeprefix("sqlite:///")
+    seen: list[object] = []
+    real_followups, real_sweep = complaint_cases.followup_questionnaires, followup_tasks.sweep_followup_tasks
+
+    def followups(session, *args, **kwargs):
+        found = real_followups(session, *args, **kwargs)
+        seen.append(("followups", sqlite_write_lock_free(database)))
+        return found
+
+    def sweep(session, *args, **kwargs):
+        session.scalars(select(Invitation).limit(1)).all()  # a search, as the sweep's
+        seen.append(("sweep", sqlite_write_lock_free(database)))
+        return real_sweep(session, *args, **kwargs)
+
+    monkeypatch.setattr(complaint_cases, "followup_questionnaires", followups)
+    monkeypatch.setattr(complaint_cases, "sweep_followup_tasks", sweep)
+    with app.app_context():
+        app.config["MAIL_URL"] = ""
+        done = tick(get_session(), now=datetime(2026, 6, 1, 12, 0, tzinfo=UTC))
+    assert done["tasks_opened"] == 0
+    assert seen == [("followups", True), ("sweep", True)]
+
+
 def test_cli_upload_send_and_remind(app, runner, questionnaire_id, tmp_path) -> None:
     listing = tmp_path / "list.csv"
     listing.write_text("customer_ref,language,email,name,region\nC1,zh_CN,c1@example.com,王芳,华东\n"

@@ -17,17 +17,10 @@ from typing import Literal
 
 from survey.questionnaire import logic
 from survey.questionnaire.logic import ast
-from survey.questionnaire.notices import Notice, notice
+from survey.questionnaire.foreign_expressions import TokenCursor, Unmappable
+from survey.questionnaire.notices import notice
 
 TargetKind = Literal["choice", "yes_no", "number", "text", "date", "multi", "multi_item"]
-
-
-class Unmappable(ValueError):
-    """The expression uses something the logic language cannot say; ``notice`` names it."""
-
-    def __init__(self, notice: Notice) -> None:
-        super().__init__(notice.text())
-        self.notice = notice
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,21 +61,11 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     return found
 
 
-class _Parser:
+class _Parser(TokenCursor):
     """Recursive descent over the Expression Manager subset, to nested tuples."""
 
     def __init__(self, text: str) -> None:
-        self.tokens, self.position = _tokens(text), 0
-
-    def peek(self) -> tuple[str, str]:
-        return self.tokens[self.position] if self.position < len(self.tokens) else ("end", "")
-
-    def take(self, value: str | None = None) -> tuple[str, str]:
-        token = self.peek()
-        if value is not None and token[1] != value:
-            raise Unmappable(notice("expected_token", expected=value, found=token[1]))
-        self.position += 1
-        return token
+        super().__init__(_tokens(text))
 
     def parse(self) -> tuple:
         tree = self.or_()

@@ -18,15 +18,8 @@ from typing import Callable, Literal
 from survey.questionnaire import logic
 from survey.questionnaire.logic import ast
 from survey.questionnaire.logic.serialize import format_number
-from survey.questionnaire.notices import Notice, notice
-
-
-class Unmappable(ValueError):
-    """The expression has no equivalent in the other language; ``notice`` names the part."""
-
-    def __init__(self, notice: Notice) -> None:
-        super().__init__(notice.text())
-        self.notice = notice
+from survey.questionnaire.foreign_expressions import TokenCursor, Unmappable
+from survey.questionnaire.notices import notice
 
 
 # --- export -----------------------------------------------------------------------------------
@@ -129,22 +122,13 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     return found
 
 
-class _Reader:
+class _Reader(TokenCursor):
     """Recursive descent over SurveyJS expressions straight to the logic syntax tree."""
 
     def __init__(self, text: str, targets: dict[str, Target]) -> None:
-        self.tokens, self.position, self.targets = _tokens(text), 0, targets
+        super().__init__(_tokens(text))
+        self.targets = targets
         self.by_code = {target.code: target for target in targets.values()}
-
-    def peek(self) -> tuple[str, str]:
-        return self.tokens[self.position] if self.position < len(self.tokens) else ("end", "")
-
-    def take(self, value: str | None = None) -> tuple[str, str]:
-        token = self.peek()
-        if value is not None and token[1] != value:
-            raise Unmappable(notice("expected_token", expected=value, found=token[1]))
-        self.position += 1
-        return token
 
     def read(self) -> ast.Expr:
         expr = self.or_()

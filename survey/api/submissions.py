@@ -1,7 +1,8 @@
 """Complete responses submitted through the API (call centre, CRM), checked like the web form.
 
-The answers are checked page by page with the function the respondent page forms use
-(:func:`survey.collect.page_check.check_page`), so the rules are the same: required answers,
+The answers are checked page by page with the use case the respondent pages and the preview
+call (:func:`survey.services.page_answers.answer_page`, Next on every page shown), so the rules
+are the same: required answers,
 choice codes, number bounds, text length, dates, ``validation`` rules, and ``show_if`` — answers
 to questions the respondent would not have been shown are dropped, as on the web.
 
@@ -24,12 +25,11 @@ from sqlalchemy.orm import Session
 
 from models import ComplaintCase, Questionnaire, QuestionnaireVersion, Quota, Response
 from models.followup import FollowUpTask
-from survey.collect.fields import display_value
-from survey.collect.forms import merge_page_answers
-from survey.collect.page_check import check_page
+from survey.collect.page_check import current_limits
 from survey.db import begin_write
 from survey.questionnaire.document import Questionnaire as Document
 from survey.services import collection, consent, quotas
+from survey.services.page_answers import answer_page
 from survey.services.response_state import accepts_responses
 from survey.services.bounded_numbers import NumberRejected, bounded_value
 from survey.services.followup_tasks import FollowUpRules, open_followup_tasks
@@ -62,8 +62,17 @@ class Submission:
     version_number: int | None = None
 
 
+def json_answer(value: object) -> object:
+    """A JSON answer as a page value: true/false are the yes/no choice codes; everything else is
+    taken as sent (a number stays a number; the page check reads it once)."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
 def check_answers(document: Document, answers: Mapping[str, Any]) -> tuple[dict[str, object], dict[str, list[str]], int]:
-    """Validate ``answers`` page by page with the web page forms (messages in English).
+    """Validate ``answers`` page by page, as the respondent pages answer them (Next on every
+    page shown, :func:`survey.services.page_answers.answer_page`; messages in English).
 
     Returns the answers as stored (typed; hidden questions dropped), errors per question code,
     and the index of the last page shown.
@@ -74,17 +83,14 @@ def check_answers(document: Document, answers: Mapping[str, Any]) -> tuple[dict[
     merged: dict[str, object] = {}
     index = collection.first_page(document, merged)
     last = 0
+    limits = current_limits()
     with force_locale("en"):
         while index is not None:
-            page = document.pages[index]
-            raw = {variable.code: display_value(answers.get(variable.code))
-                   for question in page.questions for variable in question.variables()}
-            checked = check_page(page, raw, merged, locale="en")
-            for code, messages in checked.errors.items():
-                errors[code] = list(messages)
-            merged = merge_page_answers(merged, tuple(raw), checked.answers)
-            last = index
-            index = collection.next_page(document, merged, index)
+            posted = {variable.code: json_answer(answers.get(variable.code))
+                      for question in document.pages[index].questions for variable in question.variables()}
+            outcome = answer_page(document, index, merged, posted, navigation="next", locale="en", limits=limits)
+            errors.update(outcome.errors)
+            merged, last, index = outcome.answers, index, outcome.target
     return merged, errors, last
 
 

@@ -162,11 +162,3 @@ def form_data(document: Questionnaire, page_index: int, answers: Mapping[str, ob
                 data[variable.code] = display_value(answers[variable.code])
     return data
 
-
-def merge_page_answers(stored: Mapping[str, object], page_variables: tuple[str, ...],
-                       page_answers: Mapping[str, object]) -> dict[str, object]:
-    """Stored answers with this page's variables replaced by ``page_answers`` (a question now
-    hidden or left empty loses its old answer)."""
-    merged = {k: v for k, v in stored.items() if k not in page_variables}
-    merged.update(page_answers)
-    return merged

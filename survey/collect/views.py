@@ -20,8 +20,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from models import Invitation, QuestionnaireVersion, Response
 from survey.auth.roles import public
-from survey.collect.forms import build_page_form, form_data, merge_page_answers, posted_submission_id
-from survey.collect.page_check import check_page, posted_values
+from survey.collect.forms import build_page_form, form_data, posted_submission_id
+from survey.collect.page_check import current_limits, posted_values
 from survey.collect.rendering import (
     choose_locale, render_message, render_survey_page, render_unsubscribe, render_welcome,
 )
@@ -32,6 +32,7 @@ from survey.i18n import remember_language, supported_locale
 from survey.public_urls import public_url
 from survey.services import collection as service
 from survey.services import consent, mailings, quotas
+from survey.services.page_answers import PageOutcome, answer_page
 from survey.services.questionnaires import state_document, version_document
 from survey.services.response_state import ResponseState, response_state
 from survey.security_headers import remember_embedding
@@ -323,58 +324,46 @@ def page(resume_token: str, page_index: int):
 
     # A posted page is checked without building its form (the CSRF token was checked before
     # the view ran); the form is built only when the page has to be shown again.
-    with force_locale(locale):
-        checked = check_page(page, posted_values(page, request.form), prior, locale=locale)
     switching_to = supported_locale(request.form.get(LANGUAGE_SWITCH))
+    navigation = "language" if switching_to is not None else \
+        "back" if request.form.get("nav") == "back" else "next"
+    with force_locale(locale):
+        outcome = answer_page(document, page_index, stored, posted_values(page, request.form),
+                              navigation=navigation, locale=locale, limits=current_limits(),
+                              seen=request.form.get("xs_shown"))
     if switching_to is not None:
-        return _switch_language(db, response, page_index, stored, checked, switching_to, show)
-    going_back = request.form.get("nav") == "back"
-    if going_back:
-        target = service.previous_page(document, stored, page_index)
-        if target is None:
+        return _switch_language(db, response, page_index, outcome, switching_to, show)
+    if not outcome.moves:
+        if navigation == "back":  # the first page: nowhere to go back to
             return redirect(_page_url(response, page_index))
-        # Back keeps every answer that is valid (required or not) and the rest as stored.
-        merged = merge_page_answers(stored, checked.settled_variables, checked.answers)
-    else:
-        revealed = checked.revealed(request.form.get("xs_shown"))
-        if revealed:
-            shown_errors = set(checked.errors) - set(revealed)
-            return show(422 if shown_errors else 200, revealed=revealed)
-        if not checked.ok:
-            return show(422)
-        merged = merge_page_answers(stored, page_variables, checked.answers)
-    following = service.next_page(document, merged, page_index)
-    if going_back:
-        target_url = _page_url(response, target)
-    elif following is None:
-        target_url = url_for("collect.done", resume_token=resume_token)
-    else:
-        target_url = _page_url(response, following)
-
+        if outcome.revealed:
+            return show(422 if outcome.errors else 200, revealed=outcome.revealed)
+        return show(422)
+    merged, completing = outcome.answers, outcome.completes
+    target_url = url_for("collect.done", resume_token=resume_token) if completing \
+        else _page_url(response, outcome.target)
     rules = FollowUpRules.from_config(current_app.config)
-    completing = not going_back and following is None
     quota_rules = quotas.quotas_of(db, version.questionnaire_id) if completing and version.has_quotas else []
     # A page save, or a completion that touches nothing else, is one statement (see write_once).
     one_statement = not completing or (response.invitation_id is None and not rules.reasons(merged)
                                        and not quota_rules)
 
     def write() -> None:
-        if going_back:
-            service.save_page(db, response, page_index, merged, next_index=page_index)
-        elif completing:
-            completed = service.complete_response(
-                db, response, answers=merged, page_index=page_index,
-                submission_id=posted_submission_id(request.form),
-                profile=service.profile_answers(document, merged))
-            # Quotas are counted in the completion's transaction: a full one undoes it.
-            if quota_rules:
-                quotas.fill(db, version.questionnaire_id, completed.segment, merged, quota_rules)
-            # Closed loop: an unresolved complaint, low resolution satisfaction or a detractor
-            # opens a follow-up task in the same transaction as the completion.
-            if not one_statement:
-                open_followup_tasks(db, completed, rules)
-        else:
-            service.save_page(db, response, page_index, merged, next_index=following)
+        if not completing:  # Back keeps where the respondent had reached; Next moves it on
+            service.save_page(db, response, page_index, merged,
+                              next_index=page_index if navigation == "back" else outcome.target)
+            return
+        completed = service.complete_response(
+            db, response, answers=merged, page_index=page_index,
+            submission_id=posted_submission_id(request.form),
+            profile=service.profile_answers(document, merged))
+        # Quotas are counted in the completion's transaction: a full one undoes it.
+        if quota_rules:
+            quotas.fill(db, version.questionnaire_id, completed.segment, merged, quota_rules)
+        # Closed loop: an unresolved complaint, low resolution satisfaction or a detractor
+        # opens a follow-up task in the same transaction as the completion.
+        if not one_statement:
+            open_followup_tasks(db, completed, rules)
 
     try:
         service.write_once(db, write, one_statement=one_statement)
@@ -393,13 +382,13 @@ def page(resume_token: str, page_index: int):
     return make_response(redirect(target_url))
 
 
-def _switch_language(db, response: ResponseState, page_index: int, stored, checked, locale: str, show):
+def _switch_language(db, response: ResponseState, page_index: int, outcome: PageOutcome, locale: str, show):
     """The language switcher of a page (a submit button of the page form): keep what the
     respondent has entered on the page — the valid answers are saved as Back saves them, without
-    requiring anything — and show the same page, with everything as entered, in ``locale``."""
-    merged = merge_page_answers(stored, checked.settled_variables, checked.answers)
+    requiring anything (``outcome``) — and show the same page, with everything as entered, in
+    ``locale``."""
     try:
-        service.write_once(db, lambda: service.save_page(db, response, page_index, merged,
+        service.write_once(db, lambda: service.save_page(db, response, page_index, outcome.answers,
                                                          next_index=page_index), one_statement=True)
     except service.AlreadySubmitted:
         db.rollback()

@@ -3,18 +3,20 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask import session as cookie
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from models import QuestionnaireVersion
 from survey.auth.roles import role_required
-from survey.collect.forms import build_page_form, form_data, merge_page_answers
+from survey.collect.forms import build_page_form, form_data
+from survey.collect.page_check import current_limits, posted_values
 from survey.collect.rendering import render_survey_page
 from survey.design.access import questionnaire_or_404, to_editor, version_or_404
 from survey.design.messages import translation_location
 from survey.design.views import bp
 from survey.questionnaire.document import Questionnaire as Document
 from survey.services import questionnaires as store
-from survey.services.page_flow import next_page, previous_page
+from survey.services.page_answers import answer_page
 
 
 # --- preview ----------------------------------------------------------------------------------
@@ -54,29 +56,31 @@ def preview(questionnaire_id: int):
     saved = dict(cookie.get(PREVIEW_KEY, {}))
     key = str(version.id)
     stored = dict(saved.get(key, {})) if request.args.get("restart") is None else {}
-    page_variables = tuple(v.code for q in document.pages[page_index].questions for v in q.variables())
+    page = document.pages[page_index]
+    page_variables = {variable.code for question in page.questions for variable in question.variables()}
     prior = {k: v for k, v in stored.items() if k not in page_variables}
     page_form = build_page_form(document, page_index, locale=show, seed=f"preview-{version.id}")
     here = _preview_url(questionnaire_id, version, page_index, show)
     status, revealed = 200, False
     if request.method == "POST":
-        form = page_form(prior_answers=prior)
-        valid = form.validate()
-        if request.form.get("nav") == "back":
-            target = previous_page(document, stored, page_index)
-            return redirect(_preview_url(questionnaire_id, version, page_index if target is None else target, show))
-        if valid and not form.revealed():
-            merged = merge_page_answers(stored, page_variables, form.answers)
-            target = next_page(document, merged, page_index)
-            if target is None:
-                saved.pop(key, None)
-                cookie[PREVIEW_KEY] = saved
+        # The respondent's use case; the answers are kept in the designer's cookie, not stored.
+        with force_locale(show):
+            outcome = answer_page(document, page_index, stored, posted_values(page, request.form),
+                                  navigation="back" if request.form.get("nav") == "back" else "next",
+                                  locale=show, limits=current_limits(), seen=request.form.get("xs_shown"))
+        if outcome.moves:
+            saved[key] = outcome.answers  # kept at the end too: the pages show what was answered
+            cookie[PREVIEW_KEY] = saved
+            if outcome.completes:
                 flash(_("End of the preview; nothing was saved."))
                 return redirect(_preview_url(questionnaire_id, version, 0, show))
-            saved[key] = merged
-            cookie[PREVIEW_KEY] = saved
-            return redirect(_preview_url(questionnaire_id, version, target, show))
-        status, revealed = (200, True) if valid else (422, False)
+            return redirect(_preview_url(questionnaire_id, version, outcome.target, show))
+        if outcome.navigation == "back":  # the first page: nowhere to go back to
+            return redirect(here)
+        form = page_form(prior_answers=prior)
+        form.validate()
+        form.forget_errors(outcome.revealed)
+        status, revealed = (422 if outcome.errors else 200), bool(outcome.revealed)
     else:
         if request.args.get("restart") is not None:
             saved.pop(key, None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from survey.collect.forms import build_page_form, form_data, merge_page_answers
+from survey.collect.forms import build_page_form, form_data
 from survey.questionnaire.document import (
     Choice, MultipleChoiceSettings, Page, Question, Questionnaire, SingleChoiceSettings, Texts,
 )
@@ -156,6 +156,3 @@ def test_form_data_round_trips_stored_answers(app, kit) -> None:
     assert form_data(document, 1, stored) == {"satisfaction": "4", "nps": "0", "q_speed": "5",
                                              "wifi_f": "like", "wifi_imp": "7"}
     assert form_data(document, 0, stored) == {"features": ["a", "b"]}
-    merged = merge_page_answers({"a": 1, "since": 4, "region": "x"}, ("region", "since"),
-                                {"region": "south"})
-    assert merged == {"a": 1, "region": "south"}

@@ -5,6 +5,7 @@ from models.audit import AuditEvent
 from models.base import Base
 from models.collection import Invitation, Response
 from models.complaints import ComplaintCase
+from models.draft_snapshot import DraftSnapshot
 from models.file_job import FileJob
 from models.import_job import ImportJob
 from models.followup import FollowUpTask, FollowUpTaskEvent
@@ -31,6 +32,7 @@ __all__ = [
     "Choice",
     "ComplaintCase",
     "Delivery",
+    "DraftSnapshot",
     "FileJob",
     "FollowUpTask",
     "ImportJob",

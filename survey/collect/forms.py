@@ -161,4 +161,3 @@ def form_data(document: Questionnaire, page_index: int, answers: Mapping[str, ob
             if variable.code in answers:
                 data[variable.code] = display_value(answers[variable.code])
     return data
-

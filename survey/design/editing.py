@@ -7,7 +7,7 @@ store the result with ``survey.services.questionnaires.replace_draft``.
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from survey.questionnaire.document import Page, Question, Questionnaire, Texts
@@ -161,3 +161,22 @@ def dependents(document: Questionnaire, question_codes: frozenset[str] | set[str
         for question in staying:
             check(question.code, (question.show_if, question.validation))
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """Entries of a question that an edit removed: its choices or its matrix rows (by code)."""
+
+    kind: Literal["choices", "rows"]
+    codes: tuple[str, ...]
+
+
+def removed_entries(old: Question, new: Question) -> Removal | None:
+    """The choices of ``old`` whose codes ``new`` no longer has, else its matrix rows that
+    ``new`` no longer has (a change of type may drop all of them); None when nothing is removed."""
+    for kind, before, after in (("choices", old.choices, new.choices), ("rows", old.rows, new.rows)):
+        kept = {entry.code for entry in after}
+        gone = tuple(entry.code for entry in before if entry.code not in kept)
+        if gone:
+            return Removal(kind, gone)
+    return None

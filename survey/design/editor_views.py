@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from survey.auth.roles import role_required
-from survey.design import editing
+from survey.design import editing, show_if_builder
 from survey.design.choice_rows import apply_editing_action, fill_rows
 from survey.design.access import editable, questionnaire_or_404, save_draft, to_editor, version_or_404
+from survey.design.deletions import save_deletion, undo_offer
 from survey.design.forms import (
     TYPE_FIELDS, AddQuestionForm, ConfirmForm, DetailsForm, MoveForm, MoveToPageForm, PageForm,
     QuestionForm, question_type_labels,
@@ -54,7 +54,7 @@ def edit(questionnaire_id: int):
     return render_template(
         "design/edit.html", questionnaire=questionnaire, version=latest, document=document,
         form=form, action=ConfirmForm(), move=MoveForm(), add=AddQuestionForm(),
-        page_choices=page_choices, type_labels=question_type_labels(),
+        page_choices=page_choices, type_labels=question_type_labels(), undo=undo_offer(latest, document),
     ), status
 
 
@@ -104,8 +104,10 @@ def edit_page(questionnaire_id: int, index: int):
             flash(_("The page was saved."))
             return to_editor(questionnaire_id, f"#page-{index}")
     status = 422 if form.errors else 200
+    subjects = show_if_builder.subjects_for_page(document, index, _locale())
     return render_template("design/page.html", questionnaire=questionnaire, form=form,
-                           index=index, page=page), status
+                           index=index, page=page, builder_subjects=subjects,
+                           builder_data=show_if_builder.builder_data(subjects)), status
 
 
 @bp.route("/<int:questionnaire_id>/pages/<int:index>/move", methods=["POST"])
@@ -156,19 +158,21 @@ def delete_page(questionnaire_id: int, index: int):
     if problem:
         flash(problem, "error")
         return to_editor(questionnaire_id, f"#page-{index}")
-    save_draft(version, editing.delete_page(document, index))
-    flash(ngettext("The page and its %(num)s question were deleted.",
-                   "The page and its %(num)s questions were deleted.", len(page.questions)))
-    return to_editor(questionnaire_id)
+    save_deletion(version, before=document, after=editing.delete_page(document, index), kind="page",
+                  codes=tuple(question.code for question in page.questions), container=page.code)
+    return to_editor(questionnaire_id, "#undo")  # the editor offers to undo it
 
 
-def _question_form_page(questionnaire, form, *, index: int, question_type: str, code: str | None,
+def _question_form_page(questionnaire, document, form, *, index: int, question_type: str, code: str | None,
                         stored_type: str | None = None, status: int = 200):
+    subjects = show_if_builder.subjects_for_question(document, code, _locale()) if code is not None \
+        else show_if_builder.subjects_for_new_question(document, index, _locale())
     return render_template(
         "design/question.html", questionnaire=questionnaire, form=form, index=index,
         question_type=question_type, type_label=question_type_labels()[question_type],
         type_fields=TYPE_FIELDS[question_type], code=code, stored_type=stored_type or question_type,
         type_choices=list(question_type_labels().items()),
+        builder_subjects=subjects, builder_data=show_if_builder.builder_data(subjects),
     ), status
 
 
@@ -212,7 +216,12 @@ def _store_question(questionnaire_id: int, form: QuestionForm, *, index: int, re
                 getattr(form, field).errors.append(issue_message(issue, text=text))
     if form.show_if.errors or form.validation.errors:
         return None
-    save_draft(version, changed)
+    removal = None if replacing is None else editing.removed_entries(document.question(replacing), question)
+    if removal is None:
+        save_draft(version, changed)
+    else:  # choices or matrix rows left out: the editor offers to undo that
+        save_deletion(version, before=document, after=changed, kind=removal.kind, codes=removal.codes,
+                      container=question.code)
     return question
 
 
@@ -238,15 +247,15 @@ def new_question(questionnaire_id: int, index: int):
         form = QuestionForm(question_type, formdata=None)
         form.code.data = editing.free_code(document, "q")
         _new_type_defaults(form, question_type)
-        return _question_form_page(questionnaire, form, index=index, question_type=question_type, code=None)
+        return _question_form_page(questionnaire, document, form, index=index, question_type=question_type, code=None)
     if apply_editing_action(form, request.form):  # add a choice row, rows <-> text: nothing saved
-        return _question_form_page(questionnaire, form, index=index, question_type=question_type, code=None)
+        return _question_form_page(questionnaire, document, form, index=index, question_type=question_type, code=None)
     if form.validate_on_submit():
         question = _store_question(questionnaire_id, form, index=index, replacing=None)
         if question is not None:
             flash(_("The question was added."))
             return to_editor(questionnaire_id, f"#question-{question.code}")
-    return _question_form_page(questionnaire, form, index=index, question_type=question_type,
+    return _question_form_page(questionnaire, document, form, index=index, question_type=question_type,
                                code=None, status=422)
 
 
@@ -278,7 +287,7 @@ def edit_question(questionnaire_id: int, code: str):
             flash(_("The question was saved."))
             return to_editor(questionnaire_id, f"#question-{saved.code}")
     status = 422 if (form.errors or form.form_errors) else 200
-    return _question_form_page(questionnaire, form, index=index, question_type=question_type,
+    return _question_form_page(questionnaire, document, form, index=index, question_type=question_type,
                                code=code, stored_type=question.type, status=status)
 
 
@@ -324,8 +333,9 @@ def delete_question(questionnaire_id: int, code: str):
         flash(problem, "error")
         return to_editor(questionnaire_id, f"#question-{code}")
     try:
-        save_draft(version, editing.delete_question(document, code))
+        page_index, _position = editing.locate(document, code)
     except LookupError:
         abort(404)
-    flash(_("The question was deleted."))
-    return to_editor(questionnaire_id)
+    save_deletion(version, before=document, after=editing.delete_question(document, code), kind="question",
+                  codes=(code,), container=document.pages[page_index].code)
+    return to_editor(questionnaire_id, "#undo")  # the editor offers to undo it

@@ -280,5 +280,5 @@ def publish(questionnaire_id: int):
 
 # The editor, the embedding settings and the preview add their routes to ``bp``.
 from survey.design import (  # noqa: E402,F401
-    consent_views, editor_views, embedding_views, limits_views, preview_views,
+    consent_views, editor_views, embedding_views, limits_views, preview_views, undo_views,
 )

@@ -14,6 +14,9 @@ Answer variables (what a response stores) are listed by ``Questionnaire.variable
 * a matrix stores one number per row, named after the row code (the matrix code stores nothing);
 * a Kano pair stores ``<code>_f`` and ``<code>_d`` (values ``KANO_ANSWER_CODES``) and, when
   importance is asked, ``<code>_imp`` (1–9);
+* the types of the registry (``survey.questionnaire.types``) name their own variables: time
+  'HH:MM', date-time 'YYYY-MM-DDTHH:MM', slider a number, ranking the list of choice codes in
+  rank order, constant sum one number ``<code>_<choice>`` per choice;
 * yes/no stores the strings ``'yes'``/``'no'``; a "don't know" answer on a scale is stored as
   the string ``DONT_KNOW``; an information text stores nothing.
 """
@@ -29,6 +32,8 @@ from survey.questionnaire.question_settings import (  # noqa: F401 (re-exported)
     MultipleChoiceSettings, NpsSettings, NumericSettings, RatingSettings, ScaleSettings, Settings,
     SingleChoiceSettings, TextSettings, YesNoSettings, check_settings,
 )
+from survey.questionnaire.types import CHOICE_TYPES, TYPES
+from survey.questionnaire.variables import Variable, VariableKind  # noqa: F401 (re-exported)
 from survey.questionnaire.values import (  # noqa: F401 (re-exported)
     CHOICE_CODE_PATTERN, CODE_PATTERN, DONT_KNOW, DONT_KNOW_LABEL, KANO_ANSWER_CODES, KANO_ANSWERS,
     KANO_DYSFUNCTIONAL_PROMPT, KANO_FUNCTIONAL_PROMPT, KANO_IMPORTANCE_PROMPT, NO_TEXT,
@@ -40,11 +45,11 @@ from survey.questionnaire.values import (  # noqa: F401 (re-exported)
 QuestionType = Literal[
     "single_choice", "multiple_choice", "rating", "nps", "matrix", "kano",
     "yes_no", "numeric", "text", "long_text", "date", "info",
+    "time", "datetime", "slider", "ranking", "constant_sum",
 ]
 QUESTION_TYPES: tuple[str, ...] = get_args(QuestionType)
 Language = Literal["zh_CN", "en"]
 QuestionnaireKind = Literal["acsi", "kano", "complaint_followup", "nps", "custom"]
-VariableKind = Literal["number", "text", "choice", "multi", "date"]
 BINDABLE_TYPES: frozenset[str] = frozenset({"rating", "nps", "yes_no", "numeric"})
 
 
@@ -52,20 +57,6 @@ def _check_code(code: object, what: str) -> None:
     if not isinstance(code, str) or not CODE_PATTERN.match(code):
         raise DocumentError(f"{what} code {code!r} is invalid: it must start with a letter or '_' "
                             "and contain only ASCII letters, digits and '_' (at most 64)")
-
-
-@dataclass(frozen=True, slots=True)
-class Variable:
-    """One answer variable a response stores (see the module docstring for the naming)."""
-
-    code: str
-    question_code: str
-    kind: VariableKind
-    choices: tuple[Choice, ...] = ()
-    binding: Binding | None = None
-    minimum: float | None = None
-    maximum: float | None = None
-    dont_know: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +110,7 @@ class Question:
         object.__setattr__(self, "_variables", self._derive_variables())
 
     def _check_choices(self) -> None:
-        has_choices = self.type in ("single_choice", "multiple_choice")
+        has_choices = self.type in ("single_choice", "multiple_choice") or self.type in CHOICE_TYPES
         if has_choices and not self.choices:
             raise setting_error(self.code, "choices", "must list at least one choice", ())
         if not has_choices and self.choices:
@@ -152,6 +143,8 @@ class Question:
 
     def _derive_variables(self) -> tuple[Variable, ...]:
         settings, code = self.settings, self.code
+        if self.type in TYPES:
+            return TYPES[self.type].variables(self)
         if self.type in ("single_choice", "multiple_choice"):
             kind: VariableKind = "choice" if self.type == "single_choice" else "multi"
             choices = self.choices + ((OTHER_CHOICE,) if settings.other else ())

@@ -107,7 +107,7 @@ def display_value(variable: Variable, value: Any, locale: str) -> str:
         return ""
     if value == DONT_KNOW:
         return DONT_KNOW_LABEL.get(locale)
-    if variable.kind == "multi" and isinstance(value, list):
+    if variable.kind in ("multi", "ranking") and isinstance(value, list):  # a ranking in order
         separator = "、" if locale.lower().startswith("zh") else ", "
         return separator.join(_label(variable, code, locale) for code in value)
     if variable.choices:

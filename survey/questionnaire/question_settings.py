@@ -11,6 +11,12 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from survey.questionnaire.types import TYPES
+from survey.questionnaire.types.constant_sum import ConstantSumSettings  # noqa: F401 (re-exported)
+from survey.questionnaire.types.date_time import DateTimeSettings  # noqa: F401 (re-exported)
+from survey.questionnaire.types.ranking import RankingSettings  # noqa: F401 (re-exported)
+from survey.questionnaire.types.slider import SliderSettings  # noqa: F401 (re-exported)
+from survey.questionnaire.types.time_of_day import TimeSettings  # noqa: F401 (re-exported)
 from survey.questionnaire.values import NO_TEXT, Texts, setting_error
 
 if TYPE_CHECKING:
@@ -98,12 +104,14 @@ class InfoSettings:
 
 Settings = (SingleChoiceSettings | MultipleChoiceSettings | ScaleSettings | NpsSettings
             | KanoSettings | YesNoSettings | NumericSettings | TextSettings | DateSettings
-            | InfoSettings)
+            | InfoSettings | TimeSettings | DateTimeSettings | SliderSettings | RankingSettings
+            | ConstantSumSettings)
 SETTINGS_CLASS: dict[str, type] = {
     "single_choice": SingleChoiceSettings, "multiple_choice": MultipleChoiceSettings,
     "rating": ScaleSettings, "nps": NpsSettings, "matrix": ScaleSettings, "kano": KanoSettings,
     "yes_no": YesNoSettings, "numeric": NumericSettings, "text": TextSettings,
     "long_text": TextSettings, "date": DateSettings, "info": InfoSettings,
+    **{name: module.SETTINGS for name, module in TYPES.items()},
 }
 
 
@@ -125,6 +133,9 @@ def check_settings(question: Question) -> None:
     if type(settings) is not SETTINGS_CLASS[kind]:
         raise setting_error(code, "settings", f"must be {SETTINGS_CLASS[kind].__name__} for a {kind} "
                     "question", type(settings).__name__)
+    if kind in TYPES:
+        TYPES[kind].check_settings(question)
+        return
     if isinstance(settings, SingleChoiceSettings):
         if settings.display not in ("radio", "dropdown"):
             raise setting_error(code, "display", "must be 'radio' or 'dropdown'", settings.display)

@@ -22,6 +22,7 @@ from survey.questionnaire.document import (
 )
 from survey.questionnaire.logic import LogicIssue, LogicItem, check_questionnaire
 from survey.questionnaire.piping import PipingIssue, piping_issues
+from survey.questionnaire.types import TYPES
 
 __all__ = ["PublishReport", "logic_items", "publish_checks", "check_expression"]
 
@@ -69,6 +70,10 @@ def _question_items(question: Question, position: int) -> list[LogicItem]:
         own = ("text", None)
     elif kind == "date":
         own = ("date", None)
+    elif kind in TYPES:
+        shape = TYPES[kind].logic_shape(question)
+        own = (shape.own_type, shape.choices)
+        extra += [(name, value_type, None) for name, value_type in shape.extras]
     elif kind == "matrix":
         own = ("none", None)
         extra += [(row.code, "number", None) for row in question.rows]

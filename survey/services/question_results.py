@@ -28,6 +28,7 @@ from acsi.intervals import wilson_interval
 from acsi.multiple_testing import holm_adjust
 from models import Response
 from survey.questionnaire import document as doc
+from survey.questionnaire.types import analysis_role
 from survey.services.inbox import InboxFilter, conditions
 
 NUMBER_TYPES = frozenset({"rating", "nps", "numeric"})
@@ -148,7 +149,8 @@ def _columns(document: doc.Questionnaire, locale: str) -> list[_Column]:
         title = question.text.get(locale)
         if variable.code != question.code:  # a matrix row or a Kano half: name the row too
             title = f"{title} — {variable.code}"
-        if question.type in NUMBER_TYPES or (question.type == "matrix" and variable.kind == "number"):
+        if question.type in NUMBER_TYPES or analysis_role(question.type) == "number" or (
+                question.type == "matrix" and variable.kind == "number"):
             found.append(_Column(variable, title, "number"))
         elif variable.kind in ("choice", "multi") and variable.choices:
             found.append(_Column(variable, title, variable.kind))

@@ -35,7 +35,7 @@ from survey.questionnaire.logic.value_types import (
 #: Question value type -> static type of its answer.
 ANSWER_TYPES: dict[str, str] = {
     "number": "number", "text": "text", "choice": "choice", "multi": "multi", "date": "date",
-    "bool": "yes_no",
+    "datetime": "datetime", "bool": "yes_no",
 }
 YES_NO_CHOICES = frozenset({"yes", "no"})
 _ISO_DATE_WRITTEN = "a date written 'YYYY-MM-DD'"

@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
-ValueType: TypeAlias = Literal["number", "text", "choice", "multi", "date", "bool", "none"]
+ValueType: TypeAlias = Literal["number", "text", "choice", "multi", "date", "datetime", "bool",
+                              "none"]
 ItemKind: TypeAlias = Literal["page", "question"]
 LogicField: TypeAlias = Literal["show_if", "validation"]
 Rule: TypeAlias = Literal[

@@ -146,8 +146,8 @@ def broken(path: list, value) -> dict:
         (broken(["version"], True), r"^/version"),
         (broken(["pages"], KeyError), r"^/: is missing the key\(s\) pages"),
         (broken(["extra"], 1), r"^/: has unknown key\(s\) extra"),
-        (broken(["pages", 0, "questions", 0, "type"], "slider"),
-         r"^/pages/0/questions/0/type: 'slider' is not one of"),
+        (broken(["pages", 0, "questions", 0, "type"], "signature"),  # "slider" is a type now
+         r"^/pages/0/questions/0/type: 'signature' is not one of"),
         (broken(["pages", 0, "questions", 0, "settings", "max"], 6),
          r"^/pages/0/questions/0: question 'sat': setting 'min/max'"),
         (broken(["pages", 0, "questions", 0, "settings", "colour"], 6),

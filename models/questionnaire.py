@@ -14,6 +14,8 @@ from models.base import Base, created_at_column
 QUESTION_TYPES = (
     "single_choice", "multiple_choice", "rating", "nps", "matrix", "kano",
     "yes_no", "numeric", "text", "long_text", "date", "info",
+    # The registered types (survey/questionnaire/types), migration 0019.
+    "time", "datetime", "slider", "ranking", "constant_sum",
 )
 QUESTIONNAIRE_KINDS = ("acsi", "kano", "complaint_followup", "nps", "custom")
 

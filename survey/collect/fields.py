@@ -14,7 +14,9 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from survey.questionnaire.document import DONT_KNOW, NumericSettings, Question, Variable
+from survey.collect.type_messages import problem_text
+from survey.questionnaire.document import DONT_KNOW, Question, Variable
+from survey.questionnaire.types import TYPES, AnswerProblem
 from survey.services.bounded_numbers import (
     MAX_MAGNITUDE_DIGITS, MAX_TEXT_LENGTH, NumberRejected, parse_number_text,
 )
@@ -144,15 +146,21 @@ def parse_variable(question: Question, variable: Variable, raw: object, *,
                    limits: AnswerLimits = AnswerLimits()) -> object:
     """Parse the posted ``raw`` value of ``variable`` (one of ``question``'s variables).
 
-    Returns the typed answer or None when empty; raises ``AnswerError`` when invalid.
+    Returns the typed answer or None when empty; raises ``AnswerError`` when invalid. A type of
+    the registry (``survey.questionnaire.types``) with its own ``parse`` reads its answers.
     """
+    own_parse = getattr(TYPES.get(question.type), "parse", None)
+    if own_parse is not None:
+        try:
+            return own_parse(question, variable, raw)
+        except AnswerProblem as problem:
+            raise AnswerError(problem_text(problem)) from None
     if variable.kind == "choice":
         return parse_choice(raw, frozenset(choice.code for choice in variable.choices))
     if variable.kind == "multi":
         return parse_multi(raw, frozenset(choice.code for choice in variable.choices))
     if variable.kind == "number":
-        settings = question.settings
-        integer = settings.integer if isinstance(settings, NumericSettings) else True
+        integer = getattr(question.settings, "integer", True)  # numeric and slider say
         return parse_number(raw, variable, integer=integer)
     if variable.kind == "date":
         return parse_date(raw)

@@ -120,7 +120,7 @@ class SurveyPageForm(FlaskForm):
 
 
 def _field_for(question: Question, variable_code: str, kind: str, label: str):
-    if kind == "multi":
+    if kind in ("multi", "ranking"):
         return SelectMultipleField(label, choices=[], validate_choice=False)
     if question.type == "long_text" and variable_code == question.code:
         return TextAreaField(label)
@@ -143,7 +143,7 @@ def build_page_form(document: Questionnaire, page_index: int, *, locale: str,
         "questionnaire": document, "page": page, "page_index": page_index, "locale": locale,
         "seed": seed,
         "choice_order": {q.code: ordered_choices(q, seed) for q in page.questions
-                         if q.type in ("single_choice", "multiple_choice")},
+                         if q.type in ("single_choice", "multiple_choice", "ranking")},
     }
     for question in page.questions:
         for variable in question.variables():

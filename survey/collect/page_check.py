@@ -23,7 +23,9 @@ from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 
 from survey.collect.fields import AnswerError, AnswerLimits, parse_variable
+from survey.collect.type_messages import problem_text
 from survey.questionnaire.document import OTHER_CODE, MultipleChoiceSettings, Page, Question
+from survey.questionnaire.types import TYPES
 from survey.services.page_flow import rule_holds, shown_questions
 
 
@@ -75,7 +77,7 @@ def newly_shown(shown: tuple[Question, ...], seen: str | None) -> tuple[str, ...
 def posted_values(page: Page, formdata) -> dict[str, object]:
     """The raw values of ``page``'s variables in posted form data (a werkzeug ``MultiDict``): a
     list for multiple choice, else the first value, as the page form's fields read them."""
-    return {v.code: formdata.getlist(v.code) if v.kind == "multi" else formdata.get(v.code)
+    return {v.code: formdata.getlist(v.code) if v.kind in ("multi", "ranking") else formdata.get(v.code)
             for q in page.questions for v in q.variables()}
 
 
@@ -94,6 +96,14 @@ def check_question(question: Question, values: Mapping[str, object], answers: Ma
     variables = question.variables()
     main = [v for v in variables if v.code != f"{question.code}_other"]
     missing = [v for v in main if values.get(v.code) is None]
+    own = TYPES.get(question.type)
+    if own is not None:
+        if question.required and not own.answered(question, values):
+            return [str(_required_message(question))]
+        problem = own.check(question, values)
+        if problem is not None:
+            return [problem_text(problem)]
+        missing = []
     if question.required and missing:
         return [str(_required_message(question))]
     settings = question.settings
@@ -168,8 +178,10 @@ def check_page(page: Page, raw: Mapping[str, object], prior: Mapping[str, object
         if messages:
             errors[question.code] = messages
             continue
+        completed = getattr(TYPES.get(question.type), "completed", None)
+        kept = {**values, **completed(question, values)} if completed else values
         for variable in question.variables():
-            value = values.get(variable.code)
+            value = kept.get(variable.code)
             if variable.code == f"{question.code}_other" and OTHER_CODE not in (
                     values.get(question.code) or ()):
                 value = None  # "please specify" only counts when "other" is chosen

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from models import QuestionnaireVersion
 from survey.collect.forms import SurveyPageForm
+from survey.collect.type_views import type_view
 from survey.i18n import normalise_locale
 from survey.questionnaire import document as doc
 from survey.questionnaire.logic import references, to_json
@@ -139,6 +140,7 @@ def _question_view(form: SurveyPageForm, question: doc.Question, locale: str,
         pass
     if question.type == "matrix":
         view["rows"] = [(row.code, pipe(row.text.get(locale), piped)) for row in question.rows]
+    view.update(type_view(question, form, locale, lambda text: pipe(text, piped)))
     view["options"] = options
     if view.get("ends") and any(view["ends"]):
         described.append(f"ends-{question.code}")
@@ -152,7 +154,7 @@ def _question_view(form: SurveyPageForm, question: doc.Question, locale: str,
             view["first_id"] = f"q-{names[0]}"
         else:
             view["first_id"] = f"q-{names[0]}-0"
-    else:
+    elif "first_id" not in view:
         view["first_id"] = f"q-{names[0]}" if names else f"question-{question.code}"
     return view
 

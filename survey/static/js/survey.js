@@ -6,6 +6,9 @@
  *   this page — the same rules the server applies, in the same page order (an answer to a
  *   question that is hidden counts as unanswered). #xs-shown tells the server what was shown.
  * - "other, please specify" boxes appear when "other" is chosen.
+ * - a slider's number box gets its <input type=range> (shown only here; it has no name, so an
+ *   untouched slider stays unanswered); a constant sum shows its running total; a ranking's
+ *   rank selects ("code:rank") count as the list of codes in rank order, as the server stores it.
  * - a second submit of the same page (double click) is ignored.
  * - the error summary, when present, receives focus so it is read first.
  */
@@ -28,10 +31,17 @@
 
   function pageValues(form, numbers) {
     const values = {};
+    const rankings = new Set();
     for (const element of form.elements) {
       const name = element.name;
       if (!name || RESERVED.has(name) || element.disabled) continue;
-      if (element.type === "radio") {
+      if (element.hasAttribute("data-rank")) {
+        const ranks = values[name] || [];
+        const match = /^(.*):(\d+)$/.exec(element.value);
+        if (match) ranks.push([Number(match[2]), match[1]]);
+        values[name] = ranks;
+        rankings.add(name);
+      } else if (element.type === "radio") {
         if (element.checked) values[name] = element.value;
         else if (!(name in values)) values[name] = null;
       } else if (element.type === "checkbox") {
@@ -42,6 +52,9 @@
         values[name] = element.value.trim() === "" ? null : element.value.trim();
       }
     }
+    rankings.forEach((name) => {
+      values[name] = values[name].sort((a, b) => a[0] - b[0]).map((pair) => pair[1]);
+    });
     for (const name of Object.keys(values)) {
       const value = values[name];
       if (Array.isArray(value) && value.length === 0) values[name] = null;
@@ -53,7 +66,48 @@
     return values;
   }
 
+  function setUpSliders(form) {
+    form.querySelectorAll("input[type=range][data-slider-for]").forEach((range) => {
+      const box = document.getElementById(range.dataset.sliderFor);
+      if (!box) return;
+      const describe = () => {
+        const ends = { [range.min]: range.dataset.low, [range.max]: range.dataset.high };
+        const end = ends[range.value];
+        range.setAttribute("aria-valuetext", end && !/= $/.test(end) ? end : range.value);
+      };
+      range.hidden = false;
+      range.addEventListener("input", () => {
+        box.value = range.value;
+        describe();
+        box.dispatchEvent(new Event("input", { bubbles: true }));
+      });
+      box.addEventListener("input", () => {
+        const number = Number(box.value.trim());
+        if (box.value.trim() !== "" && Number.isFinite(number)) { range.value = String(number); describe(); }
+      });
+      describe();
+    });
+  }
+
+  function setUpSums(form) {
+    form.querySelectorAll(".constant-sum").forEach((group) => {
+      const output = group.querySelector("output");
+      const boxes = Array.from(group.querySelectorAll("input.share"));
+      if (!output) return;
+      const total = () => {
+        output.value = String(boxes.reduce((sum, box) => {
+          const number = Number(box.value.trim());
+          return sum + (box.value.trim() !== "" && Number.isFinite(number) ? number : 0);
+        }, 0));
+      };
+      boxes.forEach((box) => box.addEventListener("input", total));
+      total();
+    });
+  }
+
   function setUp(form) {
+    setUpSliders(form);
+    setUpSums(form);
     const logic = window.XinshengLogic;
     const priorNode = document.getElementById("xs-prior");
     const prior = priorNode ? JSON.parse(priorNode.textContent || "{}") : {};

@@ -5,7 +5,12 @@ One plan serves every format (CSV, XLSX, SPSS .sav), so the columns are the same
 * ``response_id, version, status, channel, language, started_at, submitted_at`` (times in UTC);
 * ``segment_<key>`` for every segment attribute key found in the exported responses (text);
 * one column per answer variable in questionnaire order, except multiple choice, which becomes
-  one 0/1 column per choice named ``<code>_<choice>`` (empty when the question was not answered).
+  one 0/1 column per choice named ``<code>_<choice>`` (empty when the question was not answered),
+  and ranking, which becomes one column per choice named ``<code>_<choice>`` holding the rank the
+  choice was given (1 = first; the layout SPSS users expect for mean ranks and the Friedman
+  test, rather than one column per rank holding a choice code);
+* a time is the text 'HH:MM', a date-time the local time as entered ('YYYY-MM-DDTHH:MM', a
+  DATETIME variable in .sav files).
 
 Column names are valid SPSS variable names (letter first; letters, digits, ``_ . @ # $``; at most
 64 bytes; unique ignoring case), so a file opens in SPSS, R and pandas under the same names.
@@ -24,8 +29,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from survey.questionnaire import document as doc
+from survey.questionnaire.types import TYPES
 
-ColumnSource = Literal["meta", "segment", "answer", "flag"]
+ColumnSource = Literal["meta", "segment", "answer", "flag", "rank"]
 ColumnKind = Literal["integer", "number", "text", "datetime", "date", "choice", "flag"]
 Language = Literal["zh_CN", "en"]
 
@@ -56,6 +62,7 @@ OTHER_TEXT = doc.Texts("其他（请注明）", "Other (please specify)")
 KANO_FUNCTIONAL = doc.Texts("具备时", "functional")
 KANO_DYSFUNCTIONAL = doc.Texts("不具备时", "dysfunctional")
 KANO_IMPORTANCE = doc.Texts("重要性", "importance")
+RANK = doc.Texts("排名（1 = 第一）", "rank (1 = first)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +166,9 @@ def _variable_label(variable: doc.Variable, question: doc.Question, language: st
         attribute = text_in(question.settings.attribute, language) or text
         part = {"_f": KANO_FUNCTIONAL, "_d": KANO_DYSFUNCTIONAL}.get(variable.code[-2:], KANO_IMPORTANCE)
         return f"{attribute} ({text_in(part, language)})"
+    part = TYPES[question.type].part_label(question, variable) if question.type in TYPES else None
+    if part is not None:
+        return f"{text} – {text_in(part, language)}"
     if variable.code == f"{question.code}_other" and variable.kind == "text":
         return f"{text} – {text_in(OTHER_TEXT, language)}"
     return text
@@ -173,6 +183,8 @@ def _number_labels(variable: doc.Variable, question: doc.Question, language: str
         for value, texts in ((settings.min, settings.low_label), (settings.max, settings.high_label)):
             if not texts.is_empty():
                 labels.append((value, text_in(texts, language)))
+    for value, texts in getattr(TYPES.get(question.type), "value_labels", lambda _q: ())(question):
+        labels.append((value, text_in(texts, language)))
     if variable.dont_know:
         labels.append((doc.DONT_KNOW, text_in(doc.DONT_KNOW_LABEL, language)))
     return tuple(labels)
@@ -189,7 +201,16 @@ def _answer_columns(variable: doc.Variable, question: doc.Question, language: st
                    choice=choice.code)
             for choice in variable.choices
         ]
+    if variable.kind == "ranking":
+        return [
+            Column(spss_name(f"{variable.code}_{choice.code}", taken), "rank", variable.code,
+                   "integer", f"{label} – {text_in(choice.label, language)} – {text_in(RANK, language)}",
+                   choice=choice.code)
+            for choice in variable.choices
+        ]
     name = spss_name(variable.code, taken)
+    if variable.kind == "time":
+        return [Column(name, "answer", variable.code, "text", label)]
     if variable.kind == "choice":
         value_labels = tuple((c.code, text_in(c.label, language)) for c in variable.choices)
         return [Column(name, "answer", variable.code, "choice", label, value_labels,

@@ -201,7 +201,8 @@ TIME_POSITIONS = (5, 6)
 class RowReader:
     """Turns a selected row into the list of raw cell values of a plan's columns, in order:
     response fields (times as stored), segment values (text), stored answers, and 1/0/None for
-    multiple-choice flags. Written for speed: a few list comprehensions per row, no call per cell.
+    multiple-choice flags, and the rank (1 = first) of each choice of a ranking. Written for speed:
+    a few list comprehensions per row, no call per cell.
     """
 
     def __init__(self, columns: Sequence[Column], selection: Selection) -> None:
@@ -217,6 +218,7 @@ class RowReader:
         self.segment_keys = [c.key for c in segments]
         self.answer_keys = [c.key for c in answers]
         self.flags = [(i, c.choice) for i, c in enumerate(answers) if c.source == "flag"]
+        self.ranks = [(i, c.choice) for i, c in enumerate(answers) if c.source == "rank"]
         self.offset = len(meta) + len(segments)
 
     def values(self, row: Sequence[Any]) -> list[Any]:
@@ -239,5 +241,9 @@ class RowReader:
             value = part[i]
             if value is not None:
                 part[i] = int(choice in value) if value.__class__ is list else int(value == choice)
+        for i, choice in self.ranks:
+            value = part[i]
+            if value is not None:
+                part[i] = value.index(choice) + 1 if value.__class__ is list and choice in value else None
         values += part
         return values

@@ -16,6 +16,7 @@ from survey.questionnaire.document import (
 )
 from survey.questionnaire.surveyjs.exporter import MARKER
 from survey.questionnaire.surveyjs.expressions import Target
+from survey.questionnaire.surveyjs.registered_elements import CLOCK_INPUTS, RegisteredElements
 
 NONE_LABEL = Texts("以上都不是", "None")
 
@@ -24,7 +25,7 @@ def clean_code(wanted: str, pattern: re.Pattern[str], characters: str) -> str:
     return re.sub(characters, "_", wanted)[:64] if not pattern.match(wanted) else wanted
 
 
-class ElementMaker:
+class ElementMaker(RegisteredElements):
     """The element-type half of the importer (see the module docstring)."""
 
     used: set[str]
@@ -195,6 +196,11 @@ class ElementMaker:
     def make_text(self, item: dict, code: str) -> list[Question]:
         input_type = str(item.get("inputType", "text"))
         name = str(item.get("name", code))
+        if input_type in CLOCK_INPUTS:
+            return self.clock_question(item, code, input_type)
+        if input_type == "range" and all(isinstance(item.get(key), (int, float))
+                                         for key in ("min", "max")):
+            return self.slider_question(item, code, item["min"], item["max"], item.get("step", 1))
         if input_type in ("number", "range"):
             numeric = next((v for v in item.get("validators", []) or []
                             if isinstance(v, dict) and v.get("type") == "numeric"), {})

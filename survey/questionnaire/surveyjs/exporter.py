@@ -14,6 +14,7 @@ from survey.questionnaire.jsonio import binding_to_json, settings_to_json
 from survey.questionnaire.notices import notice
 from survey.questionnaire.surveyjs.expressions import Unmappable, to_surveyjs
 from survey.questionnaire.surveyjs.texts import texts_to_surveyjs
+from survey.questionnaire.types import TYPES
 from survey.questionnaire.xlsform.common import QuestionnaireExportError
 
 #: The key of the element property that carries what SurveyJS cannot hold (the question's
@@ -69,7 +70,15 @@ def _element(question: Question) -> dict[str, Any]:
             validator["text"] = texts_to_surveyjs(question.validation_message)
         element["validators"] = [validator]
     kind = question.type
-    if kind == "single_choice":
+    if kind in TYPES:
+        own = TYPES[kind].surveyjs_element(question, texts_to_surveyjs)
+        element.setdefault("validators", []).extend(own.pop("validators", []))
+        element.update(own)
+        if question.choices and kind != "constant_sum":
+            element["choices"] = _choices(question.choices)
+        if not element["validators"]:
+            del element["validators"]
+    elif kind == "single_choice":
         element.update(type="dropdown" if settings.display == "dropdown" else "radiogroup",
                        choices=_choices(question.choices))
     elif kind == "multiple_choice":

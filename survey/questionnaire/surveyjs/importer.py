@@ -14,6 +14,7 @@ from survey.questionnaire.jsonio import binding_from_json, settings_from_json
 from survey.questionnaire.sanitize import sanitize_questionnaire
 from survey.questionnaire.surveyjs.elements import ElementMaker, clean_code
 from survey.questionnaire.surveyjs.exporter import MARKER
+from survey.questionnaire.surveyjs.registered_elements import is_sum_check
 from survey.questionnaire.surveyjs.expressions import Target, Unmappable, from_surveyjs, to_surveyjs
 from survey.questionnaire.notices import Notice, notice
 from survey.questionnaire.surveyjs.texts import texts_from_surveyjs
@@ -30,8 +31,8 @@ SURVEY_NOT_IMPORTED = ("triggers", "calculatedValues", "completedHtmlOnCondition
                        "navigateToUrlOnCondition")
 #: Element properties that must be lists; any other value is read as an empty list.
 _LIST_PROPERTIES = ("choices", "columns", "rows", "validators", "rateValues", "elements")
-_UNSUPPORTED_TYPES = {"file", "imagepicker", "image", "ranking", "signaturepad", "multipletext",
-                      "matrixdropdown", "matrixdynamic", "paneldynamic", "expression", "slider"}
+_UNSUPPORTED_TYPES = {"file", "imagepicker", "image", "signaturepad", "matrixdropdown",
+                      "matrixdynamic", "paneldynamic", "expression"}
 
 
 def is_surveyjs(payload: object) -> bool:
@@ -249,6 +250,8 @@ class _Builder(ElementMaker):
 
     def validator(self, validator: dict, question: Question, current: str) -> str:
         kind = validator.get("type")
+        if is_sum_check(question, validator):
+            return current  # the constant sum's own rule
         if kind == "expression" and not current:
             return str(validator.get("expression") or "")
         if kind == "numeric" and question.type == "numeric":

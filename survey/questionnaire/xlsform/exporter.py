@@ -21,6 +21,7 @@ from survey.questionnaire.document import (
 from survey.questionnaire.jsonio import (
     binding_to_json, settings_to_json, texts_to_json, to_json,
 )
+from survey.questionnaire.types import TYPES
 from survey.questionnaire.xlsform.common import QuestionnaireExportError, to_xlsform_expression
 
 ZH, EN = "Chinese (zh)", "English (en)"
@@ -97,7 +98,34 @@ def _export_choices(question: Question) -> tuple[Choice, ...]:
         return YES_NO_CHOICES
     if question.type == "kano":
         return KANO_ANSWERS
+    if question.type == "ranking":
+        return question.choices
     return ()
+
+
+def _constant_sum_rows(question: Question, row: dict[str, str],
+                       stored: dict[str, Any]) -> list[dict[str, str]]:
+    """XLSForm has no constant sum: a group of whole numbers ≥ 0, the last of which checks
+    that they add up to the total (ODK clients show its message); Xinsheng reads the group
+    back as the constant sum it was."""
+    total = question.settings.total
+    names = [variable.code for variable in question.variables()]
+    stored.update(required=question.required, validation=question.validation,
+                  validation_message=texts_to_json(question.validation_message),
+                  choices=[{"code": c.code, "label": texts_to_json(c.label)}
+                           for c in question.choices])
+    row.update(type="begin_group", appearance="field-list", required="",
+               xinsheng_settings=_dumps(stored))
+    total_check = " + ".join(f"coalesce(${{{name}}}, 0)" for name in names) + f" = {total}"
+    message = Texts(f"合计必须为 {total}", f"The numbers must add up to {total}")
+    parts = [{"type": "integer", "name": name, **_bilingual("label", choice.label),
+              "required": "yes" if question.required else "",
+              "constraint": f". >= 0 and . <= {total}" + (
+                  f" and {total_check}" if index == len(names) - 1 else ""),
+              **(_bilingual("constraint_message", message) if index == len(names) - 1 else {}),
+              "xinsheng_type": "constant_sum_part"}
+             for index, (name, choice) in enumerate(zip(names, question.choices))]
+    return [row, *parts, {"type": "end_group"}]
 
 
 def _question_rows(question: Question) -> list[dict[str, str]]:
@@ -109,6 +137,8 @@ def _question_rows(question: Question) -> list[dict[str, str]]:
     row = {"name": code, **_bilingual("label", question.text), **_bilingual("hint", question.help),
            "required": "yes" if question.required else "",
            "relevant": to_xlsform_expression(question.show_if), "xinsheng_type": question.type}
+    if question.type == "constant_sum":
+        return _constant_sum_rows(question, row, stored)
     if question.type in ("matrix", "kano"):
         stored.update(required=question.required, validation=question.validation,
                       validation_message=texts_to_json(question.validation_message))
@@ -141,7 +171,9 @@ def _question_rows(question: Question) -> list[dict[str, str]]:
     select = {"single_choice": "select_one", "rating": "select_one", "nps": "select_one",
               "yes_no": "select_one", "multiple_choice": "select_multiple"}
     plain = {"text": "text", "long_text": "text", "date": "date", "info": "note"}
-    if question.type in select:
+    if question.type in TYPES:
+        row.update(TYPES[question.type].xlsform_row(question))
+    elif question.type in select:
         row["type"] = f"{select[question.type]} {code}"
         if question.type in ("rating", "nps"):
             row["appearance"] = "likert"

@@ -21,6 +21,7 @@ from survey.questionnaire.jsonio import (
     binding_from_json, settings_from_json, texts_from_json,
 )
 from survey.questionnaire.sanitize import sanitize_questionnaire
+from survey.questionnaire.types import TYPES, XLSFORM_TYPES
 from survey.questionnaire.xlsform.choices import ChoiceReader, or_other_base, or_other_selects
 from survey.questionnaire.xlsform.common import ImportResult, QuestionnaireImportError, to_xlsform_expression
 from survey.questionnaire.xlsform.dangling import (
@@ -35,7 +36,7 @@ _TRUE = {"yes", "true", "true()", "1"}
 _FALSE = {"", "no", "false", "false()", "0"}
 _TEXT_TYPES = {"text", "string"}
 # Rows export_xlsform generates from one question; import regenerates them instead.
-_GENERATED_MARKERS = ("other_specify", "matrix_row", "kano_part")
+_GENERATED_MARKERS = ("other_specify", "matrix_row", "kano_part", "constant_sum_part")
 _UNDERSTOOD_BIND_KEYS = {"relevant", "required", "constraint", "jr:constraintMsg", "type"}
 _BOM = "\ufeff".encode()
 # What the workbook readers under pyxform raise for a sheet whose XML is cut off or invalid
@@ -204,7 +205,7 @@ class _Importer:
         """A group (not a matrix or Kano pair written by Xinsheng), a repeat or a loop."""
         kind = node.get("type")
         return kind in ("repeat", "loop") \
-            or (kind == "group" and node.get("xinsheng_type") not in ("matrix", "kano"))
+            or (kind == "group" and node.get("xinsheng_type") not in ("matrix", "kano", "constant_sum"))
 
     def section_pages(self, node: dict, *, inherited: str | None) -> list[Page]:
         """The pages of a group; a repeat is asked once, a loop once per column."""
@@ -279,7 +280,7 @@ class _Importer:
             return []
         question_type, settings = mapped
         choices = self.select_choices(node, settings)
-        if question_type in ("single_choice", "multiple_choice") and not choices:
+        if question_type in ("single_choice", "multiple_choice", "ranking") and not choices:
             self.warnings.append(f"'{name}' takes its choices from {node.get('itemset')!r}, which "
                                  "is not in the uploaded form (an external file); it was left out.")
             self.left_out.append(f"'{name}' ({kind})")
@@ -307,6 +308,8 @@ class _Importer:
             return ("long_text" if "multiline" in appearance else "text"), TextSettings()
         if kind in ("date", "note"):
             return ("date" if kind == "date" else "info"), None
+        if kind in XLSFORM_TYPES:
+            return XLSFORM_TYPES[kind], TYPES[XLSFORM_TYPES[kind]].settings_from_xlsform(node)
         if kind in TEXT_FALLBACK_TYPES:
             self.warnings.append(f"'{node.get('name')}' ({kind}) asks for {TEXT_FALLBACK_TYPES[kind]}"
                                  "; Xinsheng has no such question, so it was imported as a short "
@@ -356,7 +359,7 @@ class _Importer:
                                                                f"/{name}/binding"),
                                  "show_if": stored.get("show_if"),
                                  "stored_validation": stored.get("validation")}
-        if marker in ("matrix", "kano"):
+        if marker in ("matrix", "kano", "constant_sum"):
             extra.update(required="yes" if stored.get("required") else "no",
                          validation=stored.get("validation"),
                          validation_message=stored.get("validation_message", {}))
@@ -369,7 +372,11 @@ class _Importer:
                                              .get("binding"), f"/{child['name']}/binding"))
                 for child in node.get("children", []))
         choices = self.select_choices(node, settings) \
-            if marker in ("single_choice", "multiple_choice") else ()
+            if marker in ("single_choice", "multiple_choice", "ranking") else ()
+        if marker == "constant_sum":
+            choices = tuple(Choice(str(item.get("code")), texts_from_json(
+                item.get("label", {}), f"/{name}/choices")) for item in stored.get("choices", [])
+                if isinstance(item, dict))
         return self.build(node, marker, settings, choices, rows, extra)
 
 

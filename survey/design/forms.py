@@ -17,6 +17,9 @@ from wtforms.fields import IntegerField, DecimalField
 from acsi.spec import BUILTIN_MODELS
 from survey.services.bounded_numbers import NumberRejected, parse_number_text
 from survey.design.choice_rows import MAX_ROWS, ChoiceRowForm, check_rows, fill_rows, row_problem_text
+from survey.design.registered_type_fields import (
+    REGISTERED_TYPE_FIELDS, RegisteredTypeFields, registered_type_labels,
+)
 from survey.design.entry_lines import LineProblem, ParsedLines, format_entry_lines, parse_entry_lines
 from survey.questionnaire.constructs import model_display_name
 from survey.questionnaire.document import (
@@ -25,6 +28,7 @@ from survey.questionnaire.document import (
     TextSettings, Texts,
 )
 from survey.questionnaire.templates import TEMPLATES
+from survey.questionnaire.types import CHOICE_TYPES
 from survey.security_headers import MAX_EMBED_ORIGINS, OriginError, embed_origin
 from survey.workspace_access import WorkspaceChoice
 
@@ -40,7 +44,7 @@ def question_type_labels() -> dict[str, str]:
         "rating": _("Rating scale"), "nps": _("Net Promoter Score (0–10)"),
         "matrix": _("Matrix of rating rows"), "kano": _("Kano pair"), "yes_no": _("Yes / no"),
         "numeric": _("Number"), "text": _("Short text"), "long_text": _("Long text"),
-        "date": _("Date"), "info": _("Information text"),
+        "date": _("Date"), "info": _("Information text"), **registered_type_labels(),
     }
 
 
@@ -239,7 +243,7 @@ def _bounded_number(form, field) -> None:  # noqa: ANN001 - WTForms' validator s
         raise StopValidation(_l("Enter a number smaller than 10¹⁵ in size, such as 0, 10 or 2.5.")) from None
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(RegisteredTypeFields, FlaskForm):
     """Every field of a question; the template shows those that apply to ``question_type``."""
 
     code = StringField(_l("Question code"), filters=[_strip],
@@ -297,7 +301,7 @@ class QuestionForm(FlaskForm):
             raise ValidationError(_("Write the question in at least one language."))
 
     def validate_choices(self, field) -> None:
-        if self.question_type not in ("single_choice", "multiple_choice"):
+        if self.question_type not in ("single_choice", "multiple_choice", *CHOICE_TYPES):
             return
         if self.choices_input.data == "rows":
             field.label.text = _("Choices")  # as the rows are headed (the summary names it)
@@ -367,6 +371,7 @@ class QuestionForm(FlaskForm):
             self.integer.data = settings.integer
         if isinstance(settings, TextSettings):
             self.max_length.data = settings.max_length
+        self.fill_registered(question)
 
     def _settings(self):
         kind = self.question_type
@@ -395,7 +400,7 @@ class QuestionForm(FlaskForm):
             return NumericSettings(number(self.minimum.data), number(self.maximum.data), integer)
         if kind in ("text", "long_text"):
             return TextSettings(self.max_length.data)
-        return None
+        return self.registered_settings()
 
     def question(self) -> Question:
         """Build the question from the submitted form; raises DocumentError if a rule breaks."""
@@ -412,7 +417,8 @@ class QuestionForm(FlaskForm):
             validation_message=Texts(self.validation_message_zh.data or "",
                                      self.validation_message_en.data or ""),
             binding=binding, settings=self._settings(),
-            choices=tuple(self.parsed_choices) if self.question_type in ("single_choice", "multiple_choice") else (),
+            choices=tuple(self.parsed_choices) if self.question_type in (
+                "single_choice", "multiple_choice", *CHOICE_TYPES) else (),
             rows=tuple(self.parsed_rows) if self.question_type == "matrix" else (),
         )
 
@@ -443,6 +449,7 @@ TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     "long_text": ("max_length",),
     "date": (),
     "info": (),
+    **REGISTERED_TYPE_FIELDS,
 }
 
 

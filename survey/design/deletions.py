@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from models import QuestionnaireVersion
 from survey.db import get_session
+from survey.design.editing import Removal
 from survey.questionnaire.document import Questionnaire as Document
 from survey.questionnaire.sanitize import sanitize_questionnaire
 from survey.services import draft_undo
@@ -22,6 +23,20 @@ DELETED = {
     "choices": _l("Deleted choices %(codes)s of question %(container)s."),
     "rows": _l("Deleted rows %(codes)s of matrix %(container)s."),
 }
+
+#: A save that would remove choices or matrix rows other rules use (``editing.removal_dependents``).
+REMOVAL_REFUSALS = {
+    "choices": _l("Not saved: %(rules)s use the choices this save removes. Change those rules first, or "
+                  "keep the choices."),
+    "rows": _l("Not saved: %(rules)s use the rows this save removes. Change those rules first, or keep "
+               "the rows."),
+}
+
+
+def removal_refusal(removal: Removal, used: list[tuple[str, str]]) -> str:
+    """Why a save that removes choices or rows other rules use is refused: "why (web), p2 (web)"."""
+    rules = ", ".join(f"{code} ({entry})" for code, entry in used[:10])
+    return str(REMOVAL_REFUSALS[removal.kind]) % {"rules": rules}
 
 
 def save_deletion(version: QuestionnaireVersion, *, before: Document, after: Document, kind: DeletionKind,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from survey.questionnaire.document import Page, Question, Questionnaire, Texts
-from survey.questionnaire.logic.ast import references
+from survey.questionnaire.logic.ast import Call, Comparison, Reference, String, references, walk
 from survey.questionnaire.logic.errors import LogicError
 from survey.questionnaire.logic.parser import parse
 
@@ -180,3 +180,45 @@ def removed_entries(old: Question, new: Question) -> Removal | None:
         if gone:
             return Removal(kind, gone)
     return None
+
+
+def _codes_used(expression, variables: set[str]) -> set[str]:
+    """The quoted codes ``expression`` compares an answer of ``variables`` with (``q = 'x'``,
+    ``'x' != q``) or looks for in it (``selected(q, 'x')``)."""
+    used = set()
+    for node in walk(expression):
+        match node:
+            case Comparison(_, Reference(name), String(code)) | Comparison(_, String(code), Reference(name)):
+                pass
+            case Call("selected", (Reference(name), String(code))):
+                pass
+            case _:
+                continue
+        if name in variables:
+            used.add(code)
+    return used
+
+
+def removal_dependents(document: Questionnaire, question: Question, removal: Removal) -> list[tuple[str, str]]:
+    """(page or question code, choice or row code) of every rule of another page or question that
+    uses what ``removal`` takes from ``question`` (as stored in ``document``): a removed choice
+    compared with the question's answer or selected in it, or the answer of a removed matrix row.
+    Saving the removal would leave that rule pointing at nothing."""
+    removed = set(removal.codes)
+    variables = {variable.code for variable in question.variables()}
+    found: list[tuple[str, str]] = []
+    rules = [(page.code, (page.show_if,)) for page in document.pages]
+    rules += [(other.code, (other.show_if, other.validation))
+              for other in document.questions() if other.code != question.code]
+    for code, expressions in rules:
+        for text in expressions:
+            if not text:
+                continue
+            try:
+                expression = parse(text)
+            except LogicError:
+                continue  # a broken rule is reported by the checker, not here
+            used = references(expression) & removed if removal.kind == "rows" \
+                else _codes_used(expression, variables) & removed
+            found.extend((code, entry) for entry in sorted(used))
+    return found

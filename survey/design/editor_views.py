@@ -12,7 +12,7 @@ from survey.auth.roles import role_required
 from survey.design import editing, show_if_builder
 from survey.design.choice_rows import apply_editing_action, fill_rows
 from survey.design.access import editable, questionnaire_or_404, save_draft, to_editor, version_or_404
-from survey.design.deletions import save_deletion, undo_offer
+from survey.design.deletions import removal_refusal, save_deletion, undo_offer
 from survey.design.forms import (
     TYPE_FIELDS, AddQuestionForm, ConfirmForm, DetailsForm, MoveForm, MoveToPageForm, PageForm,
     QuestionForm, question_type_labels,
@@ -217,6 +217,10 @@ def _store_question(questionnaire_id: int, form: QuestionForm, *, index: int, re
     if form.show_if.errors or form.validation.errors:
         return None
     removal = None if replacing is None else editing.removed_entries(document.question(replacing), question)
+    used = [] if removal is None else editing.removal_dependents(document, document.question(replacing), removal)
+    if used:  # removing them would break those rules: say so first, save nothing
+        form.form_errors.append(removal_refusal(removal, used))
+        return None
     if removal is None:
         save_draft(version, changed)
     else:  # choices or matrix rows left out: the editor offers to undo that

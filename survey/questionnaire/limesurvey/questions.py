@@ -16,6 +16,7 @@ from survey.questionnaire.limesurvey.structure import LssQuestion, LssSurvey
 from survey.questionnaire.limesurvey.types import (
     FIXED_ARRAY_CHOICES, GENDER_CHOICES, MATRIX_SCALES, TYPE_NAMES,
 )
+from survey.questionnaire.types.ranking import RankingSettings
 
 
 class QuestionMaker:
@@ -204,9 +205,20 @@ class QuestionMaker:
         return self.simple(source, "single_choice", "choice", choices=GENDER_CHOICES)
 
     def make_date(self, source: LssQuestion) -> list[Question]:
-        if re.search(r"[HhMNis]", source.attributes.get("date_format", "").replace("mm", "")):
-            self.warn("lss_time_dropped", title=source.title)
+        """A date; a ``date_format`` with hours (``HH:MM``) asks a date and time, or a time of
+        day when it has no day, month or year (lower-case ``mm`` is the month)."""
+        written = source.attributes.get("date_format", "")
+        if re.search(r"[HhMNis]", written.replace("mm", "")):
+            kind = "datetime" if re.search(r"[dy]|mm", written) else "time"
+            return self.simple(source, kind, "text")
         return self.simple(source, "date", "date")
+
+    def make_ranking(self, source: LssQuestion) -> list[Question]:
+        code = self.code(source.title)
+        self.targets[source.title] = Target(code, "multi")
+        return [self.base(source, code, "ranking", choices=self.answers(source),
+                          settings=RankingSettings(
+                              source.attributes.get("random_order", "0").strip() == "1"))]
 
     def make_info(self, source: LssQuestion) -> list[Question]:
         code = self.code(source.title)

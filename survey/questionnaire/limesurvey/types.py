@@ -13,7 +13,7 @@ from survey.questionnaire.document import Choice, Texts
 Treatment = Literal[
     "single", "dropdown", "single_comment", "multiple", "multiple_comment", "matrix_5",
     "matrix_10", "flexible_array", "fixed_array", "numeric", "multi_numeric", "text",
-    "long_text", "multi_text", "yes_no", "gender", "date", "info", "rating_5",
+    "long_text", "multi_text", "yes_no", "gender", "date", "info", "rating_5", "ranking",
 ]
 
 KIND: dict[str, Treatment] = {
@@ -22,6 +22,7 @@ KIND: dict[str, Treatment] = {
     "H": "flexible_array", "1": "flexible_array", "C": "fixed_array", "E": "fixed_array",
     "N": "numeric", "K": "multi_numeric", "S": "text", "T": "long_text", "U": "long_text",
     "Q": "multi_text", "Y": "yes_no", "G": "gender", "D": "date", "X": "info", "5": "rating_5",
+    "R": "ranking",
 }
 
 TYPE_NAMES: dict[str, str] = {

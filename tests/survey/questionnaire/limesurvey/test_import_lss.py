@@ -76,7 +76,7 @@ def test_every_element_left_out_is_a_warning_naming_it() -> None:
     text = "\n".join(warnings)
     assert "'de'" in text and "Chinese and English only" in text
     assert "quota" in text
-    assert "'rank' has the LimeSurvey type ranking" in text
+    assert "'rank' (ranking) could not be imported" in text  # a ranking without answers
     assert "'email': the validation pattern '/^.+@.+$/' was not imported." in warnings
     assert any("'email': the relevance 'regexMatch('/x/', visit)'" in w
                and "regexMatch() has no equivalent" in w for w in warnings)
@@ -174,14 +174,14 @@ def test_files_that_are_not_limesurvey_surveys_are_refused_with_a_message(
 def test_a_survey_of_only_unsupported_questions_is_refused_naming_them() -> None:
     body = ("<groups><rows><row><gid>1</gid><group_order>1</group_order><group_name>G"
             "</group_name><language>en</language></row></rows></groups><questions><rows><row>"
-            "<qid>1</qid><parent_qid>0</parent_qid><gid>1</gid><type>R</type><title>r</title>"
-            "<question>Rank</question><language>en</language></row></rows></questions>")
+            "<qid>1</qid><parent_qid>0</parent_qid><gid>1</gid><type>|</type><title>r</title>"
+            "<question>Upload</question><language>en</language></row></rows></questions>")
     with pytest.raises(QuestionnaireImportError) as raised:
         import_lss(_lss(body), filename="x.lss")
     assert str(raised.value) == (
         "x.lss: no question could be imported from this LimeSurvey file: none of its 1 "
         "questions is of a type Xinsheng can ask (the questions and their LimeSurvey types: "
-        "'r': ranking)")
+        "'r': file upload)")
 
 
 def test_an_oversized_upload_is_refused_before_parsing() -> None:
@@ -224,3 +224,30 @@ def test_a_long_relevance_is_quoted_cut_short_in_its_warning() -> None:
     assert result.questionnaire.question("y").show_if is None
     (warning,) = [w for w in result.warnings if "relevance" in w]
     assert "nested too deeply" in warning and "…'" in warning and len(warning) < 400
+
+
+def test_rankings_and_dates_with_a_time_become_the_registered_types() -> None:
+    def question(qid: int, kind: str, title: str) -> str:
+        return (f"<row><qid>{qid}</qid><parent_qid>0</parent_qid><gid>1</gid><type>{kind}</type>"
+                f"<title>{title}</title><question>{title}?</question><language>en</language></row>")
+
+    answers = "".join(f"<row><qid>1</qid><code>{code}</code><answer>{code.upper()}</answer>"
+                      f"<sortorder>{n}</sortorder><language>en</language><scale_id>0</scale_id></row>"
+                      for n, code in enumerate(("a", "b", "c"), start=1))
+    attributes = "".join(f"<row><qid>{qid}</qid><attribute>{name}</attribute><value>{value}</value></row>"
+                         for qid, name, value in ((1, "random_order", "1"), (2, "date_format", "HH:MM"),
+                                                  (3, "date_format", "dd/mm/yyyy HH:MM"),
+                                                  (4, "date_format", "dd.mm.yyyy")))
+    body = ("<groups><rows><row><gid>1</gid><group_order>1</group_order><group_name>G</group_name>"
+            "<language>en</language></row></rows></groups><questions><rows>"
+            + question(1, "R", "order") + question(2, "D", "at") + question(3, "D", "when")
+            + question(4, "D", "day") + "</rows></questions>"
+            f"<answers><rows>{answers}</rows></answers>"
+            f"<question_attributes><rows>{attributes}</rows></question_attributes>")
+    result = import_lss(_lss(body), filename="types.lss")
+    questions = {q.code: q for q in result.questionnaire.questions()}
+    assert {code: q.type for code, q in questions.items()} == {
+        "order": "ranking", "at": "time", "when": "datetime", "day": "date"}
+    assert [c.code for c in questions["order"].choices] == ["a", "b", "c"]
+    assert questions["order"].settings.randomize is True
+    assert not any("time of day" in warning for warning in result.warnings)

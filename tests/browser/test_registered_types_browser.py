@@ -66,3 +66,56 @@ def test_new_types_on_a_phone(app, browser, live_server: str, lang: str) -> None
     with app.app_context():
         answers = get_session().scalars(select(Response)).one().answers
     assert answers == VALID_ANSWERS
+
+
+def _live_document():
+    from survey.questionnaire import document as doc
+    from survey.questionnaire.types.slider import SliderSettings
+
+    t, fruits = doc.Texts, registered_document().question("fav").choices
+    return doc.Questionnaire(t("实时", "Live"), (doc.Page("p", t("页", "Page"), (
+        doc.Question("score", "slider", t("分数", "Score"), settings=SliderSettings(0, 10, 1)),
+        doc.Question("low", "text", t("为什么低？", "Why low?"), show_if="score < 5"),
+        doc.Question("fav", "ranking", t("排序", "Rank"), choices=fruits),
+        doc.Question("all_ranked", "text", t("都排了", "All ranked"), show_if="count(fav) = 3"),
+        doc.Question("visit", "datetime", t("何时", "When"), required=True),
+        doc.Question("late", "text", t("晚了", "Late"), show_if="visit > '2026-06-01T00:00'"),
+    )),))
+
+
+def test_show_if_follows_the_new_types_live_at_320_px(app, browser, live_server: str) -> None:
+    """The browser's logic mirror reads a slider as a number, a ranking as the choices ranked and
+    a date-time as its text, as the server does."""
+    with app.app_context():
+        db = get_session()
+        version = create_questionnaire(db, _live_document())
+        publish(db, version)
+        db.commit()
+        token = version.public_token
+    context = browser.new_context(viewport={"width": 320, "height": 700}, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    try:
+        phone.goto(f"{live_server}/s/{token}?lang=en")
+        phone.locator(".survey-welcome button").click()
+        phone.wait_for_url("**/0")
+        assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        low, ranked, late = (phone.locator(f"#question-{code}") for code in ("low", "all_ranked", "late"))
+        assert low.is_hidden() and ranked.is_hidden() and late.is_hidden()
+        phone.locator("#q-score").fill("3")
+        assert low.is_visible()
+        range_input = phone.locator("#q-score-range")
+        range_input.focus()
+        for _ in range(3):
+            phone.keyboard.press("ArrowRight")
+        assert phone.locator("#q-score").input_value() == "6" and low.is_hidden()
+        for index, rank in enumerate(["3", "1"]):
+            phone.locator(f"#q-fav-{index}").select_option(label=rank)
+        assert ranked.is_hidden()
+        phone.locator("#q-fav-2").select_option(label="2")
+        assert ranked.is_visible()
+        phone.locator("#q-visit").fill("2026-07-01T10:00")
+        assert late.is_visible()
+        results = Axe().run(phone, options=WCAG)
+        assert results.violations_count == 0, results.generate_report()
+    finally:
+        context.close()

@@ -108,7 +108,8 @@ def answer_page(document: Document, page_index: int, stored: Mapping[str, object
         return PageOutcome(page_index, navigation, answers, dict(checked.errors), shown, (),
                            moves=target is not None, target=target)
     revealed = checked.revealed(seen)
-    errors = {code: messages for code, messages in checked.errors.items() if code not in revealed}
+    errors = {code: messages for code, messages in checked.errors.items() if code not in revealed} \
+        if revealed else checked.errors
     answers = merge_page_answers(stored, page_variables, checked.answers)
     return PageOutcome(page_index, navigation, answers, errors, shown, revealed,
                        moves=checked.ok and not revealed, target=next_page(document, answers, page_index))

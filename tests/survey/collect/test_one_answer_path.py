@@ -12,9 +12,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from models import QuestionnaireVersion, Response
+from registered_types import VALID_ANSWERS, VALID_POST, registered_document
 from survey.db import get_session
 from survey.design.preview_views import PREVIEW_KEY
+from survey.questionnaire.document import QUESTION_TYPES
 from survey.services.api_tokens import create_token
+from survey.services.questionnaires import create_questionnaire, publish
 from support import login
 
 #: The question types of the every_type() questionnaire (tests/survey/collect/conftest.py).
@@ -98,8 +101,45 @@ def answer_on_the_respondent_pages(client: FlaskClient, start: Callable[[], str]
     return url.split("/")[-2]
 
 
-def test_the_fixture_uses_every_question_type_of_the_document(kit) -> None:
+def test_the_two_questionnaires_use_every_question_type(kit) -> None:
     assert {question.type for question in kit.every_type().questions()} == TYPES_ANSWERED
+    registered = {question.type for question in registered_document().questions()}
+    assert TYPES_ANSWERED | registered == set(QUESTION_TYPES)
+
+
+@pytest.fixture
+def registered(app: Flask) -> QuestionnaireVersion:
+    """The questionnaire of the registered types (tests/registered_types.py), published."""
+    with app.app_context():
+        db = get_session()
+        version = publish(db, create_questionnaire(db, registered_document()))
+        db.commit()
+        return version
+
+
+def test_the_registered_types_store_the_same_answers_through_the_pages_the_preview_and_the_api(
+        app, client, designer, registered, kit) -> None:
+    # page 2 asks why only when the effort is below 50: with 55 it shows nothing to answer
+    html = client.get(f"/s/{registered.public_token}?lang=en").get_data(as_text=True)
+    url = client.post(f"/s/{registered.public_token}?lang=en",
+                      data={"csrf_token": kit.CSRF.search(html).group(1)}).headers["Location"]
+    for data in (VALID_POST, {"why": "ignored: hidden"}):
+        reply = post_page(client, url, data, kit)
+        assert reply.status_code == 302, reply.get_data(as_text=True)
+        url = reply.headers["Location"]
+    assert url.endswith("/done")
+    web = stored_response(app, resume_token=url.split("/")[-2])
+    for index, data in enumerate((VALID_POST, {"why": "ignored: hidden"})):
+        reply = post_page(designer, preview_url(registered, index), data, kit)
+        assert reply.status_code == 302, reply.get_data(as_text=True)
+    assert preview_page(reply.headers["Location"]) == 0  # the end
+    reply = client.post(f"/api/v1/questionnaires/{registered.questionnaire_id}/responses",
+                        json={"client_id": "same-2", "answers": {**VALID_ANSWERS, "budget_pear": None,
+                                                             "why": "ignored: hidden"}},
+                        headers=api_headers(app))
+    assert reply.status_code == 201, reply.json
+    api = stored_response(app, idempotency_key="api:same-2")
+    assert web.answers == preview_answers(designer, registered) == api.answers == VALID_ANSWERS
 
 
 def test_the_same_answers_store_the_same_result_through_the_pages_the_preview_and_the_api(

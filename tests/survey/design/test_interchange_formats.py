@@ -71,7 +71,7 @@ def test_uploading_a_limesurvey_file_shows_its_warnings(app, designer) -> None:
     response = _upload(designer, LSS.read_bytes(), "ls3_bilingual.lss", token=token)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "The file was imported with these warnings" in html
-    assert "&#39;rank&#39; has the LimeSurvey type ranking" in html
+    assert "&#39;rank&#39; (ranking) could not be imported" in html  # a ranking without answer options
     assert _count(app) == 1
     with app.app_context():
         stored = version_document(latest_version(get_session(), 1))
@@ -134,7 +134,7 @@ def test_the_command_line_imports_both_formats_and_exports_surveyjs(
     result = runner.invoke(args=["questionnaire", "import", str(LSS)])
     assert result.exit_code == 0, result.output
     lss_id = int(result.stdout.strip().splitlines()[-1])
-    assert "warning: 'rank' has the LimeSurvey type ranking" in result.stderr
+    assert "warning: 'rank' (ranking) could not be imported" in result.stderr
     result = runner.invoke(args=["questionnaire", "import", str(SURVEYJS)])
     assert result.exit_code == 0, result.output
     out = tmp_path / "out.json"
@@ -170,7 +170,7 @@ def test_warnings_and_refusals_are_shown_in_chinese(app, designer) -> None:
     token = csrf_token(designer, "/design/new")
     html = _upload(designer, LSS.read_bytes(), "ls3_bilingual.lss", token=token,
                    lang="zh_CN").get_data(as_text=True)
-    assert "“rank”的 LimeSurvey 类型为排序，心声不支持该类型，已略去。" in html
+    assert "“rank”（排序）无法导入（" in html and "），已略去。" in html
     assert ("“email”：相关性条件“regexMatch(&#39;/x/&#39;, visit)”无法用逻辑语言表达"
             "（函数 regexMatch() 没有对应写法），已略去") in html
     html = _upload(designer, b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "b">]><document/>',

@@ -151,3 +151,16 @@ def sqlite_write_lock_free(database: str) -> bool | str:
         return str(error)
     finally:
         other.close()
+
+
+def published_token(app, document) -> str:
+    """Store ``document`` as a new questionnaire, publish it and return its public link token."""
+    from survey.db import get_session
+    from survey.services.questionnaires import create_questionnaire, publish
+
+    with app.app_context():
+        db = get_session()
+        version = create_questionnaire(db, document)
+        publish(db, version)
+        db.commit()
+        return version.public_token

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from models import Response
 from registered_types import VALID_ANSWERS, registered_document
+from support import published_token
 from survey.db import get_session
-from survey.services.questionnaires import create_questionnaire, publish
 
 pytestmark = pytest.mark.browser
 
@@ -20,12 +20,7 @@ WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "w
 
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])
 def test_new_types_on_a_phone(app, browser, live_server: str, lang: str) -> None:
-    with app.app_context():
-        db = get_session()
-        version = create_questionnaire(db, registered_document())
-        publish(db, version)
-        db.commit()
-        token = version.public_token
+    token = published_token(app, registered_document())
     context = browser.new_context(viewport={"width": 390, "height": 800}, is_mobile=True, has_touch=True)
     phone = context.new_page()
     try:
@@ -86,12 +81,7 @@ def _live_document():
 def test_show_if_follows_the_new_types_live_at_320_px(app, browser, live_server: str) -> None:
     """The browser's logic mirror reads a slider as a number, a ranking as the choices ranked and
     a date-time as its text, as the server does."""
-    with app.app_context():
-        db = get_session()
-        version = create_questionnaire(db, _live_document())
-        publish(db, version)
-        db.commit()
-        token = version.public_token
+    token = published_token(app, _live_document())
     context = browser.new_context(viewport={"width": 320, "height": 700}, is_mobile=True, has_touch=True)
     phone = context.new_page()
     try:

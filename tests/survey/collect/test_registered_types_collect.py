@@ -13,8 +13,8 @@ from registered_types import VALID_ANSWERS, VALID_POST, registered_document
 from survey.collect.forms import build_page_form
 from survey.collect.page_check import check_page, posted_values
 from survey.collect.rendering import render_survey_page
+from support import published_token
 from survey.db import get_session
-from survey.services.questionnaires import create_questionnaire, publish
 
 PAGE = registered_document().pages[0]
 
@@ -108,12 +108,7 @@ def test_a_refused_page_shows_what_was_typed_with_the_error_in_chinese(app) -> N
 
 
 def test_a_response_through_the_public_link(app, client, kit) -> None:
-    with app.app_context():
-        db = get_session()
-        version = create_questionnaire(db, registered_document())
-        publish(db, version)
-        db.commit()
-        token = version.public_token
+    token = published_token(app, registered_document())
     html = client.get(f"/s/{token}?lang=en").get_data(as_text=True)
     reply = client.post(f"/s/{token}?lang=en", data={"csrf_token": kit.CSRF.search(html).group(1)})
     url = reply.headers["Location"]

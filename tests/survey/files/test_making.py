@@ -113,7 +113,7 @@ def test_the_worker_reads_what_it_makes_a_file_from_without_the_write_lock(
     """While the worker reads the export's plan or renders the report to print (seconds), another
     connection can take SQLite's write lock at once: respondents' submits do not wait for it."""
     if app.config["SQLALCHEMY_DATABASE_URL"].startswith("postgresql"):
-        pytest.skip("PostgreSQL has no database-wide write lock; the reads hold row locks on nothing")
+        pytest.skip("PostgreSQL has no database-wide write lock for a read to hold")
     database = app.config["SQLALCHEMY_DATABASE_URL"].removeprefix("sqlite:///")
     taken: list[bool | str] = []
 

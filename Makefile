@@ -10,8 +10,9 @@ WORKERS ?= 2
 export XINSHENG_ENV ?= development
 DEBIAN_PACKAGES := chromium fonts-noto-cjk
 # For the tests only: nginx runs the shipped site file in tests/deploy (with its own nginx.conf;
-# the package's service and default site are not used).
-TEST_DEBIAN_PACKAGES := nginx
+# the package's service and default site are not used); Java runs ODK Validate (the jar pyxform
+# ships) on an XLSForm export.
+TEST_DEBIAN_PACKAGES := nginx openjdk-17-jre-headless
 
 .PHONY: run test install install-test translations db seed system-packages test-system-packages bench conformance clean
 

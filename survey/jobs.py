@@ -174,10 +174,10 @@ def lower_priority(increment: int, scheduling: str = "normal") -> tuple[int, str
 def worker(workers: int, metrics_address: str | None, niceness: int, scheduling: str) -> None:
     """Run queued jobs (analysis runs, message sending, export and PDF files) and the every-minute
     distribution tick (complaint follow-ups, reminders, retries, task sweeps) until interrupted."""
-    niceness, policy = lower_priority(niceness, scheduling)
     queue: Huey = current_app.extensions["job_queue"]
-    if metrics_address:
+    if metrics_address:  # checked (and served, at normal priority) before the priority drops
         _serve_metrics(metrics_address, queue)
+    niceness, policy = lower_priority(niceness, scheduling)
     click.echo(f"job worker on {current_app.config['JOB_QUEUE_URL']} with {workers} thread(s), "
                f"niceness {niceness}, {policy} scheduling")
     queue.create_consumer(workers=workers, worker_type="thread").run()

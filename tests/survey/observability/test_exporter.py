@@ -48,6 +48,8 @@ def test_the_worker_refuses_to_serve_metrics_without_a_token_or_with_a_bad_addre
     app.config["METRICS_TOKEN"] = TOKEN
     result = runner.invoke(args=["jobs", "worker", "--metrics-address", "9101"])
     assert result.exit_code == 2 and "must be HOST:PORT" in result.output
+    import os
+    assert os.sched_getscheduler(0) != getattr(os, "SCHED_IDLE", -1)  # refused before lowering this process
 
 
 def test_addresses() -> None:
